@@ -1,0 +1,66 @@
+/**
+ * Extism kernel imports (`extism:host/env`) and ReedCMS host functions (`extism:host/user`).
+ *
+ * Declared here rather than imported from @extism/as-pdk so the SDK controls exactly which
+ * imports a plugin has: every import listed here must be provided by the host, and a module
+ * that imports anything else (for example `env.seed` from `Math.random`) fails to load.
+ *
+ * Addresses (`u64`) are Extism memory-block handles, not pointers into the plugin's memory.
+ *
+ * @example
+ * ```ts
+ * import { alloc, store_u8, output_set } from "./env";
+ * const block = alloc(1); store_u8(block, 0x41); output_set(block, 1); // output "A"
+ * ```
+ */
+
+// --- input ---------------------------------------------------------------------------------
+@external("extism:host/env", "input_length")
+export declare function input_length(): u64;
+@external("extism:host/env", "input_load_u8")
+export declare function input_load_u8(offs: u64): u8;
+@external("extism:host/env", "input_load_u64")
+export declare function input_load_u64(offs: u64): u64;
+
+// --- memory blocks -------------------------------------------------------------------------
+@external("extism:host/env", "length")
+export declare function length(block: u64): u64;
+@external("extism:host/env", "alloc")
+export declare function alloc(size: u64): u64;
+@external("extism:host/env", "free")
+export declare function free(block: u64): void;
+@external("extism:host/env", "store_u8")
+export declare function store_u8(addr: u64, value: u8): void;
+@external("extism:host/env", "load_u8")
+export declare function load_u8(addr: u64): u8;
+@external("extism:host/env", "store_u64")
+export declare function store_u64(addr: u64, value: u64): void;
+@external("extism:host/env", "load_u64")
+export declare function load_u64(addr: u64): u64;
+
+// --- output, errors, config ----------------------------------------------------------------
+@external("extism:host/env", "output_set")
+export declare function output_set(block: u64, length: u64): void;
+@external("extism:host/env", "error_set")
+export declare function error_set(block: u64): void;
+@external("extism:host/env", "config_get")
+export declare function config_get(keyBlock: u64): u64;
+
+// --- logging -------------------------------------------------------------------------------
+@external("extism:host/env", "log_debug")
+export declare function log_debug(block: u64): void;
+@external("extism:host/env", "log_info")
+export declare function log_info(block: u64): void;
+@external("extism:host/env", "log_warn")
+export declare function log_warn(block: u64): void;
+@external("extism:host/env", "log_error")
+export declare function log_error(block: u64): void;
+
+// --- ReedCMS host functions ----------------------------------------------------------------
+/**
+ * Publishes an event. `block` holds UTF-8 JSON `{"type":"...","data":<json>}`.
+ * Returns 0 when the host published it, nonzero when it refused (unknown type, not allowed,
+ * malformed, rate-limited).
+ */
+@external("extism:host/user", "reed_publish_event")
+export declare function reed_publish_event(block: u64): i32;

@@ -1,0 +1,43 @@
+/**
+ * Sets the current call's output. The last call wins. For a hook, no output (or empty output)
+ * means "data unchanged".
+ *
+ * @example
+ * ```ts
+ * Output.string("→ done"); // 8 UTF-8 bytes, not 6 UTF-16 units
+ * ```
+ */
+import { output_set } from "./env";
+import { blockFromBytes } from "./memory";
+import { JsonValue } from "./json/value";
+
+// `string` below names a member, which shadows the type inside the namespace.
+type Str = string;
+
+export namespace Output {
+  /**
+   * Outputs raw bytes.
+   * @example `Output.bytes(Input.bytes()); // echo`
+   */
+  export function bytes(data: Uint8Array): void {
+    const block = blockFromBytes(data);
+    output_set(block, <u64>data.length);
+  }
+
+  /**
+   * Outputs `text` as UTF-8, with its UTF-8 byte length (the stock PDK passes the UTF-16
+   * length, which cuts or pads non-ASCII output).
+   * @example `Output.string("日本語");`
+   */
+  export function string(text: Str): void {
+    bytes(Uint8Array.wrap(String.UTF8.encode(text, false)));
+  }
+
+  /**
+   * Outputs a value as compact JSON.
+   * @example `Output.json(page);`
+   */
+  export function json(value: JsonValue): void {
+    string(value.toString());
+  }
+}
