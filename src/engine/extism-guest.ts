@@ -1,0 +1,203 @@
+/**
+ * The only file that talks to Extism. Everything else sees a `Guest`: compile once, instantiate,
+ * call an export with bytes, get bytes back, with Extism's errors turned into typed ones.
+ *
+ * Pinned to @extism/extism 2.0.0-rc13 (see DESIGN.md: 1.0.3 breaks after 16,383 calls).
+ */
+import createPlugin, { type CallContext, type Plugin as ExtismPlugin } from '@extism/extism';
+import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
+
+/** Log levels, lowest first. */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/** Receives the guest's log lines (already filtered by level). */
+export type GuestLogSink = (level: Exclude<LogLevel, 'silent'>, message: string) => void;
+
+/**
+ * A host function the guest imports from `extism:host/user`. It receives Extism's call context
+ * (read/store memory blocks) and the raw wasm arguments (i64 as bigint).
+ */
+export type HostFunction = (context: CallContext, ...args: any[]) => any;
+
+/** How to instantiate a guest. */
+export interface GuestOptions {
+  /** The plugin id, for error messages. */
+  pluginId: string;
+  /** Extism config (string → string), read by the guest with `config_get`. */
+  config: Record<string, string>;
+  logLevel: LogLevel;
+  onLog: GuestLogSink;
+  /** Functions offered in the `extism:host/user` namespace. */
+  hostFunctions: Record<string, HostFunction>;
+  /** Run in a worker thread (wall-clock timeouts, async host functions). */
+  runInWorker?: boolean;
+  /** Wall-clock limit per call; worker mode only. */
+  timeoutMs?: number;
+}
+
+/**
+ * One live instance of a plugin module. Not reentrant: callers serialize calls.
+ *
+ * @example
+ * ```ts
+ * const guest = await createGuest(module, options);
+ * const out = await guest.call('hook_after_render', '{"html":"…"}');
+ * ```
+ */
+export interface Guest {
+  /** Calls an export with input bytes/text; resolves with its output (empty when none). */
+  call(exportName: string, input: string | Uint8Array): Promise<Uint8Array>;
+  /** The live WebAssembly instance, where reachable (inline mode only). */
+  instance(): Promise<WebAssembly.Instance | undefined>;
+  /** Frees the instance (and its worker). */
+  close(): Promise<void>;
+  readonly runsInWorker: boolean;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Compiles module bytes, mapping failures to `E_WASM` with the engine's reason.
+ *
+ * @example
+ * ```ts
+ * const module = await compileModule(bytes, 'seo');
+ * ```
+ */
+export async function compileModule(bytes: Uint8Array, pluginId?: string): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  } catch (err) {
+    throw new PluginError(ErrorCodes.WASM, `not a valid WebAssembly module: ${describeError(err)}`, {
+      pluginId,
+      cause: err,
+      operation: 'compile',
+    });
+  }
+}
+
+/**
+ * The names of a module's exported functions.
+ *
+ * @example
+ * ```ts
+ * functionExports(module).includes('hook_after_render');
+ * ```
+ */
+export function functionExports(module: WebAssembly.Module): Set<string> {
+  return new Set(WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name));
+}
+
+/**
+ * Instantiates a compiled module through Extism.
+ *
+ * @throws PluginError `E_LINK` when the module imports something the host does not provide.
+ *
+ * @example
+ * ```ts
+ * const guest = await createGuest(module, { pluginId: 'seo', config: {}, logLevel: 'info', onLog, hostFunctions: {} });
+ * ```
+ */
+export async function createGuest(module: WebAssembly.Module, options: GuestOptions): Promise<Guest> {
+  checkImports(module, options);
+  let plugin: ExtismPlugin;
+  try {
+    plugin = await createPlugin(
+      { wasm: [{ module }] },
+      {
+        useWasi: false,
+        runInWorker: options.runInWorker ?? false,
+        ...(options.timeoutMs !== undefined && options.runInWorker ? { timeoutMs: options.timeoutMs } : {}),
+        logLevel: options.logLevel,
+        logger: consoleFor(options.onLog) as unknown as Console,
+        config: options.config,
+        functions: { 'extism:host/user': options.hostFunctions },
+      },
+    );
+  } catch (err) {
+    const message = describeError(err);
+    const code = /cannot resolve import|not provided|does not contain|not supported/i.test(message) ? ErrorCodes.LINK : ErrorCodes.WASM;
+    throw new PluginError(code, `could not instantiate the module: ${message}`, {
+      pluginId: options.pluginId,
+      cause: err,
+      operation: 'instantiate',
+    });
+  }
+  const runsInWorker = options.runInWorker ?? false;
+  return {
+    runsInWorker,
+    async call(exportName, input) {
+      let output;
+      try {
+        output = await plugin.call(exportName, input);
+      } catch (err) {
+        throw classifyCallError(err, options.pluginId, exportName);
+      }
+      return output === null ? EMPTY : output.bytes();
+    },
+    async instance() {
+      return runsInWorker ? undefined : plugin.getInstance();
+    },
+    async close() {
+      await plugin.close();
+    },
+  };
+}
+
+/**
+ * Fails early, with the full list, when the module needs imports we do not provide: Extism
+ * would otherwise report only the first.
+ */
+function checkImports(module: WebAssembly.Module, options: GuestOptions): void {
+  const missing: string[] = [];
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.module === 'extism:host/env') continue;
+    if (imp.module === 'extism:host/user' && imp.kind === 'function' && imp.name in options.hostFunctions) continue;
+    missing.push(`${imp.module}.${imp.name} (${imp.kind})`);
+  }
+  if (missing.length > 0) {
+    throw new PluginError(ErrorCodes.LINK, `the module imports what the host does not provide: ${missing.join(', ')}`, {
+      pluginId: options.pluginId,
+      operation: 'instantiate',
+    });
+  }
+}
+
+const GUEST_ERROR_PREFIX = 'Plugin-originated error: ';
+
+/** Turns what Extism throws into a typed GuestError. */
+function classifyCallError(err: unknown, pluginId: string, exportName: string): PluginError {
+  if (err instanceof PluginError) return err;
+  const message = describeError(err);
+  const operation = exportName;
+  if (message.startsWith(GUEST_ERROR_PREFIX)) {
+    return new GuestError(ErrorCodes.GUEST, `${exportName}: ${message.slice(GUEST_ERROR_PREFIX.length)}`, { pluginId, cause: err, operation });
+  }
+  if (/call canceled due to timeout|timed out/i.test(message)) {
+    return new GuestError(ErrorCodes.TIMEOUT, `${exportName}: the call exceeded its time limit`, { pluginId, cause: err, operation });
+  }
+  if (err instanceof RangeError && /call stack/i.test(message)) {
+    return new GuestError(ErrorCodes.STACK, `${exportName}: the engine's call stack overflowed`, { pluginId, cause: err, operation });
+  }
+  if (isTrap(err)) {
+    return new GuestError(ErrorCodes.TRAP, `${exportName} trapped: ${message}`, { pluginId, cause: err, operation });
+  }
+  return new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${message}`, { pluginId, cause: err, operation });
+}
+
+function isTrap(err: unknown): boolean {
+  return err instanceof WebAssembly.RuntimeError || (err instanceof Error && err.name === 'RuntimeError');
+}
+
+/** A Console-shaped object that forwards Extism's logger calls to our sink. */
+function consoleFor(onLog: GuestLogSink): Record<Exclude<LogLevel, 'silent'> | 'log', (message: unknown) => void> {
+  const forward = (level: Exclude<LogLevel, 'silent'>) => (message: unknown) => onLog(level, String(message));
+  return {
+    trace: forward('trace'),
+    debug: forward('debug'),
+    info: forward('info'),
+    warn: forward('warn'),
+    error: forward('error'),
+    log: forward('info'),
+  };
+}

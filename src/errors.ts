@@ -1,0 +1,204 @@
+/**
+ * The typed errors of @reedcms/plugins. Every error the host raises is a `PluginError` with a
+ * stable string `code`, the id of the plugin it concerns (when there is one) and the `cause`, so
+ * a host can branch on `err.code` instead of parsing messages.
+ */
+
+/** Stable error codes. New codes may be added; existing ones never change meaning. */
+export const ErrorCodes = {
+  /** plugin.toml is malformed or invalid; `issues` lists every problem with its path. */
+  MANIFEST: 'E_MANIFEST',
+  /** A required dependency is missing, has the wrong version, failed, or forms a cycle. */
+  DEPENDENCY: 'E_DEPENDENCY',
+  /** A plugin tried something its manifest does not declare. */
+  CAPABILITY: 'E_CAPABILITY',
+  /** A plugin id is already loaded. */
+  DUPLICATE: 'E_DUPLICATE',
+  /** No plugin with that id is loaded. */
+  NOT_FOUND: 'E_NOT_FOUND',
+  /** The plugin does not implement what was asked (an undeclared or unknown command). */
+  NOT_IMPLEMENTED: 'E_NOT_IMPLEMENTED',
+  /** Reading a plugin's files failed (missing folder, manifest or wasm file). */
+  IO: 'E_IO',
+  /** The bytes are not a valid WebAssembly module, or fail their sha256. */
+  WASM: 'E_WASM',
+  /** The module imports something the host does not provide. */
+  LINK: 'E_LINK',
+  /** A declared capability lacks its export, or an export has the wrong kind. */
+  EXPORT: 'E_EXPORT',
+  /** The plugin's `initialize` failed (guest error or trap). */
+  INIT: 'E_INIT',
+  /** The plugin's config does not match its `config_schema`. */
+  CONFIG: 'E_CONFIG',
+  /** The data given to a plugin cannot be serialized to JSON. */
+  INPUT: 'E_INPUT',
+  /** The plugin's output is not valid JSON (or has the wrong shape). */
+  OUTPUT: 'E_OUTPUT',
+  /** The plugin reported an error itself (Extism `error_set`, or a JS plugin threw). */
+  GUEST: 'E_GUEST',
+  /** The guest trapped (unreachable, divide by zero, out-of-bounds access, …). */
+  TRAP: 'E_TRAP',
+  /** The call ran out of fuel (its CPU budget). */
+  FUEL: 'E_FUEL',
+  /** The guest hit its memory cap. */
+  MEMORY: 'E_MEMORY',
+  /** The guest exceeded its call-depth limit. */
+  STACK: 'E_STACK',
+  /** The call took longer than its wall-clock timeout. */
+  TIMEOUT: 'E_TIMEOUT',
+  /** Input, output or log size beyond its limit. */
+  LIMIT: 'E_LIMIT',
+  /** The module could not be instrumented. */
+  INSTRUMENT: 'E_INSTRUMENT',
+  /** An HTTP request was refused by the network policy. */
+  HTTP_DENIED: 'E_HTTP_DENIED',
+  /** The plugin is quarantined after repeated faults. */
+  QUARANTINED: 'E_QUARANTINED',
+  /** The manager (or plugin) is shut down. */
+  CLOSED: 'E_CLOSED',
+  /** The operation is not possible in the plugin's current state or this runtime. */
+  UNSUPPORTED: 'E_UNSUPPORTED',
+} as const;
+
+/** One of the stable error code strings. */
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** Options shared by every PluginError constructor. */
+export interface PluginErrorOptions {
+  /** The plugin the error concerns, when there is one. */
+  pluginId?: string | undefined;
+  /** The underlying error or reason. */
+  cause?: unknown;
+  /** The plugin export or host operation that failed (`hook_after_render`, `load`, …). */
+  operation?: string | undefined;
+}
+
+/**
+ * Base class of every error the host raises.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await manager.load({ dir: 'plugins/seo' });
+ * } catch (err) {
+ *   if (err instanceof PluginError && err.code === 'E_MANIFEST') console.error(err.message);
+ * }
+ * ```
+ */
+export class PluginError extends Error {
+  override name = 'PluginError';
+  /** Stable machine-readable code, e.g. `E_MANIFEST`. */
+  readonly code: ErrorCode;
+  /** The plugin concerned, or undefined for host-level errors. */
+  readonly pluginId: string | undefined;
+  /** The export or host operation that failed, when known. */
+  readonly operation: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: PluginErrorOptions = {}) {
+    const prefix = options.pluginId === undefined ? '' : `[${options.pluginId}] `;
+    super(`${prefix}${message}`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.pluginId = options.pluginId;
+    this.operation = options.operation;
+  }
+
+  /** A plain, JSON-friendly description (for events, logs and stats). */
+  toJSON(): { name: string; code: ErrorCode; pluginId: string | undefined; operation: string | undefined; message: string } {
+    return { name: this.name, code: this.code, pluginId: this.pluginId, operation: this.operation, message: this.message };
+  }
+}
+
+/** One problem found in a manifest, with the path of the offending field. */
+export interface ManifestIssue {
+  /** Dotted path with indexes, e.g. `dependencies[0].version`; empty for the whole document. */
+  path: string;
+  message: string;
+}
+
+/**
+ * A manifest that cannot be used. `issues` holds every problem found, not just the first.
+ *
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof ManifestError) for (const i of err.issues) console.log(i.path, i.message); }
+ * ```
+ */
+export class ManifestError extends PluginError {
+  override name = 'ManifestError';
+  readonly issues: readonly ManifestIssue[];
+
+  constructor(issues: readonly ManifestIssue[], options: PluginErrorOptions = {}) {
+    const lines = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
+    super(ErrorCodes.MANIFEST, `invalid plugin manifest:\n  - ${lines.join('\n  - ')}`, options);
+    this.issues = issues;
+  }
+}
+
+/**
+ * A dependency problem: missing, wrong version, failed, or a cycle (named in the message).
+ *
+ * @example
+ * ```ts
+ * if (err instanceof DependencyError) console.log(err.dependency, err.message);
+ * ```
+ */
+export class DependencyError extends PluginError {
+  override name = 'DependencyError';
+  /** The dependency that is missing or wrong (or the cycle, as `a -> b -> a`). */
+  readonly dependency: string;
+
+  constructor(message: string, dependency: string, options: PluginErrorOptions = {}) {
+    super(ErrorCodes.DEPENDENCY, message, options);
+    this.dependency = dependency;
+  }
+}
+
+/**
+ * The guest misbehaved during a call: reported an error, trapped, returned bad output, or hit a
+ * limit. `limit` names the limit that was hit, when one was.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof GuestError && err.code === 'E_FUEL') console.log(err.limit); // { name: 'fuel', value: 1000000 }
+ * ```
+ */
+export class GuestError extends PluginError {
+  override name = 'GuestError';
+  /** The limit that stopped the call, for E_FUEL / E_MEMORY / E_STACK / E_TIMEOUT / E_LIMIT. */
+  readonly limit: { name: string; value: number } | undefined;
+
+  constructor(code: ErrorCode, message: string, options: PluginErrorOptions & { limit?: { name: string; value: number } } = {}) {
+    super(code, message, options);
+    this.limit = options.limit;
+  }
+}
+
+/**
+ * Returns true when `value` is a PluginError with the given code (or any code when omitted).
+ *
+ * @example
+ * ```ts
+ * if (isPluginError(err, 'E_CLOSED')) return;
+ * ```
+ */
+export function isPluginError(value: unknown, code?: ErrorCode): value is PluginError {
+  return value instanceof PluginError && (code === undefined || value.code === code);
+}
+
+/**
+ * A readable message for any thrown value (errors are not always Errors).
+ *
+ * @example
+ * ```ts
+ * logger.warn(describeError(err));
+ * ```
+ */
+export function describeError(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * @reedcms/plugins: run untrusted WebAssembly plugins under hard limits, the same way in
+ * browsers, Node, Deno and Cloudflare Workers.
+ *
+ * @example
+ * ```ts
+ * import { PluginManager, Hooks } from '@reedcms/plugins';
+ * const manager = new PluginManager({ plugins: { seo: { base_url: 'https://example.com' } } });
+ * await manager.load({ manifest: tomlText, wasm: bytes });
+ * const page = await manager.hooks.execute(Hooks.AFTER_RENDER, { html });
+ * ```
+ */
+export { PluginManager, type InitializeResult } from './manager/plugin-manager.ts';
+export type { PluginManagerConfig, HostLimits } from './manager/manager-config.ts';
+export { HookManager, DEFAULT_PRIORITY } from './hooks/hook-manager.ts';
+export type { HookHandler, HookContext, RegisterOptions, ExecuteOptions, ErrorPolicy, HandlerInfo } from './hooks/hook-manager.ts';
+export { Hooks, hookExportName, type HookName } from './hooks/hook-names.ts';
+export { EventBus } from './events/event-bus.ts';
+export type { PluginEvent, PublishInput, EventHandler, EventFilter } from './events/event-bus.ts';
+export { Events, type EventName } from './events/event-names.ts';
+export {
+  PluginError,
+  ManifestError,
+  DependencyError,
+  GuestError,
+  ErrorCodes,
+  isPluginError,
+  type ErrorCode,
+  type ManifestIssue,
+} from './errors.ts';
+export { parseManifest } from './manifest/parse-manifest.ts';
+export { capabilitySet, eventTypeMatches, type CapabilitySet } from './manifest/capabilities.ts';
+export type { PluginMetadata, Capability, PluginDependency, RequestedLimits, ManifestInput } from './manifest/types.ts';
+export type { Plugin, PluginContext, PluginSource, PluginState, PluginInfo, PluginStats, Logger, WasmInput } from './plugin/types.ts';
+export type { LogLevel } from './engine/extism-guest.ts';
+export { webRuntime, setDefaultRuntime, getDefaultRuntime, type RuntimeAdapter } from './runtime/adapter.ts';

@@ -1,0 +1,53 @@
+/**
+ * The options of `new PluginManager(config)` and their defaults.
+ */
+import type { LogLevel } from '../engine/extism-guest.ts';
+import type { Logger, PluginSource } from '../plugin/types.ts';
+import type { RuntimeAdapter } from '../runtime/adapter.ts';
+
+/** Host-wide limits; a plugin's `[limits]` may ask for less, never more. */
+export interface HostLimits {
+  /** Instructions per call (`false`: unmetered). Default 1,000,000. */
+  fuel?: number | false;
+  /** The plugin's linear memory cap. Default 64 MiB. */
+  memoryBytes?: number;
+  /** Deepest guest call stack. */
+  maxCallDepth?: number;
+  maxInputBytes?: number;
+  maxOutputBytes?: number;
+  maxLogBytes?: number;
+  /** Wall-clock limit per call (worker isolation). */
+  timeoutMs?: number;
+}
+
+/**
+ * Everything a PluginManager can be configured with.
+ *
+ * @example
+ * ```ts
+ * const config: PluginManagerConfig = { pluginDir: 'plugins', plugins: { seo: { base_url: 'https://example.com' } } };
+ * ```
+ */
+export interface PluginManagerConfig {
+  /** Node/Deno: every subfolder holding a plugin.toml is loaded by `initialize()`. */
+  pluginDir?: string;
+  /** More sources `initialize()` loads (e.g. `{ manifest, wasm }` in browsers). */
+  sources?: PluginSource[];
+  /** `false` (default): a broken plugin is reported and the rest load. `true`: stop at the first. */
+  failOnError?: boolean;
+  limits?: HostLimits;
+  /** `inline` (default: same thread) or `worker` (a worker thread per plugin). */
+  isolation?: 'inline' | 'worker';
+  /** Host-wide egress allow-list. Default: no network. */
+  allowedHosts?: string[];
+  /** Per-plugin config, by plugin id. */
+  plugins?: Record<string, Record<string, unknown>>;
+  /** Where host and plugin messages go. Default: `console`. */
+  logger?: Logger;
+  /** The lowest guest log level passed on. Default `info`. */
+  logLevel?: LogLevel;
+  /** Platform services; the package entry point for each runtime sets the right default. */
+  runtime?: RuntimeAdapter;
+  /** How long `events.publish` waits for slow async subscribers. Default 5,000 ms. */
+  eventDeliveryTimeoutMs?: number;
+}

@@ -1,0 +1,78 @@
+/**
+ * Builds what a plugin sees of the host: a context whose hooks and subscriptions are scoped to
+ * one generation (removed on unload, silent until the generation is active), and whose
+ * publications carry the plugin's own id as `source`.
+ */
+import type { EventBus, EventFilter, EventHandler, PluginEvent, PublishInput } from '../events/event-bus.ts';
+import type { HookHandler, HookManager, RegisterOptions } from '../hooks/hook-manager.ts';
+import type { Logger, PluginContext } from '../plugin/types.ts';
+import type { Generation } from './plugin-record.ts';
+
+/** What the context needs from the manager. */
+export interface ContextDeps {
+  hooks: HookManager;
+  events: EventBus;
+  logger: Logger;
+}
+
+/**
+ * A plugin's view of the host.
+ *
+ * @example
+ * ```ts
+ * const context = createPluginContext('seo', config, generation, { hooks, events, logger });
+ * await runtime.initialize(context);
+ * ```
+ */
+export function createPluginContext(pluginId: string, config: Record<string, unknown>, generation: Generation, deps: ContextDeps): PluginContext {
+  const track = (undo: () => void) => {
+    generation.disposers.push(undo);
+    return () => {
+      const index = generation.disposers.indexOf(undo);
+      if (index >= 0) generation.disposers.splice(index, 1);
+      undo();
+    };
+  };
+  return {
+    pluginId,
+    config,
+    logger: prefixedLogger(deps.logger, pluginId),
+    hooks: {
+      register<T>(hook: string, handler: HookHandler<T>, options: Omit<RegisterOptions, 'pluginId'> = {}) {
+        const gated: HookHandler<T> = (data, context) => (generation.active ? handler(data, context) : undefined);
+        return track(deps.hooks.register(hook, gated, { ...options, pluginId }));
+      },
+      execute: (hook, data) => deps.hooks.execute(hook, data),
+    },
+    events: {
+      subscribe(filterOrHandler: EventFilter | EventHandler, maybeHandler?: EventHandler) {
+        const handler = (maybeHandler ?? filterOrHandler) as EventHandler;
+        const gated: EventHandler = (event) => (generation.active ? handler(event) : undefined);
+        const off = maybeHandler === undefined
+          ? deps.events.subscribeAs(pluginId, gated)
+          : deps.events.subscribeAs(pluginId, filterOrHandler as EventFilter, gated);
+        return track(off);
+      },
+      publish<T>(input: Omit<PublishInput<T>, 'source'>): Promise<PluginEvent<T>> {
+        return deps.events.publish({ ...input, source: pluginId });
+      },
+    } as PluginContext['events'],
+  };
+}
+
+/**
+ * A logger that prefixes every line with the plugin id.
+ *
+ * @example
+ * ```ts
+ * prefixedLogger(console, 'seo').info('ready'); // "[seo] ready"
+ * ```
+ */
+export function prefixedLogger(logger: Logger, pluginId: string): Logger {
+  return {
+    debug: (message, ...rest) => logger.debug(`[${pluginId}] ${message}`, ...rest),
+    info: (message, ...rest) => logger.info(`[${pluginId}] ${message}`, ...rest),
+    warn: (message, ...rest) => logger.warn(`[${pluginId}] ${message}`, ...rest),
+    error: (message, ...rest) => logger.error(`[${pluginId}] ${message}`, ...rest),
+  };
+}

@@ -1,0 +1,458 @@
+/**
+ * The host's entry point: discovers, loads, initializes, runs and unloads plugins, and owns the
+ * hook manager and event bus they share. One broken plugin never stops the others.
+ */
+import { DependencyError, ErrorCodes, PluginError, describeError } from '../errors.ts';
+import { EventBus, type PluginEvent } from '../events/event-bus.ts';
+import { Events } from '../events/event-names.ts';
+import { HookManager } from '../hooks/hook-manager.ts';
+import { capabilitySet, eventTypeMatches } from '../manifest/capabilities.ts';
+import type { PluginMetadata } from '../manifest/types.ts';
+import { JsPlugin } from '../plugin/js-plugin.ts';
+import { emptyStats, snapshotStats } from '../plugin/stats.ts';
+import type { Logger, PluginInfo, PluginRuntime, PluginSource, PluginStats } from '../plugin/types.ts';
+import { PublishStatus, WasmPlugin } from '../plugin/wasm-plugin.ts';
+import { getDefaultRuntime, type RuntimeAdapter } from '../runtime/adapter.ts';
+import { planLoadOrder } from './dependency-order.ts';
+import type { PluginManagerConfig } from './manager-config.ts';
+import { ModuleCache } from './module-cache.ts';
+import { createPluginContext, prefixedLogger } from './plugin-context.ts';
+import { retire, type Generation, type PluginRecord } from './plugin-record.ts';
+import { describeSource, type DescribedSource } from './resolve-source.ts';
+
+/** What `initialize()` reports. */
+export interface InitializeResult {
+  loaded: string[];
+  failed: PluginInfo[];
+}
+
+/**
+ * Loads and runs plugins.
+ *
+ * @example
+ * ```ts
+ * const manager = new PluginManager({ pluginDir: 'plugins', plugins: { seo: { base_url: 'https://example.com' } } });
+ * await manager.initialize();
+ * const page = await manager.hooks.execute(Hooks.AFTER_RENDER, { html });
+ * await manager.shutdown();
+ * ```
+ */
+export class PluginManager {
+  /** Hook registration and dispatch. */
+  readonly hooks: HookManager;
+  /** The event bus shared by host and plugins. */
+  readonly events: EventBus;
+  readonly #config: PluginManagerConfig;
+  readonly #runtime: RuntimeAdapter;
+  readonly #logger: Logger;
+  readonly #records = new Map<string, PluginRecord>();
+  readonly #modules = new ModuleCache();
+  #loadCounter = 0;
+  #closed = false;
+
+  constructor(config: PluginManagerConfig = {}) {
+    this.#config = config;
+    this.#runtime = config.runtime ?? getDefaultRuntime();
+    this.#logger = config.logger ?? console;
+    this.events = new EventBus({
+      deliveryTimeoutMs: config.eventDeliveryTimeoutMs ?? 5_000,
+      onSubscriberError: (err, event, owner) => this.#onSubscriberError(err, event, owner),
+    });
+    this.hooks = new HookManager({
+      assertOpen: () => this.#assertOpen(),
+      isPluginEnabled: (id) => this.#records.get(id)?.state === 'active',
+      onHandlerError: (error) => this.#reportError(error),
+    });
+  }
+
+  /**
+   * Discovers every plugin under `pluginDir` (plus `sources`), checks their dependencies and
+   * loads them in order: dependencies first, then priority, then id.
+   *
+   * @example
+   * ```ts
+   * const { loaded, failed } = await manager.initialize();
+   * ```
+   */
+  async initialize(): Promise<InitializeResult> {
+    this.#assertOpen();
+    const sources: Array<{ source: PluginSource; name: string }> = [];
+    if (this.#config.pluginDir !== undefined) {
+      const dirs = await this.#runtime.listPluginDirs(this.#config.pluginDir).catch((err: unknown) => {
+        throw new PluginError(ErrorCodes.IO, `cannot list plugin folder ${this.#config.pluginDir}: ${describeError(err)}`, { cause: err, operation: 'initialize' });
+      });
+      for (const dir of dirs) sources.push({ source: { dir }, name: dir });
+    }
+    for (const [i, source] of (this.#config.sources ?? []).entries()) sources.push({ source, name: `sources[${i}]` });
+
+    const described: DescribedSource[] = [];
+    const failed: PluginInfo[] = [];
+    for (const { source, name } of sources) {
+      try {
+        const item = await describeSource(source, this.#runtime, this.#modules);
+        const clash = described.find((d) => d.metadata.id === item.metadata.id) ?? this.#liveRecord(item.metadata.id);
+        if (clash !== undefined) throw duplicateError(item.metadata.id);
+        described.push(item);
+      } catch (err) {
+        failed.push(this.#recordFailure(err, name, source));
+      }
+    }
+
+    const plan = planLoadOrder(described.map((d) => d.metadata), this.#activeVersions());
+    for (const [id, error] of plan.failures) {
+      const item = described.find((d) => d.metadata.id === id);
+      failed.push(this.#recordFailure(error, id, undefined, item));
+    }
+    const loaded: string[] = [];
+    for (const id of plan.order) {
+      const item = described.find((d) => d.metadata.id === id) as DescribedSource;
+      const missing = item.metadata.dependencies.find((d) => !d.optional && this.#records.get(d.pluginId)?.state !== 'active');
+      try {
+        if (missing !== undefined) {
+          throw new DependencyError(`depends on "${missing.pluginId}", which failed to load`, missing.pluginId, { pluginId: id, operation: 'load' });
+        }
+        await this.#loadDescribed(item);
+        loaded.push(id);
+      } catch (err) {
+        failed.push(this.#recordFailure(err, id, undefined, item));
+      }
+    }
+    await this.events.publish({ type: Events.SYSTEM_STARTUP, data: { loaded, failed: failed.map((f) => f.id) } });
+    return { loaded, failed };
+  }
+
+  /**
+   * Loads one plugin and initializes it; resolves with its id.
+   *
+   * @throws PluginError: `E_MANIFEST`, `E_DUPLICATE`, `E_DEPENDENCY`, `E_IO`, `E_WASM`, `E_LINK`, `E_EXPORT`, `E_INIT`, …
+   *
+   * @example
+   * ```ts
+   * const id = await manager.load({ manifest: tomlText, wasm: bytes });
+   * ```
+   */
+  async load(source: PluginSource): Promise<string> {
+    this.#assertOpen();
+    let described: DescribedSource;
+    try {
+      described = await describeSource(source, this.#runtime, this.#modules);
+      if (this.#liveRecord(described.metadata.id) !== undefined) throw duplicateError(described.metadata.id);
+      const failure = planLoadOrder([described.metadata], this.#activeVersions()).failures.get(described.metadata.id);
+      if (failure !== undefined) throw failure;
+    } catch (err) {
+      this.#reportError(asPluginError(err, undefined, 'load'));
+      throw err;
+    }
+    await this.#loadDescribed(described);
+    return described.metadata.id;
+  }
+
+  /**
+   * Unloads a plugin: its handlers stop, in-flight calls finish, its `shutdown` runs. A plugin
+   * others require is refused (`E_DEPENDENCY`) unless `cascade` unloads them first.
+   *
+   * @example
+   * ```ts
+   * await manager.unload('seo');
+   * await manager.unload('core', { cascade: true });
+   * ```
+   */
+  async unload(id: string, options: { cascade?: boolean } = {}): Promise<void> {
+    const record = this.#requireRecord(id);
+    if (record.generation === undefined) {
+      this.#records.delete(id);
+      return;
+    }
+    const dependents = this.#dependentsOf(id);
+    if (dependents.length > 0 && options.cascade !== true) {
+      throw new DependencyError(`cannot unload: required by ${dependents.map((d) => `"${d}"`).join(', ')} (pass { cascade: true } to unload them too)`, id, { pluginId: id, operation: 'unload' });
+    }
+    for (const dependent of dependents) if (this.#records.has(dependent)) await this.unload(dependent, options);
+    record.state = 'unloading';
+    const generation = record.generation;
+    retire(generation);
+    try {
+      await generation.runtime.shutdown();
+    } catch (err) {
+      this.#reportError(asPluginError(err, id, 'shutdown'));
+    }
+    this.#records.delete(id);
+    await this.events.publish({ type: Events.PLUGIN_UNLOADED, data: { id, version: generation.metadata.version } });
+  }
+
+  /**
+   * Loads a plugin again (from its original source, or a new one) and swaps atomically: calls
+   * already running finish on the old version; if the new one fails to load, the old one stays.
+   *
+   * @example
+   * ```ts
+   * await manager.reload('seo');
+   * await manager.reload('seo', { manifest: newToml, wasm: newBytes });
+   * ```
+   */
+  async reload(id: string, source?: PluginSource): Promise<void> {
+    this.#assertOpen();
+    const record = this.#requireRecord(id);
+    const nextSource = source ?? record.source;
+    if (nextSource === undefined) throw new PluginError(ErrorCodes.UNSUPPORTED, 'no source to reload from', { pluginId: id, operation: 'reload' });
+    const described = await describeSource(nextSource, this.#runtime, this.#modules);
+    if (described.metadata.id !== id) {
+      throw new PluginError(ErrorCodes.MANIFEST, `the new source is plugin "${described.metadata.id}", not "${id}"`, { pluginId: id, operation: 'reload' });
+    }
+    if (record.generation === undefined) {
+      this.#records.delete(id);
+      await this.#loadDescribed(described);
+      return;
+    }
+    const next = await this.#buildGeneration(record, described);
+    const old = record.generation;
+    retire(old);
+    record.generation = next;
+    record.metadata = described.metadata;
+    record.source = nextSource;
+    record.state = 'active';
+    record.error = undefined;
+    next.active = true;
+    await old.runtime.shutdown().catch((err: unknown) => this.#reportError(asPluginError(err, id, 'shutdown')));
+    await this.events.publish({ type: Events.PLUGIN_LOADED, data: { id, version: described.metadata.version, reloaded: true } });
+  }
+
+  /**
+   * Unloads every plugin (dependents first) and closes the manager; later calls fail `E_CLOSED`.
+   *
+   * @example
+   * ```ts
+   * await manager.shutdown();
+   * ```
+   */
+  async shutdown(): Promise<void> {
+    if (this.#closed) return;
+    await this.events.publish({ type: Events.SYSTEM_SHUTDOWN, data: {} });
+    const order = [...this.#records.values()].sort((a, b) => b.loadedAt - a.loadedAt);
+    for (const record of order) {
+      if (this.#records.has(record.id)) await this.unload(record.id, { cascade: true }).catch((err: unknown) => this.#reportError(asPluginError(err, record.id, 'shutdown')));
+    }
+    this.#closed = true;
+    this.events.clear();
+  }
+
+  /**
+   * Runs a command a plugin declares (`{ Command = "reindex" }`).
+   *
+   * @throws PluginError `E_NOT_IMPLEMENTED` for an undeclared command, `E_NOT_FOUND` for an unknown plugin.
+   *
+   * @example
+   * ```ts
+   * const result = await manager.command('seo', 'reindex', { all: true });
+   * ```
+   */
+  async command(id: string, name: string, args: unknown = {}): Promise<unknown> {
+    this.#assertOpen();
+    const record = this.#requireRecord(id);
+    const generation = this.#activeGeneration(record, `command:${name}`);
+    if (!capabilitySet(generation.metadata).commands.includes(name)) {
+      throw new PluginError(ErrorCodes.NOT_IMPLEMENTED, `command "${name}" is not declared by the plugin`, { pluginId: id, operation: `command:${name}` });
+    }
+    return generation.runtime.command(name, args);
+  }
+
+  /**
+   * Every plugin the manager knows, with its state (failed ones included).
+   *
+   * @example
+   * ```ts
+   * manager.plugins().filter((p) => p.state === 'failed').forEach((p) => console.warn(p.id, p.error?.message));
+   * ```
+   */
+  plugins(): PluginInfo[] {
+    return [...this.#records.values()].map((r) => ({ id: r.id, metadata: r.metadata, state: r.state, kind: r.kind, error: r.error }));
+  }
+
+  /**
+   * Call counters of one plugin.
+   *
+   * @example
+   * ```ts
+   * manager.stats('seo').calls;
+   * ```
+   */
+  stats(id: string): PluginStats {
+    return snapshotStats(this.#requireRecord(id).stats);
+  }
+
+  /** The runtime adapter in use (for `runtimeCapabilities`-style checks). */
+  get runtime(): RuntimeAdapter {
+    return this.#runtime;
+  }
+
+  async #loadDescribed(described: DescribedSource): Promise<void> {
+    const { metadata } = described;
+    const record: PluginRecord = {
+      id: metadata.id,
+      state: 'loading',
+      kind: described.kind,
+      source: described.source,
+      generation: undefined,
+      metadata,
+      error: undefined,
+      stats: emptyStats(),
+      loadedAt: ++this.#loadCounter,
+    };
+    this.#records.set(metadata.id, record);
+    try {
+      const generation = await this.#buildGeneration(record, described);
+      record.generation = generation;
+      record.state = 'active';
+      generation.active = true;
+    } catch (err) {
+      this.#records.delete(metadata.id);
+      this.#reportError(asPluginError(err, metadata.id, 'load'));
+      throw err;
+    }
+    await this.events.publish({ type: Events.PLUGIN_LOADED, data: { id: metadata.id, version: metadata.version } });
+  }
+
+  /** Instantiates, initializes and registers a new generation (inactive until swapped in). */
+  async #buildGeneration(record: PluginRecord, described: DescribedSource): Promise<Generation> {
+    const { metadata } = described;
+    const config = this.#config.plugins?.[metadata.id] ?? {};
+    const runtime: PluginRuntime =
+      described.kind === 'js'
+        ? new JsPlugin(metadata.id, described.plugin, record.stats)
+        : await WasmPlugin.create({
+            metadata,
+            module: await described.module(),
+            config,
+            logLevel: this.#config.logLevel ?? 'info',
+            onLog: (level, message) => this.#guestLog(metadata.id, level, message),
+            publish: (type, data) => this.#publishFromGuest(metadata, type, data),
+            stats: record.stats,
+            isolation: this.#config.isolation ?? 'inline',
+          });
+    const generation: Generation = { metadata, runtime, disposers: [], active: false };
+    try {
+      await runtime.initialize(createPluginContext(metadata.id, config, generation, { hooks: this.hooks, events: this.events, logger: this.#logger }));
+      this.#registerDeclared(generation);
+    } catch (err) {
+      retire(generation);
+      await runtime.shutdown().catch(() => {});
+      throw err;
+    }
+    return generation;
+  }
+
+  /** Hooks and events a WASM plugin declares become registrations of its generation. */
+  #registerDeclared(generation: Generation): void {
+    const { metadata, runtime } = generation;
+    for (const hook of runtime.declaredHooks()) {
+      const handler = (data: unknown) => (generation.active ? runtime.invokeHook(hook, data) : undefined);
+      generation.disposers.push(this.hooks.register(hook, handler, { priority: metadata.priority, pluginId: metadata.id }));
+    }
+    const patterns = runtime.declaredEvents();
+    if (patterns.length > 0) {
+      // One subscription for all patterns, so an event matching two is delivered once; a
+      // plugin's own events are not echoed back to it (that would invite loops).
+      const wanted = (e: PluginEvent) => e.source !== metadata.id && patterns.some((p) => eventTypeMatches(p, e.type));
+      const handler = (e: PluginEvent) => (generation.active ? runtime.deliverEvent(e) : undefined);
+      generation.disposers.push(this.events.subscribeAs(metadata.id, wanted, handler));
+    }
+  }
+
+  /** `reed_publish_event` from a guest: only declared event types, always with its own source. */
+  #publishFromGuest(metadata: PluginMetadata, type: string, data: unknown): number {
+    const declared = capabilitySet(metadata).events;
+    if (!declared.some((pattern) => eventTypeMatches(pattern, type))) {
+      this.#logger.warn(`[${metadata.id}] publishing "${type}" was refused: the plugin declares no matching Event capability`);
+      return PublishStatus.DENIED;
+    }
+    // Host functions are synchronous; delivery happens after the guest call returns.
+    queueMicrotask(() => {
+      this.events.publish({ type, data, source: metadata.id }).catch((err: unknown) => this.#logger.error(`[${metadata.id}] publish failed: ${describeError(err)}`));
+    });
+    return PublishStatus.OK;
+  }
+
+  #guestLog(id: string, level: 'trace' | 'debug' | 'info' | 'warn' | 'error', message: string): void {
+    const line = `[${id}] ${message}`;
+    if (level === 'trace' || level === 'debug') this.#logger.debug(line);
+    else this.#logger[level](line);
+  }
+
+  #onSubscriberError(err: unknown, event: PluginEvent, owner: string | undefined): void {
+    const error = asPluginError(err, owner, `event:${event.type}`);
+    // Never answer a failure in a plugin.error subscriber with another plugin.error: that loops.
+    if (event.type === Events.PLUGIN_ERROR) this.#logger.error(error.message);
+    else this.#reportError(error);
+  }
+
+  /** Logs an error and publishes `plugin.error`; never throws. */
+  #reportError(error: PluginError): void {
+    this.#logger.warn(error.message);
+    if (this.#closed) return;
+    this.events.publish({ type: Events.PLUGIN_ERROR, data: { pluginId: error.pluginId, code: error.code, operation: error.operation, message: error.message, error } }).catch(() => {});
+  }
+
+  #recordFailure(err: unknown, name: string, source: PluginSource | undefined, item?: DescribedSource): PluginInfo {
+    const error = asPluginError(err, item?.metadata.id, 'load');
+    if (this.#config.failOnError === true) throw error;
+    const id = item?.metadata.id ?? error.pluginId ?? name;
+    if (this.#liveRecord(id) === undefined) {
+      this.#records.set(id, {
+        id,
+        state: 'failed',
+        kind: item?.kind ?? 'wasm',
+        source: source ?? undefined,
+        generation: undefined,
+        metadata: item?.metadata,
+        error,
+        stats: emptyStats(),
+        loadedAt: ++this.#loadCounter,
+      });
+      this.#reportError(error);
+    }
+    return { id, metadata: item?.metadata, state: 'failed', kind: item?.kind ?? 'wasm', error };
+  }
+
+  #liveRecord(id: string): PluginRecord | undefined {
+    const record = this.#records.get(id);
+    return record !== undefined && record.state !== 'failed' ? record : undefined;
+  }
+
+  #activeVersions(): Map<string, string> {
+    const versions = new Map<string, string>();
+    for (const r of this.#records.values()) if (r.state === 'active' && r.metadata !== undefined) versions.set(r.id, r.metadata.version);
+    return versions;
+  }
+
+  #dependentsOf(id: string): string[] {
+    return [...this.#records.values()]
+      .filter((r) => r.generation !== undefined && r.generation.metadata.dependencies.some((d) => d.pluginId === id && !d.optional))
+      .map((r) => r.id);
+  }
+
+  #requireRecord(id: string): PluginRecord {
+    const record = this.#records.get(id);
+    if (record === undefined) throw new PluginError(ErrorCodes.NOT_FOUND, `no plugin "${id}" is loaded`, { pluginId: id });
+    return record;
+  }
+
+  #activeGeneration(record: PluginRecord, operation: string): Generation {
+    if (record.state !== 'active' || record.generation === undefined) {
+      throw new PluginError(ErrorCodes.UNSUPPORTED, `the plugin is ${record.state}`, { pluginId: record.id, operation, cause: record.error });
+    }
+    return record.generation;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new PluginError(ErrorCodes.CLOSED, 'the plugin manager is shut down');
+  }
+}
+
+function duplicateError(id: string): PluginError {
+  return new PluginError(ErrorCodes.DUPLICATE, `a plugin with id "${id}" is already loaded`, { pluginId: id, operation: 'load' });
+}
+
+function asPluginError(err: unknown, pluginId: string | undefined, operation: string): PluginError {
+  if (err instanceof PluginError) return err;
+  return new PluginError(ErrorCodes.UNSUPPORTED, describeError(err), { pluginId, cause: err, operation });
+}

@@ -1,0 +1,64 @@
+/**
+ * Reads what a manifest's capabilities grant, grouped by kind, and matches event patterns.
+ */
+import type { Capability, PluginMetadata } from './types.ts';
+
+/** A plugin's capabilities, grouped by kind. */
+export interface CapabilitySet {
+  hooks: string[];
+  events: string[];
+  commands: string[];
+  contentTypes: string[];
+  templateFunctions: string[];
+}
+
+/**
+ * Groups a manifest's capabilities by kind (duplicates removed, order kept).
+ *
+ * @example
+ * ```ts
+ * capabilitySet(meta).hooks; // ['after_render']
+ * ```
+ */
+export function capabilitySet(meta: Pick<PluginMetadata, 'capabilities'>): CapabilitySet {
+  const set: CapabilitySet = { hooks: [], events: [], commands: [], contentTypes: [], templateFunctions: [] };
+  const add = (list: string[], value: string) => {
+    if (!list.includes(value)) list.push(value);
+  };
+  for (const cap of meta.capabilities as Array<Capability & Record<string, string>>) {
+    if ('Hook' in cap) add(set.hooks, cap.Hook);
+    else if ('Event' in cap) add(set.events, cap.Event);
+    else if ('Command' in cap) add(set.commands, cap.Command);
+    else if ('ContentType' in cap) add(set.contentTypes, cap.ContentType);
+    else if ('TemplateFunction' in cap) add(set.templateFunctions, cap.TemplateFunction);
+  }
+  return set;
+}
+
+const patternCache = new Map<string, RegExp>();
+
+/**
+ * Does an event type match a pattern? `*` matches one dotted segment, a trailing `**` any
+ * number of them, and a lone `*` every type.
+ *
+ * @example
+ * ```ts
+ * eventTypeMatches('content.*', 'content.created'); // true
+ * eventTypeMatches('content.*', 'content.a.b');     // false
+ * eventTypeMatches('content.**', 'content.a.b');    // true
+ * ```
+ */
+export function eventTypeMatches(pattern: string, type: string): boolean {
+  if (pattern === type || pattern === '*') return true;
+  if (!pattern.includes('*')) return false;
+  let regex = patternCache.get(pattern);
+  if (regex === undefined) {
+    const source = pattern
+      .split('.')
+      .map((segment) => (segment === '**' ? '.+' : segment === '*' ? '[^.]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('\\.');
+    regex = new RegExp(`^${source}$`);
+    patternCache.set(pattern, regex);
+  }
+  return regex.test(type);
+}

@@ -1,0 +1,123 @@
+/**
+ * Turns plugin.toml text (or an object of the same shape) into validated `PluginMetadata`,
+ * reporting every problem at once with its path.
+ */
+import * as v from 'valibot';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import { ManifestError, type ManifestIssue } from '../errors.ts';
+import { manifestSchema, PLUGIN_ID_PATTERN, type RawManifest } from './schema.ts';
+import type { Capability, ManifestInput, PluginMetadata } from './types.ts';
+
+/** Keys whose values are user data (a JSON Schema), never renamed. */
+const OPAQUE_KEYS = new Set(['config_schema']);
+
+/**
+ * Parses and validates a manifest.
+ *
+ * @param input plugin.toml text, or an object of the same shape.
+ * @param source where it came from (a path or name), for error messages.
+ * @throws ManifestError (`E_MANIFEST`) listing every problem with its path.
+ *
+ * @example
+ * ```ts
+ * const meta = parseManifest('id = "seo"\nname = "SEO"\nversion = "1.0.0"');
+ * meta.priority; // 100
+ * ```
+ */
+export function parseManifest(input: ManifestInput, source?: string): PluginMetadata {
+  const document = typeof input === 'string' ? parseTomlText(input, source) : input;
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    throw new ManifestError([{ path: '', message: 'a manifest must be a table (object)' }], { operation: 'parse' });
+  }
+  const normalized = snakeCaseKeys(document);
+  const result = v.safeParse(manifestSchema, normalized, { abortEarly: false });
+  if (!result.success) {
+    const id = normalized['id'];
+    const pluginId = typeof id === 'string' && PLUGIN_ID_PATTERN.test(id) ? id : undefined;
+    const issues = result.issues.map(toManifestIssue);
+    throw new ManifestError(withSource(issues, source), { pluginId, operation: 'parse' });
+  }
+  return toMetadata(result.output);
+}
+
+function parseTomlText(text: string, source: string | undefined): Record<string, unknown> {
+  try {
+    return parseToml(text) as Record<string, unknown>;
+  } catch (err) {
+    const where = err instanceof TomlError ? ` (line ${err.line}, column ${err.column})` : '';
+    const first = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
+    throw new ManifestError(withSource([{ path: '', message: `malformed TOML${where}: ${first}` }], source), {
+      cause: err,
+      operation: 'parse',
+    });
+  }
+}
+
+function withSource(issues: ManifestIssue[], source: string | undefined): ManifestIssue[] {
+  if (source === undefined) return issues;
+  return issues.map((issue) => ({ ...issue, message: `${issue.message} (in ${source})` }));
+}
+
+/** Formats valibot's path as `dependencies[0].version`. */
+function toManifestIssue(issue: v.BaseIssue<unknown>): ManifestIssue {
+  let path = '';
+  for (const item of issue.path ?? []) {
+    const key = (item as { key?: unknown }).key;
+    if (typeof key === 'number') path += `[${key}]`;
+    else path += path === '' ? String(key) : `.${String(key)}`;
+  }
+  // A missing required field arrives as "expected string, received undefined": say it plainly.
+  const message = issue.received === 'undefined' && issue.kind === 'schema' ? 'is required' : issue.message;
+  return { path, message };
+}
+
+/** camelCase → snake_case for manifest keys, so JS callers may write either. */
+function snakeCaseKeys(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const name = isCapabilityKind(key) ? key : snake;
+    out[name] = OPAQUE_KEYS.has(name) ? inner : normalizeValue(inner);
+  }
+  return out;
+}
+
+function normalizeValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalizeValue);
+  if (value !== null && typeof value === 'object') return snakeCaseKeys(value as Record<string, unknown>);
+  return value;
+}
+
+/** Capability kinds are PascalCase by design (`ContentType`) and keep their spelling. */
+function isCapabilityKind(key: string): boolean {
+  return /^[A-Z]/.test(key);
+}
+
+function toMetadata(raw: RawManifest): PluginMetadata {
+  const meta: PluginMetadata = {
+    id: raw.id,
+    name: raw.name,
+    version: raw.version,
+    priority: raw.priority,
+    wasm: raw.wasm,
+    capabilities: raw.capabilities as unknown as Capability[],
+    dependencies: raw.dependencies.map((d) => ({ pluginId: d.plugin_id, version: d.version, optional: d.optional })),
+    limits: {},
+    network: { allowedHosts: [...raw.network.allowed_hosts] },
+  };
+  if (raw.author !== undefined) meta.author = raw.author;
+  if (raw.description !== undefined) meta.description = raw.description;
+  if (raw.license !== undefined) meta.license = raw.license;
+  if (raw.homepage !== undefined) meta.homepage = raw.homepage;
+  if (raw.sha256 !== undefined) meta.sha256 = raw.sha256.toLowerCase();
+  if (raw.config_schema !== undefined) meta.configSchema = raw.config_schema;
+  const l = raw.limits;
+  if (l.fuel !== undefined) meta.limits.fuel = l.fuel;
+  if (l.memory_bytes !== undefined) meta.limits.memoryBytes = l.memory_bytes;
+  if (l.max_call_depth !== undefined) meta.limits.maxCallDepth = l.max_call_depth;
+  if (l.max_input_bytes !== undefined) meta.limits.maxInputBytes = l.max_input_bytes;
+  if (l.max_output_bytes !== undefined) meta.limits.maxOutputBytes = l.max_output_bytes;
+  if (l.max_log_bytes !== undefined) meta.limits.maxLogBytes = l.max_log_bytes;
+  if (l.timeout_ms !== undefined) meta.limits.timeoutMs = l.timeout_ms;
+  return meta;
+}

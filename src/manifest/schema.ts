@@ -1,0 +1,132 @@
+/**
+ * The valibot schema of plugin.toml (the seed's PluginMetadata). Field names are the TOML's
+ * snake_case; `parseManifest` converts the result to the camelCase `PluginMetadata`.
+ */
+import * as v from 'valibot';
+import semver from 'semver';
+
+/** Plugin ids: lowercase, starting with a letter or digit; safe in paths, URLs and export names. */
+export const PLUGIN_ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+/** Hook, command, content type and template function names. */
+const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
+/** Event types and patterns: dotted segments, `*` as a whole segment or suffix. */
+const EVENT_PATTERN = /^(\*|[A-Za-z0-9_-]+(\.([A-Za-z0-9_-]+|\*))*(\.\*\*)?)$/;
+
+/** The capability kinds a plugin can declare, and what each value must look like. */
+export const CAPABILITY_KINDS = {
+  Hook: NAME_PATTERN,
+  Event: EVENT_PATTERN,
+  Command: NAME_PATTERN,
+  ContentType: NAME_PATTERN,
+  TemplateFunction: NAME_PATTERN,
+} as const;
+
+/** One of the capability kinds. */
+export type CapabilityKind = keyof typeof CAPABILITY_KINDS;
+
+/** The message for a key the format does not know: typos must not pass silently. */
+const unknownKey = (known: readonly string[]) => () => `unknown key (known keys: ${known.join(', ')})`;
+
+const TOP_LEVEL_KEYS = [
+  'id', 'name', 'version', 'author', 'description', 'license', 'homepage', 'priority', 'wasm', 'sha256',
+  'capabilities', 'dependencies', 'config_schema', 'limits', 'network',
+] as const;
+
+const nonEmpty = (what: string) => v.pipe(v.string(`${what} must be a string`), v.nonEmpty(`${what} must not be empty`));
+
+const pluginId = v.pipe(
+  v.string('must be a string'),
+  v.maxLength(64, 'must be at most 64 characters'),
+  v.regex(PLUGIN_ID_PATTERN, 'must match [a-z0-9][a-z0-9._-]* (lowercase letters, digits, ".", "_", "-")'),
+);
+
+const semverVersion = v.pipe(
+  v.string('must be a string'),
+  v.check((value) => semver.valid(value) !== null, (issue) => `${JSON.stringify(issue.input)} is not a semver version (e.g. "1.2.0")`),
+);
+
+const semverRange = v.pipe(
+  v.string('must be a string'),
+  v.check((value) => semver.validRange(value) !== null, (issue) => `${JSON.stringify(issue.input)} is not a semver range (e.g. "^1.0")`),
+);
+
+const capability = v.pipe(
+  v.record(v.string(), v.unknown(), 'must be a table such as { Hook = "after_render" }'),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const entries = Object.entries(dataset.value);
+    if (entries.length !== 1) {
+      addIssue({ message: `must have exactly one key (one of ${Object.keys(CAPABILITY_KINDS).join(', ')}), found ${entries.length}` });
+      return;
+    }
+    const [kind, value] = entries[0] as [string, unknown];
+    const pattern = (CAPABILITY_KINDS as Record<string, RegExp>)[kind];
+    if (pattern === undefined) {
+      addIssue({ message: `unknown capability kind "${kind}" (expected one of ${Object.keys(CAPABILITY_KINDS).join(', ')})` });
+    } else if (typeof value !== 'string' || !pattern.test(value)) {
+      addIssue({ message: `${kind} must be a name string, got ${JSON.stringify(value)}` });
+    }
+  }),
+);
+
+const dependency = v.strictObject(
+  {
+    plugin_id: pluginId,
+    version: v.optional(semverRange, '*'),
+    optional: v.optional(v.boolean('must be true or false'), false),
+  },
+  unknownKey(['plugin_id', 'version', 'optional']),
+);
+
+const positiveInt = (max: number) =>
+  v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(max, `must be at most ${max}`));
+
+const limits = v.strictObject(
+  {
+    fuel: v.optional(v.union([positiveInt(Number.MAX_SAFE_INTEGER), v.literal(false)], 'must be a positive integer or false')),
+    memory_bytes: v.optional(positiveInt(4 * 1024 * 1024 * 1024)),
+    max_call_depth: v.optional(positiveInt(1_000_000)),
+    max_input_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
+    max_output_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
+    max_log_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
+    timeout_ms: v.optional(positiveInt(24 * 60 * 60 * 1000)),
+  },
+  unknownKey(['fuel', 'memory_bytes', 'max_call_depth', 'max_input_bytes', 'max_output_bytes', 'max_log_bytes', 'timeout_ms']),
+);
+
+const network = v.strictObject(
+  {
+    allowed_hosts: v.optional(v.array(nonEmpty('a host pattern'), 'must be an array of host patterns'), []),
+  },
+  unknownKey(['allowed_hosts']),
+);
+
+const sha256 = v.pipe(v.string('must be a string'), v.regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits'));
+
+/** The whole plugin.toml document. Unknown keys are errors, so a typo never goes unnoticed. */
+export const manifestSchema = v.strictObject(
+  {
+    id: pluginId,
+    name: nonEmpty('name'),
+    version: semverVersion,
+    author: v.optional(v.string('must be a string')),
+    description: v.optional(v.string('must be a string')),
+    license: v.optional(v.string('must be a string')),
+    homepage: v.optional(v.string('must be a string')),
+    priority: v.optional(
+      v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(-1_000_000), v.maxValue(1_000_000)),
+      100,
+    ),
+    wasm: v.optional(v.pipe(nonEmpty('wasm'), v.regex(/\.wasm$/, 'must name a .wasm file')), 'plugin.wasm'),
+    sha256: v.optional(sha256),
+    capabilities: v.optional(v.array(capability, 'must be an array of capability tables'), []),
+    dependencies: v.optional(v.array(dependency, 'must be an array of [[dependencies]] tables'), []),
+    config_schema: v.optional(v.record(v.string(), v.unknown(), 'must be a table (a JSON Schema)')),
+    limits: v.optional(limits, {}),
+    network: v.optional(network, { allowed_hosts: [] }),
+  },
+  unknownKey(TOP_LEVEL_KEYS),
+);
+
+/** The validated TOML-shaped manifest. */
+export type RawManifest = v.InferOutput<typeof manifestSchema>;

@@ -1,0 +1,70 @@
+/**
+ * The parsed, validated form of plugin.toml (the seed's PluginMetadata) in TypeScript casing.
+ */
+
+/** A capability as written in plugin.toml: a one-key table such as `{ Hook = "after_render" }`. */
+export type Capability =
+  | { Hook: string }
+  | { Event: string }
+  | { Command: string }
+  | { ContentType: string }
+  | { TemplateFunction: string };
+
+/** A `[[dependencies]]` entry. */
+export interface PluginDependency {
+  /** The id of the plugin depended on. */
+  pluginId: string;
+  /** A semver range the dependency's version must satisfy (`*` when omitted). */
+  version: string;
+  /** When true, a missing dependency is fine (but a present one must still match). */
+  optional: boolean;
+}
+
+/** What a plugin asks for in `[limits]`; the host's limits cap every value. */
+export interface RequestedLimits {
+  fuel?: number | false;
+  memoryBytes?: number;
+  maxCallDepth?: number;
+  maxInputBytes?: number;
+  maxOutputBytes?: number;
+  maxLogBytes?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * Everything a plugin declares about itself.
+ *
+ * @example
+ * ```ts
+ * const meta: PluginMetadata = parseManifest(tomlText);
+ * console.log(meta.id, meta.version, meta.capabilities);
+ * ```
+ */
+export interface PluginMetadata {
+  id: string;
+  name: string;
+  /** A semver version. */
+  version: string;
+  author?: string;
+  description?: string;
+  license?: string;
+  homepage?: string;
+  /** Lower runs first (default 100). */
+  priority: number;
+  /** The module file name beside plugin.toml (default `plugin.wasm`). */
+  wasm: string;
+  /** Expected sha256 of the module bytes, hex. */
+  sha256?: string;
+  capabilities: Capability[];
+  dependencies: PluginDependency[];
+  /** A JSON Schema for the plugin's host-side config. */
+  configSchema?: Record<string, unknown>;
+  limits: RequestedLimits;
+  network: { allowedHosts: string[] };
+}
+
+/**
+ * A manifest as a caller may give it: TOML text, or an object in the TOML's shape (snake_case
+ * keys; camelCase keys are accepted too and mean the same).
+ */
+export type ManifestInput = string | Record<string, unknown>;

@@ -1,0 +1,18 @@
+/**
+ * The Node.js entry point (the `node` export condition): the whole API, with the Node adapter as
+ * the default runtime so `{ dir }` sources and `pluginDir` discovery work.
+ *
+ * @example
+ * ```ts
+ * import { PluginManager } from '@reedcms/plugins';
+ * const manager = new PluginManager({ pluginDir: 'plugins' });
+ * await manager.initialize();
+ * ```
+ */
+import { setDefaultRuntime } from './runtime/adapter.ts';
+import { nodeRuntime } from './runtime/node.ts';
+
+setDefaultRuntime(nodeRuntime);
+
+export * from './index.ts';
+export { nodeRuntime } from './runtime/node.ts';

@@ -1,0 +1,82 @@
+/**
+ * Per-plugin call counters.
+ */
+import type { PluginError } from '../errors.ts';
+import type { PluginStats } from './types.ts';
+
+/**
+ * Fresh counters.
+ *
+ * @example
+ * ```ts
+ * const stats = emptyStats(); // { calls: 0, faults: 0, … }
+ * ```
+ */
+export function emptyStats(): PluginStats {
+  return {
+    calls: 0,
+    faults: 0,
+    consecutiveFaults: 0,
+    fuel: { last: null, total: 0 },
+    timeMs: { last: 0, total: 0 },
+    lastError: undefined,
+    restarts: 0,
+  };
+}
+
+/**
+ * Records a successful call.
+ *
+ * @example
+ * ```ts
+ * recordSuccess(stats, 0.05);
+ * ```
+ */
+export function recordSuccess(stats: PluginStats, elapsedMs: number): void {
+  stats.calls++;
+  stats.consecutiveFaults = 0;
+  stats.timeMs.last = elapsedMs;
+  stats.timeMs.total += elapsedMs;
+}
+
+/**
+ * Records a failed call.
+ *
+ * @example
+ * ```ts
+ * recordFailure(stats, error, 0.2);
+ * ```
+ */
+export function recordFailure(stats: PluginStats, error: PluginError, elapsedMs: number): void {
+  stats.calls++;
+  stats.faults++;
+  stats.consecutiveFaults++;
+  stats.lastError = error;
+  stats.timeMs.last = elapsedMs;
+  stats.timeMs.total += elapsedMs;
+}
+
+/**
+ * Records fuel used by a call.
+ *
+ * @example
+ * ```ts
+ * recordFuel(stats, 1234);
+ * ```
+ */
+export function recordFuel(stats: PluginStats, used: number): void {
+  stats.fuel.last = used;
+  stats.fuel.total += used;
+}
+
+/**
+ * A copy safe to hand out (callers must not mutate the live counters).
+ *
+ * @example
+ * ```ts
+ * const snapshot = snapshotStats(stats);
+ * ```
+ */
+export function snapshotStats(stats: PluginStats): PluginStats {
+  return { ...stats, fuel: { ...stats.fuel }, timeMs: { ...stats.timeMs } };
+}

@@ -1,0 +1,122 @@
+/**
+ * The shapes shared by plugin runtimes (WASM and JS) and the manager.
+ */
+import type { PluginEvent, EventFilter, EventHandler, PublishInput } from '../events/event-bus.ts';
+import type { HookHandler, RegisterOptions } from '../hooks/hook-manager.ts';
+import type { ManifestInput, PluginMetadata } from '../manifest/types.ts';
+import type { PluginError } from '../errors.ts';
+
+/** A logger the host provides; `console` fits. */
+export interface Logger {
+  debug(message: string, ...details: unknown[]): void;
+  info(message: string, ...details: unknown[]): void;
+  warn(message: string, ...details: unknown[]): void;
+  error(message: string, ...details: unknown[]): void;
+}
+
+/** Where a plugin's module comes from. */
+export type WasmInput = Uint8Array | ArrayBuffer | WebAssembly.Module | URL;
+
+/**
+ * What `manager.load` accepts.
+ *
+ * @example
+ * ```ts
+ * await manager.load({ dir: 'plugins/seo' });                       // Node, Deno
+ * await manager.load({ manifest: tomlText, wasm: bytes });           // everywhere
+ * await manager.load({ plugin: { metadata: { id: 'x', name: 'X', version: '1.0.0' }, initialize(ctx) {} } });
+ * ```
+ */
+export type PluginSource =
+  | { dir: string }
+  | { manifest: ManifestInput; wasm: WasmInput }
+  | { plugin: Plugin };
+
+/** The lifecycle states a plugin passes through. */
+export type PluginState = 'loading' | 'active' | 'failed' | 'quarantined' | 'unloading';
+
+/**
+ * What a JS plugin receives in `initialize`: its id and config, a logger, and hooks and events
+ * scoped to it (everything it registers is removed when it unloads).
+ */
+export interface PluginContext {
+  pluginId: string;
+  config: Record<string, unknown>;
+  logger: Logger;
+  hooks: {
+    register<T = any>(hook: string, handler: HookHandler<T>, options?: Omit<RegisterOptions, 'pluginId'>): () => void;
+    execute<T = any>(hook: string, data: T): Promise<T>;
+  };
+  events: {
+    subscribe(handler: EventHandler): () => void;
+    subscribe(filter: EventFilter, handler: EventHandler): () => void;
+    /** Publishes with this plugin's id as `source`. */
+    publish<T>(input: Omit<PublishInput<T>, 'source'>): Promise<PluginEvent<T>>;
+  };
+}
+
+/**
+ * A trusted, in-process plugin written in JS/TS (the seed's native plugin type).
+ *
+ * @example
+ * ```ts
+ * const plugin: Plugin = {
+ *   metadata: { id: 'hello', name: 'Hello', version: '1.0.0', capabilities: [{ Hook: 'before_render' }] },
+ *   initialize(ctx) { ctx.hooks.register('before_render', (page) => ({ ...page, hello: true })); },
+ * };
+ * ```
+ */
+export interface Plugin {
+  /** The manifest, in the shape of plugin.toml (snake_case or camelCase keys). */
+  metadata: ManifestInput & object;
+  initialize?(context: PluginContext): void | Promise<void>;
+  shutdown?(): void | Promise<void>;
+  handleCommand?(command: string, args: unknown): unknown | Promise<unknown>;
+}
+
+/** Per-plugin counters, as `manager.stats(id)` returns them. */
+export interface PluginStats {
+  /** Calls into the plugin (hooks, events, commands, lifecycle). */
+  calls: number;
+  /** Calls that failed. */
+  faults: number;
+  /** Faults in a row since the last success. */
+  consecutiveFaults: number;
+  /** Fuel used: by the last call and in total (null when fuel metering is off). */
+  fuel: { last: number | null; total: number };
+  /** Wall time spent in the plugin, milliseconds. */
+  timeMs: { last: number; total: number };
+  /** The last error, if any. */
+  lastError: PluginError | undefined;
+  /** How many times the instance was replaced after a trap. */
+  restarts: number;
+}
+
+/** One entry of `manager.plugins()`. */
+export interface PluginInfo {
+  id: string;
+  /** Absent when the manifest itself could not be read. */
+  metadata: PluginMetadata | undefined;
+  state: PluginState;
+  kind: 'wasm' | 'js';
+  /** Why the plugin failed or was quarantined. */
+  error: PluginError | undefined;
+}
+
+/**
+ * What the manager needs from a loaded plugin, WASM or JS alike.
+ */
+export interface PluginRuntime {
+  readonly kind: 'wasm' | 'js';
+  /** Runs the plugin's initialize. */
+  initialize(context: PluginContext): Promise<void>;
+  /** Hooks this runtime handles itself (WASM: the declared ones); JS plugins register their own. */
+  declaredHooks(): string[];
+  /** Event patterns it receives through `deliverEvent` (WASM: the declared ones). */
+  declaredEvents(): string[];
+  invokeHook(hook: string, data: unknown): Promise<unknown>;
+  deliverEvent(event: PluginEvent): Promise<void>;
+  command(name: string, args: unknown): Promise<unknown>;
+  /** Waits for in-flight calls, runs the plugin's shutdown, frees resources. */
+  shutdown(): Promise<void>;
+}

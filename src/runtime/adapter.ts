@@ -1,0 +1,95 @@
+/**
+ * The shape every runtime adapter exports (as extism/js-sdk does with its capability objects):
+ * how to read plugin folders, how to fetch a module, what isolation exists. The core never
+ * touches platform APIs itself; `src/runtime/<runtime>.ts` files implement this.
+ */
+import { ErrorCodes, PluginError } from '../errors.ts';
+
+/**
+ * Platform services the manager needs.
+ *
+ * @example
+ * ```ts
+ * const manager = new PluginManager({ runtime: nodeRuntime });
+ * ```
+ */
+export interface RuntimeAdapter {
+  /** `node`, `deno`, `workerd`, `browser`, or `web` (no file system). */
+  readonly name: string;
+  /** Whether `{ dir }` sources and `pluginDir` discovery work here. */
+  readonly hasFileSystem: boolean;
+  /** Whether `isolation: 'worker'` is available. */
+  readonly hasWorkers: boolean;
+  /** The subfolders of `root` that hold a plugin.toml, sorted. */
+  listPluginDirs(root: string): Promise<string[]>;
+  readText(path: string): Promise<string>;
+  readBytes(path: string): Promise<Uint8Array>;
+  /** Joins a folder and a file name the platform's way. */
+  joinPath(dir: string, name: string): string;
+  /** Bytes behind a URL (http(s) through fetch; file: where the platform can). */
+  fetchBytes(url: URL): Promise<Uint8Array>;
+}
+
+const noFileSystem = (what: string) => async (): Promise<never> => {
+  throw new PluginError(ErrorCodes.UNSUPPORTED, `${what} needs a file system; this runtime has none: load plugins with { manifest, wasm } instead`, { operation: what });
+};
+
+/**
+ * The adapter for runtimes without a file system (browsers, workers): only
+ * `{ manifest, wasm }` sources, modules fetched over HTTP(S).
+ *
+ * @example
+ * ```ts
+ * new PluginManager({ runtime: webRuntime });
+ * ```
+ */
+export const webRuntime: RuntimeAdapter = {
+  name: 'web',
+  hasFileSystem: false,
+  hasWorkers: false,
+  listPluginDirs: noFileSystem('pluginDir discovery'),
+  readText: noFileSystem('reading plugin files'),
+  readBytes: noFileSystem('reading plugin files'),
+  joinPath: (dir, name) => `${dir.replace(/\/+$/, '')}/${name}`,
+  fetchBytes: fetchUrlBytes,
+};
+
+/**
+ * Fetches a URL's bytes with the standard fetch, failing on a non-2xx status.
+ *
+ * @example
+ * ```ts
+ * const bytes = await fetchUrlBytes(new URL('https://cdn.example.com/seo.wasm'));
+ * ```
+ */
+export async function fetchUrlBytes(url: URL): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url.href} answered ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+let defaultRuntime: RuntimeAdapter = webRuntime;
+
+/**
+ * Sets the adapter managers use when none is given (each package entry point sets its own).
+ *
+ * @example
+ * ```ts
+ * setDefaultRuntime(nodeRuntime);
+ * ```
+ */
+export function setDefaultRuntime(adapter: RuntimeAdapter): void {
+  defaultRuntime = adapter;
+}
+
+/**
+ * The adapter managers use when none is given.
+ *
+ * @example
+ * ```ts
+ * getDefaultRuntime().name; // 'node' when imported through the node entry
+ * ```
+ */
+export function getDefaultRuntime(): RuntimeAdapter {
+  return defaultRuntime;
+}

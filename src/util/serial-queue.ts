@@ -1,0 +1,65 @@
+/**
+ * Runs async tasks one at a time, in submission order. Extism instances are not reentrant
+ * (concurrent calls on one instance return each other's output), so every call on an instance
+ * goes through one of these.
+ */
+
+/**
+ * A FIFO of async tasks with at most one running.
+ *
+ * @example
+ * ```ts
+ * const queue = new SerialQueue();
+ * const [a, b] = await Promise.all([queue.run(() => call('x')), queue.run(() => call('y'))]);
+ * await queue.idle(); // resolves once nothing is running or waiting
+ * ```
+ */
+export class SerialQueue {
+  #tail: Promise<unknown> = Promise.resolve();
+  #size = 0;
+
+  /** Tasks running or waiting. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /**
+   * Queues a task; resolves or rejects with its result. A failing task never blocks the ones
+   * after it.
+   *
+   * @example
+   * ```ts
+   * const out = await queue.run(() => guest.call('hook_x', input));
+   * ```
+   */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    this.#size++;
+    const done = () => {
+      this.#size--;
+    };
+    // Fast path: nothing pending, start now instead of waiting for a microtask hop.
+    const result = this.#size === 1 ? invoke(task) : this.#tail.then(() => task());
+    this.#tail = result.then(done, done);
+    return result;
+  }
+
+  /**
+   * Resolves when every task queued so far has settled.
+   *
+   * @example
+   * ```ts
+   * await queue.idle();
+   * ```
+   */
+  async idle(): Promise<void> {
+    while (this.#size > 0) await this.#tail;
+  }
+}
+
+function invoke<T>(task: () => Promise<T>): Promise<T> {
+  try {
+    return task();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
