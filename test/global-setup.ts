@@ -1,0 +1,25 @@
+/**
+ * vitest globalSetup: compiles the example plugins and the AssemblyScript fixtures once per
+ * run (skipped when up to date), so tests read fresh .wasm built from source.
+ *
+ * @example
+ * ```ts
+ * // vite.config.ts
+ * export default defineConfig({ test: { globalSetup: ['test/global-setup.ts'] } });
+ * ```
+ */
+import { buildExamples } from '../scripts/lib/build-examples.ts';
+import { buildFixtures } from '../scripts/lib/build-fixtures.ts';
+
+/**
+ * Builds everything the tests load; a compile error fails the run with asc's diagnostics.
+ *
+ * @example
+ * ```ts
+ * await setup();
+ * ```
+ */
+export default async function setup(): Promise<void> {
+  await buildExamples();
+  await buildFixtures();
+}
