@@ -1,0 +1,182 @@
+/**
+ * Rewriters for the small sections: each takes the input section (or undefined when the module
+ * lacks it) and writes the output payload: the old entries, adjusted, then the added ones.
+ */
+import { copyConstExpr } from './const-expr.ts';
+import { ExportKind } from './constants.ts';
+import { capLimits, writeLimits } from './memory-cap.ts';
+import type { SectionRef } from './module-scan.ts';
+import { RESERVED, type Plan } from './plan.ts';
+import { ByteReader } from './reader.ts';
+import { readLimits, readValType } from './types.ts';
+import type { ByteWriter } from './writer.ts';
+
+/** Reads the entry count of a section and returns a reader positioned after it. */
+function open(bytes: Uint8Array, ref: SectionRef | undefined): { r: ByteReader | undefined; count: number } {
+  if (ref === undefined) return { r: undefined, count: 0 };
+  const r = new ByteReader(bytes, ref.payloadStart, ref.end);
+  return { r, count: r.count() };
+}
+
+/**
+ * Type section: existing types, then the ones the plan added.
+ *
+ * @example
+ * ```ts
+ * writeTypeSection(bytes, info.bySection.get(1), plan, w);
+ * ```
+ */
+export function writeTypeSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: Plan, w: ByteWriter): void {
+  const { r, count } = open(bytes, ref);
+  w.u32(count + plan.newTypes.length);
+  if (r) w.bytes(bytes, r.pos, r.end);
+  for (const t of plan.newTypes) {
+    w.u8(0x60);
+    w.u32(t.params.length);
+    for (const p of t.params) w.u8(p);
+    w.u32(t.results.length);
+    for (const p of t.results) w.u8(p);
+  }
+}
+
+/**
+ * Import section: the imported memory's limits capped, then the limit import if it is new.
+ *
+ * @example
+ * ```ts
+ * writeImportSection(bytes, info.bySection.get(2), plan, w);
+ * ```
+ */
+export function writeImportSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: Plan, w: ByteWriter): void {
+  const { r, count } = open(bytes, ref);
+  w.u32(count + (plan.addImport ? 1 : 0));
+  if (r) copyWithCappedMemory(bytes, r.pos, r.end, plan, w, true);
+  if (plan.addImport && plan.opts.limitImport) {
+    w.name(plan.opts.limitImport.module);
+    w.name(plan.opts.limitImport.name);
+    w.u8(ExportKind.func);
+    w.u32(plan.typeI32Void);
+  }
+}
+
+/**
+ * Memory section: the memory's limits capped.
+ *
+ * @example
+ * ```ts
+ * writeMemorySection(bytes, info.bySection.get(5)!, plan, w);
+ * ```
+ */
+export function writeMemorySection(bytes: Uint8Array, ref: SectionRef, plan: Plan, w: ByteWriter): void {
+  copyWithCappedMemory(bytes, ref.payloadStart, ref.end, plan, w, false);
+}
+
+/** Copies [from, to), replacing the memory limits when the memory lives in this range. */
+function copyWithCappedMemory(bytes: Uint8Array, from: number, to: number, plan: Plan, w: ByteWriter, imported: boolean): void {
+  const memory = plan.info.memory;
+  if (memory === undefined || memory.imported !== imported || plan.opts.memoryMaxPages === undefined) {
+    w.bytes(bytes, from, to);
+    return;
+  }
+  const at = memory.limitsOffset;
+  w.bytes(bytes, from, at);
+  const r = new ByteReader(bytes, at, to);
+  readLimits(r, 'memory');
+  writeLimits(w, capLimits(memory.limits, plan.opts.memoryMaxPages, at));
+  w.bytes(bytes, r.pos, to);
+}
+
+/**
+ * Function section: existing signatures, then the added functions'.
+ *
+ * @example
+ * ```ts
+ * writeFunctionSection(bytes, info.bySection.get(3), plan, w);
+ * ```
+ */
+export function writeFunctionSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: Plan, w: ByteWriter): void {
+  const { r, count } = open(bytes, ref);
+  w.u32(count + plan.addedFuncTypes.length);
+  if (r) w.bytes(bytes, r.pos, r.end);
+  for (const t of plan.addedFuncTypes) w.u32(t);
+}
+
+/**
+ * Global section: existing globals (ref.func remapped), then fuel, budget, reason, depth.
+ *
+ * @example
+ * ```ts
+ * writeGlobalSection(bytes, info.bySection.get(6), plan, w);
+ * ```
+ */
+export function writeGlobalSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: Plan, w: ByteWriter): void {
+  const { r, count } = open(bytes, ref);
+  w.u32(count + 4);
+  if (r) {
+    for (let i = 0; i < count; i++) {
+      const from = r.pos;
+      readValType(r);
+      if (r.u8() > 1) r.fail('invalid global mutability', r.pos - 1);
+      w.bytes(bytes, from, r.pos);
+      copyConstExpr(r, w, plan.remapFunc);
+    }
+    if (!r.atEnd) r.fail('global section has trailing bytes');
+  }
+  const i64Global = (value: bigint): void => {
+    w.u8(0x7e);
+    w.u8(1);
+    w.u8(0x42);
+    w.s64(value);
+    w.u8(0x0b);
+  };
+  const i32Global = (): void => {
+    w.u8(0x7f);
+    w.u8(1);
+    w.u8(0x41);
+    w.u8(0);
+    w.u8(0x0b);
+  };
+  i64Global(plan.opts.defaultFuel); // fuel: the start function runs on the default budget
+  i64Global(plan.opts.defaultFuel); // budget
+  i32Global(); // reason
+  i32Global(); // depth
+}
+
+/**
+ * Export section: function exports point at their wrappers; the four globals are appended.
+ *
+ * @example
+ * ```ts
+ * writeExportSection(bytes, info.bySection.get(7), plan, w);
+ * ```
+ */
+export function writeExportSection(plan: Plan, w: ByteWriter): void {
+  const { exports } = plan.info;
+  w.u32(exports.length + 4);
+  for (const e of exports) {
+    w.name(e.name);
+    w.u8(e.kind);
+    w.u32(e.kind === ExportKind.func ? plan.wrapperOf.get(e.index)! : e.index);
+  }
+  const global = (name: string, index: number): void => {
+    w.name(name);
+    w.u8(ExportKind.global);
+    w.u32(index);
+  };
+  global(RESERVED.fuel, plan.gFuel);
+  global(RESERVED.fuelBudget, plan.gBudget);
+  global(RESERVED.reason, plan.gReason);
+  global(RESERVED.depth, plan.gDepth);
+}
+
+/**
+ * Start section: the start function's index, remapped.
+ *
+ * @example
+ * ```ts
+ * writeStartSection(plan, w);
+ * ```
+ */
+export function writeStartSection(plan: Plan, w: ByteWriter): void {
+  w.u32(plan.remapFunc(plan.info.start!));
+}

@@ -1,0 +1,245 @@
+/**
+ * The instruction sequences the rewriter inserts: the fuel meter, the call-depth guard, the
+ * bulk-op charge, and the bodies of the added helper and wrapper functions. All inserted
+ * sequences are stack-neutral, so they can go anywhere a block may start.
+ */
+import { FUEL_PER_PAGE, LimitReason } from './constants.ts';
+import { Op } from './opcodes.ts';
+import type { Plan } from './plan.ts';
+import type { ByteWriter } from './writer.ts';
+
+const IF = 0x04;
+const ELSE = 0x05;
+const END = 0x0b;
+const VOID = 0x40;
+const UNREACHABLE = 0x00;
+const I64_CONST = Op.i64_const;
+
+/**
+ * Fuel meter for a block of static cost `cost`:
+ * `fuel -= cost; if (fuel < 0) outOfFuel()` using the function's i64 scratch local.
+ *
+ * @example
+ * ```ts
+ * writeMeter(w, plan, 7, scratch64);
+ * ```
+ */
+export function writeMeter(w: ByteWriter, plan: Plan, cost: number, scratch64: number): void {
+  w.u8(Op.global_get);
+  w.u32(plan.gFuel);
+  w.u8(I64_CONST);
+  w.s32(cost);
+  w.u8(Op.i64_sub);
+  writeStoreAndCheckFuel(w, plan, scratch64);
+}
+
+/** `local.tee s; global.set fuel; local.get s; i64.const 0; i64.lt_s; if call outOfFuel end` */
+function writeStoreAndCheckFuel(w: ByteWriter, plan: Plan, scratch64: number): void {
+  w.u8(Op.local_tee);
+  w.u32(scratch64);
+  w.u8(Op.global_set);
+  w.u32(plan.gFuel);
+  w.u8(Op.local_get);
+  w.u32(scratch64);
+  w.u8(I64_CONST);
+  w.u8(0);
+  w.u8(Op.i64_lt_s);
+  w.u8(IF);
+  w.u8(VOID);
+  w.u8(Op.call);
+  w.u32(plan.fOutOfFuel!);
+  w.u8(END);
+}
+
+/**
+ * Charges a size-dependent op (memory.copy/fill/init, table.*) by its size operand, which is on
+ * top of the stack: `size >>> shift` fuel. Saves the size in the i32 scratch and puts it back.
+ *
+ * @example
+ * ```ts
+ * writeSizeCharge(w, plan, 6, scratch64, scratch32); // 1 fuel per 64 bytes
+ * ```
+ */
+export function writeSizeCharge(w: ByteWriter, plan: Plan, shift: number, scratch64: number, scratch32: number): void {
+  w.u8(Op.local_set);
+  w.u32(scratch32);
+  w.u8(Op.global_get);
+  w.u32(plan.gFuel);
+  w.u8(Op.local_get);
+  w.u32(scratch32);
+  w.u8(Op.i64_extend_i32_u);
+  w.u8(I64_CONST);
+  w.s32(shift);
+  w.u8(Op.i64_shr_u);
+  w.u8(Op.i64_sub);
+  writeStoreAndCheckFuel(w, plan, scratch64);
+  w.u8(Op.local_get);
+  w.u32(scratch32);
+}
+
+/**
+ * Call-depth guard at function entry: `if (++depth > max) stackOverflow()`.
+ *
+ * @example
+ * ```ts
+ * writeDepthEnter(w, plan, scratch32);
+ * ```
+ */
+export function writeDepthEnter(w: ByteWriter, plan: Plan, scratch32: number): void {
+  w.u8(Op.global_get);
+  w.u32(plan.gDepth);
+  w.u8(Op.i32_const);
+  w.u8(1);
+  w.u8(Op.i32_add);
+  w.u8(Op.local_tee);
+  w.u32(scratch32);
+  w.u8(Op.global_set);
+  w.u32(plan.gDepth);
+  w.u8(Op.local_get);
+  w.u32(scratch32);
+  w.u8(Op.i32_const);
+  w.s32(plan.opts.maxCallDepth);
+  w.u8(Op.i32_gt_u);
+  w.u8(IF);
+  w.u8(VOID);
+  w.u8(Op.call);
+  w.u32(plan.fStackOverflow!);
+  w.u8(END);
+}
+
+/**
+ * `depth -= 1`, before every way out of a function (return, tail call, falling off the end).
+ *
+ * @example
+ * ```ts
+ * writeDepthLeave(w, plan);
+ * ```
+ */
+export function writeDepthLeave(w: ByteWriter, plan: Plan): void {
+  w.u8(Op.global_get);
+  w.u32(plan.gDepth);
+  w.u8(Op.i32_const);
+  w.u8(1);
+  w.u8(Op.i32_sub);
+  w.u8(Op.global_set);
+  w.u32(plan.gDepth);
+}
+
+/** `reason := code; limitImport(code)` (the import call only when one is configured). */
+function writeSetReason(w: ByteWriter, plan: Plan, code: number): void {
+  w.u8(Op.i32_const);
+  w.u8(code);
+  w.u8(Op.global_set);
+  w.u32(plan.gReason);
+  if (plan.limitFunc !== undefined) {
+    w.u8(Op.i32_const);
+    w.u8(code);
+    w.u8(Op.call);
+    w.u32(plan.limitFunc);
+  }
+}
+
+/**
+ * Writes the bodies (size-prefixed) of the added helper functions, in the order `makePlan`
+ * numbered them: out-of-fuel, stack-overflow, memory.grow, then the export wrappers.
+ *
+ * @example
+ * ```ts
+ * writeAddedBodies(w, plan);
+ * ```
+ */
+export function writeAddedBodies(w: ByteWriter, plan: Plan): void {
+  if (plan.fOutOfFuel !== undefined) {
+    // Out of fuel: pin the remaining fuel at 0 so "used" equals the budget, record, trap.
+    const at = w.reserveSize();
+    w.u8(0); // no locals
+    w.u8(I64_CONST);
+    w.u8(0);
+    w.u8(Op.global_set);
+    w.u32(plan.gFuel);
+    writeSetReason(w, plan, LimitReason.FUEL);
+    w.u8(UNREACHABLE);
+    w.u8(END);
+    w.patchSize(at);
+  }
+  if (plan.fStackOverflow !== undefined) {
+    const at = w.reserveSize();
+    w.u8(0);
+    writeSetReason(w, plan, LimitReason.STACK);
+    w.u8(UNREACHABLE);
+    w.u8(END);
+    w.patchSize(at);
+  }
+  if (plan.fGrow !== undefined) writeGrowBody(w, plan);
+  for (const wrapper of plan.wrappers) {
+    // Entry from the host: fresh budget, depth and reason for every call, then the original.
+    const at = w.reserveSize();
+    w.u8(0);
+    w.u8(Op.global_get);
+    w.u32(plan.gBudget);
+    w.u8(Op.global_set);
+    w.u32(plan.gFuel);
+    w.u8(Op.i32_const);
+    w.u8(0);
+    w.u8(Op.global_set);
+    w.u32(plan.gDepth);
+    w.u8(Op.i32_const);
+    w.u8(0);
+    w.u8(Op.global_set);
+    w.u32(plan.gReason);
+    const params = plan.info.types[wrapper.typeIndex]!.params.length;
+    for (let i = 0; i < params; i++) {
+      w.u8(Op.local_get);
+      w.u32(i);
+    }
+    w.u8(Op.call);
+    w.u32(wrapper.target);
+    w.u8(END);
+    w.patchSize(at);
+  }
+}
+
+/**
+ * memory.grow replacement `(param $pages i32) (result i32)`: grows; on failure records reason
+ * MEMORY (no trap: the guest decides); on success charges FUEL_PER_PAGE per page.
+ */
+function writeGrowBody(w: ByteWriter, plan: Plan): void {
+  const at = w.reserveSize();
+  const result = 1;
+  const scratch64 = 2;
+  w.u8(2); // local groups: 1 x i32 (result), 1 x i64 (scratch)
+  w.u8(1);
+  w.u8(0x7f);
+  w.u8(1);
+  w.u8(0x7e);
+  w.u8(Op.local_get);
+  w.u8(0);
+  w.u8(Op.memory_grow);
+  w.u8(0);
+  w.u8(Op.local_tee);
+  w.u8(result);
+  w.u8(Op.i32_const);
+  w.u8(0x7f); // -1
+  w.u8(Op.i32_eq);
+  w.u8(IF);
+  w.u8(VOID);
+  writeSetReason(w, plan, LimitReason.MEMORY);
+  if (plan.fOutOfFuel !== undefined) {
+    w.u8(ELSE);
+    w.u8(Op.global_get);
+    w.u32(plan.gFuel);
+    w.u8(Op.local_get);
+    w.u8(0);
+    w.u8(Op.i64_extend_i32_u);
+    w.u8(I64_CONST);
+    w.s32(FUEL_PER_PAGE);
+    w.u8(Op.i64_mul);
+    w.u8(Op.i64_sub);
+    writeStoreAndCheckFuel(w, plan, scratch64);
+  }
+  w.u8(END);
+  w.u8(Op.local_get);
+  w.u8(result);
+  w.u8(END);
+  w.patchSize(at);
+}
