@@ -133,18 +133,19 @@ export class PluginManager {
    */
   async load(source: PluginSource): Promise<string> {
     this.#assertOpen();
-    let described: DescribedSource;
+    let id: string | undefined;
     try {
-      described = await describeSource(source, this.#runtime, this.#modules);
-      if (this.#liveRecord(described.metadata.id) !== undefined) throw duplicateError(described.metadata.id);
-      const failure = planLoadOrder([described.metadata], this.#activeVersions()).failures.get(described.metadata.id);
+      const described = await describeSource(source, this.#runtime, this.#modules);
+      id = described.metadata.id;
+      if (this.#liveRecord(id) !== undefined) throw duplicateError(id);
+      const failure = planLoadOrder([described.metadata], this.#activeVersions()).failures.get(id);
       if (failure !== undefined) throw failure;
+      await this.#loadDescribed(described);
+      return id;
     } catch (err) {
-      this.#reportError(asPluginError(err, undefined, 'load'));
+      this.#reportError(asPluginError(err, id, 'load'));
       throw err;
     }
-    await this.#loadDescribed(described);
-    return described.metadata.id;
   }
 
   /**
@@ -192,7 +193,16 @@ export class PluginManager {
    */
   async reload(id: string, source?: PluginSource): Promise<void> {
     this.#assertOpen();
-    const record = this.#requireRecord(id);
+    try {
+      await this.#reload(this.#requireRecord(id), source);
+    } catch (err) {
+      this.#reportError(asPluginError(err, id, 'reload'));
+      throw err;
+    }
+  }
+
+  async #reload(record: PluginRecord, source: PluginSource | undefined): Promise<void> {
+    const { id } = record;
     const nextSource = source ?? record.source;
     if (nextSource === undefined) throw new PluginError(ErrorCodes.UNSUPPORTED, 'no source to reload from', { pluginId: id, operation: 'reload' });
     const described = await describeSource(nextSource, this.#runtime, this.#modules);
@@ -306,7 +316,6 @@ export class PluginManager {
       generation.active = true;
     } catch (err) {
       this.#records.delete(metadata.id);
-      this.#reportError(asPluginError(err, metadata.id, 'load'));
       throw err;
     }
     await this.events.publish({ type: Events.PLUGIN_LOADED, data: { id: metadata.id, version: metadata.version } });
