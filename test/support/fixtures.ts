@@ -33,7 +33,7 @@ export function fixturePath(name: string): string {
  * const plugin = await createPlugin({ wasm: [{ data: await readFixture('echo') }] }, { useWasi: false });
  * ```
  */
-export async function readFixture(name: string): Promise<Uint8Array> {
+export async function readFixture(name: string): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await readFile(fixturePath(name)));
 }
 

@@ -3,8 +3,8 @@
  * `meta.wordCount` and `meta.readingTime` = ceil(words / words_per_minute), at least 1.
  *
  * A word is a run of non-whitespace characters containing at least one letter or digit
- * (ASCII alphanumerics or any non-ASCII character), so Markdown markers such as `#`, `-`,
- * `**` or `>` alone are not words. Config: `words_per_minute` (default 200).
+ * (ASCII alphanumerics or any non-ASCII character outside the punctuation blocks), so Markdown
+ * markers such as `#`, `-`, `**` or `>` and dashes like `—` alone are not words. Config: `words_per_minute` (default 200).
  *
  * Input/output: `{ "path", "title", "body", "meta": {…} }` (meta created when missing).
  */
@@ -65,5 +65,11 @@ function isSpace(c: i32): bool {
 }
 
 function isWordChar(c: i32): bool {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c >= 0x80;
+  if (c < 0x80) return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  // Punctuation blocks (Latin-1 symbols, General Punctuation such as — and …, CJK punctuation)
+  // do not make a word; any other non-ASCII character (letters of every script) does.
+  if (c >= 0xa0 && c <= 0xbf) return false;
+  if (c >= 0x2000 && c <= 0x206f) return false;
+  if (c >= 0x3000 && c <= 0x303f) return false;
+  return true;
 }
