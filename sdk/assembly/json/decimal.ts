@@ -1,5 +1,5 @@
 /**
- * Exact decimal-to-double conversion for JSON numbers.
+ * Exact decimal-to-double conversion for JSON numbers, and shortest double-to-decimal digits.
  *
  * AssemblyScript's `parseFloat` is not correctly rounded (it loses exponents above 38 and
  * misrounds long mantissas), so numbers are converted here: an exact fast path for the common
@@ -223,6 +223,30 @@ class BigDecimal {
     return n;
   }
 
+  /** The first `p` significant digits rounded to nearest (ties to even), trailing zeros cut. */
+  roundedDigits(p: i32): ShortestDigits {
+    let n = min(p, this.nd);
+    const out = new Uint8Array(n + 1);
+    for (let i = 0; i < n; i++) out[i] = this.d[i];
+    let dp = this.dp;
+    if (this.shouldRoundUp(n)) {
+      let i = n - 1;
+      while (i >= 0 && out[i] == 9) out[i--] = 0;
+      if (i < 0) {
+        // 99…9 rounded up to 100…0: one more integer digit.
+        out[0] = 1;
+        n = 1;
+        dp++;
+      } else {
+        out[i]++;
+      }
+    }
+    while (n > 1 && out[n - 1] == 0) n--;
+    let digits = "";
+    for (let i = 0; i < n; i++) digits += String.fromCharCode(0x30 + out[i]);
+    return new ShortestDigits(digits, dp);
+  }
+
   private shouldRoundUp(at: i32): bool {
     if (at < 0 || at >= this.nd) return false;
     if (this.d[at] == 5 && at + 1 == this.nd) {
@@ -270,4 +294,50 @@ function slowPath(digits: Uint8Array, nd: i32, dp: i32, truncated: bool): f64 {
   if ((mant & (<u64>1 << 52)) == 0) exp = BIAS; // subnormal
   const bits = (mant & ((<u64>1 << 52) - 1)) | (<u64>((exp - BIAS) & 0x7ff) << 52);
   return reinterpret<f64>(bits);
+}
+
+/**
+ * The shortest decimal digits that read back as `x` (finite, > 0), as JavaScript prints them:
+ * tries 15, 16, then 17 significant digits of the exact binary value, rounded to nearest
+ * (17 always round-trips). Returns digits and the decimal point position: x ≈ 0.DIGITS × 10^dp.
+ * Used only when AssemblyScript's own (Grisu2) output is long, since Grisu2 is not always shortest.
+ *
+ * @example
+ * ```ts
+ * const s = shortestDigits(0.1 + 0.2); // s.digits == "30000000000000004", s.dp == 0
+ * ```
+ */
+export function shortestDigits(x: f64): ShortestDigits {
+  const bits = reinterpret<u64>(x);
+  const biased = <i32>((bits >> 52) & 0x7ff);
+  let mant = bits & ((<u64>1 << 52) - 1);
+  let exp2: i32;
+  if (biased == 0) {
+    exp2 = -1074; // subnormal
+  } else {
+    mant |= <u64>1 << 52;
+    exp2 = biased - 1075;
+  }
+  // Exact decimal expansion of mant * 2^exp2.
+  const mantText = mant.toString();
+  const exact = new Uint8Array(MAX_DIGITS);
+  for (let i = 0; i < mantText.length; i++) exact[i] = <u8>(mantText.charCodeAt(i) - 0x30);
+  const d = new BigDecimal(exact, mantText.length, mantText.length, false);
+  d.shift(exp2);
+  for (let p = 15; p <= 17; p++) {
+    const candidate = d.roundedDigits(p);
+    if (p == 17 || parseDigits(candidate.digits, candidate.dp) == x) return candidate;
+  }
+  return d.roundedDigits(17); // not reached
+}
+
+/** Digits of a decimal: value = 0.digits × 10^dp. */
+export class ShortestDigits {
+  constructor(public digits: string, public dp: i32) {}
+}
+
+function parseDigits(digits: string, dp: i32): f64 {
+  // "0.<digits>e<dp>" in JSON number syntax, through the correct parser.
+  const text = "0." + digits + "e" + dp.toString();
+  return parseDecimal(text, 0, text.length);
 }

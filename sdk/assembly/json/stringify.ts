@@ -9,6 +9,7 @@
  * ```
  */
 import { StringBuilder } from "./builder";
+import { shortestDigits } from "./decimal";
 import { JsonKind, JsonValue } from "./value";
 
 const HEX = "0123456789abcdef";
@@ -59,8 +60,39 @@ export function formatNumber(n: f64): string {
     return (<i64>n).toString();
   }
   const text = n.toString();
+  // AssemblyScript's Grisu2 output always reads back as the same double but is sometimes one
+  // or two digits longer than JavaScript's shortest form; long outputs are redone exactly.
+  if (significantDigits(text) >= 16) {
+    const s = shortestDigits(Math.abs(n));
+    return (n < 0 ? "-" : "") + formatDigits(s.digits, s.dp);
+  }
   // Integers of 2^53 and above also print with ".0" (JavaScript: none).
   return text.endsWith(".0") ? text.substring(0, text.length - 2) : text;
+}
+
+function significantDigits(text: string): i32 {
+  let count = 0;
+  let leading = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c == 0x65 || c == 0x45) break; // exponent
+    if (c < 0x30 || c > 0x39) continue;
+    if (leading && c == 0x30) continue;
+    leading = false;
+    count++;
+  }
+  return count;
+}
+
+/** JavaScript's Number::toString layout for value = 0.digits × 10^dp. */
+function formatDigits(digits: string, dp: i32): string {
+  const k = digits.length;
+  if (k <= dp && dp <= 21) return digits + "0".repeat(dp - k);
+  if (0 < dp && dp <= 21) return digits.substring(0, dp) + "." + digits.substring(dp);
+  if (-6 < dp && dp <= 0) return "0." + "0".repeat(-dp) + digits;
+  const e = dp - 1;
+  const mantissa = k == 1 ? digits : digits.substring(0, 1) + "." + digits.substring(1);
+  return mantissa + "e" + (e < 0 ? "-" : "+") + abs(e).toString();
 }
 
 function writeValue(out: StringBuilder, value: JsonValue): void {
