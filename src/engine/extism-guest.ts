@@ -126,14 +126,14 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   const runsInWorker = options.runInWorker ?? false;
   return {
     runsInWorker,
-    async call(exportName, input) {
-      let output;
-      try {
-        output = await plugin.call(exportName, input);
-      } catch (err) {
-        throw classifyCallError(err, options.pluginId, exportName);
-      }
-      return output === null ? EMPTY : output.bytes();
+    call(exportName, input) {
+      // Plain promise chaining: one async frame fewer on the hot path than async/await.
+      return plugin.call(exportName, input).then(
+        (output) => (output === null ? EMPTY : output.bytes()),
+        (err: unknown) => {
+          throw classifyCallError(err, options.pluginId, exportName);
+        },
+      );
     },
     async instance() {
       return runsInWorker ? undefined : plugin.getInstance();

@@ -56,6 +56,8 @@ export class WasmPlugin implements PluginRuntime {
   readonly #capabilities: CapabilitySet;
   readonly #exports: Set<string>;
   readonly #queue = new SerialQueue();
+  /** hook name → export name, computed once per hook rather than per call. */
+  readonly #hookExports = new Map<string, string>();
   #guest: Guest | undefined;
   #broken = false;
   #closed = false;
@@ -106,15 +108,20 @@ export class WasmPlugin implements PluginRuntime {
     }
   }
 
-  async invokeHook(hook: string, data: unknown): Promise<unknown> {
-    return this.#call(hookExportName(hook), data);
+  invokeHook(hook: string, data: unknown): Promise<unknown> {
+    let exportName = this.#hookExports.get(hook);
+    if (exportName === undefined) {
+      exportName = hookExportName(hook);
+      this.#hookExports.set(hook, exportName);
+    }
+    return this.#call(exportName, data);
   }
 
   async deliverEvent(event: PluginEvent): Promise<void> {
     await this.#call('on_event', event);
   }
 
-  async command(name: string, args: unknown): Promise<unknown> {
+  command(name: string, args: unknown): Promise<unknown> {
     return this.#call('handle_command', { command: name, args: args ?? null });
   }
 
@@ -148,7 +155,8 @@ export class WasmPlugin implements PluginRuntime {
     return this.#queue.run(async () => {
       const started = performance.now();
       try {
-        const guest = await this.#liveGuest();
+        // Only a trapped (or closed) instance needs the slow path; the common case stays sync.
+        const guest = this.#broken || this.#guest === undefined ? await this.#freshGuest() : this.#guest;
         const output = await guest.call(exportName, input);
         const result = decodeJson(output, metadata.id, exportName);
         recordSuccess(stats, performance.now() - started);
@@ -162,9 +170,8 @@ export class WasmPlugin implements PluginRuntime {
     });
   }
 
-  /** The instance to call: a fresh one (re-initialized) when the last one trapped. */
-  async #liveGuest(): Promise<Guest> {
-    if (!this.#broken && this.#guest !== undefined) return this.#guest;
+  /** Replaces a trapped instance with a fresh, re-initialized one. */
+  async #freshGuest(): Promise<Guest> {
     const old = this.#guest;
     this.#guest = undefined;
     if (old !== undefined) await old.close().catch(() => {});

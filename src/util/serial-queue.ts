@@ -34,14 +34,16 @@ export class SerialQueue {
    */
   run<T>(task: () => Promise<T>): Promise<T> {
     this.#size++;
-    const done = () => {
-      this.#size--;
-    };
     // Fast path: nothing pending, start now instead of waiting for a microtask hop.
-    const result = this.#size === 1 ? invoke(task) : this.#tail.then(() => task());
-    this.#tail = result.then(done, done);
+    const result = this.#size === 1 ? invoke(task) : this.#tail.then(task);
+    this.#tail = result.then(this.#done, this.#done);
     return result;
   }
+
+  /** One shared settle callback instead of a closure per task. */
+  readonly #done = (): void => {
+    this.#size--;
+  };
 
   /**
    * Resolves when every task queued so far has settled.
