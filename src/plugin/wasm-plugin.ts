@@ -61,6 +61,7 @@ export class WasmPlugin implements PluginRuntime {
   #guest: Guest | undefined;
   #broken = false;
   #closed = false;
+  #abortNote: { message: string | undefined } = { message: undefined };
 
   private constructor(options: WasmPluginOptions, guest: Guest, exports: Set<string>) {
     this.#options = options;
@@ -83,8 +84,21 @@ export class WasmPlugin implements PluginRuntime {
   static async create(options: WasmPluginOptions): Promise<WasmPlugin> {
     const exports = functionExports(options.module);
     checkExports(options.metadata, exports);
-    const guest = await instantiate(options);
-    return new WasmPlugin(options, guest, exports);
+    // Guests that abort (AssemblyScript's abort, a Rust panic) log why just before they trap,
+    // and Extism drops any error they set once they trap: keep the last such line per call.
+    const abortNote: { message: string | undefined } = { message: undefined };
+    const onLog = options.onLog;
+    const watched: WasmPluginOptions = {
+      ...options,
+      onLog(level, message) {
+        if (level === 'error' && /^(abort|panic)/i.test(message)) abortNote.message = message;
+        onLog(level, message);
+      },
+    };
+    const guest = await instantiate(watched);
+    const plugin = new WasmPlugin(watched, guest, exports);
+    plugin.#abortNote = abortNote;
+    return plugin;
   }
 
   declaredHooks(): string[] {
@@ -92,7 +106,8 @@ export class WasmPlugin implements PluginRuntime {
   }
 
   declaredEvents(): string[] {
-    return this.#capabilities.events;
+    // Event capabilities cover publishing too: a module without `on_event` only publishes.
+    return this.#exports.has('on_event') ? this.#capabilities.events : [];
   }
 
   async initialize(context: PluginContext): Promise<void> {
@@ -154,6 +169,7 @@ export class WasmPlugin implements PluginRuntime {
     }
     return this.#queue.run(async () => {
       const started = performance.now();
+      this.#abortNote.message = undefined;
       try {
         // Only a trapped (or closed) instance needs the slow path; the common case stays sync.
         const guest = this.#broken || this.#guest === undefined ? await this.#freshGuest() : this.#guest;
@@ -162,7 +178,11 @@ export class WasmPlugin implements PluginRuntime {
         recordSuccess(stats, performance.now() - started);
         return result;
       } catch (err) {
-        const error = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: exportName });
+        let error = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: exportName });
+        const note = this.#abortNote.message;
+        if (error.code === ErrorCodes.TRAP && note !== undefined) {
+          error = new GuestError(ErrorCodes.TRAP, `${exportName} aborted: ${note}`, { pluginId: metadata.id, cause: error, operation: exportName });
+        }
         if (INSTANCE_BREAKING.has(error.code)) this.#broken = true;
         recordFailure(stats, error, performance.now() - started);
         throw error;
@@ -194,7 +214,6 @@ function checkExports(metadata: PluginMetadata, exports: Set<string>): void {
     const name = hookExportName(hook);
     if (!exports.has(name)) missing.push(`${name} (for Hook "${hook}")`);
   }
-  if (caps.events.length > 0 && !exports.has('on_event')) missing.push(`on_event (for Event "${caps.events.join('", "')}")`);
   if (caps.commands.length > 0 && !exports.has('handle_command')) missing.push(`handle_command (for Command "${caps.commands.join('", "')}")`);
   if (missing.length > 0) {
     throw new PluginError(ErrorCodes.EXPORT, `the module lacks exports its manifest declares: ${missing.join(', ')}`, {
