@@ -41,7 +41,8 @@ export interface InstrumentOptions {
 
 /** Output of {@link instrument}. */
 export interface InstrumentResult {
-  bytes: Uint8Array;
+  /** The instrumented module (backed by a plain ArrayBuffer, so it is a valid BufferSource). */
+  bytes: Uint8Array<ArrayBuffer>;
   stats: { functions: number; meteredBlocks: number; inputBytes: number; outputBytes: number };
 }
 

@@ -30,7 +30,7 @@ import { ByteWriter } from './writer.ts';
  * const { bytes: out, meters } = writeModule(bytes, makePlan(scanModule(bytes), opts));
  * ```
  */
-export function writeModule(bytes: Uint8Array, plan: Plan): { bytes: Uint8Array; meters: number } {
+export function writeModule(bytes: Uint8Array, plan: Plan): { bytes: Uint8Array<ArrayBuffer>; meters: number } {
   const { info } = plan;
   const w = new ByteWriter(Math.ceil(bytes.length * 1.6) + 4096);
   w.bytes(bytes, 0, 8);

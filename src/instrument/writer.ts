@@ -18,7 +18,7 @@ import { InstrumentError } from './errors.ts';
  * ```
  */
 export class ByteWriter {
-  private buf: Uint8Array;
+  private buf: Uint8Array<ArrayBuffer>;
   pos = 0;
 
   constructor(capacity = 1024) {
@@ -121,7 +121,7 @@ export class ByteWriter {
   }
 
   /** The bytes written so far (a view; copy it if the writer is reused). */
-  finish(): Uint8Array {
+  finish(): Uint8Array<ArrayBuffer> {
     return this.buf.subarray(0, this.pos);
   }
 }

@@ -10,7 +10,7 @@ import { compileWat } from './harness.ts';
 import { SEEDS } from './seeds.ts';
 
 const TIME_LIMIT_MS = Number(process.env.FUZZ_MS ?? 8_000);
-let seeds: Uint8Array[] = [];
+let seeds: Uint8Array<ArrayBuffer>[] = [];
 
 beforeAll(async () => {
   seeds = await Promise.all(SEEDS.map((s, i) => compileWat(s, `seed${i}.wat`)));
@@ -37,7 +37,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.record({
 });
 
 /** Applies byte-level mutations that keep most of the structure (so the reader gets deep). */
-function mutate(input: Uint8Array, mutations: Mutation[]): Uint8Array {
+function mutate(input: Uint8Array, mutations: Mutation[]): Uint8Array<ArrayBuffer> {
   let b = Array.from(input);
   for (const m of mutations) {
     const at = 8 + Math.floor(m.at * Math.max(0, b.length - 8));
@@ -67,9 +67,9 @@ function mutate(input: Uint8Array, mutations: Mutation[]): Uint8Array {
 }
 
 /** The property: a valid module out, or an InstrumentError; never a crash. */
-function check(input: Uint8Array, options: InstrumentOptions): void {
+function check(input: Uint8Array<ArrayBuffer>, options: InstrumentOptions): void {
   const started = performance.now();
-  let out: Uint8Array;
+  let out: Uint8Array<ArrayBuffer>;
   try {
     out = instrument(input, options).bytes;
   } catch (error) {

@@ -8,14 +8,14 @@
  * m.call('f'); m.fuelUsed();
  * ```
  */
-import { compileWat } from '../support/wat.ts';
+import { compileWat as compileWatBase } from '../support/wat.ts';
 import { INSTRUMENT_EXPORTS, type InstrumentOptions, instrument } from '../../src/instrument/index.ts';
 
 /** A loaded instrumented module with accessors for the limit globals. */
 export interface Loaded {
   instance: WebAssembly.Instance;
   exports: Record<string, unknown>;
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   /** Calls an export by name. */
   call: (name: string, ...args: unknown[]) => unknown;
   fuelUsed: () => bigint;
@@ -75,4 +75,14 @@ export function trap(fn: () => unknown): unknown {
   throw new Error('expected a trap');
 }
 
-export { compileWat };
+/**
+ * compileWat typed as ArrayBuffer-backed bytes, so they can go straight to WebAssembly APIs.
+ *
+ * @example
+ * ```ts
+ * const bytes = await compileWat('(module)');
+ * ```
+ */
+export async function compileWat(source: string, filename?: string): Promise<Uint8Array<ArrayBuffer>> {
+  return (await compileWatBase(source, filename)) as Uint8Array<ArrayBuffer>;
+}
