@@ -58,6 +58,14 @@ export const ErrorCodes = {
   CLOSED: 'E_CLOSED',
   /** The operation is not possible in the plugin's current state or this runtime. */
   UNSUPPORTED: 'E_UNSUPPORTED',
+  /** A hook name that was never defined (only raised when the HookManager is `strictHooks`). */
+  UNKNOWN_HOOK: 'E_UNKNOWN_HOOK',
+  /** A hook was defined twice with different kinds or policies (or a predefined one redefined). */
+  HOOK_DEFINITION: 'E_HOOK_DEFINITION',
+  /** `before` / `after` constraints that cannot all hold: a cycle, or a handler ordered against its own plugin. */
+  ORDER: 'E_ORDER',
+  /** The caller's AbortSignal fired before the operation finished. */
+  ABORTED: 'E_ABORTED',
 } as const;
 
 /** One of the stable error code strings. */
