@@ -27,13 +27,13 @@ const OPAQUE_KEYS = new Set(['config_schema']);
 export function parseManifest(input: ManifestInput, source?: string): PluginMetadata {
   const document = typeof input === 'string' ? parseTomlText(input, source) : input;
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-    throw new ManifestError([{ path: '', message: 'a manifest must be a table (object)' }], { operation: 'parse' });
+    throw new ManifestError(withSource([{ path: '', message: 'a manifest must be a table (object)' }], source), { operation: 'parse' });
   }
   const normalized = snakeCaseKeys(document);
   const result = v.safeParse(manifestSchema, normalized, { abortEarly: false });
   if (!result.success) {
     const id = normalized['id'];
-    const pluginId = typeof id === 'string' && PLUGIN_ID_PATTERN.test(id) ? id : undefined;
+    const pluginId = typeof id === 'string' && id.length <= 64 && PLUGIN_ID_PATTERN.test(id) ? id : undefined;
     const issues = result.issues.map(toManifestIssue);
     throw new ManifestError(withSource(issues, source), { pluginId, operation: 'parse' });
   }

@@ -24,8 +24,18 @@ export const CAPABILITY_KINDS = {
 /** One of the capability kinds. */
 export type CapabilityKind = keyof typeof CAPABILITY_KINDS;
 
-/** The message for a key the format does not know: typos must not pass silently. */
-const unknownKey = (known: readonly string[]) => () => `unknown key (known keys: ${known.join(', ')})`;
+/**
+ * The message of a strict table: an unknown key (typos must not pass silently), or a value that
+ * is not a table at all.
+ */
+const unknownKey = (known: readonly string[]) => (issue: { expected: string | null }) =>
+  issue.expected === 'never' ? `unknown key (known keys: ${known.join(', ')})` : 'must be a table';
+
+/** Arrays are objects to JavaScript, but never a TOML table. */
+const table = v.custom<Record<string, unknown>>(
+  (value) => value !== null && typeof value === 'object' && !Array.isArray(value),
+  'must be a table',
+);
 
 const TOP_LEVEL_KEYS = [
   'id', 'name', 'version', 'author', 'description', 'license', 'homepage', 'priority', 'wasm', 'sha256',
@@ -42,7 +52,8 @@ const pluginId = v.pipe(
 
 const semverVersion = v.pipe(
   v.string('must be a string'),
-  v.check((value) => semver.valid(value) !== null, (issue) => `${JSON.stringify(issue.input)} is not a semver version (e.g. "1.2.0")`),
+  // Exactly semver: `v1.2.0` or `=1.2.0` would be accepted by the library's loose parse.
+  v.check((value) => semver.valid(value) !== null && /^\d/.test(value) && value.trim() === value, (issue) => `${JSON.stringify(issue.input)} is not a semver version (e.g. "1.2.0")`),
 );
 
 const semverRange = v.pipe(
@@ -69,19 +80,19 @@ const capability = v.pipe(
   }),
 );
 
-const dependency = v.strictObject(
+const dependency = v.pipe(table, v.strictObject(
   {
     plugin_id: pluginId,
     version: v.optional(semverRange, '*'),
     optional: v.optional(v.boolean('must be true or false'), false),
   },
   unknownKey(['plugin_id', 'version', 'optional']),
-);
+));
 
 const positiveInt = (max: number) =>
   v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(max, `must be at most ${max}`));
 
-const limits = v.strictObject(
+const limits = v.pipe(table, v.strictObject(
   {
     fuel: v.optional(v.union([positiveInt(Number.MAX_SAFE_INTEGER), v.literal(false)], 'must be a positive integer or false')),
     memory_bytes: v.optional(positiveInt(4 * 1024 * 1024 * 1024)),
@@ -92,14 +103,14 @@ const limits = v.strictObject(
     timeout_ms: v.optional(positiveInt(24 * 60 * 60 * 1000)),
   },
   unknownKey(['fuel', 'memory_bytes', 'max_call_depth', 'max_input_bytes', 'max_output_bytes', 'max_log_bytes', 'timeout_ms']),
-);
+));
 
-const network = v.strictObject(
+const network = v.pipe(table, v.strictObject(
   {
     allowed_hosts: v.optional(v.array(nonEmpty('a host pattern'), 'must be an array of host patterns'), []),
   },
   unknownKey(['allowed_hosts']),
-);
+));
 
 const sha256 = v.pipe(v.string('must be a string'), v.regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits'));
 
@@ -121,7 +132,7 @@ export const manifestSchema = v.strictObject(
     sha256: v.optional(sha256),
     capabilities: v.optional(v.array(capability, 'must be an array of capability tables'), []),
     dependencies: v.optional(v.array(dependency, 'must be an array of [[dependencies]] tables'), []),
-    config_schema: v.optional(v.record(v.string(), v.unknown(), 'must be a table (a JSON Schema)')),
+    config_schema: v.optional(v.pipe(table, v.record(v.string(), v.unknown(), 'must be a table (a JSON Schema)'))),
     limits: v.optional(limits, {}),
     network: v.optional(network, { allowed_hosts: [] }),
   },

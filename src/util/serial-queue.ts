@@ -32,15 +32,29 @@ export class SerialQueue {
    * const out = await queue.run(() => guest.call('hook_x', input));
    * ```
    */
-  run<T>(task: () => Promise<T>): Promise<T> {
+  run<T>(task: () => Promise<T> | T): Promise<T> {
     this.#size++;
-    // Fast path: nothing pending, start now instead of waiting for a microtask hop.
-    const result = this.#size === 1 ? invoke(task) : this.#tail.then(task);
-    this.#tail = result.then(this.#done, this.#done);
+    if (this.#size > 1) {
+      const result = this.#tail.then(() => task());
+      this.#tail = result.then(this.#done, this.#done);
+      return result;
+    }
+    // Fast path: nothing pending, start now instead of after a microtask hop. The tail is set
+    // *before* the task starts, so anything the task queues while starting waits for it.
+    let release!: () => void;
+    this.#tail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const result = invoke(task);
+    const settle = () => {
+      this.#size--;
+      release();
+    };
+    result.then(settle, settle);
     return result;
   }
 
-  /** One shared settle callback instead of a closure per task. */
+  /** One shared settle callback instead of a closure per queued task. */
   readonly #done = (): void => {
     this.#size--;
   };
@@ -58,9 +72,9 @@ export class SerialQueue {
   }
 }
 
-function invoke<T>(task: () => Promise<T>): Promise<T> {
+function invoke<T>(task: () => Promise<T> | T): Promise<T> {
   try {
-    return task();
+    return Promise.resolve(task());
   } catch (err) {
     return Promise.reject(err);
   }

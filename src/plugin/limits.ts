@@ -1,0 +1,82 @@
+/**
+ * The limits a plugin runs under: the host's limits (with defaults), lowered where the plugin's
+ * manifest asks for less. A plugin can never raise a limit above the host's.
+ */
+import type { HostLimits } from '../manager/manager-config.ts';
+import type { RequestedLimits } from '../manifest/types.ts';
+
+/** Every limit resolved to a value; `null` means "unlimited". */
+export interface EffectiveLimits {
+  /** Fuel (instructions, see docs/instrument.md) per call; null: unmetered. */
+  fuel: number | null;
+  /** Linear memory cap in bytes (rounded down to whole 64 KiB pages). */
+  memoryBytes: number;
+  /** Deepest guest call stack; null: only the engine's own limit. */
+  maxCallDepth: number | null;
+  maxInputBytes: number;
+  maxOutputBytes: number;
+  /** Guest log bytes per call. */
+  maxLogBytes: number;
+  /** Wall-clock limit per call (worker isolation only; inline calls are bounded by fuel). */
+  timeoutMs: number;
+}
+
+/**
+ * The defaults: the seed's fuel and memory, Shopify-like sizes scaled for whole HTML pages,
+ * EmDash's hook timeout.
+ */
+export const DEFAULT_LIMITS: Readonly<EffectiveLimits> = {
+  fuel: 1_000_000,
+  memoryBytes: 64 * 1024 * 1024,
+  maxCallDepth: 10_000,
+  maxInputBytes: 8 * 1024 * 1024,
+  maxOutputBytes: 8 * 1024 * 1024,
+  maxLogBytes: 64 * 1024,
+  timeoutMs: 5_000,
+};
+
+/** WebAssembly page size. */
+export const PAGE_BYTES = 65_536;
+
+/**
+ * Resolves host limits (defaults filled in) capped by what the plugin requests.
+ *
+ * @example
+ * ```ts
+ * resolveLimits({ fuel: 1_000_000 }, { fuel: 5_000 }).fuel;   // 5000: the plugin asked for less
+ * resolveLimits({ fuel: 1_000_000 }, { fuel: 9e9 }).fuel;     // 1000000: capped by the host
+ * resolveLimits({ fuel: false }, {}).fuel;                    // null: unmetered
+ * ```
+ */
+export function resolveLimits(host: HostLimits = {}, requested: RequestedLimits = {}): EffectiveLimits {
+  const hostFuel = host.fuel === undefined ? DEFAULT_LIMITS.fuel : host.fuel === false ? null : host.fuel;
+  const askedFuel = requested.fuel === undefined || requested.fuel === false ? null : requested.fuel;
+  return {
+    fuel: minNullable(hostFuel, askedFuel),
+    memoryBytes: Math.min(host.memoryBytes ?? DEFAULT_LIMITS.memoryBytes, requested.memoryBytes ?? Infinity),
+    maxCallDepth: minNullable(host.maxCallDepth ?? DEFAULT_LIMITS.maxCallDepth, requested.maxCallDepth ?? null),
+    maxInputBytes: Math.min(host.maxInputBytes ?? DEFAULT_LIMITS.maxInputBytes, requested.maxInputBytes ?? Infinity),
+    maxOutputBytes: Math.min(host.maxOutputBytes ?? DEFAULT_LIMITS.maxOutputBytes, requested.maxOutputBytes ?? Infinity),
+    maxLogBytes: Math.min(host.maxLogBytes ?? DEFAULT_LIMITS.maxLogBytes, requested.maxLogBytes ?? Infinity),
+    timeoutMs: Math.min(host.timeoutMs ?? DEFAULT_LIMITS.timeoutMs, requested.timeoutMs ?? Infinity),
+  };
+}
+
+/** The smaller of two limits where null means unlimited. */
+function minNullable(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
+
+/**
+ * A stable key for the limits that change the instrumented module (for the module cache).
+ *
+ * @example
+ * ```ts
+ * instrumentationKey(limits); // 'f1000000:p1024:d10000'
+ * ```
+ */
+export function instrumentationKey(limits: EffectiveLimits): string {
+  return `f${limits.fuel ?? 'off'}:p${Math.floor(limits.memoryBytes / PAGE_BYTES)}:d${limits.maxCallDepth ?? 'off'}`;
+}
