@@ -87,7 +87,7 @@ describe('AssemblyScript fixtures through the manager', () => {
   it('keeps guest state between calls on one instance and serializes concurrent calls', async () => {
     start();
     await manager.load({ manifest: manifestToml('counter', ['Hook = "transform_data"']), wasm: await readFixture('counter') });
-    const results = (await Promise.all(Array.from({ length: 50 }, (_, i) => manager.hooks.execute(Hooks.TRANSFORM_DATA, { i })))) as Array<{ count: number; input: { i: number } }>;
+    const results = (await Promise.all(Array.from({ length: 50 }, (_, i) => manager.hooks.execute(Hooks.TRANSFORM_DATA, { i })))) as unknown as Array<{ count: number; input: { i: number } }>;
     // Each call saw its own input, and the counts are exactly 1..50 (no call lost or doubled).
     expect(results.map((r) => r.input.i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(results.map((r) => r.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
@@ -125,7 +125,7 @@ describe('example plugins through the manager', () => {
     start({ plugins: { seo: { base_url: 'https://example.com' }, 'reading-time': { words_per_minute: 2 }, 'content-validator': { max_body_chars: 20 } } });
     for (const id of ['seo', 'reading-time', 'content-validator']) await manager.load({ dir: examplePluginDir(id) });
 
-    const page = (await manager.hooks.execute(Hooks.BEFORE_RENDER, { path: '/a', title: 'A', body: 'one two three four five', meta: {} })) as { meta: { wordCount: number; readingTime: number } };
+    const page = (await manager.hooks.execute(Hooks.BEFORE_RENDER, { path: '/a', title: 'A', body: 'one two three four five', meta: {} })) as unknown as { meta: { wordCount: number; readingTime: number } };
     expect(page.meta).toEqual({ wordCount: 5, readingTime: 3 });
 
     const rendered = (await manager.hooks.execute(Hooks.AFTER_RENDER, {
