@@ -33,6 +33,11 @@ export interface GuestOptions {
   runInWorker?: boolean;
   /** Wall-clock limit per call; worker mode only. */
   timeoutMs?: number;
+  /**
+   * Cap on Extism's host-side buffers per call (input, output, logs, vars): a guest asking for
+   * more gets a failed `alloc` instead of exhausting the host's memory.
+   */
+  hostMemoryBytes?: number;
 }
 
 /**
@@ -112,6 +117,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
         logger: consoleFor(options.onLog) as unknown as Console,
         config: options.config,
         functions: { 'extism:host/user': options.hostFunctions },
+        ...(options.hostMemoryBytes !== undefined ? { memory: { maxPages: Math.ceil(options.hostMemoryBytes / 65_536) } } : {}),
       },
     );
   } catch (err) {

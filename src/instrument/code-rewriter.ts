@@ -16,8 +16,8 @@ import { Imm, Misc, ONE_BYTE_IMM, Op, skipMemarg, skipMiscImmediates, skipSimdIm
 import { BLOCK_TYPE_INDEX, type Plan } from './plan.ts';
 import { ByteReader } from './reader.ts';
 import { readRefType, readValType, skipBlockType } from './types.ts';
-import { writeDepthEnter, writeDepthLeave, writeMeter, writeSizeCharge } from './snippets.ts';
-import type { ByteWriter } from './writer.ts';
+import { writeDepthEnter, writeDepthLeave, writeMeterTail, writeSizeCharge } from './snippets.ts';
+import { ByteWriter } from './writer.ts';
 
 // Event kinds. Each event is 4 numbers in a flat array: kind, start, end, value.
 const METER = 0; // insert a meter at `start`; value = cost
@@ -27,183 +27,240 @@ const GROW = 3; // replace memory.grow [start, end) with a call to the grow help
 const SIZE = 4; // insert a size charge at `start`; value = shift
 const EPILOGUE = 5; // insert `end` (of the depth block) + depth -= 1 before the final end
 
+/** Upper bound of the bytes one event inserts (a meter is about 20, a size charge about 40). */
+const MAX_EVENT_BYTES = 64;
+
 /** Most locals an engine accepts per function (V8, SpiderMonkey, JSC agree). */
 const MAX_LOCALS = 50_000;
 
-/** Reused across bodies to avoid allocating per function. */
-const events: number[] = [];
-
 /**
- * Rewrites the function body in `bytes[start, end)` (after its size prefix) and writes it,
- * size-prefixed, to `w`. Returns the number of meters inserted.
+ * Rewrites function bodies of one module. One instance per module: it keeps its event list and
+ * meter templates across bodies, and has no per-body closures (keeps the hot loop monomorphic).
  *
  * @example
  * ```ts
- * const meters = rewriteBody(bytes, bodyStart, bodyEnd, funcIndex, plan, writer);
+ * const rewriter = new BodyRewriter(bytes, plan, writer);
+ * meters += rewriter.rewrite(bodyStart, bodyEnd, funcIndex);
  * ```
  */
-export function rewriteBody(bytes: Uint8Array, start: number, end: number, funcIndex: number, plan: Plan, w: ByteWriter): number {
-  const r = new ByteReader(bytes, start, end);
-  const { info, opts } = plan;
-  const typeIndex = info.funcTypes[funcIndex]!;
-  const params = info.types[typeIndex]!.params.length;
+export class BodyRewriter {
+  private readonly events: number[] = [];
+  private readonly r: ByteReader;
+  private readonly fuel: boolean;
+  /** Meter bytes before the cost (`global.get fuel; i64.const`) and after it, per scratch local. */
+  private readonly meterHead: Uint8Array;
+  private meterTail: Uint8Array = new Uint8Array(0);
+  private meterTailScratch = -1;
 
-  // Locals: counted so the two scratch locals can be appended after them.
-  const groups = r.u32();
-  const declStart = r.pos;
-  let locals = params;
-  for (let g = 0; g < groups; g++) {
-    const at = r.pos;
-    locals += r.u32();
-    if (locals > MAX_LOCALS) r.fail('too many locals', at);
-    readValType(r);
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly plan: Plan,
+    private readonly w: ByteWriter,
+  ) {
+    this.r = new ByteReader(bytes);
+    this.fuel = plan.opts.fuel;
+    const head = new ByteWriter(8);
+    head.u8(Op.global_get);
+    head.u32(plan.gFuel);
+    head.u8(Op.i64_const);
+    this.meterHead = head.finish().slice();
   }
-  const declEnd = r.pos;
-  const scratch64 = locals;
-  const scratch32 = locals + 1;
 
-  const fuel = opts.fuel;
-  const depth = opts.maxCallDepth > 0;
-  const shift = plan.shift;
-  const imported = info.importedFuncs;
-  const totalFuncs = info.funcTypes.length;
-  const typeCount = info.types.length;
+  /**
+   * Rewrites the body in `bytes[start, end)` (after its size prefix) of input function
+   * `funcIndex` and writes it, size-prefixed. Returns the number of meters inserted.
+   */
+  rewrite(start: number, end: number, funcIndex: number): number {
+    const { bytes, plan, r, events } = this;
+    const { info, opts } = plan;
+    r.pos = start;
+    r.end = end;
+    const typeIndex = info.funcTypes[funcIndex]!;
+    const params = info.types[typeIndex]!.params.length;
 
-  events.length = 0;
-  let level = 1; // open blocks, counting the function body itself
-  let dead = 0; // level at which unreachable code began, 0 when live
-  let meter = -1; // index in `events` of the open meter, -1 when none
-  let cost = 0;
-
-  // Closes the current metered block and opens one at `at` (none in dead code).
-  const open = (at: number): void => {
-    if (meter >= 0) events[meter + 3] = cost;
-    cost = 0;
-    if (dead !== 0 || !fuel) {
-      meter = -1;
-      return;
+    // Locals: counted so the two scratch locals can be appended after them.
+    const groups = r.u32();
+    const declStart = r.pos;
+    let locals = params;
+    for (let g = 0; g < groups; g++) {
+      const at = r.pos;
+      locals += r.u32();
+      if (locals > MAX_LOCALS) r.fail('too many locals', at);
+      readValType(r);
     }
-    meter = events.length;
-    events.push(METER, at, at, 0);
-  };
-  const kill = (): void => {
-    if (meter >= 0) events[meter + 3] = cost;
-    cost = 0;
-    meter = -1;
-    if (dead === 0) dead = level;
-  };
-  const funcIndexAt = (at: number): number => {
-    const f = r.u32();
-    if (f >= totalFuncs) r.fail(`function index ${f} out of range`, at);
-    return f;
-  };
+    const declEnd = r.pos;
 
-  open(r.pos);
-  for (;;) {
-    if (r.pos >= end) r.fail('function body ends without end', r.pos);
-    const at = r.pos;
-    const op = bytes[r.pos++]!;
-    switch (op) {
-      case Op.block:
-        skipBlockType(r, typeCount);
-        level++;
-        break;
-      case Op.loop:
-        skipBlockType(r, typeCount);
-        level++;
-        open(r.pos);
-        break;
-      case Op.if:
-        skipBlockType(r, typeCount);
+    const fuel = this.fuel;
+    const depth = opts.maxCallDepth > 0;
+    const shift = plan.shift;
+    const imported = info.importedFuncs;
+    const typeCount = info.types.length;
+    const totalFuncs = info.funcTypes.length;
+
+    events.length = 0;
+    // Hot loop state lives in locals; `r` is only used for rarer, multi-byte immediates.
+    let pos = r.pos;
+    let level = 1; // open blocks, counting the function body itself
+    let dead = 0; // level at which unreachable code began, 0 when live
+    let cost = 0;
+    let meter = this.openMeter(pos, fuel);
+
+    for (;;) {
+      if (pos >= end) r.fail('function body ends without end', pos);
+      const at = pos;
+      const op = bytes[pos++]!;
+      // Fast paths for the bulk of real code: numeric ops (no immediates) and local/global
+      // access with a one-byte index.
+      if (op >= 0x45 && op <= 0xc4) {
         cost++;
-        level++;
-        open(r.pos);
-        break;
-      case Op.else:
-        if (level === 1) r.fail('else outside if', at);
-        if (dead === level) dead = 0;
-        open(r.pos);
-        break;
-      case Op.end:
-        if (level === 1) {
-          if (meter >= 0) events[meter + 3] = cost;
-          if (r.pos !== end) r.fail('function body continues after its final end', r.pos);
-          if (depth) events.push(EPILOGUE, at, at, 0);
-          return emit(bytes, start, groups, declStart, declEnd, r.pos, plan, w, typeIndex, scratch64, scratch32);
+        continue;
+      }
+      if (op >= 0x20 && op <= 0x24 && bytes[pos]! < 0x80 && pos < end) {
+        pos++;
+        cost++;
+        continue;
+      }
+      let boundary = false; // a new metered block starts after this instruction
+      let killed = false; // the rest of the enclosing block is unreachable
+      switch (ONE_BYTE_IMM[op]) {
+        case 1: // NONE
+          switch (op) {
+            case 0x05: // else
+              if (level === 1) r.fail('else outside if', at);
+              if (dead === level) dead = 0;
+              boundary = true;
+              break;
+            case 0x0b: // end
+              if (level === 1) {
+                if (meter >= 0) events[meter + 3] = cost;
+                if (pos !== end) r.fail('function body continues after its final end', pos);
+                if (depth) events.push(EPILOGUE, at, at, 0);
+                return this.emit(start, groups, declStart, declEnd, end, typeIndex, locals);
+              }
+              level--;
+              if (dead > level) dead = 0;
+              boundary = true;
+              break;
+            case 0x00: // unreachable
+              cost++;
+              killed = true;
+              break;
+            case 0x0f: // return
+              cost++;
+              if (depth) events.push(DEPTH_LEAVE, at, at, 0);
+              killed = true;
+              break;
+            default:
+              cost++;
+          }
+          break;
+        case 3: { // INDEX
+          let index = bytes[pos]!;
+          if (index < 0x80 && pos < end) pos++;
+          else {
+            r.pos = pos;
+            index = r.u32();
+            pos = r.pos;
+          }
+          cost++;
+          if (op >= 0x20 /* local_get */ && op <= 0x26) break; // locals, globals, tables: nothing to do
+          if (op === 0x0c /* br */) killed = true;
+          else if (op === 0x0d /* br_if */) boundary = true;
+          else if (op === 0x10 /* call */ || op === 0x12 /* return_call */ || op === 0xd2 /* ref_func */) {
+            if (index >= totalFuncs) r.fail(`function index ${index} out of range`, at);
+            if (op === 0x12 /* return_call */) {
+              if (depth) events.push(DEPTH_LEAVE, at, at, 0);
+              killed = true;
+            } else if (op === 0x10 /* call */) boundary = true;
+            if (shift !== 0 && index >= imported) events.push(REMAP, at, pos, index + shift);
+          }
+          break;
         }
-        level--;
-        if (dead > level) dead = 0;
-        open(r.pos);
-        break;
-      case Op.br:
-        r.u32();
-        cost++;
-        kill();
-        break;
-      case Op.br_if:
-        r.u32();
-        cost++;
-        open(r.pos);
-        break;
+        case 5: { // MEMARG
+          const align = bytes[pos]!;
+          const offset = bytes[pos + 1]!;
+          if (align < 0x40 && offset < 0x80 && pos + 1 < end) pos += 2;
+          else {
+            r.pos = pos;
+            skipMemarg(r);
+            pos = r.pos;
+          }
+          cost++;
+          break;
+        }
+        case 7: { // I32
+          if (bytes[pos]! < 0x80 && pos < end) pos++;
+          else {
+            r.pos = pos;
+            r.signed(32);
+            pos = r.pos;
+          }
+          cost++;
+          break;
+        }
+        case 2: // BLOCKTYPE
+          r.pos = pos;
+          skipBlockType(r, typeCount);
+          pos = r.pos;
+          level++;
+          if (op !== 0x02 /* block */) boundary = true; // loop header, if arm
+          if (op === 0x04 /* if */) cost++;
+          break;
+        default:
+          r.pos = pos;
+          this.rareInstruction(op, at, fuel, depth);
+          pos = r.pos;
+          cost++;
+          if (op === 0x0e /* br_table */) killed = true;
+          else if (op === 0x11 /* call_indirect */) boundary = true;
+          else if (op === 0x13 /* return_call_indirect */) killed = true;
+      }
+      if (boundary) {
+        if (meter >= 0) events[meter + 3] = cost;
+        cost = 0;
+        meter = this.openMeter(pos, fuel && dead === 0);
+      } else if (killed) {
+        if (meter >= 0) events[meter + 3] = cost;
+        cost = 0;
+        meter = -1;
+        if (dead === 0) dead = level;
+      }
+    }
+  }
+
+  /** Starts a metered block at `at` (when metering and live); returns its event index or -1. */
+  private openMeter(at: number, live: boolean): number {
+    if (!live) return -1;
+    const i = this.events.length;
+    this.events.push(METER, at, at, 0);
+    return i;
+  }
+
+  /** Decodes the less common instructions with `this.r` (positioned after the opcode). */
+  private rareInstruction(op: number, at: number, fuel: boolean, depth: boolean): void {
+    const { r, events } = this;
+    switch (op) {
       case Op.br_table: {
         const n = r.count();
         for (let i = 0; i <= n; i++) r.u32();
-        cost++;
-        kill();
-        break;
-      }
-      case Op.unreachable:
-        cost++;
-        kill();
-        break;
-      case Op.return:
-        cost++;
-        if (depth) events.push(DEPTH_LEAVE, at, at, 0);
-        kill();
-        break;
-      case Op.call: {
-        const f = funcIndexAt(at);
-        cost++;
-        if (shift !== 0 && f >= imported) events.push(REMAP, at, r.pos, f + shift);
-        open(r.pos);
-        break;
+        return;
       }
       case Op.call_indirect:
         r.u32();
         r.u32();
-        cost++;
-        open(r.pos);
-        break;
-      case Op.return_call: {
-        const f = funcIndexAt(at);
-        cost++;
-        if (depth) events.push(DEPTH_LEAVE, at, at, 0);
-        if (shift !== 0 && f >= imported) events.push(REMAP, at, r.pos, f + shift);
-        kill();
-        break;
-      }
+        return;
       case Op.return_call_indirect:
         r.u32();
         r.u32();
-        cost++;
         if (depth) events.push(DEPTH_LEAVE, at, at, 0);
-        kill();
-        break;
+        return;
       case Op.memory_grow:
         if (r.u32() !== 0) r.fail('multiple memories are not supported', at);
-        cost++;
         events.push(GROW, at, r.pos, 0);
-        break;
-      case Op.ref_func: {
-        const f = funcIndexAt(at);
-        cost++;
-        if (shift !== 0 && f >= imported) events.push(REMAP, at, r.pos, f + shift);
-        break;
-      }
+        return;
       case Op.prefix_fc: {
         const sub = r.u32();
         skipMiscImmediates(r, sub, at);
-        cost++;
         if (fuel) {
           if (sub === Misc.memory_copy || sub === Misc.memory_fill || sub === Misc.memory_init) {
             events.push(SIZE, at, at, MEMORY_BYTES_SHIFT);
@@ -211,16 +268,116 @@ export function rewriteBody(bytes: Uint8Array, start: number, end: number, funcI
             events.push(SIZE, at, at, TABLE_ELEMS_SHIFT);
           }
         }
-        break;
+        return;
       }
       case Op.prefix_fd:
         skipSimdImmediates(r, r.u32(), at);
-        cost++;
-        break;
+        return;
       default:
         skipImmediates(r, op, at);
-        cost++;
     }
+  }
+
+  /** Pass 2: writes the size-prefixed body with the recorded events applied. */
+  private emit(start: number, groups: number, declStart: number, declEnd: number, end: number, typeIndex: number, locals: number): number {
+    const { bytes, plan, w, events } = this;
+    const depth = plan.opts.maxCallDepth > 0;
+    const scratch64 = locals;
+    const scratch32 = locals + 1;
+    let meters = 0;
+    let scratch = depth;
+    for (let i = 0; i < events.length && !scratch; i += 4) {
+      const kind = events[i]!;
+      if ((kind === METER && events[i + 3]! > 0) || kind === SIZE) scratch = true;
+    }
+    if (scratch && this.fuel && this.meterTailScratch !== scratch64) this.buildMeterTail(scratch64);
+
+    const sizeAt = w.reserveSize();
+    if (scratch) {
+      w.u32(groups + 2);
+      w.bytes(bytes, declStart, declEnd);
+      w.u8(1);
+      w.u8(0x7e); // scratch64: i64
+      w.u8(1);
+      w.u8(0x7f); // scratch32: i32
+    } else {
+      w.bytes(bytes, start, declEnd);
+    }
+    if (depth) {
+      // Count the frame, then wrap the body in a block of its results so that every branch to
+      // the function label falls out into the epilogue, which uncounts it.
+      writeDepthEnter(w, plan, scratch32);
+      w.u8(Op.block);
+      const bt = plan.blockTypeOf.get(typeIndex)!;
+      if (bt & BLOCK_TYPE_INDEX) w.s32(bt & ~BLOCK_TYPE_INDEX);
+      else w.u8(bt);
+    }
+
+    const head = this.meterHead;
+    const tail = this.meterTail;
+    // Reserve an upper bound once, then write straight into the buffer in the loop below.
+    const bound = end - declEnd + (events.length / 4) * MAX_EVENT_BYTES + 64;
+    let buf = w.reserve(bound);
+    let p = w.pos;
+    let cursor = declEnd;
+    for (let i = 0; i < events.length; i += 4) {
+      const kind = events[i]!;
+      const at = events[i + 1]!;
+      for (let j = cursor; j < at; j++) buf[p++] = bytes[j]!;
+      cursor = at;
+      if (kind === METER) {
+        let cost = events[i + 3]!;
+        if (cost > 0) {
+          for (let j = 0; j < head.length; j++) buf[p++] = head[j]!;
+          // i64.const immediate: signed LEB128 of a positive cost
+          while (cost >= 0x40) {
+            buf[p++] = (cost & 0x7f) | 0x80;
+            cost >>>= 7;
+          }
+          buf[p++] = cost;
+          for (let j = 0; j < tail.length; j++) buf[p++] = tail[j]!;
+          meters++;
+        }
+        continue;
+      }
+      w.pos = p;
+      switch (kind) {
+        case REMAP:
+          w.u8(bytes[at]!);
+          w.u32(events[i + 3]!);
+          cursor = events[i + 2]!;
+          break;
+        case DEPTH_LEAVE:
+          writeDepthLeave(w, plan);
+          break;
+        case GROW:
+          w.u8(Op.call);
+          w.u32(plan.fGrow!);
+          cursor = events[i + 2]!;
+          break;
+        case SIZE:
+          writeSizeCharge(w, plan, events[i + 3]!, scratch64, scratch32);
+          break;
+        case EPILOGUE:
+          w.u8(Op.end);
+          writeDepthLeave(w, plan);
+          break;
+      }
+      buf = w.reserve(0); // the same buffer (the bound covered it); re-read to stay safe
+      p = w.pos;
+    }
+    w.pos = p;
+    w.bytes(bytes, cursor, end);
+    w.patchSize(sizeAt);
+    return meters;
+  }
+
+  /** The meter after its cost constant: `i64.sub; local.tee s; global.set fuel; ...check`. */
+  private buildMeterTail(scratch64: number): void {
+    const t = new ByteWriter(32);
+    writeMeterTail(t, this.plan, scratch64);
+    this.meterTail = t.finish().slice();
+    this.meterTailScratch = scratch64;
   }
 }
 
@@ -286,88 +443,3 @@ const PROPOSAL_HINT: Readonly<Record<number, string>> = {
   0xfb: ' (GC)',
   0xfe: ' (threads / atomics)',
 };
-
-/** Pass 2: writes the size-prefixed body with the recorded events applied. */
-function emit(
-  bytes: Uint8Array,
-  start: number,
-  groups: number,
-  declStart: number,
-  declEnd: number,
-  end: number,
-  plan: Plan,
-  w: ByteWriter,
-  typeIndex: number,
-  scratch64: number,
-  scratch32: number,
-): number {
-  const depth = plan.opts.maxCallDepth > 0;
-  let meters = 0;
-  let scratch = depth;
-  for (let i = 0; i < events.length; i += 4) {
-    const kind = events[i]!;
-    if ((kind === METER && events[i + 3]! > 0) || kind === SIZE) scratch = true;
-  }
-
-  const sizeAt = w.reserveSize();
-  if (scratch) {
-    w.u32(groups + 2);
-    w.bytes(bytes, declStart, declEnd);
-    w.u8(1);
-    w.u8(0x7e); // scratch64: i64
-    w.u8(1);
-    w.u8(0x7f); // scratch32: i32
-  } else {
-    w.bytes(bytes, start, declEnd);
-  }
-  if (depth) {
-    // Count the frame, then wrap the body in a block of its results so that every branch to
-    // the function label falls out into the epilogue, which uncounts it.
-    writeDepthEnter(w, plan, scratch32);
-    w.u8(Op.block);
-    const bt = plan.blockTypeOf.get(typeIndex)!;
-    if (bt & BLOCK_TYPE_INDEX) w.s32(bt & ~BLOCK_TYPE_INDEX);
-    else w.u8(bt);
-  }
-
-  let cursor = declEnd;
-  for (let i = 0; i < events.length; i += 4) {
-    const kind = events[i]!;
-    const at = events[i + 1]!;
-    w.bytes(bytes, cursor, at);
-    cursor = at;
-    switch (kind) {
-      case METER: {
-        const cost = events[i + 3]!;
-        if (cost > 0) {
-          writeMeter(w, plan, cost, scratch64);
-          meters++;
-        }
-        break;
-      }
-      case REMAP:
-        w.u8(bytes[at]!);
-        w.u32(events[i + 3]!);
-        cursor = events[i + 2]!;
-        break;
-      case DEPTH_LEAVE:
-        writeDepthLeave(w, plan);
-        break;
-      case GROW:
-        w.u8(Op.call);
-        w.u32(plan.fGrow!);
-        cursor = events[i + 2]!;
-        break;
-      case SIZE:
-        writeSizeCharge(w, plan, events[i + 3]!, scratch64, scratch32);
-        break;
-      case EPILOGUE:
-        w.u8(Op.end);
-        writeDepthLeave(w, plan);
-        break;
-    }
-  }
-  w.bytes(bytes, cursor, end);
-  w.patchSize(sizeAt);
-  return meters;
-}

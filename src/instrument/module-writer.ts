@@ -3,7 +3,7 @@
  * sections the plan needs but the module lacks (e.g. a global section) at their proper place.
  * Sections the rewrite does not touch (tables, data, data count, custom) are copied verbatim.
  */
-import { rewriteBody } from './code-rewriter.ts';
+import { BodyRewriter } from './code-rewriter.ts';
 import { needsElementSection, writeElementSection } from './element-section.ts';
 import { InstrumentError } from './errors.ts';
 import { SECTION_RANK, SectionId, type SectionRef } from './module-scan.ts';
@@ -32,7 +32,7 @@ import { ByteWriter } from './writer.ts';
  */
 export function writeModule(bytes: Uint8Array, plan: Plan): { bytes: Uint8Array<ArrayBuffer>; meters: number } {
   const { info } = plan;
-  const w = new ByteWriter(Math.ceil(bytes.length * 1.6) + 4096);
+  const w = new ByteWriter(Math.ceil(bytes.length * 2.5) + 4096);
   w.bytes(bytes, 0, 8);
   let meters = 0;
 
@@ -104,12 +104,13 @@ function writeCodeSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: 
     const r = new ByteReader(bytes, ref.payloadStart, ref.end);
     const n = r.u32();
     w.u32(n + plan.addedFuncTypes.length);
+    const rewriter = new BodyRewriter(bytes, plan, w);
     for (let i = 0; i < n; i++) {
       const at = r.pos;
       const size = r.u32();
       const start = r.pos;
       if (size > r.end - start) r.fail('function body is truncated', at);
-      meters += rewriteBody(bytes, start, start + size, info.importedFuncs + i, plan, w);
+      meters += rewriter.rewrite(start, start + size, info.importedFuncs + i);
       r.pos = start + size;
     }
     if (!r.atEnd) r.fail('code section has trailing bytes');

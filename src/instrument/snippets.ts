@@ -29,6 +29,18 @@ export function writeMeter(w: ByteWriter, plan: Plan, cost: number, scratch64: n
   w.u32(plan.gFuel);
   w.u8(I64_CONST);
   w.s32(cost);
+  writeMeterTail(w, plan, scratch64);
+}
+
+/**
+ * The part of the meter after its cost constant; the body rewriter caches it per function.
+ *
+ * @example
+ * ```ts
+ * writeMeterTail(w, plan, scratch64);
+ * ```
+ */
+export function writeMeterTail(w: ByteWriter, plan: Plan, scratch64: number): void {
   w.u8(Op.i64_sub);
   writeStoreAndCheckFuel(w, plan, scratch64);
 }

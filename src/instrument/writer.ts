@@ -25,6 +25,15 @@ export class ByteWriter {
     this.buf = new Uint8Array(Math.max(16, capacity));
   }
 
+  /**
+   * Makes room for `n` more bytes and returns the buffer, for hot loops that write directly
+   * (`buf[w.pos++] = byte`) after reserving an upper bound once.
+   */
+  reserve(n: number): Uint8Array {
+    this.ensure(n);
+    return this.buf;
+  }
+
   private ensure(n: number): void {
     const need = this.pos + n;
     if (need <= this.buf.length) return;
@@ -45,7 +54,15 @@ export class ByteWriter {
     const n = end - start;
     if (n <= 0) return;
     this.ensure(n);
-    this.buf.set(src.subarray(start, end), this.pos);
+    const buf = this.buf;
+    if (n < 64) {
+      // Short runs are the common case between inserted meters; a loop beats subarray + set.
+      let p = this.pos;
+      for (let i = start; i < end; i++) buf[p++] = src[i]!;
+      this.pos = p;
+      return;
+    }
+    buf.set(src.subarray(start, end), this.pos);
     this.pos += n;
   }
 

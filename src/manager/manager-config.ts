@@ -50,4 +50,9 @@ export interface PluginManagerConfig {
   runtime?: RuntimeAdapter;
   /** How long `events.publish` waits for slow async subscribers. Default 5,000 ms. */
   eventDeliveryTimeoutMs?: number;
+  /**
+   * Consecutive failed calls after which a plugin is quarantined (its handlers skipped until
+   * `reload`). Default 5; `0` never quarantines.
+   */
+  quarantineAfter?: number;
 }

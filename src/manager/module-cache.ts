@@ -1,21 +1,38 @@
 /**
- * Compiled modules keyed by the sha256 of their bytes, so a plugin loaded twice (reload, a second
- * manager) is compiled once.
+ * Prepares plugin modules for running: instruments the bytes with the plugin's limits (fuel,
+ * memory cap, call depth) and compiles them, once per (bytes, limits) pair, keyed by content
+ * hash. A `WebAssembly.Module` handed over as is must already be instrumented (by the build
+ * plugin), because a compiled module's bytes cannot be read back.
  */
 import { compileModule } from '../engine/extism-guest.ts';
+import { ErrorCodes, PluginError } from '../errors.ts';
+import { INSTRUMENT_EXPORTS, InstrumentError, LimitReason, instrument } from '../instrument/index.ts';
+import { PAGE_BYTES, instrumentationKey, type EffectiveLimits } from '../plugin/limits.ts';
 import { sha256Hex } from '../util/sha256.ts';
 
+/** The host function an instrumented module calls with the reason, right before a limit trap. */
+export const LIMIT_IMPORT = { module: 'extism:host/user', name: 'reed_limit' } as const;
+
+/** A module ready to instantiate, and whether it meters itself. */
+export interface PreparedModule {
+  module: WebAssembly.Module;
+  /** True when the module carries our fuel/limit globals. */
+  instrumented: boolean;
+  /** sha256 of the original bytes (undefined for modules handed over compiled). */
+  sha256: string | undefined;
+}
+
 /**
- * A content-addressed cache of compiled modules.
+ * A content-addressed cache of instrumented, compiled modules.
  *
  * @example
  * ```ts
  * const cache = new ModuleCache();
- * const { module, sha256 } = await cache.compile(bytes, 'seo');
+ * const { module } = await cache.prepare({ bytes }, limits, 'seo');
  * ```
  */
 export class ModuleCache {
-  readonly #modules = new Map<string, Promise<WebAssembly.Module>>();
+  readonly #modules = new Map<string, Promise<PreparedModule>>();
   readonly #limit: number;
 
   /** @param limit how many modules to keep; the oldest is dropped first. */
@@ -24,31 +41,74 @@ export class ModuleCache {
   }
 
   /**
-   * Compiles bytes, or returns the module compiled earlier from the same bytes.
+   * Instruments and compiles bytes (or checks a compiled module), reusing earlier work for the
+   * same bytes and limits.
+   *
+   * @throws PluginError `E_WASM` (not WebAssembly, wrong sha256), `E_INSTRUMENT`.
    *
    * @example
    * ```ts
-   * const { module } = await cache.compile(bytes);
+   * const prepared = await cache.prepare({ bytes, sha256: expected }, limits, 'seo');
    * ```
    */
-  async compile(bytes: Uint8Array, pluginId?: string): Promise<{ module: WebAssembly.Module; sha256: string }> {
-    const sha256 = await sha256Hex(bytes);
-    let pending = this.#modules.get(sha256);
+  async prepare(input: { bytes: Uint8Array; sha256?: string | undefined } | { module: WebAssembly.Module }, limits: EffectiveLimits, pluginId: string): Promise<PreparedModule> {
+    if ('module' in input) return checkPrecompiled(input.module, pluginId);
+    const sha256 = await sha256Hex(input.bytes);
+    if (input.sha256 !== undefined && input.sha256 !== sha256) {
+      throw new PluginError(ErrorCodes.WASM, `the module's sha256 is ${sha256}, the manifest expects ${input.sha256}`, { pluginId, operation: 'load' });
+    }
+    const key = `${sha256}:${instrumentationKey(limits)}`;
+    let pending = this.#modules.get(key);
     if (pending === undefined) {
-      pending = compileModule(bytes, pluginId);
-      this.#modules.set(sha256, pending);
-      // A failed compile must not poison the cache.
-      pending.catch(() => this.#modules.delete(sha256));
+      pending = instrumentAndCompile(input.bytes, limits, pluginId, sha256);
+      this.#modules.set(key, pending);
+      // A failure must not poison the cache: the next attempt tries again.
+      pending.catch(() => this.#modules.delete(key));
       if (this.#modules.size > this.#limit) {
         const oldest = this.#modules.keys().next().value;
         if (oldest !== undefined) this.#modules.delete(oldest);
       }
     }
-    return { module: await pending, sha256 };
+    return pending;
   }
 
-  /** How many modules are cached. */
+  /** How many prepared modules are cached. */
   get size(): number {
     return this.#modules.size;
   }
+}
+
+async function instrumentAndCompile(bytes: Uint8Array, limits: EffectiveLimits, pluginId: string, sha256: string): Promise<PreparedModule> {
+  // Reject non-wasm with the engine's own words before the rewriter sees it.
+  if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) await compileModule(bytes, pluginId);
+  let instrumented: Uint8Array;
+  try {
+    instrumented = instrument(bytes, {
+      fuel: limits.fuel !== null,
+      defaultFuel: BigInt(limits.fuel ?? 0),
+      memoryMaxPages: Math.max(0, Math.floor(limits.memoryBytes / PAGE_BYTES)),
+      maxCallDepth: limits.maxCallDepth ?? 0,
+      limitImport: LIMIT_IMPORT,
+    }).bytes;
+  } catch (err) {
+    const code = err instanceof InstrumentError && err.reason === LimitReason.MEMORY ? ErrorCodes.MEMORY : ErrorCodes.INSTRUMENT;
+    throw new PluginError(code, `cannot apply the plugin's limits to its module: ${err instanceof Error ? err.message : String(err)}`, {
+      pluginId,
+      cause: err,
+      operation: 'instrument',
+    });
+  }
+  return { module: await compileModule(instrumented, pluginId), instrumented: true, sha256 };
+}
+
+function checkPrecompiled(module: WebAssembly.Module, pluginId: string): PreparedModule {
+  const globals = new Set(WebAssembly.Module.exports(module).filter((e) => e.kind === 'global').map((e) => e.name));
+  if (!globals.has(INSTRUMENT_EXPORTS.fuel) || !globals.has(INSTRUMENT_EXPORTS.reason)) {
+    throw new PluginError(
+      ErrorCodes.INSTRUMENT,
+      'a WebAssembly.Module cannot be given limits at run time (its bytes are gone): pass the bytes, or instrument it at build time (instrument() or the Vite plugin)',
+      { pluginId, operation: 'load' },
+    );
+  }
+  return { module, instrumented: true, sha256: undefined };
 }

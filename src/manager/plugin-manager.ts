@@ -16,6 +16,7 @@ import { getDefaultRuntime, type RuntimeAdapter } from '../runtime/adapter.ts';
 import { planLoadOrder } from './dependency-order.ts';
 import type { PluginManagerConfig } from './manager-config.ts';
 import { ModuleCache } from './module-cache.ts';
+import { resolveLimits } from '../plugin/limits.ts';
 import { createPluginContext, prefixedLogger } from './plugin-context.ts';
 import { retire, type Generation, type PluginRecord } from './plugin-record.ts';
 import { describeSource, type DescribedSource } from './resolve-source.ts';
@@ -89,7 +90,7 @@ export class PluginManager {
     const failed: PluginInfo[] = [];
     for (const { source, name } of sources) {
       try {
-        const item = await describeSource(source, this.#runtime, this.#modules);
+        const item = await describeSource(source, this.#runtime);
         const clash = described.find((d) => d.metadata.id === item.metadata.id) ?? this.#liveRecord(item.metadata.id);
         if (clash !== undefined) throw duplicateError(item.metadata.id);
         described.push(item);
@@ -135,7 +136,7 @@ export class PluginManager {
     this.#assertOpen();
     let id: string | undefined;
     try {
-      const described = await describeSource(source, this.#runtime, this.#modules);
+      const described = await describeSource(source, this.#runtime);
       id = described.metadata.id;
       if (this.#liveRecord(id) !== undefined) throw duplicateError(id);
       const failure = planLoadOrder([described.metadata], this.#activeVersions()).failures.get(id);
@@ -205,7 +206,7 @@ export class PluginManager {
     const { id } = record;
     const nextSource = source ?? record.source;
     if (nextSource === undefined) throw new PluginError(ErrorCodes.UNSUPPORTED, 'no source to reload from', { pluginId: id, operation: 'reload' });
-    const described = await describeSource(nextSource, this.#runtime, this.#modules);
+    const described = await describeSource(nextSource, this.#runtime);
     if (described.metadata.id !== id) {
       throw new PluginError(ErrorCodes.MANIFEST, `the new source is plugin "${described.metadata.id}", not "${id}"`, { pluginId: id, operation: 'reload' });
     }
@@ -222,6 +223,7 @@ export class PluginManager {
     record.source = nextSource;
     record.state = 'active';
     record.error = undefined;
+    record.stats.consecutiveFaults = 0;
     next.active = true;
     await old.runtime.shutdown().catch((err: unknown) => this.#reportError(asPluginError(err, id, 'shutdown')));
     await this.events.publish({ type: Events.PLUGIN_LOADED, data: { id, version: described.metadata.version, reloaded: true } });
@@ -325,23 +327,11 @@ export class PluginManager {
   async #buildGeneration(record: PluginRecord, described: DescribedSource): Promise<Generation> {
     const { metadata } = described;
     const config = this.#config.plugins?.[metadata.id] ?? {};
-    const runtime: PluginRuntime =
-      described.kind === 'js'
-        ? new JsPlugin(metadata.id, described.plugin, record.stats)
-        : await WasmPlugin.create({
-            metadata,
-            module: await described.module(),
-            config,
-            logLevel: this.#config.logLevel ?? 'info',
-            onLog: (level, message) => this.#guestLog(metadata.id, level, message),
-            publish: (type, data) => this.#publishFromGuest(metadata, type, data),
-            stats: record.stats,
-            isolation: this.#config.isolation ?? 'inline',
-          });
+    const runtime: PluginRuntime = described.kind === 'js' ? new JsPlugin(metadata.id, described.plugin, record.stats) : await this.#createWasm(record, described, config);
     const generation: Generation = { metadata, runtime, disposers: [], active: false };
     try {
       await runtime.initialize(createPluginContext(metadata.id, config, generation, { hooks: this.hooks, events: this.events, logger: this.#logger }));
-      this.#registerDeclared(generation);
+      this.#registerDeclared(generation, record);
     } catch (err) {
       retire(generation);
       await runtime.shutdown().catch(() => {});
@@ -350,8 +340,41 @@ export class PluginManager {
     return generation;
   }
 
+  async #createWasm(record: PluginRecord, described: DescribedSource & { kind: 'wasm' }, config: Record<string, unknown>): Promise<WasmPlugin> {
+    const { metadata } = described;
+    const isolation = this.#config.isolation ?? 'inline';
+    if (isolation === 'worker' && !this.#runtime.hasWorkers) {
+      throw new PluginError(ErrorCodes.UNSUPPORTED, `isolation 'worker' is not available in this runtime (${this.#runtime.name}); use 'inline', where fuel bounds CPU`, { pluginId: metadata.id, operation: 'load' });
+    }
+    const limits = resolveLimits(this.#config.limits, metadata.limits);
+    const prepared = await this.#modules.prepare(await described.module(), limits, metadata.id);
+    return WasmPlugin.create({
+      metadata,
+      prepared,
+      config,
+      limits,
+      logLevel: this.#config.logLevel ?? 'info',
+      onLog: (level, message) => this.#guestLog(metadata.id, level, message),
+      publish: (type, data) => this.#publishFromGuest(metadata, type, data),
+      stats: record.stats,
+      isolation,
+      onFault: (error) => this.#onFault(record, error),
+    });
+  }
+
+  /** Quarantines a plugin after too many faults in a row: its handlers are skipped until reload. */
+  #onFault(record: PluginRecord, error: PluginError): void {
+    const threshold = this.#config.quarantineAfter ?? 5;
+    if (threshold <= 0 || record.state !== 'active' || record.stats.consecutiveFaults < threshold) return;
+    record.state = 'quarantined';
+    record.error = error;
+    const message = `quarantined after ${record.stats.consecutiveFaults} consecutive faults (last: ${error.code}); reload it to try again`;
+    this.#logger.warn(`[${record.id}] ${message}`);
+    this.events.publish({ type: 'plugin.quarantined', data: { pluginId: record.id, faults: record.stats.consecutiveFaults, code: error.code, message } }).catch(() => {});
+  }
+
   /** Hooks and events a WASM plugin declares become registrations of its generation. */
-  #registerDeclared(generation: Generation): void {
+  #registerDeclared(generation: Generation, record: PluginRecord): void {
     const { metadata, runtime } = generation;
     for (const hook of runtime.declaredHooks()) {
       const handler = (data: unknown) => (generation.active ? runtime.invokeHook(hook, data) : undefined);
@@ -362,7 +385,7 @@ export class PluginManager {
       // One subscription for all patterns, so an event matching two is delivered once; a
       // plugin's own events are not echoed back to it (that would invite loops).
       const wanted = (e: PluginEvent) => e.source !== metadata.id && patterns.some((p) => eventTypeMatches(p, e.type));
-      const handler = (e: PluginEvent) => (generation.active ? runtime.deliverEvent(e) : undefined);
+      const handler = (e: PluginEvent) => (generation.active && record.state === 'active' ? runtime.deliverEvent(e) : undefined);
       generation.disposers.push(this.events.subscribeAs(metadata.id, wanted, handler));
     }
   }
@@ -446,6 +469,9 @@ export class PluginManager {
   }
 
   #activeGeneration(record: PluginRecord, operation: string): Generation {
+    if (record.state === 'quarantined') {
+      throw new PluginError(ErrorCodes.QUARANTINED, 'the plugin is quarantined after repeated faults; reload it to try again', { pluginId: record.id, operation, cause: record.error });
+    }
     if (record.state !== 'active' || record.generation === undefined) {
       throw new PluginError(ErrorCodes.UNSUPPORTED, `the plugin is ${record.state}`, { pluginId: record.id, operation, cause: record.error });
     }

@@ -8,11 +8,13 @@ import { parseManifest } from '../manifest/parse-manifest.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import type { RuntimeAdapter } from '../runtime/adapter.ts';
 import type { Plugin, PluginSource, WasmInput } from '../plugin/types.ts';
-import type { ModuleCache } from './module-cache.ts';
+
+/** Module input as read: bytes (to instrument) with their expected sha256, or a compiled module. */
+export type ModuleInput = { bytes: Uint8Array; sha256: string | undefined } | { module: WebAssembly.Module };
 
 /** A source whose manifest has been read and validated. */
 export type DescribedSource = { source: PluginSource; metadata: PluginMetadata; origin: string } & (
-  | { kind: 'wasm'; module: () => Promise<WebAssembly.Module> }
+  | { kind: 'wasm'; module: () => Promise<ModuleInput> }
   | { kind: 'js'; plugin: Plugin }
 );
 
@@ -23,26 +25,26 @@ export type DescribedSource = { source: PluginSource; metadata: PluginMetadata; 
  *
  * @example
  * ```ts
- * const described = await describeSource({ dir: 'plugins/seo' }, nodeRuntime, cache);
+ * const described = await describeSource({ dir: 'plugins/seo' }, nodeRuntime);
  * described.metadata.id; // 'seo'
- * const module = described.kind === 'wasm' ? await described.module() : undefined;
+ * const input = described.kind === 'wasm' ? await described.module() : undefined; // { bytes } or { module }
  * ```
  */
-export async function describeSource(source: PluginSource, runtime: RuntimeAdapter, cache: ModuleCache): Promise<DescribedSource> {
+export async function describeSource(source: PluginSource, runtime: RuntimeAdapter): Promise<DescribedSource> {
   if (source === null || typeof source !== 'object') {
     throw new PluginError(ErrorCodes.UNSUPPORTED, 'a plugin source must be { dir }, { manifest, wasm } or { plugin }', { operation: 'load' });
   }
-  if ('dir' in source) return describeDir(source, runtime, cache);
+  if ('dir' in source) return describeDir(source, runtime);
   if ('plugin' in source) return describeJsPlugin(source);
   if ('manifest' in source && 'wasm' in source) {
     const metadata = parseManifest(source.manifest);
     const origin = `manifest ${metadata.id}`;
-    return { source, kind: 'wasm', metadata, origin, module: () => moduleFromInput(source.wasm, metadata, runtime, cache) };
+    return { source, kind: 'wasm', metadata, origin, module: () => moduleFromInput(source.wasm, metadata, runtime) };
   }
   throw new PluginError(ErrorCodes.UNSUPPORTED, 'a plugin source must be { dir }, { manifest, wasm } or { plugin }', { operation: 'load' });
 }
 
-async function describeDir(source: { dir: string }, runtime: RuntimeAdapter, cache: ModuleCache): Promise<DescribedSource> {
+async function describeDir(source: { dir: string }, runtime: RuntimeAdapter): Promise<DescribedSource> {
   const { dir } = source;
   if (typeof dir !== 'string' || dir === '') {
     throw new PluginError(ErrorCodes.UNSUPPORTED, '{ dir } must name a folder', { operation: 'load' });
@@ -73,7 +75,7 @@ async function describeDir(source: { dir: string }, runtime: RuntimeAdapter, cac
           operation: 'load',
         });
       }
-      return compileChecked(bytes, metadata, cache);
+      return { bytes, sha256: metadata.sha256 };
     },
   };
 }
@@ -92,26 +94,16 @@ function describeJsPlugin(source: { plugin: Plugin }): DescribedSource {
   return { source, kind: 'js', metadata, origin: `js ${metadata.id}`, plugin };
 }
 
-async function moduleFromInput(wasm: WasmInput, metadata: PluginMetadata, runtime: RuntimeAdapter, cache: ModuleCache): Promise<WebAssembly.Module> {
-  if (wasm instanceof WebAssembly.Module) return wasm;
-  if (wasm instanceof Uint8Array) return compileChecked(wasm, metadata, cache);
-  if (wasm instanceof ArrayBuffer) return compileChecked(new Uint8Array(wasm), metadata, cache);
+async function moduleFromInput(wasm: WasmInput, metadata: PluginMetadata, runtime: RuntimeAdapter): Promise<ModuleInput> {
+  if (wasm instanceof WebAssembly.Module) return { module: wasm };
+  if (wasm instanceof Uint8Array) return { bytes: wasm, sha256: metadata.sha256 };
+  if (wasm instanceof ArrayBuffer) return { bytes: new Uint8Array(wasm), sha256: metadata.sha256 };
   if (wasm instanceof URL) {
-    let bytes: Uint8Array;
     try {
-      bytes = await runtime.fetchBytes(wasm);
+      return { bytes: await runtime.fetchBytes(wasm), sha256: metadata.sha256 };
     } catch (err) {
       throw new PluginError(ErrorCodes.IO, `cannot fetch the module ${wasm.href}: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: 'load' });
     }
-    return compileChecked(bytes, metadata, cache);
   }
   throw new PluginError(ErrorCodes.WASM, '`wasm` must be bytes (Uint8Array/ArrayBuffer), a WebAssembly.Module or a URL', { pluginId: metadata.id, operation: 'load' });
-}
-
-async function compileChecked(bytes: Uint8Array, metadata: PluginMetadata, cache: ModuleCache): Promise<WebAssembly.Module> {
-  const { module, sha256 } = await cache.compile(bytes, metadata.id);
-  if (metadata.sha256 !== undefined && metadata.sha256 !== sha256) {
-    throw new PluginError(ErrorCodes.WASM, `the module's sha256 is ${sha256}, the manifest expects ${metadata.sha256}`, { pluginId: metadata.id, operation: 'load' });
-  }
-  return module;
 }

@@ -1,7 +1,8 @@
 /**
  * A WASM plugin behind the guest ABI (DESIGN.md): `initialize`, `shutdown`, `hook_<name>`,
- * `on_event`, `handle_command`, JSON in and out. Calls on its instance are serialized, and an
- * instance that trapped is replaced before the next call (guest state is unreliable after one).
+ * `on_event`, `handle_command`, JSON in and out, under its limits. Calls on its instance are
+ * serialized, and an instance that trapped is replaced before the next call (guest state is
+ * unreliable after one).
  */
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import { createGuest, functionExports, type Guest, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
@@ -9,9 +10,12 @@ import type { PluginEvent } from '../events/event-bus.ts';
 import { hookExportName } from '../hooks/hook-names.ts';
 import { capabilitySet, type CapabilitySet } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
+import type { PreparedModule } from '../manager/module-cache.ts';
 import { decodeJson, encodeJson } from '../util/json-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
-import { recordFailure, recordSuccess } from './stats.ts';
+import { checkAfterCall, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
+import type { EffectiveLimits } from './limits.ts';
+import { recordFailure, recordFuel, recordSuccess } from './stats.ts';
 import type { PluginContext, PluginRuntime, PluginStats } from './types.ts';
 
 /** The status codes `reed_publish_event` returns to the guest. */
@@ -20,25 +24,24 @@ export const PublishStatus = { OK: 0, DENIED: 1, MALFORMED: 2 } as const;
 /** What a WASM plugin needs from the manager. */
 export interface WasmPluginOptions {
   metadata: PluginMetadata;
-  module: WebAssembly.Module;
+  prepared: PreparedModule;
   config: Record<string, unknown>;
+  limits: EffectiveLimits;
   logLevel: LogLevel;
   onLog: (level: Exclude<LogLevel, 'silent'>, message: string) => void;
   /** Publishes an event for the guest; returns a PublishStatus code. */
   publish: (type: string, data: unknown) => number;
   stats: PluginStats;
   isolation: 'inline' | 'worker';
-  timeoutMs?: number;
+  /** Told about every failed call (the manager quarantines repeat offenders). */
+  onFault?: (error: PluginError) => void;
 }
 
 /** Errors after which the instance's memory can no longer be trusted. */
-const INSTANCE_BREAKING: ReadonlySet<string> = new Set([
-  ErrorCodes.TRAP,
-  ErrorCodes.FUEL,
-  ErrorCodes.MEMORY,
-  ErrorCodes.STACK,
-  ErrorCodes.TIMEOUT,
-]);
+const INSTANCE_BREAKING: ReadonlySet<string> = new Set([ErrorCodes.TRAP, ErrorCodes.FUEL, ErrorCodes.MEMORY, ErrorCodes.STACK, ErrorCodes.TIMEOUT, ErrorCodes.LIMIT]);
+
+/** Extism's own log line when its host-side buffer cap refuses an allocation. */
+const HOST_MEMORY_REFUSED = /^memory limit exceeded: /;
 
 /**
  * Loads and drives one WASM plugin.
@@ -58,15 +61,16 @@ export class WasmPlugin implements PluginRuntime {
   readonly #queue = new SerialQueue();
   /** hook name → export name, computed once per hook rather than per call. */
   readonly #hookExports = new Map<string, string>();
+  /** The running call's observations (host functions and logs write here). */
+  #watch: CallWatch = newCallWatch();
   #guest: Guest | undefined;
+  #meter: MeterGlobals = { fuel: undefined, reason: undefined };
   #broken = false;
   #closed = false;
-  #abortNote: { message: string | undefined } = { message: undefined };
 
-  private constructor(options: WasmPluginOptions, guest: Guest, exports: Set<string>) {
+  private constructor(options: WasmPluginOptions, exports: Set<string>) {
     this.#options = options;
     this.#capabilities = capabilitySet(options.metadata);
-    this.#guest = guest;
     this.#exports = exports;
   }
 
@@ -78,26 +82,14 @@ export class WasmPlugin implements PluginRuntime {
    *
    * @example
    * ```ts
-   * const plugin = await WasmPlugin.create({ metadata, module, config: {}, … });
+   * const plugin = await WasmPlugin.create({ metadata, prepared, config: {}, limits, … });
    * ```
    */
   static async create(options: WasmPluginOptions): Promise<WasmPlugin> {
-    const exports = functionExports(options.module);
+    const exports = functionExports(options.prepared.module);
     checkExports(options.metadata, exports);
-    // Guests that abort (AssemblyScript's abort, a Rust panic) log why just before they trap,
-    // and Extism drops any error they set once they trap: keep the last such line per call.
-    const abortNote: { message: string | undefined } = { message: undefined };
-    const onLog = options.onLog;
-    const watched: WasmPluginOptions = {
-      ...options,
-      onLog(level, message) {
-        if (level === 'error' && /^(abort|panic)/i.test(message)) abortNote.message = message;
-        onLog(level, message);
-      },
-    };
-    const guest = await instantiate(watched);
-    const plugin = new WasmPlugin(watched, guest, exports);
-    plugin.#abortNote = abortNote;
+    const plugin = new WasmPlugin(options, exports);
+    await plugin.#instantiate();
     return plugin;
   }
 
@@ -149,61 +141,129 @@ export class WasmPlugin implements PluginRuntime {
     if (guest === undefined) return;
     try {
       if (this.#exports.has('shutdown') && !this.#broken) await guest.call('shutdown', '');
+    } catch {
+      // A plugin failing in its own shutdown must not stop the unload.
     } finally {
       await guest.close();
     }
   }
 
-  /** Serialized call: JSON in, JSON (or undefined for empty output) out, with bookkeeping. */
+  /** Serialized call: JSON in, JSON (or undefined for empty output) out, under the limits. */
   #call(exportName: string, data: unknown): Promise<unknown> {
-    const { metadata, stats } = this.#options;
+    const { metadata, stats, limits } = this.#options;
     if (this.#closed) {
       return Promise.reject(new PluginError(ErrorCodes.CLOSED, `${exportName}: the plugin is unloaded`, { pluginId: metadata.id, operation: exportName }));
     }
     let input: string;
     try {
       input = encodeJson(data, metadata.id, exportName);
+      checkInputSize(input, limits, metadata.id, exportName);
     } catch (err) {
-      recordFailure(stats, err as PluginError, 0);
+      this.#fault(err as PluginError, 0);
       return Promise.reject(err);
     }
     return this.#queue.run(async () => {
       const started = performance.now();
-      this.#abortNote.message = undefined;
+      const watch = (this.#watch = newCallWatch());
       try {
-        // Only a trapped (or closed) instance needs the slow path; the common case stays sync.
-        const guest = this.#broken || this.#guest === undefined ? await this.#freshGuest() : this.#guest;
-        const output = await guest.call(exportName, input);
+        // Only a trapped instance needs the slow path; the common case stays synchronous.
+        if (this.#broken || this.#guest === undefined) await this.#replaceInstance();
+        const output = await (this.#guest as Guest).call(exportName, input);
+        this.#recordFuel();
+        checkAfterCall(output.byteLength, watch, limits, metadata.id, exportName);
         const result = decodeJson(output, metadata.id, exportName);
         recordSuccess(stats, performance.now() - started);
         return result;
       } catch (err) {
-        let error = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: exportName });
-        const note = this.#abortNote.message;
-        if (error.code === ErrorCodes.TRAP && note !== undefined) {
-          error = new GuestError(ErrorCodes.TRAP, `${exportName} aborted: ${note}`, { pluginId: metadata.id, cause: error, operation: exportName });
-        }
+        this.#recordFuel();
+        const raw = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: exportName });
+        const error = explainFailure(raw, watch, this.#meter, limits, metadata.id, exportName);
         if (INSTANCE_BREAKING.has(error.code)) this.#broken = true;
-        recordFailure(stats, error, performance.now() - started);
+        this.#fault(error, performance.now() - started);
         throw error;
       }
     });
   }
 
+  #fault(error: PluginError, elapsedMs: number): void {
+    recordFailure(this.#options.stats, error, elapsedMs);
+    this.#options.onFault?.(error);
+  }
+
+  #recordFuel(): void {
+    const used = fuelUsed(this.#meter, this.#options.limits);
+    if (used !== null) recordFuel(this.#options.stats, used);
+  }
+
   /** Replaces a trapped instance with a fresh, re-initialized one. */
-  async #freshGuest(): Promise<Guest> {
+  async #replaceInstance(): Promise<void> {
     const old = this.#guest;
     this.#guest = undefined;
     if (old !== undefined) await old.close().catch(() => {});
-    const guest = await instantiate(this.#options);
+    await this.#instantiate();
     this.#options.stats.restarts++;
     if (this.#exports.has('initialize')) {
       const { metadata, config } = this.#options;
-      await guest.call('initialize', encodeJson({ pluginId: metadata.id, config }, metadata.id, 'initialize'));
+      await (this.#guest as Guest | undefined)?.call('initialize', encodeJson({ pluginId: metadata.id, config }, metadata.id, 'initialize'));
     }
-    this.#guest = guest;
     this.#broken = false;
-    return guest;
+  }
+
+  async #instantiate(): Promise<void> {
+    const { metadata, prepared, limits, config, isolation } = this.#options;
+    const guest = await createGuest(prepared.module, {
+      pluginId: metadata.id,
+      config: extismConfig(metadata.id, config),
+      logLevel: this.#options.logLevel,
+      onLog: (level, message) => this.#onLog(level, message),
+      hostFunctions: this.#hostFunctions(),
+      runInWorker: isolation === 'worker',
+      timeoutMs: limits.timeoutMs,
+      hostMemoryBytes: limits.maxInputBytes + limits.maxOutputBytes + limits.maxLogBytes + 1024 * 1024,
+    });
+    this.#guest = guest;
+    this.#meter = meterGlobals(await guest.instance());
+  }
+
+  #onLog(level: Exclude<LogLevel, 'silent'>, message: string): void {
+    const watch = this.#watch;
+    if (level === 'error') {
+      if (HOST_MEMORY_REFUSED.test(message)) watch.hostMemoryRefused = true;
+      // Guests that abort (AssemblyScript's abort, a Rust panic) log why just before they trap,
+      // and Extism drops any error they set once they trap: keep the line for the trap's error.
+      else if (/^(abort|panic)/i.test(message)) watch.abortNote = message;
+    }
+    if (watch.logsDropped) return;
+    watch.logBytes += message.length;
+    if (watch.logBytes > this.#options.limits.maxLogBytes) {
+      watch.logsDropped = true;
+      this.#options.onLog('warn', `log limit of ${this.#options.limits.maxLogBytes} bytes per call reached; dropping the rest of this call's logs`);
+      return;
+    }
+    this.#options.onLog(level, message);
+  }
+
+  /** Our `extism:host/user` functions. They never throw into Extism: they return status codes. */
+  #hostFunctions(): Record<string, HostFunction> {
+    const options = this.#options;
+    return {
+      reed_publish_event(context, offset: bigint): number {
+        try {
+          const text = context.read(offset)?.text();
+          if (text === undefined) return PublishStatus.MALFORMED;
+          const parsed = JSON.parse(text) as { type?: unknown; data?: unknown };
+          if (parsed === null || typeof parsed !== 'object' || typeof parsed.type !== 'string' || parsed.type === '') {
+            return PublishStatus.MALFORMED;
+          }
+          return options.publish(parsed.type, parsed.data ?? null);
+        } catch {
+          return PublishStatus.MALFORMED;
+        }
+      },
+      reed_limit: (_context, reason: number): void => {
+        this.#watch.limitReason = reason;
+      },
+    };
   }
 }
 
@@ -223,22 +283,15 @@ function checkExports(metadata: PluginMetadata, exports: Set<string>): void {
   }
 }
 
-function instantiate(options: WasmPluginOptions): Promise<Guest> {
-  return createGuest(options.module, {
-    pluginId: options.metadata.id,
-    config: extismConfig(options.metadata.id, options.config),
-    logLevel: options.logLevel,
-    onLog: options.onLog,
-    hostFunctions: hostFunctions(options),
-    runInWorker: options.isolation === 'worker',
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-  });
-}
-
 /**
  * The plugin's config as Extism config (string → string): each top-level key (strings as is,
  * other values as JSON), so stock PDKs' `config_get("key")` works, plus the whole config as JSON
  * under `reed.config` and the plugin id under `reed.plugin_id`.
+ *
+ * @example
+ * ```ts
+ * extismConfig('seo', { base_url: 'https://x', depth: 2 }); // { base_url: 'https://x', depth: '2', 'reed.config': '…', 'reed.plugin_id': 'seo' }
+ * ```
  */
 export function extismConfig(pluginId: string, config: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -249,23 +302,4 @@ export function extismConfig(pluginId: string, config: Record<string, unknown>):
   out['reed.config'] = JSON.stringify(config);
   out['reed.plugin_id'] = pluginId;
   return out;
-}
-
-/** Our `extism:host/user` functions. They never throw into Extism: they return status codes. */
-function hostFunctions(options: WasmPluginOptions): Record<string, HostFunction> {
-  return {
-    reed_publish_event(context, offset: bigint): number {
-      try {
-        const text = context.read(offset)?.text();
-        if (text === undefined) return PublishStatus.MALFORMED;
-        const parsed = JSON.parse(text) as { type?: unknown; data?: unknown };
-        if (parsed === null || typeof parsed !== 'object' || typeof parsed.type !== 'string' || parsed.type === '') {
-          return PublishStatus.MALFORMED;
-        }
-        return options.publish(parsed.type, parsed.data ?? null);
-      } catch {
-        return PublishStatus.MALFORMED;
-      }
-    },
-  };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events, Hooks, PluginError, PluginManager, type Plugin, type PluginEvent } from '@reedcms/plugins';
+import { Events, Hooks, PluginError, PluginManager, instrument, type Plugin, type PluginEvent } from '@reedcms/plugins';
 import { buildWatPlugin, echoPluginWat, manifestToml } from '../support/wat-plugins.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 
@@ -40,7 +40,8 @@ function recordEvents(manager: PluginManager): PluginEvent[] {
 describe('PluginManager.load', () => {
   it('loads { manifest, wasm } from bytes, ArrayBuffer, WebAssembly.Module and a file URL', async () => {
     const manager = new PluginManager({ logger: captureLogger() });
-    const module = new WebAssembly.Module(echoWasm as Uint8Array<ArrayBuffer>);
+    // A compiled module's bytes cannot be read back, so it must come instrumented (as the build plugin does).
+    const module = new WebAssembly.Module(instrument(echoWasm, { memoryMaxPages: 1024, maxCallDepth: 10_000 }).bytes);
     const file = join(scratch, 'echo.wasm');
     await writeFile(file, echoWasm);
     const inputs = [echoWasm, echoWasm.slice().buffer, module, pathToFileURL(file)];
@@ -52,6 +53,13 @@ describe('PluginManager.load', () => {
     // Four echo handlers in a chain: the data comes through every one of them unchanged.
     await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, { text: 'héllo ✓' })).resolves.toEqual({ text: 'héllo ✓' });
     expect(manager.stats('echo3').calls).toBeGreaterThanOrEqual(2); // initialize + the hook
+    await manager.shutdown();
+  });
+
+  it('refuses a compiled module that carries no limits, with E_INSTRUMENT', async () => {
+    const manager = new PluginManager({ logger: captureLogger() });
+    const plain = new WebAssembly.Module(echoWasm as Uint8Array<ArrayBuffer>);
+    await expect(manager.load({ manifest: echoManifest('plain'), wasm: plain })).rejects.toMatchObject({ code: 'E_INSTRUMENT', pluginId: 'plain' });
     await manager.shutdown();
   });
 

@@ -1,0 +1,148 @@
+/**
+ * Per-call limit bookkeeping for a WASM plugin: input size before the call, log bytes during it,
+ * output size and fuel after it, and the translation of a trap into the limit that caused it.
+ */
+import { ErrorCodes, GuestError, PluginError, type ErrorCode } from '../errors.ts';
+import { INSTRUMENT_EXPORTS, LimitReason } from '../instrument/index.ts';
+import type { EffectiveLimits } from './limits.ts';
+
+/** What happened during one call, gathered from host functions and logs. */
+export interface CallWatch {
+  /** Set by the `reed_limit` host function (the only channel in worker mode). */
+  limitReason: number;
+  /** Guest log bytes so far. */
+  logBytes: number;
+  /** True once the log limit was passed (later lines are dropped). */
+  logsDropped: boolean;
+  /** Extism refused an allocation because of the host-side buffer cap. */
+  hostMemoryRefused: boolean;
+  /** The last abort/panic line the guest logged. */
+  abortNote: string | undefined;
+}
+
+/**
+ * A fresh watch for a call.
+ *
+ * @example
+ * ```ts
+ * const watch = newCallWatch();
+ * ```
+ */
+export function newCallWatch(): CallWatch {
+  return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, abortNote: undefined };
+}
+
+/** The instrumentation globals of a live instance (inline mode). */
+export interface MeterGlobals {
+  fuel: WebAssembly.Global | undefined;
+  reason: WebAssembly.Global | undefined;
+}
+
+/**
+ * Finds the instrumentation globals of an instance.
+ *
+ * @example
+ * ```ts
+ * const meter = meterGlobals(instance);
+ * ```
+ */
+export function meterGlobals(instance: WebAssembly.Instance | undefined): MeterGlobals {
+  const exports = (instance?.exports ?? {}) as Record<string, unknown>;
+  const global = (name: string) => (exports[name] instanceof WebAssembly.Global ? (exports[name] as WebAssembly.Global) : undefined);
+  return { fuel: global(INSTRUMENT_EXPORTS.fuel), reason: global(INSTRUMENT_EXPORTS.reason) };
+}
+
+/**
+ * Fuel used by the call that just ended, or null when it cannot be read (worker mode, unmetered).
+ *
+ * @example
+ * ```ts
+ * const used = fuelUsed(meter, limits); // e.g. 1834
+ * ```
+ */
+export function fuelUsed(meter: MeterGlobals, limits: EffectiveLimits): number | null {
+  if (meter.fuel === undefined || limits.fuel === null) return null;
+  const left = meter.fuel.value as bigint;
+  // The wrapper resets the budget on entry, so budget - left is this call's use (a trap leaves
+  // the counter below zero: clamp to the whole budget).
+  const used = BigInt(limits.fuel) - left;
+  return Number(used > BigInt(limits.fuel) ? BigInt(limits.fuel) : used < 0n ? 0n : used);
+}
+
+/**
+ * Throws `E_LIMIT` when an input is over `maxInputBytes` (checked without encoding when the
+ * length alone decides).
+ *
+ * @example
+ * ```ts
+ * checkInputSize(json, limits, 'seo', 'hook_after_render');
+ * ```
+ */
+export function checkInputSize(text: string, limits: EffectiveLimits, pluginId: string, operation: string): void {
+  const max = limits.maxInputBytes;
+  // UTF-8 takes at least one byte and at most three per UTF-16 unit.
+  if (text.length * 3 <= max) return;
+  const bytes = text.length > max ? text.length : new TextEncoder().encode(text).byteLength;
+  if (bytes > max) {
+    throw new GuestError(ErrorCodes.LIMIT, `${operation}: the input is ${bytes} bytes, over the ${max}-byte input limit`, {
+      pluginId,
+      operation,
+      limit: { name: 'maxInputBytes', value: max },
+    });
+  }
+}
+
+/**
+ * Turns a failed call into the error that names its real cause: the limit the guest hit
+ * (fuel, call depth, memory, host buffers, logs), or an abort with its message.
+ *
+ * @example
+ * ```ts
+ * throw explainFailure(error, watch, meter, limits, 'seo', 'hook_after_render');
+ * ```
+ */
+export function explainFailure(error: PluginError, watch: CallWatch, meter: MeterGlobals, limits: EffectiveLimits, pluginId: string, operation: string): PluginError {
+  const reason = watch.limitReason !== LimitReason.NONE ? watch.limitReason : ((meter.reason?.value as number | undefined) ?? LimitReason.NONE);
+  const limitError = (code: ErrorCode, message: string, name: string, value: number) =>
+    new GuestError(code, `${operation}: ${message}`, { pluginId, operation, cause: error, limit: { name, value } });
+  if (error.code === ErrorCodes.TRAP || error.code === ErrorCodes.GUEST) {
+    if (reason === LimitReason.FUEL && limits.fuel !== null) return limitError(ErrorCodes.FUEL, `ran out of fuel (budget ${limits.fuel} per call)`, 'fuel', limits.fuel);
+    if (reason === LimitReason.STACK && limits.maxCallDepth !== null) return limitError(ErrorCodes.STACK, `exceeded the call depth limit of ${limits.maxCallDepth}`, 'maxCallDepth', limits.maxCallDepth);
+    if (reason === LimitReason.MEMORY) return limitError(ErrorCodes.MEMORY, `hit the memory cap of ${limits.memoryBytes} bytes`, 'memoryBytes', limits.memoryBytes);
+    if (watch.hostMemoryRefused) return limitError(ErrorCodes.LIMIT, `exceeded the host buffer limit (${limits.maxOutputBytes} output bytes)`, 'maxOutputBytes', limits.maxOutputBytes);
+    if (watch.logsDropped) return limitError(ErrorCodes.LIMIT, `logged more than ${limits.maxLogBytes} bytes`, 'maxLogBytes', limits.maxLogBytes);
+  }
+  if (error.code === ErrorCodes.STACK && limits.maxCallDepth !== null) {
+    return limitError(ErrorCodes.STACK, `overflowed the engine's call stack`, 'maxCallDepth', limits.maxCallDepth);
+  }
+  if (error.code === ErrorCodes.TIMEOUT) return limitError(ErrorCodes.TIMEOUT, `took longer than ${limits.timeoutMs} ms`, 'timeoutMs', limits.timeoutMs);
+  if (error.code === ErrorCodes.TRAP && watch.abortNote !== undefined) {
+    return new GuestError(ErrorCodes.TRAP, `${operation} aborted: ${watch.abortNote}`, { pluginId, operation, cause: error });
+  }
+  return error;
+}
+
+/**
+ * Checks a successful call's output and logs against their limits.
+ *
+ * @example
+ * ```ts
+ * checkAfterCall(output.byteLength, watch, limits, 'seo', 'hook_after_render');
+ * ```
+ */
+export function checkAfterCall(outputBytes: number, watch: CallWatch, limits: EffectiveLimits, pluginId: string, operation: string): void {
+  if (outputBytes > limits.maxOutputBytes) {
+    throw new GuestError(ErrorCodes.LIMIT, `${operation}: the output is ${outputBytes} bytes, over the ${limits.maxOutputBytes}-byte output limit`, {
+      pluginId,
+      operation,
+      limit: { name: 'maxOutputBytes', value: limits.maxOutputBytes },
+    });
+  }
+  if (watch.logsDropped) {
+    throw new GuestError(ErrorCodes.LIMIT, `${operation}: logged more than ${limits.maxLogBytes} bytes in one call (the rest was dropped)`, {
+      pluginId,
+      operation,
+      limit: { name: 'maxLogBytes', value: limits.maxLogBytes },
+    });
+  }
+}
