@@ -1,169 +1,294 @@
 /**
- * Hook registration and dispatch. Handlers run in priority order (lower first; ties keep
- * registration order, as WordPress does), each receiving the previous handler's result.
+ * Hook definition, registration and dispatch. Each hook has a kind (filter, guard, first,
+ * collect, action) and an error policy; handlers run in an order fixed at registration time
+ * (before/after constraints, then priority, then registration order).
  */
-import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
+import { ErrorCodes, PluginError } from '../errors.ts';
+import { CallControl, NEVER_ABORTED } from './call-control.ts';
+import {
+  BUILTIN_DEFINITIONS,
+  checkPolicy,
+  normalizeDefinition,
+  sameDefinition,
+  type DefineOptions,
+  type ErrorPolicy,
+  type HookDefinition,
+  type StoredDefinition,
+} from './hook-definitions.ts';
+import type { HookKind } from './hook-kinds.ts';
+import { runAction, runCollect, runFilter, runFirst, runGuard, unwrapStop, type HookContext, type Registration, type RunEnv } from './hook-runners.ts';
+import type { DataOf, ExecuteResult, HandlerReturn, HookMapOf, KindOf, UntypedHooks } from './hook-types.ts';
+import { orderHandlers } from './ordering.ts';
 
-/** What a handler learns about the call it is part of. */
-export interface HookContext {
-  /** The hook being executed. */
-  hook: string;
-  /** The plugin that registered the handler (undefined for the host's own handlers). */
-  pluginId: string | undefined;
-}
+export type { HookContext } from './hook-runners.ts';
+export type { ErrorPolicy, HookDefinition, DefineOptions, StoredDefinition } from './hook-definitions.ts';
 
 /**
- * A hook handler: returns the new data, or `undefined` to leave it unchanged.
+ * An untyped filter handler: returns the new data, or `undefined` to leave it unchanged.
  *
  * @example
  * ```ts
- * const handler: HookHandler = (page) => ({ ...page, title: page.title.trim() });
+ * const handler: HookHandler<Page> = (page) => ({ ...page, title: page.title.trim() });
  * ```
  */
 export type HookHandler<T = any> = (data: T, context: HookContext) => T | undefined | void | Promise<T | undefined | void>;
 
-/** Options when registering a handler. */
+/**
+ * The handler type for one entry of a hook map: its data in, its kind's output out.
+ *
+ * @example
+ * ```ts
+ * const deny: HandlerFor<{ kind: 'guard'; data: Req }> = () => ({ allow: false, reason: 'closed' });
+ * ```
+ */
+export type HandlerFor<S> = (data: DataOf<S>, context: HookContext) => HandlerReturn<S>;
+
+/**
+ * Options when registering a handler.
+ *
+ * @example
+ * ```ts
+ * hooks.register('after_render', minify, { priority: 200, pluginId: 'minify', after: 'seo' });
+ * ```
+ */
 export interface RegisterOptions {
   /** Lower runs first. Default 100. */
   priority?: number;
   /** The plugin this handler belongs to (set by the manager for plugin handlers). */
   pluginId?: string;
+  /** Run before every handler of these plugins on this hook (hard constraint). */
+  before?: string | readonly string[];
+  /** Run after every handler of these plugins on this hook (hard constraint). */
+  after?: string | readonly string[];
 }
 
-/** What happens when a handler fails: `skip` it (data unchanged, error reported) or `fail` the call. */
-export type ErrorPolicy = 'skip' | 'fail';
-
-/** Options for one `execute` call. */
+/**
+ * Options for one `execute` call.
+ *
+ * @example
+ * ```ts
+ * await hooks.execute('after_render', page, { timeoutMs: 200, signal: request.signal });
+ * ```
+ */
 export interface ExecuteOptions {
-  /** Overrides the hook's error policy for this call. */
+  /** Overrides the hook's error policy for this call (`skip` on a guard means `deny`). */
   errorPolicy?: ErrorPolicy;
+  /** A budget for the whole hook; past it the call rejects with E_TIMEOUT. */
+  timeoutMs?: number;
+  /** Aborting it rejects the call with E_ABORTED (cause: the signal's reason). */
+  signal?: AbortSignal;
 }
 
-/** A registered handler, as `describe` lists it. */
+/**
+ * A registered handler, as `describe` lists it.
+ *
+ * @example
+ * ```ts
+ * const info: HandlerInfo = { hook: 'after_render', pluginId: 'seo', priority: 10, order: 3, kind: 'filter', before: [], after: [] };
+ * ```
+ */
 export interface HandlerInfo {
   hook: string;
   pluginId: string | undefined;
   priority: number;
-  /** Registration sequence number: the tie-breaker. */
+  /** Registration sequence number: the last tie-breaker. */
   order: number;
-}
-
-interface Registration extends HandlerInfo {
-  handler: HookHandler;
+  kind: HookKind;
+  before: string[];
+  after: string[];
 }
 
 /** Options for a HookManager (the PluginManager wires these). */
 export interface HookManagerOptions {
-  /** Called when a handler fails and is skipped. */
+  /** Called when a handler fails under `skip` (or `deny`, for guards). */
   onHandlerError?: (error: PluginError, hook: string) => void;
   /** Whether a plugin's handlers may run now (false while quarantined or unloading). */
   isPluginEnabled?: (pluginId: string) => boolean;
   /** Throws when the manager is closed. */
   assertOpen?: () => void;
+  /**
+   * When true, `register` and `execute` of a hook nobody defined throw E_UNKNOWN_HOOK.
+   * Default false: registering defines the name as a `filter` (an "implicit" definition that a
+   * later `define` may replace), and executing a name nobody registered returns the data.
+   */
+  strictHooks?: boolean;
 }
 
 /** The default priority, between WordPress's 10 and "late" hooks; EmDash uses 100 as well. */
 export const DEFAULT_PRIORITY = 100;
 
+const IMPLICIT: StoredDefinition = { kind: 'filter', errorPolicy: 'skip', origin: 'implicit' };
+const NO_HANDLERS: readonly Registration[] = [];
+
 /**
- * Registers and runs hook handlers.
+ * Defines, registers and runs hook handlers. Pass a hook map to type names, data and results.
  *
  * @example
  * ```ts
  * const hooks = new HookManager();
  * const off = hooks.register('before_render', (page) => ({ ...page, seen: true }), { priority: 10 });
  * const page = await hooks.execute('before_render', { title: 'Hi' });
+ * const verdict = await hooks.execute('auth_check', request); // { allowed: true } | { allowed: false, reason, pluginId }
  * off();
  * ```
  */
-export class HookManager {
-  readonly #handlers = new Map<string, Registration[]>();
+export class HookManager<M extends HookMapOf<M> = UntypedHooks> {
+  readonly #handlers = new Map<string, readonly Registration[]>();
+  readonly #definitions = new Map<string, StoredDefinition>();
   readonly #options: HookManagerOptions;
+  readonly #report: (error: PluginError, hook: string) => void;
   #sequence = 0;
 
   constructor(options: HookManagerOptions = {}) {
     this.#options = options;
+    for (const [name, definition] of Object.entries(BUILTIN_DEFINITIONS)) this.#definitions.set(name, { ...definition, origin: 'builtin' });
+    const sink = options.onHandlerError;
+    this.#report = (error, hook) => {
+      try {
+        sink?.(error, hook);
+      } catch {
+        // A broken error sink must not turn a skipped handler into a failed hook.
+      }
+    };
   }
 
   /**
-   * Registers a handler; returns the function that unregisters it.
+   * Defines a hook's kind and error policy. Defining it again identically is a no-op (two
+   * plugins may share a hook); defining it differently, or redefining a predefined hook
+   * differently, throws E_HOOK_DEFINITION. An implicit definition (made by `register`) may be
+   * replaced.
    *
    * @example
    * ```ts
-   * const off = hooks.register('after_render', async (page) => minify(page), { priority: 200 });
+   * hooks.define('seo_lint', { kind: 'collect', description: 'SEO findings for a page' });
+   * hooks.define('publish_check', { kind: 'guard' }); // errorPolicy defaults to 'deny'
    * ```
    */
-  register<T = any>(hook: string, handler: HookHandler<T>, options: RegisterOptions = {}): () => void {
+  define<K extends keyof M & string>(name: K, options: DefineOptions & { kind: DefineKind<M, K> }): HookDefinition {
+    this.#options.assertOpen?.();
+    const next = normalizeDefinition(name, options);
+    const current = this.#definitions.get(name);
+    if (current !== undefined && current.origin !== 'implicit') {
+      if (!sameDefinition(current, next)) {
+        const what = current.origin === 'builtin' ? 'is predefined' : 'is already defined';
+        throw new PluginError(
+          ErrorCodes.HOOK_DEFINITION,
+          `hook "${name}" ${what} as ${current.kind} (errorPolicy ${current.errorPolicy}); cannot redefine it as ${next.kind} (errorPolicy ${next.errorPolicy})`,
+          { operation: `hook:${name}` },
+        );
+      }
+      return publicDefinition(current);
+    }
+    this.#definitions.set(name, { ...next, origin: 'defined' });
+    return { ...next };
+  }
+
+  /**
+   * The definition of a hook (with its origin), or undefined if it has none.
+   *
+   * @example
+   * ```ts
+   * hooks.definition('auth_check'); // { kind: 'guard', errorPolicy: 'deny', origin: 'builtin', description: '…' }
+   * ```
+   */
+  definition(name: string): StoredDefinition | undefined {
+    const current = this.#definitions.get(name);
+    return current === undefined ? undefined : { ...current };
+  }
+
+  /**
+   * Registers a handler; returns the function that unregisters it. Throws E_ORDER (and
+   * registers nothing) when its before/after constraints cannot hold with the others.
+   *
+   * @example
+   * ```ts
+   * const off = hooks.register('after_render', async (page) => minify(page), { priority: 200, after: 'seo' });
+   * ```
+   */
+  register<K extends keyof M & string>(hook: K, handler: HandlerFor<M[K]>, options: RegisterOptions = {}): () => void {
     this.#options.assertOpen?.();
     if (typeof hook !== 'string' || hook === '') throw new TypeError('a hook name must be a non-empty string');
     if (typeof handler !== 'function') throw new TypeError(`handler for hook "${hook}" must be a function`);
     const priority = options.priority ?? DEFAULT_PRIORITY;
-    if (!Number.isFinite(priority)) throw new TypeError(`priority for hook "${hook}" must be a finite number`);
+    if (typeof priority !== 'number' || !Number.isFinite(priority)) throw new TypeError(`priority for hook "${hook}" must be a finite number`);
+    const pluginId = options.pluginId;
+    if (pluginId !== undefined && (typeof pluginId !== 'string' || pluginId === '')) throw new TypeError(`pluginId for hook "${hook}" must be a non-empty string`);
     const registration: Registration = {
       hook,
-      handler: handler as HookHandler,
+      handler: handler as Registration['handler'],
       priority,
-      pluginId: options.pluginId,
-      order: this.#sequence++,
+      pluginId,
+      order: this.#sequence,
+      before: pluginIds(hook, 'before', options.before),
+      after: pluginIds(hook, 'after', options.after),
     };
-    const list = [...(this.#handlers.get(hook) ?? []), registration];
-    // Stable sort on (priority, order): equal priorities keep registration order.
-    list.sort((a, b) => a.priority - b.priority || a.order - b.order);
-    this.#handlers.set(hook, list);
+    const defined = this.#definitions.get(hook);
+    if (defined === undefined && this.#options.strictHooks === true) throw unknownHook(hook);
+    // Ordering may throw E_ORDER: compute it before changing any state.
+    const ordered = orderHandlers(hook, [...(this.#handlers.get(hook) ?? NO_HANDLERS), registration]);
+    this.#sequence++;
+    if (defined === undefined) this.#definitions.set(hook, IMPLICIT);
+    this.#handlers.set(hook, ordered);
     let registered = true;
     return () => {
       if (!registered) return;
       registered = false;
-      // Copy-on-write, so a chain already running keeps the list it started with.
-      const current = this.#handlers.get(hook) ?? [];
-      const next = current.filter((r) => r !== registration);
-      if (next.length === 0) this.#handlers.delete(hook);
-      else this.#handlers.set(hook, next);
+      this.#remove(hook, (r) => r === registration);
     };
   }
 
   /**
-   * Runs every handler of a hook in order, threading the data through them, and resolves with
-   * the final data. A failing handler is skipped (data unchanged) and reported, unless the
-   * error policy is `fail`.
+   * Runs a hook's handlers as its kind says and resolves with its result: the final data
+   * (filter), a GuardResult (guard), the winner or null (first), a CollectResult (collect), or
+   * undefined (action).
    *
    * @example
    * ```ts
-   * const html = await hooks.execute('after_render', page);
+   * const html = await hooks.execute('after_render', page, { timeoutMs: 100 });
+   * const { valid, errors } = await hooks.execute('validate_data', doc);
    * ```
    */
-  async execute<T = any>(hook: string, data: T, options: ExecuteOptions = {}): Promise<T> {
-    this.#options.assertOpen?.();
-    const list = this.#handlers.get(hook);
-    if (list === undefined) return data;
-    const policy = options.errorPolicy ?? 'skip';
-    const enabled = this.#options.isPluginEnabled;
-    let current = data;
-    for (const registration of list) {
-      const { pluginId } = registration;
-      if (pluginId !== undefined && enabled !== undefined && !enabled(pluginId)) continue;
-      try {
-        const result = await registration.handler(current, { hook, pluginId });
-        if (result !== undefined) current = result as T;
-      } catch (err) {
-        const error = toHookError(err, hook, pluginId);
-        if (policy === 'fail') throw error;
-        this.#options.onHandlerError?.(error, hook);
-      }
+  execute<K extends keyof M & string>(hook: K, data: DataOf<M[K]>, options: ExecuteOptions = {}): Promise<ExecuteResult<M[K]>> {
+    try {
+      this.#options.assertOpen?.();
+      const definition = this.#definitions.get(hook) ?? this.#undefined(hook);
+      const list = this.#handlers.get(hook) ?? NO_HANDLERS;
+      const control = CallControl.create(hook, options);
+      const env: RunEnv = {
+        hook,
+        kind: definition.kind,
+        policy: resolvePolicy(hook, definition, options.errorPolicy),
+        control,
+        signal: control?.signal ?? NEVER_ABORTED,
+        enabled: this.#options.isPluginEnabled,
+        report: (error) => this.#report(error, hook),
+      };
+      if (control === undefined) return Promise.resolve(run(list, data, env)) as Promise<ExecuteResult<M[K]>>;
+      return runControlled(list, data, env, control) as Promise<ExecuteResult<M[K]>>;
+    } catch (err) {
+      return Promise.reject(unwrapStop(err));
     }
-    return current;
   }
 
   /**
-   * Lists a hook's handlers in the order they will run.
+   * Lists a hook's handlers in the order they will run, with their constraints.
    *
    * @example
    * ```ts
-   * hooks.describe('after_render'); // [{ hook, pluginId: 'seo', priority: 10, order: 3 }, …]
+   * hooks.describe('after_render'); // [{ hook, pluginId: 'seo', priority: 10, order: 3, kind: 'filter', before: [], after: [] }, …]
    * ```
    */
   describe(hook: string): HandlerInfo[] {
-    return (this.#handlers.get(hook) ?? []).map(({ hook: h, pluginId, priority, order }) => ({ hook: h, pluginId, priority, order }));
+    const kind = this.#definitions.get(hook)?.kind ?? 'filter';
+    return (this.#handlers.get(hook) ?? NO_HANDLERS).map((r) => ({
+      hook: r.hook,
+      pluginId: r.pluginId,
+      priority: r.priority,
+      order: r.order,
+      kind,
+      before: [...r.before],
+      after: [...r.after],
+    }));
   }
 
   /**
@@ -199,19 +324,102 @@ export class HookManager {
    * ```
    */
   removePlugin(pluginId: string): void {
-    for (const [hook, list] of this.#handlers) {
-      const next = list.filter((r) => r.pluginId !== pluginId);
-      if (next.length === 0) this.#handlers.delete(hook);
-      else if (next.length !== list.length) this.#handlers.set(hook, next);
+    for (const hook of [...this.#handlers.keys()]) this.#remove(hook, (r) => r.pluginId === pluginId);
+  }
+
+  /**
+   * The same manager, typed with a hook map (compile-time only; no copy is made). Useful for
+   * `manager.hooks`, which is untyped.
+   *
+   * @example
+   * ```ts
+   * const hooks = manager.hooks.typed<MyHooks>();
+   * const page = await hooks.execute('before_render', page); // Page
+   * ```
+   */
+  typed<T extends HookMapOf<T>>(): HookManager<T> {
+    return this as unknown as HookManager<T>;
+  }
+
+  /** Copy-on-write removal, so a call already running keeps the list it started with. */
+  #remove(hook: string, doomed: (r: Registration) => boolean): void {
+    const current = this.#handlers.get(hook);
+    if (current === undefined || !current.some(doomed)) return;
+    const rest = current.filter((r) => !doomed(r));
+    if (rest.length === 0) {
+      this.#handlers.delete(hook);
+      if (this.#definitions.get(hook)?.origin === 'implicit') this.#definitions.delete(hook);
+      return;
     }
+    // Removing handlers cannot create a cycle, but it can free a constrained handler to move
+    // earlier by priority, so the order is recomputed rather than filtered.
+    this.#handlers.set(hook, orderHandlers(hook, rest));
+  }
+
+  #undefined(hook: string): StoredDefinition {
+    if (this.#options.strictHooks === true) throw unknownHook(hook);
+    return IMPLICIT;
   }
 }
 
-function toHookError(err: unknown, hook: string, pluginId: string | undefined): PluginError {
-  if (err instanceof PluginError) return err;
-  return new GuestError(ErrorCodes.GUEST, `handler for hook "${hook}" failed: ${describeError(err)}`, {
-    pluginId,
-    cause: err,
-    operation: `hook:${hook}`,
-  });
+/** In a typed map, `define` must agree with the declared kind; untyped names take any kind. */
+type DefineKind<M, K extends keyof M> = string extends K ? HookKind : KindOf<M[K]>;
+
+function run(list: readonly Registration[], data: unknown, env: RunEnv): unknown {
+  switch (env.kind) {
+    case 'filter':
+      return runFilter(list, data, env);
+    case 'guard':
+      return runGuard(list, data, env);
+    case 'first':
+      return runFirst(list, data, env);
+    case 'collect':
+      return runCollect(list, data, env);
+    case 'action':
+      return runAction(list, data, env);
+  }
+}
+
+async function runControlled(list: readonly Registration[], data: unknown, env: RunEnv, control: CallControl): Promise<unknown> {
+  try {
+    const stopped = control.stoppedBy;
+    if (stopped !== undefined) throw control.errorFor(stopped, undefined);
+    return await run(list, data, env);
+  } catch (err) {
+    throw unwrapStop(err);
+  } finally {
+    control.dispose();
+  }
+}
+
+function resolvePolicy(hook: string, definition: HookDefinition, requested: ErrorPolicy | undefined): ErrorPolicy {
+  if (requested === undefined) return definition.errorPolicy;
+  // A guard never fails open: a caller's generic `skip` means "do not throw", which for a guard is a deny.
+  if (definition.kind === 'guard' && requested === 'skip') return 'deny';
+  try {
+    checkPolicy(hook, definition.kind, requested);
+  } catch (err) {
+    throw new TypeError(`errorPolicy "${String(requested)}" does not apply here: ${(err as Error).message}`);
+  }
+  return requested;
+}
+
+function pluginIds(hook: string, field: 'before' | 'after', value: string | readonly string[] | undefined): readonly string[] {
+  if (value === undefined) return NO_IDS;
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((id) => typeof id === 'string' && id !== '')) {
+    throw new TypeError(`"${field}" for hook "${hook}" must be a plugin id or an array of plugin ids`);
+  }
+  return Object.freeze([...new Set(list)]);
+}
+
+const NO_IDS: readonly string[] = Object.freeze([]);
+
+function unknownHook(hook: string): PluginError {
+  return new PluginError(ErrorCodes.UNKNOWN_HOOK, `unknown hook "${hook}": define it first with hooks.define("${hook}", { kind })`, { operation: `hook:${hook}` });
+}
+
+function publicDefinition(stored: StoredDefinition): HookDefinition {
+  const { origin: _origin, ...definition } = stored;
+  return definition;
 }

@@ -154,10 +154,15 @@ describe('HookManager.execute: data flow', () => {
     hooks.register('ctx', (_d: unknown, c: HookContext) => void contexts.push(c), { pluginId: 'seo', priority: 1 });
     hooks.register('ctx', (_d: unknown, c: HookContext) => void contexts.push(c), { priority: 2 });
     await hooks.execute('ctx', null);
-    expect(contexts).toStrictEqual([
-      { hook: 'ctx', pluginId: 'seo' },
-      { hook: 'ctx', pluginId: undefined },
+    // The context also carries the hook's kind and the call's AbortSignal (added with hook kinds).
+    expect(contexts.map(({ hook, pluginId, kind }) => ({ hook, pluginId, kind }))).toStrictEqual([
+      { hook: 'ctx', pluginId: 'seo', kind: 'filter' },
+      { hook: 'ctx', pluginId: undefined, kind: 'filter' },
     ]);
+    for (const c of contexts) {
+      expect(c.signal).toBeInstanceOf(AbortSignal);
+      expect(c.signal.aborted).toBe(false);
+    }
   });
 
   it('keeps hooks separate', async () => {
