@@ -1,0 +1,194 @@
+/**
+ * Hostile plugins (WAT sources in ./hostile, AssemblyScript ones in test/fixtures/as/assembly)
+ * each end with their exact error code within their budget, in both isolation modes, and a
+ * well-behaved plugin in the same manager returns correct results right after.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Hooks, PluginManager, type PluginEvent, type PluginError } from '@reedcms/plugins';
+import { compileWat } from '../support/wat.ts';
+import { readFixture } from '../support/fixtures.ts';
+import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';
+import { manifestToml } from '../support/wat-plugins.ts';
+
+const HOSTILE_DIR = join(import.meta.dirname, 'hostile');
+const LIMITS = {
+  fuel: 20_000_000,
+  memoryBytes: 16 * 1024 * 1024,
+  maxCallDepth: 1_000,
+  maxOutputBytes: 1024 * 1024,
+  maxLogBytes: 64 * 1024,
+  timeoutMs: 10_000,
+};
+
+async function hostileWat(name: string): Promise<Uint8Array> {
+  return compileWat(await readFile(join(HOSTILE_DIR, `${name}.wat`), 'utf8'), `${name}.wat`);
+}
+
+interface Case {
+  name: string;
+  wasm: () => Promise<Uint8Array>;
+  input: unknown;
+  code: string;
+  limit?: string;
+}
+
+const CASES: Case[] = [
+  { name: 'infinite-loop', wasm: () => hostileWat('infinite-loop'), input: {}, code: 'E_FUEL', limit: 'fuel' },
+  { name: 'loop-through-calls', wasm: () => hostileWat('loop-through-calls'), input: {}, code: 'E_FUEL', limit: 'fuel' },
+  { name: 'mutual-recursion', wasm: () => hostileWat('mutual-recursion'), input: {}, code: 'E_STACK', limit: 'maxCallDepth' },
+  { name: 'unbounded-recursion', wasm: () => hostileWat('unbounded-recursion'), input: {}, code: 'E_STACK', limit: 'maxCallDepth' },
+  { name: 'memory-grow-bomb', wasm: () => hostileWat('memory-grow-bomb'), input: {}, code: 'E_MEMORY', limit: 'memoryBytes' },
+  { name: 'alloc-bomb', wasm: () => readFixture('alloc-bomb'), input: {}, code: 'E_MEMORY', limit: 'memoryBytes' },
+  { name: 'output-flood', wasm: () => readFixture('output-flood'), input: 2_000_000, code: 'E_LIMIT', limit: 'maxOutputBytes' },
+  { name: 'log-flood', wasm: () => readFixture('log-flood'), input: {}, code: 'E_LIMIT', limit: 'maxLogBytes' },
+  { name: 'unreachable', wasm: () => hostileWat('unreachable'), input: {}, code: 'E_TRAP' },
+  { name: 'divide-by-zero', wasm: () => hostileWat('divide-by-zero'), input: {}, code: 'E_TRAP' },
+];
+
+for (const isolation of ['inline', 'worker'] as const) {
+  describe(`hostile plugins, ${isolation} isolation`, () => {
+    let manager: PluginManager;
+    let logger: CapturingLogger;
+    const errorEvents: PluginEvent[] = [];
+
+    beforeAll(async () => {
+      logger = captureLogger();
+      manager = new PluginManager({ isolation, limits: LIMITS, logger });
+      manager.events.subscribe('plugin.error', (e) => {
+        errorEvents.push(e);
+      });
+      // The neighbour: echoes before_render.
+      await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+    });
+
+    afterAll(async () => {
+      await manager.shutdown();
+    });
+
+    async function expectNeighbourHealthy(): Promise<void> {
+      const page = { title: 'Still fine ✓', n: Math.random() };
+      await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, page)).resolves.toEqual(page);
+    }
+
+    for (const c of CASES) {
+      it(`${c.name} ends with ${c.code}, twice (the instance is replaced), and the neighbour is unaffected`, async () => {
+        await manager.load({ manifest: manifestToml(c.name, ['Hook = "transform_data"']), wasm: await c.wasm() });
+        try {
+          await runCase(c);
+        } finally {
+          await manager.unload(c.name);
+        }
+      });
+    }
+
+    async function runCase(c: Case): Promise<void> {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const error = (await manager.hooks.execute(Hooks.TRANSFORM_DATA, c.input, { errorPolicy: 'fail' }).catch((e: unknown) => e)) as PluginError & {
+          limit?: { name: string; value: number };
+        };
+        expect(error).toMatchObject({ code: c.code, pluginId: c.name, operation: 'hook_transform_data' });
+        if (c.limit !== undefined) expect(error.limit).toEqual({ name: c.limit, value: LIMITS[c.limit as keyof typeof LIMITS] });
+        await expectNeighbourHealthy();
+      }
+      const stats = manager.stats(c.name);
+      expect(stats).toMatchObject({ faults: 2, consecutiveFaults: 2 });
+      if (isolation === 'inline' && c.code === 'E_FUEL') expect(stats.fuel.last).toBe(LIMITS.fuel);
+      if (isolation === 'inline' && c.code !== 'E_FUEL') expect(stats.fuel.last).toBeLessThanOrEqual(LIMITS.fuel);
+    }
+
+    it('trap-in-initialize fails the load with E_INIT caused by E_TRAP', async () => {
+      const error = await manager.load({ manifest: manifestToml('trap-init', ['Hook = "transform_data"']), wasm: await hostileWat('trap-in-initialize') }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'E_INIT', pluginId: 'trap-init', cause: expect.objectContaining({ code: 'E_TRAP' }) });
+      await expectNeighbourHealthy();
+    });
+
+    it('a module declaring a 65,536-page memory minimum is refused at load with E_MEMORY', async () => {
+      const error = await manager.load({ manifest: manifestToml('huge-min', ['Hook = "transform_data"']), wasm: await hostileWat('huge-memory-minimum') }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'E_MEMORY', pluginId: 'huge-min' });
+      expect(manager.plugins().map((p) => p.id)).toEqual(['good']);
+      await expectNeighbourHealthy();
+    });
+
+    it('quarantines a plugin after repeated faults, skips its handlers, and reload brings it back', async () => {
+      const events: PluginEvent[] = [];
+      const off = manager.events.subscribe('plugin.quarantined', (e) => {
+        events.push(e);
+      });
+      await manager.load({ manifest: manifestToml('repeat', ['Hook = "transform_data"']), wasm: await hostileWat('unreachable') });
+      for (let i = 0; i < 5; i++) await manager.hooks.execute(Hooks.TRANSFORM_DATA, { i });
+      expect(manager.plugins().find((p) => p.id === 'repeat')?.state).toBe('quarantined');
+      expect(events.map((e) => e.data)).toEqual([expect.objectContaining({ pluginId: 'repeat', faults: 5, code: 'E_TRAP' })]);
+      // Skipped now: the data passes through untouched and no new fault is counted.
+      await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, { skipped: true })).resolves.toEqual({ skipped: true });
+      expect(manager.stats('repeat').faults).toBe(5);
+      await manager.reload('repeat');
+      expect(manager.plugins().find((p) => p.id === 'repeat')?.state).toBe('active');
+      expect(manager.stats('repeat').consecutiveFaults).toBe(0);
+      off();
+      await manager.unload('repeat');
+      await expectNeighbourHealthy();
+    });
+  });
+}
+
+describe('wall-clock timeout (worker isolation)', () => {
+  it('an unmetered infinite loop ends with E_TIMEOUT, and the plugin works again afterwards', async () => {
+    const manager = new PluginManager({ isolation: 'worker', limits: { fuel: false, timeoutMs: 300 }, logger: captureLogger() });
+    // Loops forever on inputs longer than 4 bytes, returns at once otherwise.
+    const wasm = await compileWat(`(module
+      (import "extism:host/env" "input_length" (func $len (result i64)))
+      (func (export "hook_transform_data") (result i32)
+        (if (i64.gt_u (call $len) (i64.const 4)) (then (loop $forever (br $forever))))
+        (i32.const 0)))`);
+    await manager.load({ manifest: manifestToml('spinner', ['Hook = "transform_data"']), wasm });
+    await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, 'spin forever', { errorPolicy: 'fail' })).rejects.toMatchObject({
+      code: 'E_TIMEOUT',
+      pluginId: 'spinner',
+      limit: { name: 'timeoutMs', value: 300 },
+    });
+    await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, 'ok', { errorPolicy: 'fail' })).resolves.toBe('ok');
+    await manager.shutdown();
+  });
+});
+
+describe('limits from the manifest', () => {
+  it('a plugin may ask for less fuel than the host allows, never more', async () => {
+    const manager = new PluginManager({ limits: { fuel: 50_000 }, logger: captureLogger() });
+    await manager.load({ manifest: manifestToml('modest', ['Hook = "transform_data"'], '[limits]\nfuel = 20000'), wasm: await hostileWat('infinite-loop') });
+    await manager.load({ manifest: manifestToml('greedy', ['Hook = "before_render"'], '[limits]\nfuel = 900000000'), wasm: await compileWat((await readFile(join(HOSTILE_DIR, 'infinite-loop.wat'), 'utf8')).replace('hook_transform_data', 'hook_before_render')) });
+    await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({ code: 'E_FUEL', limit: { name: 'fuel', value: 20_000 } });
+    await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({ code: 'E_FUEL', limit: { name: 'fuel', value: 50_000 } });
+    expect(manager.stats('modest').fuel.last).toBe(20_000);
+    expect(manager.stats('greedy').fuel.last).toBe(50_000);
+    await manager.shutdown();
+  });
+
+  it('input over maxInputBytes is refused before the call with E_LIMIT', async () => {
+    const manager = new PluginManager({ limits: { maxInputBytes: 1000 }, logger: captureLogger() });
+    await manager.load({ manifest: manifestToml('small', ['Hook = "transform_data"']), wasm: await readFixture('echo') });
+    await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, 'é'.repeat(600), { errorPolicy: 'fail' })).rejects.toMatchObject({
+      code: 'E_LIMIT',
+      limit: { name: 'maxInputBytes', value: 1000 },
+    });
+    await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, 'é'.repeat(400), { errorPolicy: 'fail' })).resolves.toBe('é'.repeat(400));
+    expect(manager.stats('small').calls).toBe(3); // initialize, the refused call, the good one
+    await manager.shutdown();
+  });
+
+  it('reports the fuel each call used, deterministically', async () => {
+    const manager = new PluginManager({ logger: captureLogger() });
+    await manager.load({ manifest: manifestToml('counted', ['Hook = "transform_data"']), wasm: await readFixture('echo') });
+    const used: Array<number | null> = [];
+    for (let i = 0; i < 3; i++) {
+      await manager.hooks.execute(Hooks.TRANSFORM_DATA, { same: 'input' });
+      used.push(manager.stats('counted').fuel.last);
+    }
+    expect(used[0]).toBeGreaterThan(0);
+    expect(new Set(used).size).toBe(1);
+    await manager.hooks.execute(Hooks.TRANSFORM_DATA, { same: 'input', but: 'longer '.repeat(50) });
+    expect(manager.stats('counted').fuel.last).toBeGreaterThan(used[0] as number);
+    await manager.shutdown();
+  });
+});
