@@ -27,6 +27,17 @@ const GROW = 3; // replace memory.grow [start, end) with a call to the grow help
 const SIZE = 4; // insert a size charge at `start`; value = shift
 const EPILOGUE = 5; // insert `end` (of the depth block) + depth -= 1 before the final end
 
+const FRAME_BLOCK = 0;
+const FRAME_LOOP = 1;
+const FRAME_IF = 2;
+const TARGETED = 4;
+
+/** Records that a branch at nesting `level` targets relative label `depth`. */
+function markTarget(frames: number[], level: number, depth: number): void {
+  const i = level - 2 - depth; // frames[0] is the block at level 2; level 1 is the function
+  if (i >= 0 && i < frames.length) frames[i]! |= TARGETED;
+}
+
 /** Upper bound of the bytes one event inserts (a meter is about 20, a size charge about 40). */
 const MAX_EVENT_BYTES = 64;
 
@@ -45,6 +56,8 @@ const MAX_LOCALS = 50_000;
  */
 export class BodyRewriter {
   private readonly events: number[] = [];
+  /** Kind of each open block below the function level (FRAME_*), plus TARGETED once branched to. */
+  private readonly frames: number[] = [];
   private readonly r: ByteReader;
   private readonly fuel: boolean;
   /** Meter bytes before the cost (`global.get fuel; i64.const`) and after it, per scratch local. */
@@ -98,6 +111,8 @@ export class BodyRewriter {
     const totalFuncs = info.funcTypes.length;
 
     events.length = 0;
+    const frames = this.frames;
+    frames.length = 0;
     // Hot loop state lives in locals; `r` is only used for rarer, multi-byte immediates.
     let pos = r.pos;
     let level = 1; // open blocks, counting the function body itself
@@ -137,9 +152,16 @@ export class BodyRewriter {
                 if (depth) events.push(EPILOGUE, at, at, 0);
                 return this.emit(start, groups, declStart, declEnd, end, typeIndex, locals);
               }
-              level--;
-              if (dead > level) dead = 0;
-              boundary = true;
+              {
+                // Only a label that something branches to (or an if's join) starts a new metered
+                // block; a loop's end and an untargeted block's end are reached by falling
+                // through, so the current block simply continues.
+                const frame = frames.pop()!;
+                level--;
+                const deadInside = dead > level;
+                if (deadInside) dead = 0;
+                boundary = deadInside || (frame & 3) === FRAME_IF || frame === (FRAME_BLOCK | TARGETED);
+              }
               break;
             case 0x00: // unreachable
               cost++;
@@ -164,8 +186,11 @@ export class BodyRewriter {
           }
           cost++;
           if (op >= 0x20 /* local_get */ && op <= 0x26) break; // locals, globals, tables: nothing to do
-          if (op === 0x0c /* br */) killed = true;
-          else if (op === 0x0d /* br_if */) boundary = true;
+          if (op === 0x0c /* br */ || op === 0x0d /* br_if */) {
+            markTarget(frames, level, index);
+            if (op === 0x0c) killed = true;
+            else boundary = true;
+          }
           else if (op === 0x10 /* call */ || op === 0x12 /* return_call */ || op === 0xd2 /* ref_func */) {
             if (index >= totalFuncs) r.fail(`function index ${index} out of range`, at);
             if (op === 0x12 /* return_call */) {
@@ -203,12 +228,13 @@ export class BodyRewriter {
           skipBlockType(r, typeCount);
           pos = r.pos;
           level++;
+          frames.push(op === 0x02 ? FRAME_BLOCK : op === 0x03 ? FRAME_LOOP : FRAME_IF);
           if (op !== 0x02 /* block */) boundary = true; // loop header, if arm
           if (op === 0x04 /* if */) cost++;
           break;
         default:
           r.pos = pos;
-          this.rareInstruction(op, at, fuel, depth);
+          this.rareInstruction(op, at, fuel, depth, level);
           pos = r.pos;
           cost++;
           if (op === 0x0e /* br_table */) killed = true;
@@ -237,12 +263,12 @@ export class BodyRewriter {
   }
 
   /** Decodes the less common instructions with `this.r` (positioned after the opcode). */
-  private rareInstruction(op: number, at: number, fuel: boolean, depth: boolean): void {
+  private rareInstruction(op: number, at: number, fuel: boolean, depth: boolean, level: number): void {
     const { r, events } = this;
     switch (op) {
       case Op.br_table: {
         const n = r.count();
-        for (let i = 0; i <= n; i++) r.u32();
+        for (let i = 0; i <= n; i++) markTarget(this.frames, level, r.u32());
         return;
       }
       case Op.call_indirect:

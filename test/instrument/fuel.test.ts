@@ -28,6 +28,20 @@ const KERNELS = `(module
       i32.const 10 return)
       i32.const 20 return)
     i32.const 30)
+  (func (export "ifbr") (param i32) (result i32) (local i32)
+    local.get 0
+    if
+      i32.const 5 local.set 1
+      local.get 0 i32.const 1 i32.eq br_if 0
+      i32.const 7 local.set 1
+    end
+    local.get 1)
+  (func (export "blocks") (param i32) (result i32)
+    (block $untargeted (block $targeted
+      local.get 0 br_if $targeted
+      i32.const 1 drop)
+      i32.const 2 drop)
+    i32.const 3)
   (func (export "spin") (loop $l br $l))
   (func $ping (export "ping") call $pong)
   (func $pong call $ping)
@@ -61,6 +75,20 @@ describe('fuel', () => {
     expect(m.fuelUsed()).toBe(4n);
     expect(m.call('pick', 9)).toBe(30);
     expect(m.fuelUsed()).toBe(3n);
+  });
+
+  it('charges branches out of if arms and blocks exactly', async () => {
+    const m = await load(KERNELS);
+    expect(m.call('ifbr', 0)).toBe(0);
+    expect(m.fuelUsed()).toBe(3n);
+    expect(m.call('ifbr', 1)).toBe(5);
+    expect(m.fuelUsed()).toBe(9n);
+    expect(m.call('ifbr', 2)).toBe(7);
+    expect(m.fuelUsed()).toBe(11n);
+    expect(m.call('blocks', 0)).toBe(3);
+    expect(m.fuelUsed()).toBe(7n);
+    expect(m.call('blocks', 1)).toBe(3);
+    expect(m.fuelUsed()).toBe(5n);
   });
 
   it('charges bulk memory by size and grown pages', async () => {
@@ -131,7 +159,7 @@ describe('fuel', () => {
 
   it('reports how many blocks it metered', async () => {
     const { stats } = instrument(await compileWat(KERNELS));
-    expect(stats.functions).toBe(12);
+    expect(stats.functions).toBe(14);
     expect(stats.meteredBlocks).toBeGreaterThan(12);
     expect(stats.outputBytes).toBeGreaterThan(stats.inputBytes);
   });
