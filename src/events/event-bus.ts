@@ -1,86 +1,117 @@
 /**
- * The host's event bus, on mitt. Publishing fills in `id`, `timestamp` and `source`; a
- * subscriber that throws or rejects is reported to the error sink and never breaks `publish` or
- * the other subscribers.
+ * The host's event bus. Publishing fills in `id`, `timestamp` and `source` and delivers to
+ * matching subscribers synchronously, in subscription order; a subscriber that throws or
+ * rejects is reported to the error sink and never breaks `publish` or the other subscribers.
+ *
+ * Memory stays bounded under slow consumers: an async subscriber has at most
+ * `maxPendingDeliveries` unfinished deliveries (beyond that its events are dropped and the lag
+ * reported), and a stream holds at most `bufferSize` events.
+ *
+ * The registry is our own (copy-on-write arrays) rather than mitt's: mitt copies its handler
+ * list on every emit and lets a `*`-typed emit reach wildcard handlers with the wrong arguments.
  */
-import mitt, { type Emitter } from 'mitt';
-import { eventTypeMatches } from '../manifest/capabilities.ts';
+import { ErrorCodes, PluginError } from '../errors.ts';
+import { isoNow, nextEventId } from './event-id.ts';
+import { EventStream, type StreamOptions } from './event-stream.ts';
+import type {
+  AnyEventOf,
+  EventFilter,
+  EventHandler,
+  EventMapOf,
+  EventOf,
+  MatchingTypes,
+  PluginEvent,
+  PublishInput,
+  TypePattern,
+  UntypedEvents,
+} from './event-types.ts';
+import { compileTypePattern } from './type-pattern.ts';
+
+export type { PluginEvent, PublishInput, EventHandler, EventFilter, EventMapOf, EventOf, AnyEventOf, MatchingTypes, TypePattern, UntypedEvents } from './event-types.ts';
+export { EventStream, STREAM_LAGGED, DEFAULT_STREAM_BUFFER, type LaggedEvent, type StreamOptions } from './event-stream.ts';
 
 /**
- * An event as delivered to subscribers (the seed's Event).
+ * Where subscriber failures go (the manager routes them to its logger and `plugin.error`).
  *
  * @example
  * ```ts
- * const e: PluginEvent = { id: '…', type: 'content.created', source: 'host', timestamp: '2026-…Z', data: { id: 1 } };
+ * const sink: SubscriberErrorSink = (err, event, owner) => console.error(owner, event.type, err);
  * ```
  */
-export interface PluginEvent<T = unknown> {
-  /** Unique per event (a UUID). */
-  id: string;
-  /** Dotted type, e.g. `content.created`. */
-  type: string;
-  /** Who published it: `host`, or the id of the plugin that did. */
-  source: string;
-  /** ISO-8601 time of publication. */
-  timestamp: string;
-  data: T;
-}
-
-/** What a publisher provides; the bus fills in the rest. */
-export interface PublishInput<T = unknown> {
-  type: string;
-  data?: T;
-  /** Defaults to `host`. Plugins cannot choose it: the manager sets their own id. */
-  source?: string;
-}
-
-/** A subscriber. It may be async; publish waits for it (up to the delivery timeout). */
-export type EventHandler<T = unknown> = (event: PluginEvent<T>) => void | Promise<void>;
-
-/** Which events a subscriber wants: a type pattern (`content.*`) or a predicate. */
-export type EventFilter = string | ((event: PluginEvent) => boolean);
-
-/** Where subscriber failures go (the manager routes them to its logger). */
 export type SubscriberErrorSink = (error: unknown, event: PluginEvent, subscriberOwner: string | undefined) => void;
 
 /** Options for an EventBus. */
 export interface EventBusOptions {
-  /** Called when a subscriber throws or rejects. Default: ignored. */
+  /** Called when a subscriber throws, rejects, times out or lags. Default: ignored. */
   onSubscriberError?: SubscriberErrorSink;
   /** How long `publish` waits for async subscribers before resolving anyway. Default 5,000 ms. */
   deliveryTimeoutMs?: number;
+  /**
+   * How many unfinished async deliveries one subscriber may have. Past it, events for that
+   * subscriber are dropped (and the lag reported once per episode) until it catches up.
+   * Default 1,024, like a stream's buffer.
+   */
+  maxPendingDeliveries?: number;
 }
 
-type Envelope = { event: PluginEvent };
-type Channel = Record<string, Envelope>;
+/** One subscription. */
+interface Subscriber {
+  readonly seq: number;
+  readonly owner: string | undefined;
+  /** undefined: every event reaching this list (exact-type lists, or subscribe-all). */
+  readonly match: ((event: PluginEvent) => boolean) | undefined;
+  readonly handler: (event: PluginEvent) => unknown;
+  active: boolean;
+  /** Async deliveries not yet settled. */
+  pending: number;
+  /** Events dropped because `pending` was at the cap. */
+  dropped: number;
+  lagging: boolean;
+}
+
+/** One async delivery that publish waits for. */
+interface Delivery {
+  readonly owner: string | undefined;
+  settled: boolean;
+  readonly promise: Promise<void>;
+}
+
+type Unsubscribe = () => void;
+const RESOLVED: Promise<void> = Promise.resolve();
+const NONE: readonly Subscriber[] = [];
 
 /**
- * Publish/subscribe for host and plugins.
+ * Publish/subscribe for host and plugins. Pass an event map to type types and data.
  *
  * @example
  * ```ts
  * const bus = new EventBus();
  * const off = bus.subscribe('content.*', (e) => console.log(e.type, e.data));
  * await bus.publish({ type: 'content.created', data: { id: 1 } });
+ * for await (const e of bus.stream('content.*')) { … }
  * off();
  * ```
  */
-export class EventBus {
-  readonly #emitter: Emitter<Channel> = mitt<Channel>();
+export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
+  readonly #exact = new Map<string, readonly Subscriber[]>();
+  #wildcard: readonly Subscriber[] = NONE;
+  readonly #streams = new Set<EventStream<any>>();
   readonly #onError: SubscriberErrorSink;
   readonly #deliveryTimeoutMs: number;
-  /** Promises of async subscribers collected during one synchronous emit. */
-  #pending: Promise<unknown>[] | undefined;
+  readonly #maxPending: number;
+  #seq = 0;
   #count = 0;
 
   constructor(options: EventBusOptions = {}) {
     this.#onError = options.onSubscriberError ?? (() => {});
     this.#deliveryTimeoutMs = options.deliveryTimeoutMs ?? 5_000;
+    this.#maxPending = options.maxPendingDeliveries ?? 1024;
+    if (!(this.#maxPending >= 1)) throw new TypeError('maxPendingDeliveries must be at least 1');
   }
 
   /**
-   * Subscribes to every event, or to those matching a type pattern or predicate.
-   * Returns the unsubscribe function.
+   * Subscribes to every event, to a type or wildcard pattern (`content.*`, `content.**`, `*`),
+   * or to the events a predicate accepts. Returns the unsubscribe function.
    *
    * @example
    * ```ts
@@ -89,72 +120,113 @@ export class EventBus {
    * const off3 = bus.subscribe((e) => e.source === 'seo', (e) => audit(e));
    * ```
    */
-  subscribe(handler: EventHandler): () => void;
-  subscribe(filter: EventFilter, handler: EventHandler): () => void;
-  subscribe(filterOrHandler: EventFilter | EventHandler, maybeHandler?: EventHandler): () => void {
-    return this.subscribeAs(undefined, filterOrHandler, maybeHandler);
+  subscribe(handler: (event: AnyEventOf<E>) => void | Promise<void>): Unsubscribe;
+  subscribe<P extends TypePattern<E>>(pattern: P, handler: (event: EventOf<E, MatchingTypes<E, P>>) => void | Promise<void>): Unsubscribe;
+  subscribe<S extends AnyEventOf<E>>(predicate: (event: AnyEventOf<E>) => event is S, handler: (event: S) => void | Promise<void>): Unsubscribe;
+  subscribe(filter: TypePattern<E> | ((event: AnyEventOf<E>) => boolean), handler: (event: AnyEventOf<E>) => void | Promise<void>): Unsubscribe;
+  subscribe(filterOrHandler: string | ((event: any) => unknown), maybeHandler?: (event: any) => unknown): Unsubscribe {
+    return this.subscribeAs(undefined, filterOrHandler as EventFilter, maybeHandler as EventHandler<any> | undefined);
   }
 
   /**
-   * Like `subscribe`, recording an owner (a plugin id) for error reports.
+   * Like `subscribe`, recording an owner (a plugin id) for error reports. Untyped: the manager
+   * uses it for plugin subscriptions, which carry no static types.
    *
    * @example
    * ```ts
    * bus.subscribeAs('seo', 'content.created', handler);
    * ```
    */
-  subscribeAs(owner: string | undefined, filterOrHandler: EventFilter | EventHandler, maybeHandler?: EventHandler): () => void {
-    const handler = (maybeHandler ?? filterOrHandler) as EventHandler;
+  subscribeAs(owner: string | undefined, filterOrHandler: EventFilter | EventHandler<any>, maybeHandler?: EventHandler<any>): Unsubscribe {
+    const handler = (maybeHandler ?? filterOrHandler) as (event: PluginEvent) => unknown;
     const filter = maybeHandler === undefined ? undefined : (filterOrHandler as EventFilter);
     if (typeof handler !== 'function') throw new TypeError('subscribe needs a handler function');
+    if (filter !== undefined && typeof filter !== 'string' && typeof filter !== 'function') throw new TypeError('an event filter is a type pattern or a predicate');
+    if (filter === '') throw new TypeError('an event type pattern must not be empty');
 
-    const deliver = (event: PluginEvent) => {
-      try {
-        const result = handler(event);
-        if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
-          const guarded = (result as Promise<void>).then(undefined, (err: unknown) => this.#report(err, event, owner));
-          (this.#pending ??= []).push(guarded);
-        }
-      } catch (err) {
-        this.#report(err, event, owner);
-      }
-    };
-
-    // Exact types go to mitt's per-type list (no matching cost); patterns and predicates to '*'.
-    if (typeof filter === 'string' && !filter.includes('*')) {
-      const typed = (envelope: Envelope) => deliver(envelope.event);
-      this.#emitter.on(filter, typed);
-      return this.#once(() => this.#emitter.off(filter, typed));
+    // Exact types get their own list (no matching cost when publishing other types).
+    const exact = typeof filter === 'string' && !filter.includes('*') ? filter : undefined;
+    let match: ((event: PluginEvent) => boolean) | undefined;
+    if (typeof filter === 'function') match = filter;
+    else if (typeof filter === 'string' && exact === undefined && filter !== '*') {
+      const matches = compileTypePattern(filter);
+      match = (event) => matches(event.type);
     }
-    const matches =
-      filter === undefined ? () => true : typeof filter === 'string' ? (e: PluginEvent) => eventTypeMatches(filter, e.type) : filter;
-    const wildcard = (_type: string, envelope: Envelope) => {
-      let wanted = false;
-      try {
-        wanted = matches(envelope.event);
-      } catch (err) {
-        this.#report(err, envelope.event, owner);
+    const sub: Subscriber = { seq: this.#seq++, owner, match, handler, active: true, pending: 0, dropped: 0, lagging: false };
+    if (exact !== undefined) this.#exact.set(exact, [...(this.#exact.get(exact) ?? NONE), sub]);
+    else this.#wildcard = [...this.#wildcard, sub];
+
+    return () => {
+      if (!sub.active) return;
+      sub.active = false;
+      if (exact === undefined) {
+        this.#wildcard = this.#wildcard.filter((s) => s !== sub);
+        return;
       }
-      if (wanted) deliver(envelope.event);
+      const rest = (this.#exact.get(exact) ?? NONE).filter((s) => s !== sub);
+      if (rest.length === 0) this.#exact.delete(exact);
+      else this.#exact.set(exact, rest);
     };
-    this.#emitter.on('*', wildcard);
-    return this.#once(() => this.#emitter.off('*', wildcard));
+  }
+
+  /**
+   * An async iterator over matching events, with a bounded buffer (default 1,024). A consumer
+   * that falls behind loses the oldest events and receives a `stream.lagged` notice saying how
+   * many. `break` / `return()` ends it; so does `clear()` (after the buffered events) or the
+   * `signal`.
+   *
+   * @example
+   * ```ts
+   * for await (const e of bus.stream('content.*', { bufferSize: 256 })) {
+   *   if (e.type === 'stream.lagged') console.warn(`dropped ${e.data.dropped}`);
+   *   else await reindex(e);
+   * }
+   * ```
+   */
+  stream(options?: StreamOptions): EventStream<AnyEventOf<E>>;
+  stream<P extends TypePattern<E>>(pattern: P, options?: StreamOptions): EventStream<EventOf<E, MatchingTypes<E, P>>>;
+  stream<S extends AnyEventOf<E>>(predicate: (event: AnyEventOf<E>) => event is S, options?: StreamOptions): EventStream<S>;
+  stream(filter: TypePattern<E> | ((event: AnyEventOf<E>) => boolean), options?: StreamOptions): EventStream<AnyEventOf<E>>;
+  stream(filterOrOptions?: string | ((event: any) => boolean) | StreamOptions, maybeOptions?: StreamOptions): EventStream<any> {
+    const hasFilter = typeof filterOrOptions === 'string' || typeof filterOrOptions === 'function';
+    const filter = hasFilter ? (filterOrOptions as EventFilter) : undefined;
+    const options = (hasFilter ? maybeOptions : (filterOrOptions as StreamOptions | undefined)) ?? {};
+    const stream = new EventStream<PluginEvent>(options.bufferSize);
+    const push = (event: PluginEvent) => stream.push(event);
+    const off = filter === undefined ? this.subscribeAs(undefined, push) : this.subscribeAs(undefined, filter, push);
+    this.#streams.add(stream);
+    const { signal } = options;
+    const onAbort = () => void stream.return();
+    stream.attach(() => {
+      off();
+      this.#streams.delete(stream);
+      signal?.removeEventListener('abort', onAbort);
+    });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    return stream;
   }
 
   /**
    * Publishes an event to every matching subscriber and resolves, with the full event, once
-   * they have all handled it (async ones are awaited up to the delivery timeout).
+   * they have all handled it (async ones are awaited up to the delivery timeout). Rejects only
+   * for an invalid input (TypeError).
    *
    * @example
    * ```ts
    * const event = await bus.publish({ type: 'content.created', data: { id: 7 } });
-   * event.id; // a UUID
    * ```
    */
-  async publish<T>(input: PublishInput<T>): Promise<PluginEvent<T>> {
-    const event = this.createEvent(input);
-    await this.dispatch(event);
-    return event;
+  publish<K extends keyof E & string>(input: PublishInput<E[K], K>): Promise<PluginEvent<E[K], K>> {
+    let event: PluginEvent<E[K], K>;
+    try {
+      event = this.createEvent(input);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const delivered = this.dispatch(event as PluginEvent);
+    // Nothing async was delivered: skip the extra promise hop.
+    return delivered === RESOLVED ? Promise.resolve(event) : delivered.then(() => event);
   }
 
   /**
@@ -165,41 +237,61 @@ export class EventBus {
    * const event = bus.createEvent({ type: 'x.y', data: 1 });
    * ```
    */
-  createEvent<T>(input: PublishInput<T>): PluginEvent<T> {
+  createEvent<K extends keyof E & string>(input: PublishInput<E[K], K>): PluginEvent<E[K], K> {
     if (input === null || typeof input !== 'object' || typeof input.type !== 'string' || input.type === '') {
       throw new TypeError('an event needs a non-empty string `type`');
     }
-    return {
-      id: newEventId(++this.#count),
-      type: input.type,
-      source: input.source ?? 'host',
-      timestamp: new Date().toISOString(),
-      data: input.data as T,
-    };
+    if (input.type.includes('*')) throw new TypeError(`an event type cannot contain "*" (it is the wildcard): "${input.type}"`);
+    this.#count++;
+    return { id: nextEventId(), type: input.type, source: input.source ?? 'host', timestamp: isoNow(), data: input.data as E[K] };
   }
 
   /**
-   * Delivers an already-built event.
+   * Delivers an already-built event: synchronously to every matching subscriber, in the order
+   * they subscribed; resolves once async ones finish (or the delivery timeout passes).
    *
    * @example
    * ```ts
    * await bus.dispatch(bus.createEvent({ type: 'a.b' }));
    * ```
    */
-  async dispatch(event: PluginEvent): Promise<void> {
-    const outer = this.#pending;
-    this.#pending = undefined;
-    try {
-      this.#emitter.emit(event.type, { event });
-    } finally {
-      const collected = this.#pending;
-      this.#pending = outer;
-      if (collected !== undefined) await this.#settle(collected, event);
+  dispatch(event: PluginEvent): Promise<void> {
+    const exact = this.#exact.get(event.type) ?? NONE;
+    const wildcard = this.#wildcard;
+    let pending: Delivery[] | undefined;
+    // Merge the two lists by subscription order (both are sorted by seq).
+    let i = 0;
+    let j = 0;
+    while (i < exact.length || j < wildcard.length) {
+      const a = exact[i];
+      const b = wildcard[j];
+      let sub: Subscriber;
+      if (b === undefined || (a !== undefined && a.seq < b.seq)) {
+        sub = a as Subscriber;
+        i++;
+      } else {
+        sub = b;
+        j++;
+      }
+      // Unsubscribed during this very dispatch (by an earlier subscriber): skip it.
+      if (!sub.active) continue;
+      if (sub.match !== undefined) {
+        let wanted = false;
+        try {
+          wanted = sub.match(event);
+        } catch (err) {
+          this.#report(err, event, sub.owner);
+        }
+        if (!wanted) continue;
+      }
+      const delivery = this.#deliver(sub, event);
+      if (delivery !== undefined) (pending ??= []).push(delivery);
     }
+    return pending === undefined ? RESOLVED : this.#settle(pending, event);
   }
 
   /**
-   * How many subscriptions are active (for leak checks and stats).
+   * How many subscriptions are active, streams included (for leak checks and stats).
    *
    * @example
    * ```ts
@@ -207,13 +299,25 @@ export class EventBus {
    * ```
    */
   subscriberCount(): number {
-    let n = 0;
-    for (const handlers of this.#emitter.all.values()) n += handlers.length;
+    let n = this.#wildcard.length;
+    for (const list of this.#exact.values()) n += list.length;
     return n;
   }
 
   /**
-   * Removes every subscription.
+   * How many events have been built by this bus (published or created).
+   *
+   * @example
+   * ```ts
+   * bus.eventCount(); // 42
+   * ```
+   */
+  eventCount(): number {
+    return this.#count;
+  }
+
+  /**
+   * Removes every subscription and ends every stream (after its buffered events).
    *
    * @example
    * ```ts
@@ -221,18 +325,90 @@ export class EventBus {
    * ```
    */
   clear(): void {
-    this.#emitter.all.clear();
+    for (const list of this.#exact.values()) for (const sub of list) sub.active = false;
+    for (const sub of this.#wildcard) sub.active = false;
+    this.#exact.clear();
+    this.#wildcard = NONE;
+    for (const stream of [...this.#streams]) stream.end();
+    this.#streams.clear();
   }
 
-  async #settle(promises: Promise<unknown>[], event: PluginEvent): Promise<void> {
+  /**
+   * The same bus, typed with an event map (compile-time only). Useful for `manager.events`.
+   *
+   * @example
+   * ```ts
+   * const events = manager.events.typed<MyEvents>();
+   * ```
+   */
+  typed<T extends EventMapOf<T>>(): EventBus<T> {
+    return this as unknown as EventBus<T>;
+  }
+
+  /** Calls one subscriber; returns a promise only for an async one (publish awaits it). */
+  #deliver(sub: Subscriber, event: PluginEvent): Delivery | undefined {
+    if (sub.pending >= this.#maxPending) {
+      sub.dropped++;
+      if (!sub.lagging) {
+        sub.lagging = true;
+        this.#report(
+          new PluginError(
+            ErrorCodes.LIMIT,
+            `event subscriber is lagging: ${sub.pending} deliveries still pending (limit ${this.#maxPending}); dropping its events until it catches up (${sub.dropped} dropped so far)`,
+            { pluginId: sub.owner, operation: `event:${event.type}` },
+          ),
+          event,
+          sub.owner,
+        );
+      }
+      return undefined;
+    }
+    sub.lagging = false;
+    let result: unknown;
+    try {
+      result = sub.handler(event);
+    } catch (err) {
+      this.#report(err, event, sub.owner);
+      return undefined;
+    }
+    if (result === undefined || result === null || typeof (result as Promise<unknown>).then !== 'function') return undefined;
+    sub.pending++;
+    const delivery: Delivery = {
+      owner: sub.owner,
+      settled: false,
+      promise: (result as Promise<unknown>).then(
+        () => {
+          sub.pending--;
+          delivery.settled = true;
+        },
+        (err: unknown) => {
+          sub.pending--;
+          delivery.settled = true;
+          this.#report(err, event, sub.owner);
+        },
+      ),
+    };
+    return delivery;
+  }
+
+  async #settle(deliveries: Delivery[], event: PluginEvent): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.#deliveryTimeoutMs);
     });
-    const outcome = await Promise.race([Promise.all(promises), timeout]);
+    const all = deliveries.length === 1 ? (deliveries[0] as Delivery).promise : Promise.all(deliveries.map((d) => d.promise));
+    const outcome = await Promise.race([all, timeout]);
     clearTimeout(timer);
-    if (outcome === 'timeout') {
-      this.#report(new Error(`a subscriber did not finish within ${this.#deliveryTimeoutMs} ms; publish went on`), event, undefined);
+    if (outcome !== 'timeout') return;
+    // Name each subscriber still running: "publish went on without it" is the useful fact.
+    for (const d of deliveries) {
+      if (d.settled) continue;
+      const who = d.owner === undefined ? 'a subscriber' : `subscriber "${d.owner}"`;
+      const error = new PluginError(ErrorCodes.TIMEOUT, `${who} did not finish "${event.type}" within ${this.#deliveryTimeoutMs} ms; publish went on`, {
+        pluginId: d.owner,
+        operation: `event:${event.type}`,
+      });
+      this.#report(error, event, d.owner);
     }
   }
 
@@ -243,20 +419,4 @@ export class EventBus {
       // The error sink itself failed: nothing sensible is left to do, and publish must go on.
     }
   }
-
-  #once(fn: () => void): () => void {
-    let done = false;
-    return () => {
-      if (!done) {
-        done = true;
-        fn();
-      }
-    };
-  }
-}
-
-/** A UUID where the platform has one (every modern runtime), else a unique counter-based id. */
-function newEventId(counter: number): string {
-  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  return typeof c?.randomUUID === 'function' ? c.randomUUID() : `evt-${Date.now().toString(36)}-${counter.toString(36)}`;
 }

@@ -1,0 +1,126 @@
+/**
+ * The event shapes and the compile-time machinery for typed event maps: declare
+ * `{ 'content.created': { id: number } }` once and `publish` / `subscribe` / `stream` check
+ * types, data and even wildcard patterns (`content.*` narrows to the matching types).
+ */
+
+/**
+ * An event as delivered to subscribers (the seed's Event).
+ *
+ * @example
+ * ```ts
+ * const e: PluginEvent<{ id: number }, 'content.created'> = { id: '…', type: 'content.created', source: 'host', timestamp: '2026-…Z', data: { id: 1 } };
+ * ```
+ */
+export interface PluginEvent<T = unknown, K extends string = string> {
+  /** Unique per event: a random per-process prefix plus a counter (see event-id.ts). */
+  id: string;
+  /** Dotted type, e.g. `content.created`. */
+  type: K;
+  /** Who published it: `host`, or the id of the plugin that did. */
+  source: string;
+  /** ISO-8601 time of publication. */
+  timestamp: string;
+  data: T;
+}
+
+/**
+ * What a publisher provides; the bus fills in the rest.
+ *
+ * @example
+ * ```ts
+ * const input: PublishInput<{ id: number }> = { type: 'content.created', data: { id: 1 } };
+ * ```
+ */
+export interface PublishInput<T = unknown, K extends string = string> {
+  type: K;
+  data?: T;
+  /** Defaults to `host`. Plugins cannot choose it: the manager sets their own id. */
+  source?: string;
+}
+
+/**
+ * A subscriber. It may be async; publish waits for it (up to the delivery timeout).
+ *
+ * @example
+ * ```ts
+ * const log: EventHandler = (e) => console.log(e.type);
+ * ```
+ */
+export type EventHandler<T = unknown> = (event: PluginEvent<T>) => void | Promise<void>;
+
+/**
+ * Which events a subscriber wants: a type pattern (`content.*`) or a predicate.
+ *
+ * @example
+ * ```ts
+ * const filter: EventFilter = (e) => e.source === 'seo';
+ * ```
+ */
+export type EventFilter = string | ((event: PluginEvent) => boolean);
+
+/**
+ * The constraint on an event map `E` (type → data). A mapped type, so interfaces qualify.
+ *
+ * @example
+ * ```ts
+ * interface MyEvents { 'content.created': { id: number }; 'system.startup': undefined }
+ * const bus = new EventBus<MyEvents>();
+ * ```
+ */
+export type EventMapOf<E> = { [K in keyof E]: unknown };
+
+/** The default, untyped map: any type, any data. */
+export type UntypedEvents = Record<string, any>;
+
+/**
+ * The event for each type in `K` (a union of types gives a union of events, so
+ * `switch (e.type)` narrows `e.data`).
+ *
+ * @example
+ * ```ts
+ * type E = EventOf<MyEvents, 'content.created'>; // PluginEvent<{ id: number }, 'content.created'>
+ * ```
+ */
+export type EventOf<E, K> = K extends keyof E & string ? PluginEvent<E[K], K> : never;
+
+/** Any event of the map. */
+export type AnyEventOf<E> = EventOf<E, keyof E & string>;
+
+/**
+ * The types of `E` that pattern `P` matches, as `eventTypeMatches` does at run time:
+ * `*` every type, `a.*` one segment under `a`, `a.**` any depth under `a`. Other wildcard
+ * positions give every type (the compiler cannot do better cheaply).
+ *
+ * @example
+ * ```ts
+ * type T = MatchingTypes<MyEvents, 'content.*'>; // 'content.created' | 'content.deleted'
+ * ```
+ */
+export type MatchingTypes<E, P extends string> = string extends keyof E
+  ? string
+  : P extends '*'
+    ? keyof E & string
+    : P extends `${infer Prefix}.**`
+      ? Prefix extends `${string}*${string}`
+        ? keyof E & string
+        : Extract<keyof E & string, `${Prefix}.${string}`>
+      : P extends `${infer Prefix}.*`
+        ? Prefix extends `${string}*${string}`
+          ? keyof E & string
+          : OneSegmentUnder<keyof E & string, Prefix>
+        : P extends `${string}*${string}`
+          ? keyof E & string
+          : P & keyof E;
+
+type OneSegmentUnder<K extends string, Prefix extends string> = K extends `${Prefix}.${infer Rest}` ? (Rest extends `${string}.${string}` ? never : K) : never;
+
+/**
+ * What `subscribe` / `stream` accept as a type filter: a declared type, or any wildcard pattern.
+ *
+ * @example
+ * ```ts
+ * const p: TypePattern<MyEvents> = 'content.*';
+ * ```
+ */
+export type TypePattern<E> = (keyof E & string) | `${string}*${string}`;
