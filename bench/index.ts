@@ -8,9 +8,13 @@
  * ```
  */
 import { runDispatchBench } from './dispatch.ts';
+import { runLimitsBench } from './limits.ts';
 import { printTable, type BenchResult } from './support/measure.ts';
 
-const suites: Array<[name: string, run: () => Promise<BenchResult[]>]> = [['dispatch', runDispatchBench]];
+const suites: Array<[name: string, run: () => Promise<BenchResult[]>]> = [
+  ['dispatch', runDispatchBench],
+  ['limits', runLimitsBench],
+];
 
 // Optional suites register themselves by file: a missing one is skipped, not fatal.
 for (const [name, file, exportName] of [['instrument', './instrument.ts', 'runInstrumentBench']] as const) {

@@ -32,6 +32,22 @@ export function newCallWatch(): CallWatch {
   return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, abortNote: undefined };
 }
 
+/**
+ * Clears a watch for the next call (reused rather than allocated per call: calls are serialized).
+ *
+ * @example
+ * ```ts
+ * resetCallWatch(watch);
+ * ```
+ */
+export function resetCallWatch(watch: CallWatch): void {
+  watch.limitReason = LimitReason.NONE;
+  watch.logBytes = 0;
+  watch.logsDropped = false;
+  watch.hostMemoryRefused = false;
+  watch.abortNote = undefined;
+}
+
 /** The instrumentation globals of a live instance (inline mode). */
 export interface MeterGlobals {
   fuel: WebAssembly.Global | undefined;

@@ -13,7 +13,7 @@ import type { PluginMetadata } from '../manifest/types.ts';
 import type { PreparedModule } from '../manager/module-cache.ts';
 import { decodeJson, encodeJson } from '../util/json-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
-import { checkAfterCall, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
+import { checkAfterCall, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
 import type { EffectiveLimits } from './limits.ts';
 import { recordFailure, recordFuel, recordSuccess } from './stats.ts';
 import type { PluginContext, PluginRuntime, PluginStats } from './types.ts';
@@ -61,8 +61,8 @@ export class WasmPlugin implements PluginRuntime {
   readonly #queue = new SerialQueue();
   /** hook name → export name, computed once per hook rather than per call. */
   readonly #hookExports = new Map<string, string>();
-  /** The running call's observations (host functions and logs write here). */
-  #watch: CallWatch = newCallWatch();
+  /** The running call's observations (host functions and logs write here); reset per call. */
+  readonly #watch: CallWatch = newCallWatch();
   #guest: Guest | undefined;
   #meter: MeterGlobals = { fuel: undefined, reason: undefined };
   #broken = false;
@@ -162,27 +162,32 @@ export class WasmPlugin implements PluginRuntime {
       this.#fault(err as PluginError, 0);
       return Promise.reject(err);
     }
-    return this.#queue.run(async () => {
-      const started = performance.now();
-      const watch = (this.#watch = newCallWatch());
-      try {
-        // Only a trapped instance needs the slow path; the common case stays synchronous.
-        if (this.#broken || this.#guest === undefined) await this.#replaceInstance();
-        const output = await (this.#guest as Guest).call(exportName, input);
-        this.#recordFuel();
-        checkAfterCall(output.byteLength, watch, limits, metadata.id, exportName);
-        const result = decodeJson(output, metadata.id, exportName);
-        recordSuccess(stats, performance.now() - started);
-        return result;
-      } catch (err) {
-        this.#recordFuel();
-        const raw = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: exportName });
-        const error = explainFailure(raw, watch, this.#meter, limits, metadata.id, exportName);
-        if (INSTANCE_BREAKING.has(error.code)) this.#broken = true;
-        this.#fault(error, performance.now() - started);
-        throw error;
-      }
-    });
+    return this.#queue.run(() => this.#execute(exportName, input));
+  }
+
+  /** One call on the instance (the queue guarantees no other call is running). */
+  async #execute(exportName: string, input: string): Promise<unknown> {
+    const { metadata, stats, limits } = this.#options;
+    const started = performance.now();
+    const watch = this.#watch;
+    resetCallWatch(watch);
+    try {
+      // Only a trapped instance needs the slow path; the common case stays synchronous.
+      if (this.#broken || this.#guest === undefined) await this.#replaceInstance();
+      const output = await (this.#guest as Guest).call(exportName, input);
+      this.#recordFuel();
+      checkAfterCall(output.byteLength, watch, limits, metadata.id, exportName);
+      const result = decodeJson(output, metadata.id, exportName);
+      recordSuccess(stats, performance.now() - started);
+      return result;
+    } catch (err) {
+      this.#recordFuel();
+      const raw = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: exportName });
+      const error = explainFailure(raw, watch, this.#meter, limits, metadata.id, exportName);
+      if (INSTANCE_BREAKING.has(error.code)) this.#broken = true;
+      this.#fault(error, performance.now() - started);
+      throw error;
+    }
   }
 
   #fault(error: PluginError, elapsedMs: number): void {

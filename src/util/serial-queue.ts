@@ -4,6 +4,12 @@
  * goes through one of these.
  */
 
+interface Waiting {
+  task: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
 /**
  * A FIFO of async tasks with at most one running.
  *
@@ -15,17 +21,19 @@
  * ```
  */
 export class SerialQueue {
-  #tail: Promise<unknown> = Promise.resolve();
-  #size = 0;
+  #running = false;
+  readonly #waiting: Waiting[] = [];
+  #head = 0;
+  #idle: Array<() => void> = [];
 
   /** Tasks running or waiting. */
   get size(): number {
-    return this.#size;
+    return (this.#running ? 1 : 0) + this.#waiting.length - this.#head;
   }
 
   /**
    * Queues a task; resolves or rejects with its result. A failing task never blocks the ones
-   * after it.
+   * after it, and a task that queues more work while it runs never runs beside that work.
    *
    * @example
    * ```ts
@@ -33,31 +41,17 @@ export class SerialQueue {
    * ```
    */
   run<T>(task: () => Promise<T> | T): Promise<T> {
-    this.#size++;
-    if (this.#size > 1) {
-      const result = this.#tail.then(() => task());
-      this.#tail = result.then(this.#done, this.#done);
-      return result;
+    if (this.#running) {
+      return new Promise<T>((resolve, reject) => {
+        this.#waiting.push({ task, resolve: resolve as (value: unknown) => void, reject });
+      });
     }
-    // Fast path: nothing pending, start now instead of after a microtask hop. The tail is set
-    // *before* the task starts, so anything the task queues while starting waits for it.
-    let release!: () => void;
-    this.#tail = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    // Fast path: idle, so start now; no extra promise, closure or microtask hop.
+    this.#running = true;
     const result = invoke(task);
-    const settle = () => {
-      this.#size--;
-      release();
-    };
-    result.then(settle, settle);
+    result.then(this.#next, this.#next);
     return result;
   }
-
-  /** One shared settle callback instead of a closure per queued task. */
-  readonly #done = (): void => {
-    this.#size--;
-  };
 
   /**
    * Resolves when every task queued so far has settled.
@@ -67,9 +61,33 @@ export class SerialQueue {
    * await queue.idle();
    * ```
    */
-  async idle(): Promise<void> {
-    while (this.#size > 0) await this.#tail;
+  idle(): Promise<void> {
+    if (!this.#running) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
   }
+
+  /** Starts the next waiting task, or goes idle. Shared by every task: no per-task closure. */
+  readonly #next = (): void => {
+    if (this.#head === this.#waiting.length) {
+      this.#waiting.length = 0;
+      this.#head = 0;
+      this.#running = false;
+      for (const resolve of this.#idle.splice(0)) resolve();
+      return;
+    }
+    const waiting = this.#waiting[this.#head] as Waiting;
+    // Drop the reference so a long queue does not keep finished tasks alive, and compact now
+    // and then so a queue that never goes idle does not grow without bound.
+    (this.#waiting as Array<Waiting | undefined>)[this.#head] = undefined;
+    this.#head++;
+    if (this.#head >= 1024 && this.#head * 2 >= this.#waiting.length) {
+      this.#waiting.splice(0, this.#head);
+      this.#head = 0;
+    }
+    const result = invoke(waiting.task);
+    result.then(waiting.resolve, waiting.reject);
+    result.then(this.#next, this.#next);
+  };
 }
 
 function invoke<T>(task: () => Promise<T> | T): Promise<T> {
