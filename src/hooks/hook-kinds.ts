@@ -72,7 +72,20 @@ export interface Finding {
  * hooks.register('validate_data', (doc) => (doc.title ? [] : [{ path: 'title', message: 'required' }]));
  * ```
  */
-export type CollectOutput = readonly Finding[] | { errors: readonly Finding[] } | null | undefined | void;
+export type CollectOutput = readonly FindingInput[] | { errors: readonly FindingInput[] } | null | undefined | void;
+
+/**
+ * A finding as a handler may write it: `path` may be left out (it then means the whole value).
+ *
+ * @example
+ * ```ts
+ * const f: FindingInput = { message: 'empty document' };
+ * ```
+ */
+export interface FindingInput {
+  path?: string;
+  message: string;
+}
 
 /**
  * What executing a `collect` hook resolves with: every finding, tagged with its plugin.

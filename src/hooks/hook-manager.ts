@@ -363,7 +363,7 @@ export class HookManager<M extends HookMapOf<M> = UntypedHooks> {
 }
 
 /** In a typed map, `define` must agree with the declared kind; untyped names take any kind. */
-type DefineKind<M, K extends keyof M> = string extends K ? HookKind : KindOf<M[K]>;
+type DefineKind<M, K extends keyof M> = M[K] extends { kind: infer D extends HookKind } ? D : string extends keyof M ? HookKind : KindOf<M[K]>;
 
 function run(list: readonly Registration[], data: unknown, env: RunEnv): unknown {
   switch (env.kind) {
