@@ -1,0 +1,74 @@
+import { describe, it, expect, vi } from 'vitest';
+import { EventBus } from '../../src/events/event-bus.ts';
+import { compileTypePattern } from '../../src/events/type-pattern.ts';
+import { eventTypeMatches } from '../../src/manifest/capabilities.ts';
+
+describe('EventBus: delivery order and ids', () => {
+  it('delivers in subscription order across exact, pattern, predicate and catch-all subscriptions', async () => {
+    const bus = new EventBus();
+    const order: string[] = [];
+    bus.subscribe(() => void order.push('all-1'));
+    bus.subscribe('a.b', () => void order.push('exact-2'));
+    bus.subscribe('a.*', () => void order.push('pattern-3'));
+    bus.subscribe(() => true, () => void order.push('predicate-4'));
+    bus.subscribe('a.b', () => void order.push('exact-5'));
+    await bus.publish({ type: 'a.b' });
+    expect(order).toStrictEqual(['all-1', 'exact-2', 'pattern-3', 'predicate-4', 'exact-5']);
+  });
+
+  it('a subscriber unsubscribed by an earlier one during the same publish is not called', async () => {
+    const bus = new EventBus();
+    const second = vi.fn();
+    let off = () => {};
+    bus.subscribe('x', () => off());
+    off = bus.subscribe('x', second);
+    await bus.publish({ type: 'x' });
+    expect(second).not.toHaveBeenCalled();
+  });
+
+  it('ids are unique strings with a per-process random prefix and a counter', async () => {
+    const bus = new EventBus();
+    const ids = Array.from({ length: 1000 }, () => bus.createEvent({ type: 'x' }).id);
+    expect(new Set(ids).size).toBe(1000);
+    expect(ids[0]).toMatch(/^[0-9a-f]{16}-[0-9a-z]+$/);
+    expect(bus.eventCount()).toBe(1000);
+  });
+
+  it('refuses event types containing "*"', async () => {
+    const bus = new EventBus();
+    expect(() => bus.createEvent({ type: 'content.*' })).toThrow(TypeError);
+    await expect(bus.publish({ type: '*' })).rejects.toThrow(TypeError);
+  });
+
+  it('rejects an empty pattern and a non-function non-string filter', () => {
+    const bus = new EventBus();
+    expect(() => bus.subscribe('', () => {})).toThrow(TypeError);
+    expect(() => bus.subscribe(42 as never, () => {})).toThrow(TypeError);
+  });
+
+  it('a subscriber that throws, rejects, or never resolves: publish goes on and each is reported with its owner', async () => {
+    const sink = vi.fn();
+    const bus = new EventBus({ onSubscriberError: sink, deliveryTimeoutMs: 20 });
+    const ok = vi.fn();
+    bus.subscribeAs('thrower', () => {
+      throw new Error('t');
+    });
+    bus.subscribeAs('rejecter', async () => Promise.reject(new Error('r')));
+    bus.subscribeAs('hanger', () => new Promise<void>(() => {}));
+    bus.subscribe(ok);
+    await bus.publish({ type: 'x' });
+    expect(ok).toHaveBeenCalledTimes(1);
+    expect(sink.mock.calls.map((c) => c[2]).sort()).toStrictEqual(['hanger', 'rejecter', 'thrower']);
+    const hang = sink.mock.calls.find((c) => c[2] === 'hanger')?.[0] as { code: string; pluginId: string };
+    expect(hang).toMatchObject({ code: 'E_TIMEOUT', pluginId: 'hanger' });
+  });
+});
+
+describe('compileTypePattern agrees with eventTypeMatches', () => {
+  const patterns = ['*', '**', 'a', 'a.*', 'a.**', 'a.b.*', 'a.b.**', '*.b', 'a.*.c', 'a*', 'a.b*', 'a.**.c', '.*', 'a.'];
+  const types = ['a', 'a.b', 'a.b.c', 'a.bc', 'ab', 'a.', '.a', 'x.b', 'a.x.c', 'a.b.', 'b', 'a..b', 'a*', 'a.b*'];
+  it.each(patterns)('%s', (pattern) => {
+    const compiled = compileTypePattern(pattern);
+    for (const type of types) expect([type, compiled(type)]).toStrictEqual([type, eventTypeMatches(pattern, type)]);
+  });
+});
