@@ -16,16 +16,18 @@ import { Imm, Misc, ONE_BYTE_IMM, Op, skipMemarg, skipMiscImmediates, skipSimdIm
 import { BLOCK_TYPE_INDEX, type Plan } from './plan.ts';
 import { ByteReader } from './reader.ts';
 import { readRefType, readValType, skipBlockType } from './types.ts';
-import { writeDepthEnter, writeDepthLeave, writeMeterTail, writeSizeCharge } from './snippets.ts';
+import { writeDepthEnter, writeDepthLeave, writeFuelIn, writeFuelOut, writeMeterTail, writeSizeCharge } from './snippets.ts';
 import { ByteWriter } from './writer.ts';
 
 // Event kinds. Each event is 4 numbers in a flat array: kind, start, end, value.
 const METER = 0; // insert a meter at `start`; value = cost
 const REMAP = 1; // replace [start, end) with (opcode at start) + u32 value
-const DEPTH_LEAVE = 2; // insert depth -= 1 at `start`
+const LEAVE = 2; // insert the exit code (depth -= 1, fuel local -> global) at `start`
 const GROW = 3; // replace memory.grow [start, end) with a call to the grow helper
 const SIZE = 4; // insert a size charge at `start`; value = shift
-const EPILOGUE = 5; // insert `end` (of the depth block) + depth -= 1 before the final end
+const EPILOGUE = 5; // insert `end` (of the wrapper block) + exit code before the final end
+const SYNC_OUT = 6; // insert fuel local -> global at `start` (before a call)
+const SYNC_IN = 7; // insert fuel global -> local at `start` (after a call)
 
 const FRAME_BLOCK = 0;
 const FRAME_LOOP = 1;
@@ -38,7 +40,7 @@ function markTarget(frames: number[], level: number, depth: number): void {
   if (i >= 0 && i < frames.length) frames[i]! |= TARGETED;
 }
 
-/** Upper bound of the bytes one event inserts (a meter is about 20, a size charge about 40). */
+/** Upper bound of the bytes one event inserts (a meter is about 15, a size charge about 30). */
 const MAX_EVENT_BYTES = 64;
 
 /** Most locals an engine accepts per function (V8, SpiderMonkey, JSC agree). */
@@ -60,10 +62,10 @@ export class BodyRewriter {
   private readonly frames: number[] = [];
   private readonly r: ByteReader;
   private readonly fuel: boolean;
-  /** Meter bytes before the cost (`global.get fuel; i64.const`) and after it, per scratch local. */
-  private readonly meterHead: Uint8Array;
+  /** Meter bytes before the cost and after it, for the current fuel local. */
+  private meterHead: Uint8Array = new Uint8Array(0);
   private meterTail: Uint8Array = new Uint8Array(0);
-  private meterTailScratch = -1;
+  private meterScratch = -1;
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -72,11 +74,6 @@ export class BodyRewriter {
   ) {
     this.r = new ByteReader(bytes);
     this.fuel = plan.opts.fuel;
-    const head = new ByteWriter(8);
-    head.u8(Op.global_get);
-    head.u32(plan.gFuel);
-    head.u8(Op.i64_const);
-    this.meterHead = head.finish().slice();
   }
 
   /**
@@ -105,6 +102,7 @@ export class BodyRewriter {
 
     const fuel = this.fuel;
     const depth = opts.maxCallDepth > 0;
+    const wrap = depth || fuel;
     const shift = plan.shift;
     const imported = info.importedFuncs;
     const typeCount = info.types.length;
@@ -118,7 +116,7 @@ export class BodyRewriter {
     let level = 1; // open blocks, counting the function body itself
     let dead = 0; // level at which unreachable code began, 0 when live
     let cost = 0;
-    let meter = this.openMeter(pos, fuel);
+    let meter = this.openMeter(pos, fuel, 1);
 
     for (;;) {
       if (pos >= end) r.fail('function body ends without end', pos);
@@ -149,7 +147,7 @@ export class BodyRewriter {
               if (level === 1) {
                 if (meter >= 0) events[meter + 3] = cost;
                 if (pos !== end) r.fail('function body continues after its final end', pos);
-                if (depth) events.push(EPILOGUE, at, at, 0);
+                if (wrap) events.push(EPILOGUE, at, at, 0);
                 return this.emit(start, groups, declStart, declEnd, end, typeIndex, locals);
               }
               {
@@ -169,7 +167,7 @@ export class BodyRewriter {
               break;
             case 0x0f: // return
               cost++;
-              if (depth) events.push(DEPTH_LEAVE, at, at, 0);
+              if (wrap) events.push(LEAVE, at, at, 0);
               killed = true;
               break;
             default:
@@ -194,10 +192,14 @@ export class BodyRewriter {
           else if (op === 0x10 /* call */ || op === 0x12 /* return_call */ || op === 0xd2 /* ref_func */) {
             if (index >= totalFuncs) r.fail(`function index ${index} out of range`, at);
             if (op === 0x12 /* return_call */) {
-              if (depth) events.push(DEPTH_LEAVE, at, at, 0);
+              if (wrap) events.push(LEAVE, at, at, 0);
               killed = true;
-            } else if (op === 0x10 /* call */) boundary = true;
+            } else if (op === 0x10 /* call */) {
+              if (fuel) events.push(SYNC_OUT, at, at, 0);
+              boundary = true;
+            }
             if (shift !== 0 && index >= imported) events.push(REMAP, at, pos, index + shift);
+            if (fuel && op === 0x10) events.push(SYNC_IN, pos, pos, 0);
           }
           break;
         }
@@ -234,7 +236,7 @@ export class BodyRewriter {
           break;
         default:
           r.pos = pos;
-          this.rareInstruction(op, at, fuel, depth, level);
+          this.rareInstruction(op, at, fuel, wrap, level);
           pos = r.pos;
           cost++;
           if (op === 0x0e /* br_table */) killed = true;
@@ -244,7 +246,7 @@ export class BodyRewriter {
       if (boundary) {
         if (meter >= 0) events[meter + 3] = cost;
         cost = 0;
-        meter = this.openMeter(pos, fuel && dead === 0);
+        meter = this.openMeter(pos, fuel && dead === 0, level);
       } else if (killed) {
         if (meter >= 0) events[meter + 3] = cost;
         cost = 0;
@@ -255,15 +257,15 @@ export class BodyRewriter {
   }
 
   /** Starts a metered block at `at` (when metering and live); returns its event index or -1. */
-  private openMeter(at: number, live: boolean): number {
+  private openMeter(at: number, live: boolean, level: number): number {
     if (!live) return -1;
     const i = this.events.length;
-    this.events.push(METER, at, at, 0);
+    this.events.push(METER, at, level, 0); // the `end` slot carries the nesting level
     return i;
   }
 
   /** Decodes the less common instructions with `this.r` (positioned after the opcode). */
-  private rareInstruction(op: number, at: number, fuel: boolean, depth: boolean, level: number): void {
+  private rareInstruction(op: number, at: number, fuel: boolean, wrap: boolean, level: number): void {
     const { r, events } = this;
     switch (op) {
       case Op.br_table: {
@@ -274,24 +276,28 @@ export class BodyRewriter {
       case Op.call_indirect:
         r.u32();
         r.u32();
+        if (fuel) events.push(SYNC_OUT, at, at, 0, SYNC_IN, r.pos, r.pos, 0);
         return;
       case Op.return_call_indirect:
         r.u32();
         r.u32();
-        if (depth) events.push(DEPTH_LEAVE, at, at, 0);
+        if (wrap) events.push(LEAVE, at, at, 0);
         return;
       case Op.memory_grow:
+        // The grow helper charges the fuel global: sync around it like a call.
         if (r.u32() !== 0) r.fail('multiple memories are not supported', at);
+        if (fuel) events.push(SYNC_OUT, at, at, 0);
         events.push(GROW, at, r.pos, 0);
+        if (fuel) events.push(SYNC_IN, r.pos, r.pos, 0);
         return;
       case Op.prefix_fc: {
         const sub = r.u32();
         skipMiscImmediates(r, sub, at);
         if (fuel) {
           if (sub === Misc.memory_copy || sub === Misc.memory_fill || sub === Misc.memory_init) {
-            events.push(SIZE, at, at, MEMORY_BYTES_SHIFT);
+            events.push(SIZE, at, level, MEMORY_BYTES_SHIFT);
           } else if (sub === Misc.table_copy || sub === Misc.table_fill || sub === Misc.table_init || sub === Misc.table_grow) {
-            events.push(SIZE, at, at, TABLE_ELEMS_SHIFT);
+            events.push(SIZE, at, level, TABLE_ELEMS_SHIFT);
           }
         }
         return;
@@ -308,31 +314,33 @@ export class BodyRewriter {
   private emit(start: number, groups: number, declStart: number, declEnd: number, end: number, typeIndex: number, locals: number): number {
     const { bytes, plan, w, events } = this;
     const depth = plan.opts.maxCallDepth > 0;
-    const scratch64 = locals;
+    const fuel = this.fuel;
+    const fuelLocal = locals; // i64: the function's working copy of the fuel global
     const scratch32 = locals + 1;
     let meters = 0;
-    let scratch = depth;
-    for (let i = 0; i < events.length && !scratch; i += 4) {
-      const kind = events[i]!;
-      if ((kind === METER && events[i + 3]! > 0) || kind === SIZE) scratch = true;
-    }
-    if (scratch && this.fuel && this.meterTailScratch !== scratch64) this.buildMeterTail(scratch64);
+    const scratch = depth || fuel;
+    if (fuel && this.meterScratch !== fuelLocal) this.buildMeterTemplate(fuelLocal);
 
     const sizeAt = w.reserveSize();
     if (scratch) {
       w.u32(groups + 2);
       w.bytes(bytes, declStart, declEnd);
       w.u8(1);
-      w.u8(0x7e); // scratch64: i64
+      w.u8(0x7e); // fuel local: i64
       w.u8(1);
       w.u8(0x7f); // scratch32: i32
     } else {
       w.bytes(bytes, start, declEnd);
     }
-    if (depth) {
-      // Count the frame, then wrap the body in a block of its results so that every branch to
-      // the function label falls out into the epilogue, which uncounts it.
-      writeDepthEnter(w, plan, scratch32);
+    if (scratch) {
+      // Count the frame and load the fuel, then wrap the body in a block of its results so that
+      // every branch to the function label falls out into the epilogue, which undoes both.
+      if (depth) writeDepthEnter(w, plan, scratch32);
+      if (fuel) {
+        writeFuelIn(w, plan, fuelLocal);
+        w.u8(Op.block); // $outOfFuel: meters branch out of it when the fuel runs out
+        w.u8(0x40);
+      }
       w.u8(Op.block);
       const bt = plan.blockTypeOf.get(typeIndex)!;
       if (bt & BLOCK_TYPE_INDEX) w.s32(bt & ~BLOCK_TYPE_INDEX);
@@ -362,6 +370,13 @@ export class BodyRewriter {
           }
           buf[p++] = cost;
           for (let j = 0; j < tail.length; j++) buf[p++] = tail[j]!;
+          // br_if to $outOfFuel: one label per enclosing block, plus the body wrapper
+          let label = events[i + 2]!;
+          while (label >= 0x80) {
+            buf[p++] = (label & 0x7f) | 0x80;
+            label >>>= 7;
+          }
+          buf[p++] = label;
           meters++;
         }
         continue;
@@ -373,8 +388,15 @@ export class BodyRewriter {
           w.u32(events[i + 3]!);
           cursor = events[i + 2]!;
           break;
-        case DEPTH_LEAVE:
-          writeDepthLeave(w, plan);
+        case LEAVE:
+          if (depth) writeDepthLeave(w, plan);
+          if (fuel) writeFuelOut(w, plan, fuelLocal);
+          break;
+        case SYNC_OUT:
+          writeFuelOut(w, plan, fuelLocal);
+          break;
+        case SYNC_IN:
+          writeFuelIn(w, plan, fuelLocal);
           break;
         case GROW:
           w.u8(Op.call);
@@ -382,11 +404,19 @@ export class BodyRewriter {
           cursor = events[i + 2]!;
           break;
         case SIZE:
-          writeSizeCharge(w, plan, events[i + 3]!, scratch64, scratch32);
+          writeSizeCharge(w, plan, events[i + 3]!, fuelLocal, scratch32, events[i + 2]!);
           break;
         case EPILOGUE:
           w.u8(Op.end);
-          writeDepthLeave(w, plan);
+          if (depth) writeDepthLeave(w, plan);
+          if (fuel) {
+            writeFuelOut(w, plan, fuelLocal);
+            w.u8(Op.return);
+            w.u8(Op.end); // $outOfFuel: reached only by a meter's br_if
+            w.u8(Op.call);
+            w.u32(plan.fOutOfFuel!);
+            w.u8(Op.unreachable);
+          }
           break;
       }
       buf = w.reserve(0); // the same buffer (the bound covered it); re-read to stay safe
@@ -398,12 +428,17 @@ export class BodyRewriter {
     return meters;
   }
 
-  /** The meter after its cost constant: `i64.sub; local.tee s; global.set fuel; ...check`. */
-  private buildMeterTail(scratch64: number): void {
-    const t = new ByteWriter(32);
-    writeMeterTail(t, this.plan, scratch64);
-    this.meterTail = t.finish().slice();
-    this.meterTailScratch = scratch64;
+  /** Caches the meter's bytes before the cost (`local.get fuel; i64.const`) and after it. */
+  private buildMeterTemplate(fuelLocal: number): void {
+    const head = new ByteWriter(8);
+    head.u8(Op.local_get);
+    head.u32(fuelLocal);
+    head.u8(Op.i64_const);
+    this.meterHead = head.finish().slice();
+    const tail = new ByteWriter(32);
+    writeMeterTail(tail, this.plan, fuelLocal);
+    this.meterTail = tail.finish().slice();
+    this.meterScratch = fuelLocal;
   }
 }
 

@@ -131,9 +131,10 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
     wrapperOf.set(e.index, index);
   }
 
-  // Depth limiting wraps each body in a block of the function's results (see code-rewriter).
+  // Fuel and depth limiting wrap each body in a block of the function's results, so every exit
+  // passes through one epilogue (see code-rewriter).
   const blockTypeOf = new Map<number, number>();
-  if (opts.maxCallDepth > 0) {
+  if (opts.maxCallDepth > 0 || opts.fuel) {
     for (let f = imported; f < info.funcTypes.length; f++) {
       const t = info.funcTypes[f]!;
       if (blockTypeOf.has(t)) continue;

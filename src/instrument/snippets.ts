@@ -16,36 +16,46 @@ const UNREACHABLE = 0x00;
 const I64_CONST = Op.i64_const;
 
 /**
- * Fuel meter for a block of static cost `cost`:
- * `fuel -= cost; if (fuel < 0) outOfFuel()` using the function's i64 scratch local.
+ * Fuel meter for a block of static cost `cost`, on the function's fuel local (the global is
+ * only read at entry and after calls, and written before calls and exits, so loops run on a
+ * register): `fuel -= cost; if (fuel < 0) outOfFuel()`.
  *
  * @example
  * ```ts
- * writeMeter(w, plan, 7, scratch64);
+ * writeMeter(w, plan, 7, fuelLocal, level);
  * ```
  */
-export function writeMeter(w: ByteWriter, plan: Plan, cost: number, scratch64: number): void {
-  w.u8(Op.global_get);
-  w.u32(plan.gFuel);
+export function writeMeter(w: ByteWriter, plan: Plan, cost: number, fuelLocal: number, level: number): void {
+  w.u8(Op.local_get);
+  w.u32(fuelLocal);
   w.u8(I64_CONST);
   w.s32(cost);
-  writeMeterTail(w, plan, scratch64);
+  writeMeterTail(w, plan, fuelLocal);
+  w.u32(level);
 }
 
 /**
- * The part of the meter after its cost constant; the body rewriter caches it per function.
+ * The part of the meter between its cost constant and its branch depth:
+ * `i64.sub; local.tee fuel; i64.const 0; i64.lt_s; br_if` (the caller writes the depth of the
+ * function's out-of-fuel block). A branch, not a call: a call inside a hot loop makes the engine
+ * spill the loop's registers, which cost more than the metering itself.
  *
  * @example
  * ```ts
- * writeMeterTail(w, plan, scratch64);
+ * writeMeterTail(w, plan, fuelLocal); w.u32(level);
  * ```
  */
-export function writeMeterTail(w: ByteWriter, plan: Plan, scratch64: number): void {
+export function writeMeterTail(w: ByteWriter, _plan: Plan, fuelLocal: number): void {
   w.u8(Op.i64_sub);
-  writeStoreAndCheckFuel(w, plan, scratch64);
+  w.u8(Op.local_tee);
+  w.u32(fuelLocal);
+  w.u8(I64_CONST);
+  w.u8(0);
+  w.u8(Op.i64_lt_s);
+  w.u8(Op.br_if);
 }
 
-/** `local.tee s; global.set fuel; local.get s; i64.const 0; i64.lt_s; if call outOfFuel end` */
+/** For helpers without a fuel local: `local.tee s; global.set fuel; local.get s; i64.const 0; i64.lt_s; if call outOfFuel end` */
 function writeStoreAndCheckFuel(w: ByteWriter, plan: Plan, scratch64: number): void {
   w.u8(Op.local_tee);
   w.u32(scratch64);
@@ -69,24 +79,54 @@ function writeStoreAndCheckFuel(w: ByteWriter, plan: Plan, scratch64: number): v
  *
  * @example
  * ```ts
- * writeSizeCharge(w, plan, 6, scratch64, scratch32); // 1 fuel per 64 bytes
+ * writeSizeCharge(w, plan, 6, fuelLocal, scratch32, level); // 1 fuel per 64 bytes
  * ```
  */
-export function writeSizeCharge(w: ByteWriter, plan: Plan, shift: number, scratch64: number, scratch32: number): void {
+export function writeSizeCharge(w: ByteWriter, plan: Plan, shift: number, fuelLocal: number, scratch32: number, level: number): void {
   w.u8(Op.local_set);
   w.u32(scratch32);
-  w.u8(Op.global_get);
-  w.u32(plan.gFuel);
+  w.u8(Op.local_get);
+  w.u32(fuelLocal);
   w.u8(Op.local_get);
   w.u32(scratch32);
   w.u8(Op.i64_extend_i32_u);
   w.u8(I64_CONST);
   w.s32(shift);
   w.u8(Op.i64_shr_u);
-  w.u8(Op.i64_sub);
-  writeStoreAndCheckFuel(w, plan, scratch64);
+  writeMeterTail(w, plan, fuelLocal);
+  w.u32(level);
   w.u8(Op.local_get);
   w.u32(scratch32);
+}
+
+/**
+ * `fuel global := fuel local`, before calls and exits, so callees and the host see it.
+ *
+ * @example
+ * ```ts
+ * writeFuelOut(w, plan, fuelLocal);
+ * ```
+ */
+export function writeFuelOut(w: ByteWriter, plan: Plan, fuelLocal: number): void {
+  w.u8(Op.local_get);
+  w.u32(fuelLocal);
+  w.u8(Op.global_set);
+  w.u32(plan.gFuel);
+}
+
+/**
+ * `fuel local := fuel global`, at entry and after calls (the callee spent some).
+ *
+ * @example
+ * ```ts
+ * writeFuelIn(w, plan, fuelLocal);
+ * ```
+ */
+export function writeFuelIn(w: ByteWriter, plan: Plan, fuelLocal: number): void {
+  w.u8(Op.global_get);
+  w.u32(plan.gFuel);
+  w.u8(Op.local_set);
+  w.u32(fuelLocal);
 }
 
 /**
