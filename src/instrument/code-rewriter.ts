@@ -6,10 +6,15 @@
  *
  * Cost model (see docs/instrument.md): every instruction costs 1 except the structural markers
  * `block`, `loop`, `else` and `end`, which cost 0. A metered block starts at the function entry,
- * at each loop header, at the start of each `if`/`else` arm, after each `end`, and after each
- * `br_if` and call; its whole cost is charged when it is entered. Code after an unconditional
- * branch (br, br_table, return, unreachable, return_call*) is dead until the enclosing block ends,
- * so it gets no meter.
+ * at each loop header, at the start of each `if`/`else` arm, after each `br_if` and call, and
+ * after the `end` of an `if` or of a `block` that some branch targets (the `end` of a loop or of
+ * an untargeted block is only reached by falling through, so the block just continues). Its
+ * whole cost is charged when it is entered. Code after an unconditional branch (br, br_table,
+ * return, unreachable, return_call*) is dead until the enclosing block ends: no meter.
+ *
+ * Fuel lives in an i64 local inside each function (loaded at entry and after calls, stored
+ * before calls and exits) and a meter that runs out branches to an out-of-fuel block wrapped
+ * around the body; both keep the metering out of memory and free of calls in hot loops.
  */
 import { MEMORY_BYTES_SHIFT, TABLE_ELEMS_SHIFT } from './constants.ts';
 import { Imm, Misc, ONE_BYTE_IMM, Op, skipMemarg, skipMiscImmediates, skipSimdImmediates } from './opcodes.ts';
