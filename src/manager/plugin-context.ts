@@ -1,6 +1,6 @@
 /**
  * Builds what a plugin sees of the host: a context whose hooks and subscriptions are scoped to
- * one generation (removed on unload, silent until the generation is active), and whose
+ * one generation (removed on unload, silent until the generation is swapped in), and whose
  * publications carry the plugin's own id as `source`.
  */
 import type { EventBus, EventFilter, EventHandler, PluginEvent, PublishInput } from '../events/event-bus.ts';
@@ -39,7 +39,7 @@ export function createPluginContext(pluginId: string, config: Record<string, unk
     logger: prefixedLogger(deps.logger, pluginId),
     hooks: {
       register<T>(hook: string, handler: HookHandler<T>, options: Omit<RegisterOptions, 'pluginId'> = {}) {
-        const gated: HookHandler<T> = (data, context) => (generation.active ? handler(data, context) : undefined);
+        const gated: HookHandler<T> = (data, context) => (generation.phase === 'pending' ? undefined : handler(data, context));
         return track(deps.hooks.register(hook, gated, { ...options, pluginId }));
       },
       execute: (hook, data) => deps.hooks.execute(hook, data),
@@ -47,7 +47,7 @@ export function createPluginContext(pluginId: string, config: Record<string, unk
     events: {
       subscribe(filterOrHandler: EventFilter | EventHandler, maybeHandler?: EventHandler) {
         const handler = (maybeHandler ?? filterOrHandler) as EventHandler;
-        const gated: EventHandler = (event) => (generation.active ? handler(event) : undefined);
+        const gated: EventHandler = (event) => (generation.phase === 'pending' ? undefined : handler(event));
         const off = maybeHandler === undefined
           ? deps.events.subscribeAs(pluginId, gated)
           : deps.events.subscribeAs(pluginId, filterOrHandler as EventFilter, gated);

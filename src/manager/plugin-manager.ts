@@ -172,6 +172,8 @@ export class PluginManager {
     for (const dependent of dependents) if (this.#records.has(dependent)) await this.unload(dependent, options);
     record.state = 'unloading';
     const generation = record.generation;
+    record.declared?.dispose();
+    record.declared = undefined;
     retire(generation);
     try {
       await generation.runtime.shutdown();
@@ -224,7 +226,8 @@ export class PluginManager {
     record.state = 'active';
     record.error = undefined;
     record.stats.consecutiveFaults = 0;
-    next.active = true;
+    next.phase = 'active';
+    this.#syncDeclared(record);
     await old.runtime.shutdown().catch((err: unknown) => this.#reportError(asPluginError(err, id, 'shutdown')));
     await this.events.publish({ type: Events.PLUGIN_LOADED, data: { id, version: described.metadata.version, reloaded: true } });
   }
@@ -309,13 +312,15 @@ export class PluginManager {
       error: undefined,
       stats: emptyStats(),
       loadedAt: ++this.#loadCounter,
+      declared: undefined,
     };
     this.#records.set(metadata.id, record);
     try {
       const generation = await this.#buildGeneration(record, described);
       record.generation = generation;
       record.state = 'active';
-      generation.active = true;
+      generation.phase = 'active';
+      this.#syncDeclared(record);
     } catch (err) {
       this.#records.delete(metadata.id);
       throw err;
@@ -328,10 +333,9 @@ export class PluginManager {
     const { metadata } = described;
     const config = this.#config.plugins?.[metadata.id] ?? {};
     const runtime: PluginRuntime = described.kind === 'js' ? new JsPlugin(metadata.id, described.plugin, record.stats) : await this.#createWasm(record, described, config);
-    const generation: Generation = { metadata, runtime, disposers: [], active: false };
+    const generation: Generation = { metadata, runtime, disposers: [], phase: 'pending' };
     try {
       await runtime.initialize(createPluginContext(metadata.id, config, generation, { hooks: this.hooks, events: this.events, logger: this.#logger }));
-      this.#registerDeclared(generation, record);
     } catch (err) {
       retire(generation);
       await runtime.shutdown().catch(() => {});
@@ -373,21 +377,33 @@ export class PluginManager {
     this.events.publish({ type: 'plugin.quarantined', data: { pluginId: record.id, faults: record.stats.consecutiveFaults, code: error.code, message } }).catch(() => {});
   }
 
-  /** Hooks and events a WASM plugin declares become registrations of its generation. */
-  #registerDeclared(generation: Generation, record: PluginRecord): void {
+  /**
+   * Registers a WASM plugin's declared hooks and events, once per plugin: the handlers call
+   * whatever generation is current when they run, so a reload swaps versions without a gap (a
+   * chain never sees "neither version"). Re-registered only when the declarations change.
+   */
+  #syncDeclared(record: PluginRecord): void {
+    const generation = record.generation;
+    if (generation === undefined) return;
     const { metadata, runtime } = generation;
-    for (const hook of runtime.declaredHooks()) {
-      const handler = (data: unknown) => (generation.active ? runtime.invokeHook(hook, data) : undefined);
-      generation.disposers.push(this.hooks.register(hook, handler, { priority: metadata.priority, pluginId: metadata.id }));
-    }
+    const hooks = runtime.declaredHooks();
     const patterns = runtime.declaredEvents();
+    const signature = JSON.stringify([hooks, metadata.priority, patterns]);
+    if (record.declared?.signature === signature) return;
+    record.declared?.dispose();
+    const disposers: Array<() => void> = [];
+    for (const hook of hooks) {
+      const handler = (data: unknown) => (record.generation === undefined ? undefined : record.generation.runtime.invokeHook(hook, data));
+      disposers.push(this.hooks.register(hook, handler, { priority: metadata.priority, pluginId: metadata.id }));
+    }
     if (patterns.length > 0) {
       // One subscription for all patterns, so an event matching two is delivered once; a
       // plugin's own events are not echoed back to it (that would invite loops).
       const wanted = (e: PluginEvent) => e.source !== metadata.id && patterns.some((p) => eventTypeMatches(p, e.type));
-      const handler = (e: PluginEvent) => (generation.active && record.state === 'active' ? runtime.deliverEvent(e) : undefined);
-      generation.disposers.push(this.events.subscribeAs(metadata.id, wanted, handler));
+      const handler = (e: PluginEvent) => (record.state === 'active' && record.generation !== undefined ? record.generation.runtime.deliverEvent(e) : undefined);
+      disposers.push(this.events.subscribeAs(metadata.id, wanted, handler));
     }
+    record.declared = { signature, dispose: () => disposers.splice(0).forEach((dispose) => dispose()) };
   }
 
   /** `reed_publish_event` from a guest: only declared event types, always with its own source. */
@@ -439,6 +455,7 @@ export class PluginManager {
         error,
         stats: emptyStats(),
         loadedAt: ++this.#loadCounter,
+        declared: undefined,
       });
       this.#reportError(error);
     }

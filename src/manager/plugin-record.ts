@@ -13,8 +13,19 @@ export interface Generation {
   runtime: PluginRuntime;
   /** Undo functions for every hook and subscription this generation registered. */
   disposers: Array<() => void>;
-  /** Only an active generation's handlers run. */
-  active: boolean;
+  /**
+   * `pending` while it initializes (its handlers stay silent), `active` once swapped in,
+   * `retired` after a reload or unload: its registrations are gone, but a hook chain that
+   * started before the swap may still call its handlers, and gets the old version's answer.
+   */
+  phase: 'pending' | 'active' | 'retired';
+}
+
+/** The registrations made for a WASM plugin's declared hooks and events (per plugin, not per generation). */
+export interface DeclaredRegistrations {
+  /** Hooks, priority and event patterns they were made for; unchanged across a reload means kept. */
+  signature: string;
+  dispose: () => void;
 }
 
 /** The manager's entry for one plugin id. */
@@ -32,10 +43,12 @@ export interface PluginRecord {
   stats: PluginStats;
   /** Load sequence, so shutdown can unload in reverse order. */
   loadedAt: number;
+  /** Declared hooks/events of a WASM plugin; they call whatever generation is current. */
+  declared: DeclaredRegistrations | undefined;
 }
 
 /**
- * Removes a generation's registrations and marks it inactive.
+ * Removes a generation's registrations and marks it retired.
  *
  * @example
  * ```ts
@@ -43,7 +56,7 @@ export interface PluginRecord {
  * ```
  */
 export function retire(generation: Generation): void {
-  generation.active = false;
+  generation.phase = 'retired';
   for (const dispose of generation.disposers.splice(0)) {
     try {
       dispose();
