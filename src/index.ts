@@ -29,6 +29,7 @@ export {
   type ManifestIssue,
 } from './errors.ts';
 export { parseManifest } from './manifest/parse-manifest.ts';
+export { ConfigError, validateConfig } from './manager/config-schema.ts';
 export { capabilitySet, eventTypeMatches, type CapabilitySet } from './manifest/capabilities.ts';
 export type { PluginMetadata, Capability, PluginDependency, RequestedLimits, ManifestInput } from './manifest/types.ts';
 export type { Plugin, PluginContext, PluginSource, PluginState, PluginInfo, PluginStats, Logger, WasmInput } from './plugin/types.ts';
@@ -37,3 +38,5 @@ export { instrument, InstrumentError, INSTRUMENT_EXPORTS, LimitReason, DEFAULT_F
 export type { InstrumentOptions, InstrumentResult } from './instrument/index.ts';
 export { resolveLimits, DEFAULT_LIMITS, type EffectiveLimits } from './plugin/limits.ts';
 export { webRuntime, setDefaultRuntime, getDefaultRuntime, type RuntimeAdapter } from './runtime/adapter.ts';
+export { runtimeCapabilities, canCompileWasm, hasJspi, type RuntimeCapabilities } from './runtime/capabilities.ts';
+export { instrumentForLimits, precompile } from './runtime/precompile.ts';

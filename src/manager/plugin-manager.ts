@@ -16,6 +16,7 @@ import { getDefaultRuntime, type RuntimeAdapter } from '../runtime/adapter.ts';
 import { planLoadOrder } from './dependency-order.ts';
 import type { PluginManagerConfig } from './manager-config.ts';
 import { ModuleCache } from './module-cache.ts';
+import { validateConfig } from './config-schema.ts';
 import { resolveLimits } from '../plugin/limits.ts';
 import { createPluginContext, prefixedLogger } from './plugin-context.ts';
 import { retire, type Generation, type PluginRecord } from './plugin-record.ts';
@@ -331,7 +332,8 @@ export class PluginManager {
   /** Instantiates, initializes and registers a new generation (inactive until swapped in). */
   async #buildGeneration(record: PluginRecord, described: DescribedSource): Promise<Generation> {
     const { metadata } = described;
-    const config = this.#config.plugins?.[metadata.id] ?? {};
+    // The host's config for the plugin, checked against the plugin's schema before initialize.
+    const config = validateConfig(metadata.configSchema, this.#config.plugins?.[metadata.id] ?? {}, metadata.id);
     const runtime: PluginRuntime = described.kind === 'js' ? new JsPlugin(metadata.id, described.plugin, record.stats) : await this.#createWasm(record, described, config);
     const generation: Generation = { metadata, runtime, disposers: [], phase: 'pending' };
     try {

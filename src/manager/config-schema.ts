@@ -1,0 +1,92 @@
+/**
+ * Validates the config a host gives a plugin against the plugin's `config_schema` (JSON Schema),
+ * with @cfworker/json-schema: maintained, and it runs at the edge (no `eval`/`new Function`,
+ * which workerd forbids). Top-level `default`s of the schema fill in missing keys first.
+ */
+import { Validator, type OutputUnit, type Schema } from '@cfworker/json-schema';
+import { ErrorCodes, PluginError, type ManifestIssue } from '../errors.ts';
+
+/** Keywords whose own error only says "a child failed": the child's error says why. */
+const AGGREGATE_KEYWORDS = new Set(['properties', 'additionalProperties', 'items', 'prefixItems', 'unevaluatedProperties', 'patternProperties', 'allOf', '$ref']);
+
+/**
+ * A config that does not match its schema. `issues` names every bad field.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof ConfigError) for (const i of err.issues) console.log(i.path, i.message);
+ * ```
+ */
+export class ConfigError extends PluginError {
+  override name = 'ConfigError';
+  readonly issues: readonly ManifestIssue[];
+
+  constructor(issues: readonly ManifestIssue[], pluginId: string) {
+    const lines = issues.map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`));
+    super(ErrorCodes.CONFIG, `invalid config:\n  - ${lines.join('\n  - ')}`, { pluginId, operation: 'config' });
+    this.issues = issues;
+  }
+}
+
+/**
+ * Applies the schema's top-level defaults, then validates. Returns the config to hand the plugin.
+ *
+ * @throws ConfigError (`E_CONFIG`) naming every bad field.
+ *
+ * @example
+ * ```ts
+ * const config = validateConfig({ type: 'object', properties: { n: { type: 'integer', default: 3 } } }, {}, 'seo'); // { n: 3 }
+ * ```
+ */
+export function validateConfig(schema: Record<string, unknown> | undefined, config: Record<string, unknown>, pluginId: string): Record<string, unknown> {
+  if (schema === undefined) return config;
+  const withDefaults = applyDefaults(schema, config);
+  let validator: Validator;
+  try {
+    validator = new Validator(schema as Schema, '2020-12', false);
+  } catch (err) {
+    throw new PluginError(ErrorCodes.MANIFEST, `config_schema is not a usable JSON Schema: ${err instanceof Error ? err.message : String(err)}`, { pluginId, cause: err, operation: 'config' });
+  }
+  const result = validator.validate(withDefaults);
+  if (!result.valid) throw new ConfigError(toIssues(result.errors), pluginId);
+  return withDefaults;
+}
+
+function applyDefaults(schema: Record<string, unknown>, config: Record<string, unknown>): Record<string, unknown> {
+  const properties = schema['properties'];
+  if (properties === null || typeof properties !== 'object') return config;
+  const out = { ...config };
+  for (const [key, definition] of Object.entries(properties as Record<string, unknown>)) {
+    if (out[key] === undefined && definition !== null && typeof definition === 'object' && 'default' in definition) {
+      out[key] = structuredClone((definition as { default: unknown }).default);
+    }
+  }
+  return out;
+}
+
+function toIssues(errors: readonly OutputUnit[]): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  const seen = new Set<string>();
+  for (const [index, error] of errors.entries()) {
+    const deeper = errors.slice(index + 1).some((e) => e.instanceLocation.startsWith(`${error.instanceLocation}/`) || e.keywordLocation.startsWith(`${error.keywordLocation}/`));
+    if (AGGREGATE_KEYWORDS.has(error.keyword) && deeper) continue;
+    const path = pointerToPath(error.instanceLocation);
+    const message = error.keyword === 'false' ? 'is not allowed (unknown key)' : error.error;
+    const key = `${path}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    issues.push({ path, message });
+  }
+  return issues;
+}
+
+/** `#/pages/0/title` → `pages[0].title`. */
+function pointerToPath(pointer: string): string {
+  let path = '';
+  for (const raw of pointer.replace(/^#\/?/, '').split('/')) {
+    if (raw === '') continue;
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    path += /^\d+$/.test(segment) ? `[${segment}]` : path === '' ? segment : `.${segment}`;
+  }
+  return path;
+}
