@@ -17,7 +17,7 @@ const suites: Array<[name: string, run: () => Promise<BenchResult[]>]> = [
 ];
 
 // Optional suites register themselves by file: a missing one is skipped, not fatal.
-for (const [name, file, exportName] of [['instrument', './instrument.ts', 'runInstrumentBench']] as const) {
+for (const [name, file, exportName] of [['instrument', './instrument.ts', 'runInstrumentBench'], ['events', './events.ts', 'runEventsBench'], ['hooks', './hooks.ts', 'runHooksBench']] as const) {
   try {
     const mod = (await import(file)) as Record<string, unknown>;
     const run = mod[exportName];

@@ -101,6 +101,7 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
   readonly #maxPending: number;
   #seq = 0;
   #count = 0;
+  #lastValidType: string | undefined;
 
   constructor(options: EventBusOptions = {}) {
     this.#onError = options.onSubscriberError ?? (() => {});
@@ -238,12 +239,16 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
    * ```
    */
   createEvent<K extends keyof E & string>(input: PublishInput<E[K], K>): PluginEvent<E[K], K> {
-    if (input === null || typeof input !== 'object' || typeof input.type !== 'string' || input.type === '') {
-      throw new TypeError('an event needs a non-empty string `type`');
+    if (input === null || typeof input !== 'object') throw new TypeError('an event needs a non-empty string `type`');
+    const type = input.type;
+    // Publishers usually repeat one type: validate a type once, not on every event.
+    if (type !== this.#lastValidType) {
+      if (typeof type !== 'string' || type === '') throw new TypeError('an event needs a non-empty string `type`');
+      if (type.includes('*')) throw new TypeError(`an event type cannot contain "*" (it is the wildcard): "${type}"`);
+      this.#lastValidType = type;
     }
-    if (input.type.includes('*')) throw new TypeError(`an event type cannot contain "*" (it is the wildcard): "${input.type}"`);
     this.#count++;
-    return { id: nextEventId(), type: input.type, source: input.source ?? 'host', timestamp: isoNow(), data: input.data as E[K] };
+    return { id: nextEventId(), type, source: input.source ?? 'host', timestamp: isoNow(), data: input.data as E[K] };
   }
 
   /**
@@ -259,6 +264,15 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
     const exact = this.#exact.get(event.type) ?? NONE;
     const wildcard = this.#wildcard;
     let pending: Delivery[] | undefined;
+    if (wildcard.length === 0) {
+      // The common case (only exact-type subscribers): no merge, no matching.
+      for (const sub of exact) {
+        if (!sub.active) continue;
+        const delivery = this.#deliver(sub, event);
+        if (delivery !== undefined) (pending ??= []).push(delivery);
+      }
+      return pending === undefined ? RESOLVED : this.#settle(pending, event);
+    }
     // Merge the two lists by subscription order (both are sorted by seq).
     let i = 0;
     let j = 0;
@@ -363,7 +377,7 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
       }
       return undefined;
     }
-    sub.lagging = false;
+    if (sub.lagging) sub.lagging = false;
     let result: unknown;
     try {
       result = sub.handler(event);

@@ -4,22 +4,34 @@
  * be unique, not secret, so each process draws 64 random bits once and counts from there.
  */
 
+const BLOCK_SIZE = 1024;
+const SUFFIXES: readonly string[] = Array.from({ length: BLOCK_SIZE }, (_, i) => String(i));
+
 let prefix: string | undefined;
-let counter = 0;
+let base = '';
+let block = -1;
+let index = BLOCK_SIZE;
 
 /**
- * A new event id: `<16 hex digits, random per process>-<counter in base 36>`. Unique across
- * buses in one process (one counter) and, with overwhelming probability, across processes.
+ * A new event id: `<16 hex digits, random per process>-<block>-<index>` (decimal numbers).
+ * Unique across buses in one process (one sequence) and, with overwhelming probability,
+ * across processes.
  *
  * @example
  * ```ts
- * nextEventId(); // '3f9c0a1e5b7d2c48-1'
+ * nextEventId(); // '3f9c0a1e5b7d2c48-0-0'
  * ```
  */
 export function nextEventId(): string {
-  // Drawn lazily: Cloudflare Workers forbid random numbers at module (global) scope.
-  prefix ??= randomPrefix();
-  return `${prefix}-${(++counter).toString(36)}`;
+  // Converting a counter to a string per event costs as much as delivering the event; instead
+  // the ids of a block of 1,024 share one prefix string and take their suffix from a table.
+  if (index === BLOCK_SIZE) {
+    // Drawn lazily: Cloudflare Workers forbid random numbers at module (global) scope.
+    prefix ??= randomPrefix();
+    base = `${prefix}-${++block}-`;
+    index = 0;
+  }
+  return base + (SUFFIXES[index++] as string);
 }
 
 function randomPrefix(): string {

@@ -253,15 +253,16 @@ export class HookManager<M extends HookMapOf<M> = UntypedHooks> {
       this.#options.assertOpen?.();
       const definition = this.#definitions.get(hook) ?? this.#undefined(hook);
       const list = this.#handlers.get(hook) ?? NO_HANDLERS;
-      const control = CallControl.create(hook, options);
+      const control = options.timeoutMs === undefined && options.signal === undefined ? undefined : CallControl.create(hook, options);
       const env: RunEnv = {
         hook,
         kind: definition.kind,
-        policy: resolvePolicy(hook, definition, options.errorPolicy),
+        policy: options.errorPolicy === undefined ? definition.errorPolicy : resolvePolicy(hook, definition, options.errorPolicy),
         control,
         signal: control?.signal ?? NEVER_ABORTED,
         enabled: this.#options.isPluginEnabled,
-        report: (error) => this.#report(error, hook),
+        // Bound once in the constructor: no closure per call on the hot path.
+        report: this.#report,
       };
       if (control === undefined) return Promise.resolve(run(list, data, env)) as Promise<ExecuteResult<M[K]>>;
       return runControlled(list, data, env, control) as Promise<ExecuteResult<M[K]>>;

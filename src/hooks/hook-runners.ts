@@ -31,6 +31,11 @@ export interface HookContext {
 export interface Registration extends Orderable {
   hook: string;
   handler: (data: any, context: HookContext) => unknown;
+  /**
+   * The frozen context for calls without limits (the common case), built once per kind so the
+   * hot path allocates nothing per handler.
+   */
+  plainContext?: Readonly<HookContext>;
 }
 
 /** Everything a runner needs for one call. */
@@ -41,7 +46,8 @@ export interface RunEnv {
   control: CallControl | undefined;
   signal: AbortSignal;
   enabled: ((pluginId: string) => boolean) | undefined;
-  report: (error: PluginError) => void;
+  /** Where skipped failures go, with the hook's name. */
+  report: (error: PluginError, hook: string) => void;
 }
 
 /**
@@ -116,7 +122,7 @@ export async function runGuard(list: readonly Registration[], data: unknown, env
       failure = toHookError(err, env.hook, r.pluginId);
     }
     if (env.policy === 'fail') throw failure;
-    env.report(failure);
+    env.report(failure, env.hook);
     return { allowed: false, reason: `handler failed, so access is denied: ${failure.message}`, pluginId: r.pluginId, error: failure };
   }
   return { allowed: true };
@@ -240,7 +246,8 @@ async function wait(promise: PromiseLike<unknown>, r: Registration, env: RunEnv)
 }
 
 function checkStopped(env: RunEnv, r: Registration): void {
-  const stopped = env.control?.stoppedBy;
+  if (env.control === undefined) return;
+  const stopped = env.control.stoppedBy;
   if (stopped !== undefined) throw new StopError((env.control as CallControl).errorFor(stopped, r.pluginId));
 }
 
@@ -271,17 +278,17 @@ function skipOrThrow(env: RunEnv, err: unknown, r: Registration): void {
   rethrowStop(env, err, r);
   const error = toHookError(err, env.hook, r.pluginId);
   if (env.policy === 'fail') throw error;
-  env.report(error);
+  env.report(error, env.hook);
 }
 
 function settleFailures(env: RunEnv, failures: PluginError[]): void {
   const [first, ...rest] = failures;
   if (first === undefined) return;
   if (env.policy === 'fail') {
-    for (const error of rest) env.report(error);
+    for (const error of rest) env.report(error, env.hook);
     throw first;
   }
-  for (const error of failures) env.report(error);
+  for (const error of failures) env.report(error, env.hook);
 }
 
 function isEnabled(r: Registration, env: RunEnv): boolean {
@@ -289,6 +296,11 @@ function isEnabled(r: Registration, env: RunEnv): boolean {
 }
 
 function contextFor(r: Registration, env: RunEnv): HookContext {
+  if (env.control === undefined) {
+    const cached = r.plainContext;
+    if (cached !== undefined && cached.kind === env.kind) return cached;
+    return (r.plainContext = Object.freeze({ hook: env.hook, pluginId: r.pluginId, kind: env.kind, signal: env.signal }));
+  }
   return { hook: env.hook, pluginId: r.pluginId, kind: env.kind, signal: env.signal };
 }
 

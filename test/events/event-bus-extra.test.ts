@@ -30,7 +30,7 @@ describe('EventBus: delivery order and ids', () => {
     const bus = new EventBus();
     const ids = Array.from({ length: 1000 }, () => bus.createEvent({ type: 'x' }).id);
     expect(new Set(ids).size).toBe(1000);
-    expect(ids[0]).toMatch(/^[0-9a-f]{16}-[0-9a-z]+$/);
+    expect(ids[0]).toMatch(/^[0-9a-f]{16}-[0-9]+-[0-9]+$/);
     expect(bus.eventCount()).toBe(1000);
   });
 
