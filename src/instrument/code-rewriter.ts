@@ -71,6 +71,9 @@ export class BodyRewriter {
   private meterHead: Uint8Array = new Uint8Array(0);
   private meterTail: Uint8Array = new Uint8Array(0);
   private meterScratch = -1;
+  /** `local.get fuel; global.set fuel` and the reverse, for the current fuel local. */
+  private syncOut: Uint8Array = new Uint8Array(0);
+  private syncIn: Uint8Array = new Uint8Array(0);
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -386,6 +389,12 @@ export class BodyRewriter {
         }
         continue;
       }
+      if (kind === SYNC_OUT || kind === SYNC_IN) {
+        // As frequent as calls: copied from the per-function templates like meters.
+        const sync = kind === SYNC_OUT ? this.syncOut : this.syncIn;
+        for (let j = 0; j < sync.length; j++) buf[p++] = sync[j]!;
+        continue;
+      }
       w.pos = p;
       switch (kind) {
         case REMAP:
@@ -396,12 +405,6 @@ export class BodyRewriter {
         case LEAVE:
           if (depth) writeDepthLeave(w, plan);
           if (fuel) writeFuelOut(w, plan, fuelLocal);
-          break;
-        case SYNC_OUT:
-          writeFuelOut(w, plan, fuelLocal);
-          break;
-        case SYNC_IN:
-          writeFuelIn(w, plan, fuelLocal);
           break;
         case GROW:
           w.u8(Op.call);
@@ -443,6 +446,12 @@ export class BodyRewriter {
     const tail = new ByteWriter(32);
     writeMeterTail(tail, this.plan, fuelLocal);
     this.meterTail = tail.finish().slice();
+    const out = new ByteWriter(16);
+    writeFuelOut(out, this.plan, fuelLocal);
+    this.syncOut = out.finish().slice();
+    const into = new ByteWriter(16);
+    writeFuelIn(into, this.plan, fuelLocal);
+    this.syncIn = into.finish().slice();
     this.meterScratch = fuelLocal;
   }
 }
