@@ -101,7 +101,8 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
   readonly #maxPending: number;
   #seq = 0;
   #count = 0;
-  #lastValidType: string | undefined;
+  /** The last type that passed validation (a symbol until one has, so nothing matches it). */
+  #lastValidType: unknown = Symbol('none');
 
   constructor(options: EventBusOptions = {}) {
     this.#onError = options.onSubscriberError ?? (() => {});
