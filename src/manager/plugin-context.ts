@@ -6,13 +6,17 @@
 import type { EventBus, EventFilter, EventHandler, PluginEvent, PublishInput } from '../events/event-bus.ts';
 import type { HookHandler, HookManager, RegisterOptions } from '../hooks/hook-manager.ts';
 import type { Logger, PluginContext } from '../plugin/types.ts';
+import type { ContentTypeDefinition, ContentTypeRegistry } from './content-types.ts';
 import type { Generation } from './plugin-record.ts';
+import type { TemplateFunctionImpl, TemplateRegistry } from './template-functions.ts';
 
 /** What the context needs from the manager. */
 export interface ContextDeps {
   hooks: HookManager;
   events: EventBus;
   logger: Logger;
+  contentTypes: ContentTypeRegistry;
+  templates: TemplateRegistry;
 }
 
 /**
@@ -57,6 +61,18 @@ export function createPluginContext(pluginId: string, config: Record<string, unk
         return deps.events.publish({ ...input, source: pluginId });
       },
     } as PluginContext['events'],
+    contentTypes: {
+      register(name: string, definition: ContentTypeDefinition) {
+        // Collected on the generation; the manager registers them when it swaps the version in.
+        deps.contentTypes.checkPlugin(pluginId, [name]);
+        generation.contentTypes[name] = definition;
+      },
+    },
+    templates: {
+      register(name: string, impl: TemplateFunctionImpl) {
+        track(deps.templates.register(pluginId, name, impl));
+      },
+    },
   };
 }
 

@@ -17,6 +17,8 @@ import { planLoadOrder } from './dependency-order.ts';
 import type { PluginManagerConfig } from './manager-config.ts';
 import { ModuleCache } from './module-cache.ts';
 import { validateConfig } from './config-schema.ts';
+import { ContentTypeRegistry, type ContentTypeDefinition } from './content-types.ts';
+import { TemplateRegistry } from './template-functions.ts';
 import { resolveLimits } from '../plugin/limits.ts';
 import { createPluginContext, prefixedLogger } from './plugin-context.ts';
 import { retire, type Generation, type PluginRecord } from './plugin-record.ts';
@@ -44,6 +46,10 @@ export class PluginManager {
   readonly hooks: HookManager;
   /** The event bus shared by host and plugins. */
   readonly events: EventBus;
+  /** Content types contributed by plugins (`{ ContentType = "…" }`). */
+  readonly contentTypes = new ContentTypeRegistry();
+  /** Template functions contributed by plugins (`{ TemplateFunction = "…" }`). */
+  readonly templates = new TemplateRegistry();
   readonly #config: PluginManagerConfig;
   readonly #runtime: RuntimeAdapter;
   readonly #logger: Logger;
@@ -175,6 +181,7 @@ export class PluginManager {
     const generation = record.generation;
     record.declared?.dispose();
     record.declared = undefined;
+    this.contentTypes.replacePlugin(id, {});
     retire(generation);
     try {
       await generation.runtime.shutdown();
@@ -335,9 +342,12 @@ export class PluginManager {
     // The host's config for the plugin, checked against the plugin's schema before initialize.
     const config = validateConfig(metadata.configSchema, this.#config.plugins?.[metadata.id] ?? {}, metadata.id);
     const runtime: PluginRuntime = described.kind === 'js' ? new JsPlugin(metadata.id, described.plugin, record.stats) : await this.#createWasm(record, described, config);
-    const generation: Generation = { metadata, runtime, disposers: [], phase: 'pending' };
+    const generation: Generation = { metadata, runtime, contentTypes: {}, disposers: [], phase: 'pending' };
     try {
-      await runtime.initialize(createPluginContext(metadata.id, config, generation, { hooks: this.hooks, events: this.events, logger: this.#logger }));
+      await runtime.initialize(
+        createPluginContext(metadata.id, config, generation, { hooks: this.hooks, events: this.events, logger: this.#logger, contentTypes: this.contentTypes, templates: this.templates }),
+      );
+      await this.#readContributions(generation);
     } catch (err) {
       retire(generation);
       await runtime.shutdown().catch(() => {});
@@ -379,6 +389,20 @@ export class PluginManager {
     this.events.publish({ type: 'plugin.quarantined', data: { pluginId: record.id, faults: record.stats.consecutiveFaults, code: error.code, message } }).catch(() => {});
   }
 
+  /** Reads a WASM plugin's content type definitions and checks no other plugin owns its names. */
+  async #readContributions(generation: Generation): Promise<void> {
+    const { metadata, runtime } = generation;
+    for (const name of runtime.declaredContentTypes()) {
+      const definition = await runtime.contentType(name);
+      if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
+        throw new PluginError(ErrorCodes.OUTPUT, `content_type("${name}") must return a JSON object such as { "schema": { … } }`, { pluginId: metadata.id, operation: 'content_type' });
+      }
+      generation.contentTypes[name] = definition as ContentTypeDefinition;
+    }
+    this.contentTypes.checkPlugin(metadata.id, Object.keys(generation.contentTypes));
+    this.templates.checkPlugin(metadata.id, runtime.declaredTemplateFunctions());
+  }
+
   /**
    * Registers a WASM plugin's declared hooks and events, once per plugin: the handlers call
    * whatever generation is current when they run, so a reload swaps versions without a gap (a
@@ -388,9 +412,11 @@ export class PluginManager {
     const generation = record.generation;
     if (generation === undefined) return;
     const { metadata, runtime } = generation;
+    this.contentTypes.replacePlugin(record.id, generation.contentTypes);
     const hooks = runtime.declaredHooks();
     const patterns = runtime.declaredEvents();
-    const signature = JSON.stringify([hooks, metadata.priority, patterns]);
+    const functions = runtime.declaredTemplateFunctions();
+    const signature = JSON.stringify([hooks, metadata.priority, patterns, functions]);
     if (record.declared?.signature === signature) return;
     record.declared?.dispose();
     const disposers: Array<() => void> = [];
@@ -404,6 +430,15 @@ export class PluginManager {
       const wanted = (e: PluginEvent) => e.source !== metadata.id && patterns.some((p) => eventTypeMatches(p, e.type));
       const handler = (e: PluginEvent) => (record.state === 'active' && record.generation !== undefined ? record.generation.runtime.deliverEvent(e) : undefined);
       disposers.push(this.events.subscribeAs(metadata.id, wanted, handler));
+    }
+    for (const name of functions) {
+      const impl = (args: unknown) => {
+        if (record.state !== 'active' || record.generation === undefined) {
+          throw new PluginError(ErrorCodes.UNSUPPORTED, `template function "${name}": the plugin is ${record.state}`, { pluginId: record.id, operation: `template:${name}` });
+        }
+        return record.generation.runtime.templateFunction(name, args);
+      };
+      disposers.push(this.templates.register(record.id, name, impl));
     }
     record.declared = { signature, dispose: () => disposers.splice(0).forEach((dispose) => dispose()) };
   }

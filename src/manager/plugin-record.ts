@@ -5,12 +5,15 @@
  */
 import type { PluginError } from '../errors.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
+import type { ContentTypeDefinition } from './content-types.ts';
 import type { PluginRuntime, PluginSource, PluginState, PluginStats } from '../plugin/types.ts';
 
 /** One loaded version of a plugin. */
 export interface Generation {
   metadata: PluginMetadata;
   runtime: PluginRuntime;
+  /** Content types this version defines (WASM: read from `content_type` before the swap). */
+  contentTypes: Record<string, ContentTypeDefinition>;
   /** Undo functions for every hook and subscription this generation registered. */
   disposers: Array<() => void>;
   /**

@@ -59,6 +59,22 @@ export class JsPlugin implements PluginRuntime {
     return this.#track(`command:${name}`, () => handler.call(this.#plugin, name, args));
   }
 
+  declaredContentTypes(): string[] {
+    return [];
+  }
+
+  async contentType(name: string): Promise<unknown> {
+    throw new PluginError(ErrorCodes.NOT_IMPLEMENTED, `JS plugins register content types through their context (asked for "${name}")`, { pluginId: this.#id, operation: 'content_type' });
+  }
+
+  declaredTemplateFunctions(): string[] {
+    return [];
+  }
+
+  async templateFunction(name: string): Promise<unknown> {
+    throw new PluginError(ErrorCodes.NOT_IMPLEMENTED, `JS plugins register template functions through their context (asked for "${name}")`, { pluginId: this.#id, operation: 'template_function' });
+  }
+
   async shutdown(): Promise<void> {
     await this.#plugin.shutdown?.();
   }

@@ -5,6 +5,8 @@ import type { PluginEvent, EventFilter, EventHandler, PublishInput } from '../ev
 import type { HookHandler, RegisterOptions } from '../hooks/hook-manager.ts';
 import type { ManifestInput, PluginMetadata } from '../manifest/types.ts';
 import type { PluginError } from '../errors.ts';
+import type { ContentTypeDefinition } from '../manager/content-types.ts';
+import type { TemplateFunctionImpl } from '../manager/template-functions.ts';
 
 /** A logger the host provides; `console` fits. */
 export interface Logger {
@@ -53,6 +55,10 @@ export interface PluginContext {
     /** Publishes with this plugin's id as `source`. */
     publish<T>(input: Omit<PublishInput<T>, 'source'>): Promise<PluginEvent<T>>;
   };
+  /** Contributes a content type (removed when the plugin unloads). */
+  contentTypes: { register(name: string, definition: ContentTypeDefinition): void };
+  /** Contributes a template function (removed when the plugin unloads). */
+  templates: { register(name: string, impl: TemplateFunctionImpl): void };
 }
 
 /**
@@ -117,6 +123,13 @@ export interface PluginRuntime {
   invokeHook(hook: string, data: unknown): Promise<unknown>;
   deliverEvent(event: PluginEvent): Promise<void>;
   command(name: string, args: unknown): Promise<unknown>;
+  /** Content types it declares and defines through its runtime (WASM: `content_type`). */
+  declaredContentTypes(): string[];
+  /** The definition of a declared content type. */
+  contentType(name: string): Promise<unknown>;
+  /** Template functions it declares and serves through its runtime (WASM: `template_function`). */
+  declaredTemplateFunctions(): string[];
+  templateFunction(name: string, args: unknown): Promise<unknown>;
   /** Waits for in-flight calls, runs the plugin's shutdown, frees resources. */
   shutdown(): Promise<void>;
 }

@@ -132,6 +132,22 @@ export class WasmPlugin implements PluginRuntime {
     return this.#call('handle_command', { command: name, args: args ?? null });
   }
 
+  declaredContentTypes(): string[] {
+    return this.#capabilities.contentTypes;
+  }
+
+  contentType(name: string): Promise<unknown> {
+    return this.#call('content_type', { name });
+  }
+
+  declaredTemplateFunctions(): string[] {
+    return this.#capabilities.templateFunctions;
+  }
+
+  templateFunction(name: string, args: unknown): Promise<unknown> {
+    return this.#call('template_function', { name, args: args ?? null });
+  }
+
   async shutdown(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -280,6 +296,8 @@ function checkExports(metadata: PluginMetadata, exports: Set<string>): void {
     if (!exports.has(name)) missing.push(`${name} (for Hook "${hook}")`);
   }
   if (caps.commands.length > 0 && !exports.has('handle_command')) missing.push(`handle_command (for Command "${caps.commands.join('", "')}")`);
+  if (caps.contentTypes.length > 0 && !exports.has('content_type')) missing.push(`content_type (for ContentType "${caps.contentTypes.join('", "')}")`);
+  if (caps.templateFunctions.length > 0 && !exports.has('template_function')) missing.push(`template_function (for TemplateFunction "${caps.templateFunctions.join('", "')}")`);
   if (missing.length > 0) {
     throw new PluginError(ErrorCodes.EXPORT, `the module lacks exports its manifest declares: ${missing.join(', ')}`, {
       pluginId: metadata.id,

@@ -1,0 +1,146 @@
+/**
+ * The content types plugins contribute (`{ ContentType = "article" }`): a registry the host can
+ * query and validate content against. Each name has exactly one provider.
+ */
+import { Validator, type Schema } from '@cfworker/json-schema';
+import { ErrorCodes, PluginError } from '../errors.ts';
+
+/**
+ * A content type definition, as a plugin returns it from `content_type`. Only `schema` has a
+ * meaning to the host; other fields (label, icon, fields for an editor…) are kept as given.
+ *
+ * @example
+ * ```ts
+ * const def: ContentTypeDefinition = { label: 'Article', schema: { type: 'object', required: ['title'] } };
+ * ```
+ */
+export interface ContentTypeDefinition {
+  /** A JSON Schema content of this type must match. */
+  schema?: Record<string, unknown>;
+  label?: string;
+  [key: string]: unknown;
+}
+
+/** A registered content type. */
+export interface ContentTypeInfo {
+  name: string;
+  pluginId: string;
+  definition: ContentTypeDefinition;
+}
+
+/** The result of validating content. */
+export interface ContentValidation {
+  valid: boolean;
+  errors: Array<{ path: string; message: string }>;
+}
+
+interface Entry extends ContentTypeInfo {
+  validator: Validator | undefined;
+}
+
+/**
+ * Content types by name.
+ *
+ * @example
+ * ```ts
+ * manager.contentTypes.list();                              // [{ name: 'article', pluginId: 'blog', … }]
+ * manager.contentTypes.validate('article', { title: '' });  // { valid: false, errors: [...] }
+ * ```
+ */
+export class ContentTypeRegistry {
+  readonly #types = new Map<string, Entry>();
+
+  /**
+   * Every registered type, sorted by name.
+   *
+   * @example
+   * ```ts
+   * manager.contentTypes.list().map((t) => t.name);
+   * ```
+   */
+  list(): ContentTypeInfo[] {
+    return [...this.#types.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map(({ name, pluginId, definition }) => ({ name, pluginId, definition }));
+  }
+
+  /**
+   * One type, or undefined.
+   *
+   * @example
+   * ```ts
+   * manager.contentTypes.get('article')?.definition.label;
+   * ```
+   */
+  get(name: string): ContentTypeInfo | undefined {
+    const entry = this.#types.get(name);
+    return entry === undefined ? undefined : { name: entry.name, pluginId: entry.pluginId, definition: entry.definition };
+  }
+
+  /**
+   * Validates content against a type's schema (a type without a schema accepts anything).
+   *
+   * @throws PluginError `E_NOT_FOUND` for an unknown type.
+   *
+   * @example
+   * ```ts
+   * const { valid, errors } = manager.contentTypes.validate('article', draft);
+   * ```
+   */
+  validate(name: string, content: unknown): ContentValidation {
+    const entry = this.#types.get(name);
+    if (entry === undefined) throw new PluginError(ErrorCodes.NOT_FOUND, `no content type "${name}" is registered`, { operation: 'contentTypes.validate' });
+    if (entry.validator === undefined) return { valid: true, errors: [] };
+    const result = entry.validator.validate(content);
+    return {
+      valid: result.valid,
+      errors: result.errors.filter((e) => e.keyword !== 'properties' && e.keyword !== 'items').map((e) => ({ path: e.instanceLocation.replace(/^#\/?/, '').replace(/\//g, '.'), message: e.error })),
+    };
+  }
+
+  /**
+   * Replaces everything a plugin contributes with `types` (used on load, reload and unload).
+   *
+   * @throws PluginError `E_CAPABILITY` when another plugin already provides one of the names.
+   *
+   * @example
+   * ```ts
+   * registry.replacePlugin('blog', { article: { schema } });
+   * ```
+   */
+  replacePlugin(pluginId: string, types: Readonly<Record<string, ContentTypeDefinition>>): void {
+    for (const name of Object.keys(types)) {
+      const owner = this.#types.get(name)?.pluginId;
+      if (owner !== undefined && owner !== pluginId) {
+        throw new PluginError(ErrorCodes.CAPABILITY, `content type "${name}" is already provided by plugin "${owner}"`, { pluginId, operation: 'contentTypes.register' });
+      }
+    }
+    const entries: Entry[] = Object.entries(types).map(([name, definition]) => ({ name, pluginId, definition, validator: compile(definition, pluginId, name) }));
+    for (const [name, entry] of this.#types) if (entry.pluginId === pluginId) this.#types.delete(name);
+    for (const entry of entries) this.#types.set(entry.name, entry);
+  }
+
+  /**
+   * Checks, without changing anything, that `replacePlugin` would succeed.
+   *
+   * @example
+   * ```ts
+   * registry.checkPlugin('blog', ['article']);
+   * ```
+   */
+  checkPlugin(pluginId: string, names: readonly string[]): void {
+    for (const name of names) {
+      const owner = this.#types.get(name)?.pluginId;
+      if (owner !== undefined && owner !== pluginId) {
+        throw new PluginError(ErrorCodes.CAPABILITY, `content type "${name}" is already provided by plugin "${owner}"`, { pluginId, operation: 'contentTypes.register' });
+      }
+    }
+  }
+}
+
+function compile(definition: ContentTypeDefinition, pluginId: string, name: string): Validator | undefined {
+  if (definition.schema === undefined) return undefined;
+  try {
+    return new Validator(definition.schema as Schema, '2020-12', false);
+  } catch (err) {
+    throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has an unusable schema: ${err instanceof Error ? err.message : String(err)}`, { pluginId, cause: err, operation: 'content_type' });
+  }
+}
