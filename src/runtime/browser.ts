@@ -1,0 +1,31 @@
+/**
+ * The browser adapter: no file system; modules from bytes, `WebAssembly.Module`s or URLs
+ * (fetched). Worker isolation needs SharedArrayBuffer (Extism's worker mode blocks on Atomics),
+ * which browsers grant only to cross-origin isolated pages (COOP `same-origin` + COEP
+ * `require-corp`), so `hasWorkers` follows `crossOriginIsolated`.
+ */
+import { webRuntime, type RuntimeAdapter } from './adapter.ts';
+
+function isCrossOriginIsolated(): boolean {
+  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof Worker === 'function';
+}
+
+/**
+ * The browser's platform services.
+ *
+ * @example
+ * ```ts
+ * import { PluginManager, runtimeCapabilities } from '@reedcms/plugins';   // browser condition
+ * const manager = new PluginManager({ isolation: runtimeCapabilities().workerIsolation ? 'worker' : 'inline' });
+ * await manager.load({ manifest: tomlText, wasm: new URL('/plugins/seo.wasm', location.href) });
+ * ```
+ */
+export const browserRuntime: RuntimeAdapter = {
+  ...webRuntime,
+  name: 'browser',
+  hasFileSystem: false,
+  get hasWorkers() {
+    // Read per use: the page's isolation is fixed at load, but a test may import this before.
+    return isCrossOriginIsolated();
+  },
+};

@@ -1,0 +1,87 @@
+/**
+ * The Deno adapter: plugin folders through `Deno.readDir`/`Deno.readFile`, file: URLs. Deno
+ * resolves `npm:@extism/extism` to its Node build; worker isolation there needs Extism's
+ * `nodeWorkerArgs` set (Deno rejects the default execArgv), see `workerOptions`.
+ */
+import { fetchUrlBytes, type RuntimeAdapter } from './adapter.ts';
+
+/** The part of the `Deno` namespace this adapter uses (typed here: the project has no Deno types). */
+interface DenoApi {
+  readDir(path: string): AsyncIterable<{ name: string; isDirectory: boolean; isFile: boolean; isSymlink: boolean }>;
+  readFile(path: string): Promise<Uint8Array>;
+  readTextFile(path: string): Promise<string>;
+  stat(path: string): Promise<{ isFile: boolean }>;
+  build: { os: string };
+}
+
+function deno(): DenoApi {
+  const api = (globalThis as unknown as { Deno?: DenoApi }).Deno;
+  if (api === undefined) throw new Error('the deno runtime adapter needs the Deno global (import @reedcms/plugins/deno only in Deno)');
+  return api;
+}
+
+/** Joins with '/' (Deno accepts it on every OS), dropping a trailing separator of `dir`. */
+function join(dir: string, name: string): string {
+  return `${dir.replace(/[\\/]+$/, '')}/${name}`;
+}
+
+/** file: URL → path, without node:url (Windows drive letters lose their leading slash). */
+function fileUrlPath(url: URL): string {
+  const path = decodeURIComponent(url.pathname);
+  return /^\/[A-Za-z]:/.test(path) ? path.slice(1) : path;
+}
+
+/**
+ * Deno's platform services.
+ *
+ * @example
+ * ```ts
+ * // deno run --allow-read main.ts
+ * import { PluginManager } from '@reedcms/plugins';   // the deno condition sets this as default
+ * const manager = new PluginManager({ pluginDir: './plugins' });
+ * await manager.initialize();
+ * ```
+ */
+export const denoRuntime: RuntimeAdapter = {
+  name: 'deno',
+  hasFileSystem: true,
+  // Worker isolation works in Deno only when the engine passes Extism `nodeWorkerArgs:
+  // { execArgv: [] }` (Extism's default execArgv is refused: "invalid execArgv flags"). Until
+  // src/engine forwards the adapter's worker options, worker isolation is refused up front
+  // with E_UNSUPPORTED rather than failing inside Extism.
+  hasWorkers: false,
+  async listPluginDirs(root) {
+    const dirs: string[] = [];
+    for await (const entry of deno().readDir(root)) {
+      if (!entry.isDirectory) continue;
+      const dir = join(root, entry.name);
+      if (await isFile(join(dir, 'plugin.toml'))) dirs.push(dir);
+    }
+    return dirs.sort();
+  },
+  readText: (path) => deno().readTextFile(path),
+  readBytes: (path) => deno().readFile(path),
+  joinPath: join,
+  async fetchBytes(url) {
+    if (url.protocol === 'file:') return deno().readFile(fileUrlPath(url));
+    return fetchUrlBytes(url);
+  },
+};
+
+/**
+ * Extism options a worker needs under Deno (for the engine to pass when it supports them).
+ *
+ * @example
+ * ```ts
+ * createPlugin(manifest, { runInWorker: true, ...DENO_WORKER_OPTIONS });
+ * ```
+ */
+export const DENO_WORKER_OPTIONS = { nodeWorkerArgs: { execArgv: [] as string[] } } as const;
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await deno().stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}

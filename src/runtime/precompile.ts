@@ -1,0 +1,50 @@
+/**
+ * Instrumenting a plugin module ahead of time, exactly as the manager does at load: for runtimes
+ * that cannot compile WebAssembly at run time (workerd), and for build tools (the Vite plugin)
+ * that ship modules ready to instantiate. The manager accepts a `WebAssembly.Module` only when
+ * it carries the instrumentation globals, so the two paths must agree; both derive the
+ * instrument options from the same resolved limits.
+ */
+import { instrument } from '../instrument/index.ts';
+import { LIMIT_IMPORT } from '../manager/module-cache.ts';
+import type { HostLimits } from '../manager/manager-config.ts';
+import type { RequestedLimits } from '../manifest/types.ts';
+import { PAGE_BYTES, resolveLimits } from '../plugin/limits.ts';
+
+/**
+ * Rewrites plugin bytes so they meter fuel, cap memory and bound call depth under the limits the
+ * manager would give this plugin (host limits capped by the manifest's `[limits]`). Throws
+ * `InstrumentError` (`E_INSTRUMENT`) on a module it cannot rewrite.
+ *
+ * @example
+ * ```ts
+ * const metadata = parseManifest(tomlText);
+ * const bytes = instrumentForLimits(wasm, { fuel: 1_000_000, memoryBytes: 16 << 20 }, metadata.limits);
+ * await writeFile('dist/seo.wasm', bytes);   // then `import seo from './seo.wasm'` in a Worker
+ * ```
+ */
+export function instrumentForLimits(bytes: Uint8Array, hostLimits: HostLimits = {}, requested: RequestedLimits = {}): Uint8Array<ArrayBuffer> {
+  const limits = resolveLimits(hostLimits, requested);
+  // Keep in step with ModuleCache's instrumentAndCompile (src/manager/module-cache.ts).
+  return instrument(bytes, {
+    fuel: limits.fuel !== null,
+    defaultFuel: BigInt(limits.fuel ?? 0),
+    memoryMaxPages: Math.max(0, Math.floor(limits.memoryBytes / PAGE_BYTES)),
+    maxCallDepth: limits.maxCallDepth ?? 0,
+    limitImport: LIMIT_IMPORT,
+  }).bytes;
+}
+
+/**
+ * Instruments and compiles in one step (where the runtime allows compiling), giving a module
+ * `manager.load({ manifest, wasm: module })` accepts.
+ *
+ * @example
+ * ```ts
+ * const module = await precompile(bytes, { memoryBytes: 16 << 20 });
+ * await manager.load({ manifest: tomlText, wasm: module });
+ * ```
+ */
+export function precompile(bytes: Uint8Array, hostLimits: HostLimits = {}, requested: RequestedLimits = {}): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(instrumentForLimits(bytes, hostLimits, requested));
+}

@@ -1,0 +1,25 @@
+/**
+ * The Cloudflare Workers (workerd) adapter: no file system, no worker threads, and no run-time
+ * WebAssembly compile ("Wasm code generation disallowed by embedder"). Plugins arrive as
+ * `WebAssembly.Module`s imported at build time, already instrumented (the Vite plugin
+ * `@reedcms/plugins/vite` does both), and run inline under fuel.
+ */
+import { webRuntime, type RuntimeAdapter } from './adapter.ts';
+
+/**
+ * workerd's platform services: the web adapter under its own name.
+ *
+ * @example
+ * ```ts
+ * import { PluginManager } from '@reedcms/plugins';   // the workerd condition sets this as default
+ * import plugins from 'virtual:reed-plugins';          // [{ manifest, wasm: WebAssembly.Module }]
+ * const manager = new PluginManager();
+ * for (const p of plugins) await manager.load(p);
+ * ```
+ */
+export const workerdRuntime: RuntimeAdapter = {
+  ...webRuntime,
+  name: 'workerd',
+  hasFileSystem: false,
+  hasWorkers: false,
+};

@@ -1,0 +1,106 @@
+/**
+ * `@reedcms/plugins/vite`: bundles ReedCMS plugins into a Vite build. At build time it reads
+ * plugin folders, validates every manifest (a broken plugin.toml fails the build with every
+ * problem listed), instruments each module with the configured limits, and exposes them as
+ * `virtual:reed-plugins`: `[{ id, manifest, wasm: WebAssembly.Module }]`, ready for
+ * `manager.load`. workerd cannot compile WebAssembly at run time, so for it the modules are
+ * emitted as `.wasm` files the bundle imports (workerd compiles those at deploy); elsewhere they
+ * are inlined and compiled when the bundle loads.
+ */
+import type { Plugin } from 'vite';
+import type { HostLimits } from '../manager/manager-config.ts';
+import { listPluginFolders, preparePluginFolder, type PreparedPlugin } from './prepare-folder.ts';
+import { virtualModuleCode, type WasmDelivery } from './virtual-module.ts';
+
+export { preparePluginFolder, listPluginFolders, type PreparedPlugin } from './prepare-folder.ts';
+export { virtualModuleCode, type WasmDelivery } from './virtual-module.ts';
+
+/** Options of {@link reedPlugins}. */
+export interface ReedPluginsOptions {
+  /** Plugin folders (each holds a plugin.toml and its module). */
+  plugins?: string[];
+  /** A folder whose every subfolder holding a plugin.toml is a plugin. */
+  pluginDir?: string;
+  /**
+   * The host limits baked into the modules (fuel default, memory cap, call depth); pass the same
+   * `limits` to the PluginManager. Each plugin's `[limits]` may lower them.
+   */
+  limits?: HostLimits;
+  /**
+   * `import` (separate .wasm files imported by the bundle; required for workerd), `compile`
+   * (inlined, compiled at load; browsers, Deno, Node), or `auto` (default): `import` when the
+   * build resolves the `workerd` export condition, else `compile`.
+   */
+  delivery?: WasmDelivery | 'auto';
+  /** The virtual module's id. Default `virtual:reed-plugins`. */
+  id?: string;
+  /** Folder (inside the output directory) for emitted .wasm files. Default `reed-plugins`. */
+  assetsDir?: string;
+}
+
+/** The virtual module's default id. */
+export const VIRTUAL_ID = 'virtual:reed-plugins';
+const WASM_PREFIX = 'reed-plugins-wasm:';
+
+/**
+ * The Vite plugin.
+ *
+ * @example
+ * ```ts
+ * // vite.config.ts
+ * import { reedPlugins } from '@reedcms/plugins/vite';
+ * export default { plugins: [reedPlugins({ pluginDir: 'plugins', limits: { fuel: 1_000_000, memoryBytes: 16 << 20 } })] };
+ *
+ * // app.ts
+ * import plugins from 'virtual:reed-plugins';
+ * for (const plugin of plugins) await manager.load(plugin);
+ * ```
+ */
+export function reedPlugins(options: ReedPluginsOptions = {}): Plugin {
+  const virtualId = options.id ?? VIRTUAL_ID;
+  const resolvedVirtualId = `\0${virtualId}`;
+  const assetsDir = options.assetsDir ?? 'reed-plugins';
+  let command: 'build' | 'serve' = 'build';
+  let configConditions: readonly string[] = [];
+
+  async function folders(): Promise<string[]> {
+    const dirs = [...(options.plugins ?? [])];
+    if (options.pluginDir !== undefined) dirs.push(...(await listPluginFolders(options.pluginDir)));
+    if (dirs.length === 0) throw new Error('reedPlugins: give `plugins` (folders) or `pluginDir`');
+    return dirs;
+  }
+
+  return {
+    name: 'reed-plugins',
+    configResolved(config) {
+      command = config.command;
+      configConditions = [...(config.resolve.conditions ?? []), ...(config.ssr?.resolve?.conditions ?? [])];
+    },
+    resolveId(id) {
+      if (id === virtualId) return resolvedVirtualId;
+      if (id.startsWith(WASM_PREFIX)) return { id: `./${id.slice(WASM_PREFIX.length)}`, external: true };
+      return null;
+    },
+    async load(id) {
+      if (id !== resolvedVirtualId) return null;
+      const prepared: PreparedPlugin[] = [];
+      for (const dir of await folders()) {
+        const plugin = await preparePluginFolder(dir, options.limits ?? {});
+        if (prepared.some((p) => p.id === plugin.id)) throw new Error(`reedPlugins: two folders hold plugin "${plugin.id}"`);
+        prepared.push(plugin);
+        for (const file of plugin.files) this.addWatchFile(file);
+      }
+      const environment = (this as { environment?: { config?: { resolve?: { conditions?: readonly string[] } } } }).environment;
+      const conditions = [...configConditions, ...(environment?.config?.resolve?.conditions ?? [])];
+      const delivery = options.delivery === undefined || options.delivery === 'auto' ? (conditions.includes('workerd') ? 'import' : 'compile') : options.delivery;
+      if (delivery === 'import' && command === 'serve') throw new Error("reedPlugins: delivery 'import' needs `vite build` (workerd loads the emitted .wasm files)");
+      return virtualModuleCode(prepared, delivery, (plugin) => {
+        const fileName = `${assetsDir}/${plugin.id}-${plugin.hash}.wasm`;
+        this.emitFile({ type: 'asset', fileName, source: plugin.wasm });
+        return `${WASM_PREFIX}${fileName}`;
+      });
+    },
+  };
+}
+
+export default reedPlugins;

@@ -1,0 +1,44 @@
+/**
+ * Writes the conformance suite's plugins as plugin folders (plugin.toml + plugin.wasm) under
+ * build/conformance/plugins/, from the AssemblyScript fixtures (built by test/global-setup.ts)
+ * and WAT sources. Every runner starts from these folders.
+ *
+ * @example
+ * ```ts
+ * const root = await buildConformancePlugins(); // …/build/conformance/plugins
+ * ```
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../scripts/lib/build-assemblyscript.ts';
+import { fixturePath } from '../support/fixtures.ts';
+import { compileWat } from '../support/wat.ts';
+import { SUITE_PLUGINS } from './plugins.ts';
+
+/** Where the folders go. */
+export const CONFORMANCE_PLUGIN_DIR = join(REPO_ROOT, 'build', 'conformance', 'plugins');
+
+/**
+ * Builds every suite plugin folder; resolves with the root folder.
+ *
+ * @example
+ * ```ts
+ * await buildConformancePlugins();
+ * ```
+ */
+export async function buildConformancePlugins(): Promise<string> {
+  for (const plugin of SUITE_PLUGINS) {
+    const dir = join(CONFORMANCE_PLUGIN_DIR, plugin.id);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'plugin.toml'), plugin.manifest);
+    await writeFile(join(dir, 'plugin.wasm'), await moduleBytes(plugin.source));
+  }
+  return CONFORMANCE_PLUGIN_DIR;
+}
+
+async function moduleBytes(source: string): Promise<Uint8Array> {
+  const [kind, name] = source.split(/:(.*)/s) as [string, string];
+  if (kind === 'as') return readFile(fixturePath(name));
+  if (kind === 'wat') return compileWat(await readFile(join(REPO_ROOT, name), 'utf8'), name);
+  throw new Error(`unknown plugin source ${source}`);
+}

@@ -1,0 +1,41 @@
+/**
+ * The plugins the conformance suite loads: their manifests and where their modules come from.
+ * Runner-agnostic (no platform imports): the Node-side builder (build-plugins.ts) writes them as
+ * plugin folders; each runner hands the suite what its runtime can load.
+ */
+
+/** Host limits every runner uses, for the manager and for build-time instrumentation alike. */
+export const LIMITS = {
+  fuel: 5_000_000,
+  memoryBytes: 16 * 1024 * 1024,
+  maxCallDepth: 1_000,
+  timeoutMs: 10_000,
+} as const;
+
+/** One suite plugin: id, plugin.toml text, and its module's source. */
+export interface SuitePlugin {
+  id: string;
+  manifest: string;
+  /** `as:<name>`: build/fixtures/<name>.wasm; `wat:<path>`: WAT compiled with wabt (repo-relative). */
+  source: string;
+}
+
+const toml = (id: string, capabilities: string[], priority?: number) =>
+  `id = "${id}"\nname = "${id} (conformance)"\nversion = "1.0.0"\n${priority === undefined ? '' : `priority = ${priority}\n`}capabilities = [${capabilities.map((c) => `{ ${c} }`).join(', ')}]\n`;
+
+/**
+ * Every suite plugin.
+ *
+ * @example
+ * ```ts
+ * SUITE_PLUGINS.map((p) => p.id); // ['echo', 'counter', 'publisher', 'spinner', 'grower', 'flaky']
+ * ```
+ */
+export const SUITE_PLUGINS: readonly SuitePlugin[] = [
+  { id: 'echo', source: 'as:echo', manifest: toml('echo', ['Hook = "before_render"', 'Hook = "after_render"', 'Event = "content.*"', 'Command = "ping"'], 50) },
+  { id: 'counter', source: 'as:counter', manifest: toml('counter', ['Hook = "transform_data"']) },
+  { id: 'publisher', source: 'as:publisher', manifest: toml('publisher', ['Hook = "after_save"', 'Event = "content.updated"']) },
+  { id: 'spinner', source: 'wat:test/sandbox/hostile/infinite-loop.wat', manifest: toml('spinner', ['Hook = "transform_data"']) },
+  { id: 'grower', source: 'wat:test/sandbox/hostile/memory-grow-bomb.wat', manifest: toml('grower', ['Hook = "transform_data"']) },
+  { id: 'flaky', source: 'wat:test/conformance/wat/flaky.wat', manifest: toml('flaky', ['Hook = "transform_data"']) },
+];

@@ -1,0 +1,314 @@
+/**
+ * The conformance suite, written once and run unchanged on Node, Deno, workerd and Chromium.
+ * It takes the package module under test and the plugins the runtime can load, and returns one
+ * result per named case, so a failure names the case and the runtime. Whatever a runtime cannot
+ * do is asserted to fail with its documented error, never skipped.
+ *
+ * @example
+ * ```ts
+ * import * as pkg from '@reedcms/plugins';
+ * const results = await runSuite({ pkg, runtime: 'node', plugins });
+ * for (const r of results) console.log(r.ok ? 'ok  ' : 'FAIL', r.name, r.error ?? '');
+ * ```
+ */
+import type * as Package from '../../src/index.ts';
+import { equal, ok, rejects } from './assert.ts';
+import { LIMITS } from './plugins.ts';
+
+/** The package module under test (its public API). */
+export type PackageModule = typeof Package;
+/** The runtimes the suite knows the documented capabilities of. */
+export type RuntimeName = 'node' | 'deno' | 'workerd' | 'browser';
+
+/** What a runner hands the suite. */
+export interface SuiteInput {
+  pkg: PackageModule;
+  runtime: RuntimeName;
+  /** Each suite plugin by id: its plugin.toml and a module in the form this runtime loads. */
+  plugins: Record<string, { manifest: string; wasm: Uint8Array | WebAssembly.Module }>;
+  /** A folder of plugin folders (runtimes with a file system). */
+  pluginDir?: string;
+  /** Whether this page/process should have worker isolation (browsers: crossOriginIsolated). */
+  expectWorkers?: boolean;
+}
+
+/** One case's outcome. */
+export interface CaseResult {
+  name: string;
+  ok: boolean;
+  error?: string;
+  ms: number;
+}
+
+/** One named case. */
+export interface SuiteCase {
+  name: string;
+  run(input: SuiteInput): Promise<void>;
+}
+
+/** What each runtime documents (docs/runtimes.md); `runtimeCapabilities()` must say the same. */
+const DOCUMENTED: Record<RuntimeName, { fileSystem: boolean; workerIsolation: boolean; runTimeCompile: boolean }> = {
+  node: { fileSystem: true, workerIsolation: true, runTimeCompile: true },
+  // Worker isolation waits on the engine passing Extism's nodeWorkerArgs (see docs/runtimes.md).
+  deno: { fileSystem: true, workerIsolation: false, runTimeCompile: true },
+  workerd: { fileSystem: false, workerIsolation: false, runTimeCompile: false },
+  browser: { fileSystem: false, workerIsolation: false, runTimeCompile: true },
+};
+
+const quietLogger = () => {
+  const lines: string[] = [];
+  const push = (message: unknown) => void lines.push(String(message));
+  return { lines, logger: { debug: push, info: push, warn: push, error: push } };
+};
+
+/** A fresh manager per case with the suite's limits, shut down afterwards. */
+async function withManager(input: SuiteInput, body: (manager: Package.PluginManager, lines: string[]) => Promise<void>, extra: Partial<Package.PluginManagerConfig> = {}): Promise<void> {
+  const { lines, logger } = quietLogger();
+  const manager = new input.pkg.PluginManager({ limits: LIMITS, logger, ...extra });
+  try {
+    await body(manager, lines);
+  } finally {
+    await manager.shutdown();
+  }
+}
+
+function plugin(input: SuiteInput, id: string): { manifest: string; wasm: Uint8Array | WebAssembly.Module } {
+  const found = input.plugins[id];
+  if (found === undefined) throw new Error(`the runner gave no module for plugin "${id}"`);
+  return found;
+}
+
+/** A module for `id` that is instrumented and compiled already (as the Vite plugin ships them). */
+async function precompiled(input: SuiteInput, id: string): Promise<WebAssembly.Module> {
+  const { manifest, wasm } = plugin(input, id);
+  if (wasm instanceof WebAssembly.Module) return wasm;
+  return input.pkg.precompile(wasm, LIMITS, input.pkg.parseManifest(manifest).limits);
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Every case, in order.
+ *
+ * @example
+ * ```ts
+ * CASES.map((c) => c.name);
+ * ```
+ */
+export const CASES: readonly SuiteCase[] = [
+  {
+    name: 'runtime capabilities match the documented table',
+    async run(input) {
+      const caps = input.pkg.runtimeCapabilities();
+      const documented = DOCUMENTED[input.runtime];
+      equal(caps.runtime, input.runtime, 'the entry point sets its runtime as default');
+      equal(caps.fileSystem, documented.fileSystem, 'fileSystem');
+      equal(caps.workerIsolation, input.expectWorkers ?? documented.workerIsolation, 'workerIsolation');
+      equal(caps.runTimeCompile, documented.runTimeCompile, 'runTimeCompile');
+      equal(caps.http, caps.workerIsolation ? 'worker' : caps.jspi ? 'jspi' : 'none', 'http follows workers, then JSPI');
+    },
+  },
+  {
+    name: 'load from manifest and module (as this runtime ships it)',
+    async run(input) {
+      await withManager(input, async (manager) => {
+        const id = await manager.load(plugin(input, 'echo'));
+        equal(id, 'echo', 'load resolves with the id');
+        equal(manager.plugins().map((p) => [p.id, p.state]), [['echo', 'active']], 'plugins()');
+        const page = { title: 'Grüße ✓', html: '<p>hi</p>' };
+        equal(await manager.hooks.execute('before_render', page), page, 'the echo plugin passes the page through');
+        equal(manager.stats('echo').calls >= 1, true, 'stats count the call');
+      });
+    },
+  },
+  {
+    name: 'load a precompiled, pre-instrumented WebAssembly.Module',
+    async run(input) {
+      await withManager(input, async (manager) => {
+        await manager.load({ manifest: plugin(input, 'echo').manifest, wasm: await precompiled(input, 'echo') });
+        equal(await manager.hooks.execute('after_render', { html: 'x' }), { html: 'x' }, 'hook through the precompiled module');
+      });
+    },
+  },
+  {
+    name: 'run-time compile: bytes load where the runtime compiles, else E_WASM',
+    async run(input) {
+      const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+      const manifest = 'id = "empty"\nname = "empty"\nversion = "1.0.0"\n';
+      await withManager(input, async (manager) => {
+        if (input.pkg.runtimeCapabilities().runTimeCompile) {
+          equal(await manager.load({ manifest, wasm: bytes }), 'empty', 'an empty module loads from bytes');
+        } else {
+          await rejects(manager.load({ manifest, wasm: bytes }), 'E_WASM', 'compiling at run time is refused');
+        }
+      });
+    },
+  },
+  {
+    name: 'load from a folder ({ dir } and pluginDir), or E_UNSUPPORTED without a file system',
+    async run(input) {
+      await withManager(input, async (manager) => {
+        if (!input.pkg.runtimeCapabilities().fileSystem) {
+          await rejects(manager.load({ dir: 'plugins/echo' }), 'E_UNSUPPORTED', '{ dir } without a file system');
+          return;
+        }
+        ok(input.pluginDir !== undefined, 'the runner must give pluginDir on a runtime with a file system');
+        const id = await manager.load({ dir: `${input.pluginDir}/echo` });
+        equal(id, 'echo', '{ dir } loads');
+      });
+      if (!input.pkg.runtimeCapabilities().fileSystem) return;
+      await withManager(input, async (manager) => {
+        const { loaded } = await manager.initialize();
+        equal([...loaded].sort(), ['counter', 'echo', 'flaky', 'grower', 'publisher', 'spinner'], 'pluginDir discovery loads every folder');
+      }, { pluginDir: input.pluginDir as string });
+    },
+  },
+  {
+    name: 'filter chain: JS and WASM handlers in priority order',
+    async run(input) {
+      await withManager(input, async (manager) => {
+        await manager.load(plugin(input, 'echo')); // priority 50
+        manager.hooks.register('before_render', (page: { trail: string[] }) => ({ trail: [...page.trail, 'late'] }), { priority: 200 });
+        manager.hooks.register('before_render', (page: { trail: string[] }) => ({ trail: [...page.trail, 'early'] }), { priority: 1 });
+        manager.hooks.register('before_render', () => undefined, { priority: 60 }); // undefined: unchanged
+        equal(await manager.hooks.execute('before_render', { trail: ['start'] }), { trail: ['start', 'early', 'late'] }, 'waterfall');
+        equal(manager.hooks.describe('before_render').length, 4, 'four handlers registered');
+      });
+    },
+  },
+  {
+    name: 'guard and first hooks (auth_check, route_match) and hooks.define',
+    async run(input) {
+      await withManager(input, async (manager) => {
+        manager.hooks.register('auth_check', (req: { user?: string }) => (req.user ? undefined : { allow: false, reason: 'login required' }));
+        equal(await manager.hooks.execute('auth_check', { user: 'ada' }), { allowed: true }, 'guard allows');
+        const denied = (await manager.hooks.execute('auth_check', {})) as { allowed: boolean; reason?: string };
+        equal([denied.allowed, denied.reason], [false, 'login required'], 'guard denies with the reason');
+        manager.hooks.register('route_match', () => null, { priority: 1 });
+        manager.hooks.register('route_match', (req: { path: string }) => ({ page: req.path }), { priority: 2 });
+        manager.hooks.register('route_match', () => ({ page: 'never' }), { priority: 3 });
+        equal(await manager.hooks.execute('route_match', { path: '/about' }), { page: '/about' }, 'first non-null wins');
+        manager.hooks.define('conformance_lint', { kind: 'collect' });
+        equal(manager.hooks.definition('conformance_lint')?.kind, 'collect', 'define records the kind');
+        await rejects(Promise.resolve().then(() => manager.hooks.define('auth_check' as string, { kind: 'filter' })), 'E_HOOK_DEFINITION', 'a predefined hook cannot change kind');
+      });
+    },
+  },
+  {
+    name: 'events: host subscribers, plugin on_event, plugin publishing',
+    async run(input) {
+      await withManager(input, async (manager, lines) => {
+        await manager.load(plugin(input, 'echo'));
+        await manager.load(plugin(input, 'publisher'));
+        const seen: Array<{ type: string; source?: string | undefined }> = [];
+        manager.events.subscribe('content.*', (e) => void seen.push({ type: e.type, source: e.source }));
+        await manager.events.publish({ type: 'content.created', data: { slug: 'hello' } });
+        await manager.hooks.execute('after_save', { slug: 'hello' });
+        for (let i = 0; i < 20 && seen.length < 2; i++) await tick();
+        equal(seen.map((e) => e.type), ['content.created', 'content.updated'], 'host sees both events');
+        equal(seen[1]?.source, 'publisher', 'a guest event carries its plugin as source');
+        ok(lines.some((l) => l.includes('event: content.created')), `echo's on_event ran (log lines: ${JSON.stringify(lines)})`);
+      });
+    },
+  },
+  {
+    name: 'commands: a declared command runs, an undeclared one is E_NOT_IMPLEMENTED',
+    async run(input) {
+      await withManager(input, async (manager) => {
+        await manager.load(plugin(input, 'echo'));
+        equal(await manager.command('echo', 'ping', { n: 1 }), { command: 'ping', args: { n: 1 } }, 'handle_command echoes');
+        await rejects(manager.command('echo', 'nope'), 'E_NOT_IMPLEMENTED', 'undeclared command');
+      });
+    },
+  },
+  {
+    name: 'fuel exhaustion ends an endless loop with E_FUEL; the neighbour still works',
+    async run(input) {
+      await withManager(input, async (manager) => {
+        await manager.load(plugin(input, 'echo'));
+        await manager.load(plugin(input, 'spinner'));
+        await rejects(manager.hooks.execute('transform_data', {}, { errorPolicy: 'fail' }), 'E_FUEL', 'spinner', { pluginId: 'spinner', limit: { name: 'fuel', value: LIMITS.fuel } });
+        equal(await manager.hooks.execute('before_render', { ok: true }), { ok: true }, 'neighbour');
+      });
+    },
+  },
+  {
+    name: 'memory cap ends a memory.grow bomb with E_MEMORY',
+    async run(input) {
+      await withManager(input, async (manager) => {
+        await manager.load(plugin(input, 'grower'));
+        await rejects(manager.hooks.execute('transform_data', {}, { errorPolicy: 'fail' }), 'E_MEMORY', 'grower', { pluginId: 'grower', limit: { name: 'memoryBytes', value: LIMITS.memoryBytes } });
+      });
+    },
+  },
+  {
+    name: 'a trap is E_TRAP, and the next call works on a fresh instance',
+    async run(input) {
+      await withManager(input, async (manager) => {
+        await manager.load(plugin(input, 'flaky'));
+        await rejects(manager.hooks.execute('transform_data', 0, { errorPolicy: 'fail' }), 'E_TRAP', 'flaky traps on 0', { pluginId: 'flaky' });
+        equal(await manager.hooks.execute('transform_data', { after: 'trap' }, { errorPolicy: 'fail' }), { after: 'trap' }, 'recovered');
+        equal(manager.stats('flaky').faults, 1, 'one fault counted');
+      });
+    },
+  },
+  {
+    name: 'unload and reload: state resets on reload, handlers leave on unload',
+    async run(input) {
+      await withManager(input, async (manager) => {
+        await manager.load(plugin(input, 'counter'));
+        await manager.hooks.execute('transform_data', 'a');
+        equal(await manager.hooks.execute('transform_data', 'b'), { count: 2, input: 'b' }, 'guest state lives across calls');
+        await manager.reload('counter');
+        equal(await manager.hooks.execute('transform_data', 'c'), { count: 1, input: 'c' }, 'reload starts a fresh instance');
+        await manager.unload('counter');
+        equal(manager.plugins(), [], 'nothing loaded');
+        equal(await manager.hooks.execute('transform_data', 'd'), 'd', 'no handler after unload');
+        await manager.load(plugin(input, 'counter'));
+        equal(await manager.hooks.execute('transform_data', 'e'), { count: 1, input: 'e' }, 'loads again');
+      });
+    },
+  },
+  {
+    name: "isolation 'worker' works where the runtime has workers, else E_UNSUPPORTED",
+    async run(input) {
+      await withManager(
+        input,
+        async (manager) => {
+          if (input.pkg.runtimeCapabilities().workerIsolation) {
+            await manager.load(plugin(input, 'echo'));
+            equal(await manager.hooks.execute('before_render', { w: 1 }), { w: 1 }, 'a call in a worker');
+          } else {
+            await rejects(manager.load(plugin(input, 'echo')), 'E_UNSUPPORTED', 'no worker isolation here', { pluginId: 'echo' });
+          }
+        },
+        { isolation: 'worker' },
+      );
+    },
+  },
+];
+
+/**
+ * Runs every case (or those whose name includes `only`) and reports each.
+ *
+ * @example
+ * ```ts
+ * const results = await runSuite(input);
+ * const failed = results.filter((r) => !r.ok);
+ * ```
+ */
+export async function runSuite(input: SuiteInput, only?: string): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const c of CASES) {
+    if (only !== undefined && !c.name.includes(only)) continue;
+    const start = Date.now();
+    try {
+      await c.run(input);
+      results.push({ name: c.name, ok: true, ms: Date.now() - start });
+    } catch (err) {
+      const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      results.push({ name: c.name, ok: false, error, ms: Date.now() - start });
+    }
+  }
+  return results;
+}
