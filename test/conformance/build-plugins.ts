@@ -8,7 +8,7 @@
  * const root = await buildConformancePlugins(); // …/build/conformance/plugins
  * ```
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/lib/build-assemblyscript.ts';
 import { fixturePath } from '../support/fixtures.ts';
@@ -30,8 +30,8 @@ export async function buildConformancePlugins(): Promise<string> {
   for (const plugin of SUITE_PLUGINS) {
     const dir = join(CONFORMANCE_PLUGIN_DIR, plugin.id);
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'plugin.toml'), plugin.manifest);
-    await writeFile(join(dir, 'plugin.wasm'), await moduleBytes(plugin.source));
+    await writeAtomically(join(dir, 'plugin.toml'), plugin.manifest);
+    await writeAtomically(join(dir, 'plugin.wasm'), await moduleBytes(plugin.source));
   }
   return CONFORMANCE_PLUGIN_DIR;
 }
@@ -41,4 +41,11 @@ async function moduleBytes(source: string): Promise<Uint8Array> {
   if (kind === 'as') return readFile(fixturePath(name));
   if (kind === 'wat') return compileWat(await readFile(join(REPO_ROOT, name), 'utf8'), name);
   throw new Error(`unknown plugin source ${source}`);
+}
+
+/** Runners build the folders concurrently (one per test file): never expose a half-written file. */
+async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, path);
 }
