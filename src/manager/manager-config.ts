@@ -18,6 +18,14 @@ export interface HostLimits {
   maxLogBytes?: number;
   /** Wall-clock limit per call (worker isolation). */
   timeoutMs?: number;
+  /** HTTP requests a plugin may make per call. Default 10. */
+  maxHttpRequests?: number;
+  /** Bytes of one HTTP response body. Default 1 MiB. */
+  maxHttpResponseBytes?: number;
+  /** Wall-clock limit of one HTTP request, redirects and body included. Default 3,000 ms. */
+  httpTimeoutMs?: number;
+  /** Redirects followed per request (each re-checked against the policy). Default 5. */
+  maxHttpRedirects?: number;
 }
 
 /**
@@ -38,14 +46,27 @@ export interface PluginManagerConfig {
   limits?: HostLimits;
   /** `inline` (default: same thread) or `worker` (a worker thread per plugin). */
   isolation?: 'inline' | 'worker';
-  /** Host-wide egress allow-list. Default: no network. */
+  /**
+   * Host-wide egress allow-list: `scheme://host[:port]` patterns (`https://api.example.com`,
+   * `https://*.example.com:443`, `http://127.0.0.1:8080`). A plugin reaches only URLs matching
+   * both this list and its manifest's `[network] allowed_hosts`. Private, loopback, link-local
+   * and metadata addresses need an entry naming them literally. Default: no network. See
+   * docs/network.md.
+   */
   allowedHosts?: string[];
+  /**
+   * The fetch plugins' HTTP goes through (default: the global `fetch`). Must support
+   * `redirect: 'manual'` with readable `Location` (Node, Deno, workerd do; browsers do not).
+   */
+  fetch?: typeof fetch;
   /** Per-plugin config, by plugin id. */
   plugins?: Record<string, Record<string, unknown>>;
   /** Where host and plugin messages go. Default: `console`. */
   logger?: Logger;
   /** The lowest guest log level passed on. Default `info`. */
   logLevel?: LogLevel;
+  /** Per-plugin guest log levels by plugin id, overriding `logLevel` (`{ seo: 'debug' }`). */
+  logLevels?: Record<string, LogLevel>;
   /** Platform services; the package entry point for each runtime sets the right default. */
   runtime?: RuntimeAdapter;
   /** How long `events.publish` waits for slow async subscribers. Default 5,000 ms. */

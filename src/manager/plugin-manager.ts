@@ -20,6 +20,9 @@ import { validateConfig } from './config-schema.ts';
 import { ContentTypeRegistry, type ContentTypeDefinition } from './content-types.ts';
 import { TemplateRegistry } from './template-functions.ts';
 import { resolveLimits } from '../plugin/limits.ts';
+import { GuestEvents, isGuestDiagnostic, type DeniedEventData } from '../http/guest-events.ts';
+import { planHttp } from '../http/plan-http.ts';
+import { hasJspi } from '../runtime/capabilities.ts';
 import { createPluginContext, prefixedLogger } from './plugin-context.ts';
 import { retire, type Generation, type PluginRecord } from './plugin-record.ts';
 import { describeSource, type DescribedSource } from './resolve-source.ts';
@@ -363,17 +366,24 @@ export class PluginManager {
       throw new PluginError(ErrorCodes.UNSUPPORTED, `isolation 'worker' is not available in this runtime (${this.#runtime.name}); use 'inline', where fuel bounds CPU`, { pluginId: metadata.id, operation: 'load' });
     }
     const limits = resolveLimits(this.#config.limits, metadata.limits);
+    // Network plugins on a runtime without JSPI move to worker isolation (docs/network.md).
+    const net = planHttp({
+      pluginId: metadata.id, hostAllowed: this.#config.allowedHosts, pluginAllowed: metadata.network.allowedHosts, isolation,
+      hasWorkers: this.#runtime.hasWorkers, jspi: hasJspi(), limits: this.#config.limits, callTimeoutMs: limits.timeoutMs, fetch: this.#config.fetch,
+      onDenied: (d) => this.#denied({ pluginId: metadata.id, what: 'http', reason: d.reason, kind: d.kind, url: d.url, ...(d.limit === undefined ? {} : { limit: d.limit }) }),
+    });
     const prepared = await this.#modules.prepare(await described.module(), limits, metadata.id);
     return WasmPlugin.create({
       metadata,
       prepared,
       config,
       limits,
-      logLevel: this.#config.logLevel ?? 'info',
+      http: net.http,
+      logLevel: this.#config.logLevels?.[metadata.id] ?? this.#config.logLevel ?? 'info',
       onLog: (level, message) => this.#guestLog(metadata.id, level, message),
       publish: (type, data) => this.#publishFromGuest(metadata, type, data),
       stats: record.stats,
-      isolation,
+      isolation: net.isolation,
       onFault: (error) => this.#onFault(record, error),
     });
   }
@@ -427,7 +437,7 @@ export class PluginManager {
     if (patterns.length > 0) {
       // One subscription for all patterns, so an event matching two is delivered once; a
       // plugin's own events are not echoed back to it (that would invite loops).
-      const wanted = (e: PluginEvent) => e.source !== metadata.id && patterns.some((p) => eventTypeMatches(p, e.type));
+      const wanted = (e: PluginEvent) => e.source !== metadata.id && !isGuestDiagnostic(e.type) && patterns.some((p) => eventTypeMatches(p, e.type));
       const handler = (e: PluginEvent) => (record.state === 'active' && record.generation !== undefined ? record.generation.runtime.deliverEvent(e) : undefined);
       disposers.push(this.events.subscribeAs(metadata.id, wanted, handler));
     }
@@ -447,7 +457,7 @@ export class PluginManager {
   #publishFromGuest(metadata: PluginMetadata, type: string, data: unknown): number {
     const declared = capabilitySet(metadata).events;
     if (!declared.some((pattern) => eventTypeMatches(pattern, type))) {
-      this.#logger.warn(`[${metadata.id}] publishing "${type}" was refused: the plugin declares no matching Event capability`);
+      this.#denied({ pluginId: metadata.id, what: 'event', reason: `publishing "${type}" was refused: the plugin declares no matching Event capability`, type });
       return PublishStatus.DENIED;
     }
     // Host functions are synchronous; delivery happens after the guest call returns.
@@ -461,6 +471,14 @@ export class PluginManager {
     const line = `[${id}] ${message}`;
     if (level === 'trace' || level === 'debug') this.#logger.debug(line);
     else this.#logger[level](line);
+    // Already bounded by the plugin's per-call log limit (WasmPlugin drops lines past it).
+    if (!this.#closed) this.events.publish({ type: GuestEvents.LOG, data: { pluginId: id, level, message }, source: id }).catch(() => {});
+  }
+
+  /** A refused guest action: logged and published as `plugin.denied`; never throws. */
+  #denied(data: DeniedEventData): void {
+    this.#logger.warn(`[${data.pluginId}] denied ${data.what}: ${data.reason}`);
+    if (!this.#closed) this.events.publish({ type: GuestEvents.DENIED, data, source: data.pluginId }).catch(() => {});
   }
 
   #onSubscriberError(err: unknown, event: PluginEvent, owner: string | undefined): void {

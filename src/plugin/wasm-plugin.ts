@@ -11,6 +11,8 @@ import { hookExportName } from '../hooks/hook-names.ts';
 import { capabilitySet, type CapabilitySet } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import type { PreparedModule } from '../manager/module-cache.ts';
+import { httpEnvFunctions } from '../http/http-host-functions.ts';
+import type { HttpSession } from '../http/http-session.ts';
 import { decodeJson, encodeJson } from '../util/json-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
 import { checkAfterCall, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
@@ -35,6 +37,19 @@ export interface WasmPluginOptions {
   isolation: 'inline' | 'worker';
   /** Told about every failed call (the manager quarantines repeat offenders). */
   onFault?: (error: PluginError) => void;
+  /** Outbound HTTP; absent: Extism's defaults (no network). */
+  http?: WasmHttp | undefined;
+}
+
+/**
+ * How a plugin's `http_request` is served: `worker` (our async kernel functions, worker
+ * isolation), `jspi` (Extism's HttpContext on the main thread, through the session's fetch),
+ * or `refuse` (inline without JSPI: every request refused at once with `reason`).
+ */
+export interface WasmHttp {
+  session: HttpSession;
+  mode: 'worker' | 'jspi' | 'refuse';
+  reason?: string;
 }
 
 /** Errors after which the instance's memory can no longer be trusted. */
@@ -187,6 +202,7 @@ export class WasmPlugin implements PluginRuntime {
     const started = performance.now();
     const watch = this.#watch;
     resetCallWatch(watch);
+    this.#options.http?.session.beginCall();
     try {
       // Only a trapped instance needs the slow path; the common case stays synchronous.
       if (this.#broken || this.#guest === undefined) await this.#replaceInstance();
@@ -231,7 +247,7 @@ export class WasmPlugin implements PluginRuntime {
   }
 
   async #instantiate(): Promise<void> {
-    const { metadata, prepared, limits, config, isolation } = this.#options;
+    const { metadata, prepared, limits, config, isolation, http } = this.#options;
     const guest = await createGuest(prepared.module, {
       pluginId: metadata.id,
       config: extismConfig(metadata.id, config),
@@ -241,6 +257,8 @@ export class WasmPlugin implements PluginRuntime {
       runInWorker: isolation === 'worker',
       timeoutMs: limits.timeoutMs,
       hostMemoryBytes: limits.maxInputBytes + limits.maxOutputBytes + limits.maxLogBytes + 1024 * 1024,
+      envFunctions: http === undefined || http.mode === 'jspi' ? undefined : httpEnvFunctions(http.session, http.mode === 'worker' ? { mode: 'fetch' } : { mode: 'refuse', reason: http.reason ?? 'HTTP is unavailable here' }),
+      fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
     });
     this.#guest = guest;
     this.#meter = meterGlobals(await guest.instance());

@@ -1,0 +1,53 @@
+/**
+ * Events the manager publishes about what a guest did: a refused action (`plugin.denied`) and
+ * its log lines (`plugin.log`, bounded by the per-call log limit), for dashboards and the
+ * playground. Neither is delivered to WASM plugins (two plugins reacting to each other's logs
+ * or refusals would loop).
+ *
+ * @example
+ * ```ts
+ * manager.events.subscribe(GuestEvents.DENIED, (e) => console.warn(e.data.pluginId, e.data.what, e.data.reason));
+ * manager.events.subscribe(GuestEvents.LOG, (e) => console.log(`[${e.data.pluginId}] ${e.data.level}: ${e.data.message}`));
+ * ```
+ */
+export const GuestEvents = {
+  /** A plugin was refused something: `{ pluginId, what: 'http' | 'event', reason, … }`. */
+  DENIED: 'plugin.denied',
+  /** A plugin logged: `{ pluginId, level, message }`. */
+  LOG: 'plugin.log',
+} as const;
+
+/** The data of a `plugin.denied` event. */
+export interface DeniedEventData {
+  pluginId: string;
+  /** What was refused: an HTTP request or publishing an event. */
+  what: 'http' | 'event';
+  reason: string;
+  /** HTTP: `denied` (policy), `limit` or `timeout`. */
+  kind?: string;
+  /** HTTP: the URL refused (after redirects, the hop that was refused). */
+  url?: string;
+  /** HTTP: the limit that was hit (`maxHttpRequests`, `maxHttpResponseBytes`, `httpTimeoutMs`, `maxHttpRedirects`). */
+  limit?: string;
+  /** Events: the type the plugin tried to publish. */
+  type?: string;
+}
+
+/** The data of a `plugin.log` event. */
+export interface LogEventData {
+  pluginId: string;
+  level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+}
+
+/**
+ * Whether an event is one of these guest diagnostics (never delivered to WASM plugins).
+ *
+ * @example
+ * ```ts
+ * isGuestDiagnostic('plugin.log'); // true
+ * ```
+ */
+export function isGuestDiagnostic(type: string): boolean {
+  return type === GuestEvents.DENIED || type === GuestEvents.LOG;
+}

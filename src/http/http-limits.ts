@@ -1,0 +1,47 @@
+/**
+ * Per-call limits on a plugin's HTTP: how many requests one call may make, how big one response
+ * may be, how long one request (with its redirects) may take. Host-wide (`limits` in the
+ * manager config); a plugin cannot raise them.
+ */
+
+/** HTTP limits with every value resolved. */
+export interface HttpLimits {
+  /** Requests per guest call. Default 10 (EmDash's subrequest budget). */
+  maxRequests: number;
+  /** Bytes of one response body. Default 1 MiB. */
+  maxResponseBytes: number;
+  /** Wall-clock limit of one request, redirects and body included. Default 3,000 ms. */
+  timeoutMs: number;
+  /** Redirects followed (each re-checked against the policy). Default 5. */
+  maxRedirects: number;
+}
+
+/** The defaults. */
+export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
+  maxRequests: 10,
+  maxResponseBytes: 1024 * 1024,
+  timeoutMs: 3_000,
+  maxRedirects: 5,
+};
+
+/**
+ * Fills in defaults. The request timeout stays below the call's own wall-clock limit (worker
+ * isolation), so a slow server ends the request, not the whole call.
+ *
+ * @example
+ * ```ts
+ * resolveHttpLimits({ maxHttpRequests: 3 }, 5_000); // { maxRequests: 3, maxResponseBytes: 1048576, timeoutMs: 3000, maxRedirects: 5 }
+ * ```
+ */
+export function resolveHttpLimits(
+  host: { maxHttpRequests?: number; maxHttpResponseBytes?: number; httpTimeoutMs?: number; maxHttpRedirects?: number } = {},
+  callTimeoutMs = Infinity,
+): HttpLimits {
+  const timeout = host.httpTimeoutMs ?? DEFAULT_HTTP_LIMITS.timeoutMs;
+  return {
+    maxRequests: host.maxHttpRequests ?? DEFAULT_HTTP_LIMITS.maxRequests,
+    maxResponseBytes: host.maxHttpResponseBytes ?? DEFAULT_HTTP_LIMITS.maxResponseBytes,
+    timeoutMs: Math.max(1, Math.min(timeout, callTimeoutMs - 250)),
+    maxRedirects: host.maxHttpRedirects ?? DEFAULT_HTTP_LIMITS.maxRedirects,
+  };
+}

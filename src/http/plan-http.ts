@@ -1,0 +1,67 @@
+/**
+ * Decides, per plugin at load time, how its HTTP is served and in which isolation it runs:
+ * JSPI where present (inline, Extism's HttpContext through our policy fetch), otherwise worker
+ * isolation (forced for a plugin that may reach the network), otherwise a clear
+ * `E_UNSUPPORTED` "HTTP unavailable in this runtime".
+ */
+import { ErrorCodes, PluginError } from '../errors.ts';
+import type { WasmHttp } from '../plugin/wasm-plugin.ts';
+import { resolveHttpLimits } from './http-limits.ts';
+import { HttpSession, type HttpDenial } from './http-session.ts';
+import { NetworkPolicy } from './network-policy.ts';
+
+/** What {@link planHttp} needs. */
+export interface PlanHttpInput {
+  pluginId: string;
+  /** The manager's `allowedHosts`. */
+  hostAllowed: readonly string[] | undefined;
+  /** The manifest's `[network] allowed_hosts`. */
+  pluginAllowed: readonly string[];
+  isolation: 'inline' | 'worker';
+  hasWorkers: boolean;
+  jspi: boolean;
+  limits: { maxHttpRequests?: number; maxHttpResponseBytes?: number; httpTimeoutMs?: number; maxHttpRedirects?: number } | undefined;
+  /** The call's wall-clock limit (worker isolation). */
+  callTimeoutMs: number;
+  fetch: typeof fetch | undefined;
+  onDenied: (denial: HttpDenial) => void;
+}
+
+/**
+ * The isolation to use and the plugin's HTTP wiring.
+ *
+ * @throws PluginError `E_MANIFEST` / `E_CONFIG` for a bad pattern, `E_UNSUPPORTED` when the
+ *   plugin may reach the network but the runtime has neither JSPI nor workers.
+ *
+ * @example
+ * ```ts
+ * const { isolation, http } = planHttp({ pluginId: 'seo', hostAllowed: ['https://api.example.com'], pluginAllowed: ['https://api.example.com'],
+ *   isolation: 'inline', hasWorkers: true, jspi: false, limits: {}, callTimeoutMs: 5000, fetch: undefined, onDenied: console.warn });
+ * // isolation === 'worker', http.mode === 'worker' (Node 20: no JSPI)
+ * ```
+ */
+export function planHttp(input: PlanHttpInput): { isolation: 'inline' | 'worker'; http: WasmHttp } {
+  const { pluginId } = input;
+  let policy: NetworkPolicy;
+  try {
+    NetworkPolicy.create({ host: input.hostAllowed ?? [], plugin: [] });
+  } catch (err) {
+    throw new PluginError(ErrorCodes.CONFIG, `invalid host network policy: ${(err as Error).message}`, { pluginId, cause: err, operation: 'load' });
+  }
+  try {
+    policy = NetworkPolicy.create({ host: input.hostAllowed ?? [], plugin: input.pluginAllowed });
+  } catch (err) {
+    throw new PluginError(ErrorCodes.MANIFEST, `invalid [network] allowed_hosts: ${(err as Error).message}`, { pluginId, cause: err, operation: 'load' });
+  }
+  let isolation = input.isolation;
+  const worker = isolation === 'worker' || (!input.jspi && input.hasWorkers);
+  const mode: WasmHttp['mode'] = !policy.enabled ? (input.jspi && isolation === 'inline' ? 'jspi' : 'refuse') : isolation === 'worker' ? 'worker' : input.jspi ? 'jspi' : worker ? 'worker' : 'refuse';
+  if (policy.enabled && mode === 'refuse') {
+    throw new PluginError(ErrorCodes.UNSUPPORTED, 'HTTP unavailable in this runtime: the plugin declares network access, but this runtime has neither JSPI (WebAssembly.Suspending) nor worker isolation', { pluginId, operation: 'load' });
+  }
+  if (mode === 'worker') isolation = 'worker';
+  const limits = resolveHttpLimits(input.limits, isolation === 'worker' ? input.callTimeoutMs : Infinity);
+  const session = new HttpSession({ policy, limits, fetch: input.fetch, onDenied: input.onDenied });
+  const reason = (input.hostAllowed ?? []).length === 0 ? 'network access is disabled by the host (allowedHosts is empty)' : 'the plugin declares no [network] allowed_hosts';
+  return { isolation, http: { session, mode, reason } };
+}
