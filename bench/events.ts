@@ -6,7 +6,8 @@
  * Ours also builds the full event (id, source, timestamp) and returns a promise of it.
  */
 import mitt from 'mitt';
-import { EventBus } from '../src/events/event-bus.ts';
+// The compiled package (npm run build), as users import it.
+import { EventBus } from '@reedcms/plugins';
 import { compare, printTable, type BenchResult } from './support/measure.ts';
 
 const TYPE = 'content.created';

@@ -6,7 +6,8 @@
  * result. Ours also checks each handler's plugin is enabled, builds its context and returns a
  * promise (execute is always async to callers).
  */
-import { HookManager } from '../src/hooks/hook-manager.ts';
+// The compiled package (npm run build), as users import it.
+import { HookManager } from '@reedcms/plugins';
 import { compare, printTable, type BenchResult } from './support/measure.ts';
 
 const HANDLERS = 20;

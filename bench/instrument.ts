@@ -11,7 +11,8 @@
  * for (const row of await runInstrumentBench()) console.log(row.name, row.ratio, row.details);
  * ```
  */
-import { instrument } from '../src/instrument/index.ts';
+// The compiled package (npm run build), as users import it.
+import { instrument } from '@reedcms/plugins';
 import { compileAs } from '../test/instrument/as-compile.ts';
 import { KERNEL } from '../test/instrument/seeds.ts';
 import { compileWat } from '../test/support/wat.ts';

@@ -12,11 +12,16 @@
  */
 export { PluginManager, type InitializeResult } from './manager/plugin-manager.ts';
 export type { PluginManagerConfig, HostLimits } from './manager/manager-config.ts';
+export { ContentTypeRegistry, type ContentTypeDefinition, type ContentTypeInfo, type ContentValidation } from './manager/content-types.ts';
+export { TemplateRegistry, type TemplateFunctionImpl, type TemplateFunctionInfo } from './manager/template-functions.ts';
 export { HookManager, DEFAULT_PRIORITY } from './hooks/hook-manager.ts';
 export type { HookHandler, HookContext, RegisterOptions, ExecuteOptions, ErrorPolicy, HandlerInfo } from './hooks/hook-manager.ts';
+export type { HookManagerOptions, HandlerFor, HookDefinition, DefineOptions } from './hooks/hook-manager.ts';
+export type { HookKind, GuardVerdict, GuardResult, CollectResult, Finding } from './hooks/hook-kinds.ts';
+export type { BuiltinHooks, HookSpec } from './hooks/hook-types.ts';
 export { Hooks, hookExportName, type HookName } from './hooks/hook-names.ts';
-export { EventBus } from './events/event-bus.ts';
-export type { PluginEvent, PublishInput, EventHandler, EventFilter } from './events/event-bus.ts';
+export { EventBus, EventStream, STREAM_LAGGED } from './events/event-bus.ts';
+export type { PluginEvent, PublishInput, EventHandler, EventFilter, LaggedEvent, StreamOptions, EventBusOptions, EventMapOf, EventOf } from './events/event-bus.ts';
 export { Events, type EventName } from './events/event-names.ts';
 export {
   PluginError,

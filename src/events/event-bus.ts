@@ -7,9 +7,11 @@
  * `maxPendingDeliveries` unfinished deliveries (beyond that its events are dropped and the lag
  * reported), and a stream holds at most `bufferSize` events.
  *
- * The registry is our own (copy-on-write arrays) rather than mitt's: mitt copies its handler
- * list on every emit and lets a `*`-typed emit reach wildcard handlers with the wrong arguments.
+ * Dispatch is mitt's: exact-type subscribers sit on their type, patterns and predicates on
+ * mitt's `*` channel (exact-type subscribers therefore run before pattern ones). Event types
+ * containing `*` are refused, so mitt's `*` channel never receives a `*`-typed emit.
  */
+import mitt, { type Emitter, type Handler, type WildcardHandler } from 'mitt';
 import { ErrorCodes, PluginError } from '../errors.ts';
 import { isoNow, nextEventId } from './event-id.ts';
 import { EventStream, type StreamOptions } from './event-stream.ts';
@@ -56,7 +58,6 @@ export interface EventBusOptions {
 
 /** One subscription. */
 interface Subscriber {
-  readonly seq: number;
   readonly owner: string | undefined;
   /** undefined: every event reaching this list (exact-type lists, or subscribe-all). */
   readonly match: ((event: PluginEvent) => boolean) | undefined;
@@ -78,7 +79,7 @@ interface Delivery {
 
 type Unsubscribe = () => void;
 const RESOLVED: Promise<void> = Promise.resolve();
-const NONE: readonly Subscriber[] = [];
+type Channel = Record<string, PluginEvent>;
 
 /**
  * Publish/subscribe for host and plugins. Pass an event map to type types and data.
@@ -93,13 +94,15 @@ const NONE: readonly Subscriber[] = [];
  * ```
  */
 export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
-  readonly #exact = new Map<string, readonly Subscriber[]>();
-  #wildcard: readonly Subscriber[] = NONE;
+  readonly #emitter: Emitter<Channel> = mitt<Channel>();
+  /** Every live subscription, for counting and `clear()`. */
+  readonly #subscribers = new Set<Subscriber>();
+  /** Async deliveries collected during the emit in progress (emits may nest). */
+  #collecting: Delivery[] | undefined;
   readonly #streams = new Set<EventStream<any>>();
   readonly #onError: SubscriberErrorSink;
   readonly #deliveryTimeoutMs: number;
   readonly #maxPending: number;
-  #seq = 0;
   #count = 0;
   /** The last type that passed validation (a symbol until one has, so nothing matches it). */
   #lastValidType: unknown = Symbol('none');
@@ -154,20 +157,44 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
       const matches = compileTypePattern(filter);
       match = (event) => matches(event.type);
     }
-    const sub: Subscriber = { seq: this.#seq++, owner, match, handler, active: true, pending: 0, dropped: 0, lagging: false };
-    if (exact !== undefined) this.#exact.set(exact, [...(this.#exact.get(exact) ?? NONE), sub]);
-    else this.#wildcard = [...this.#wildcard, sub];
-
+    const sub: Subscriber = { owner, match, handler, active: true, pending: 0, dropped: 0, lagging: false };
+    this.#subscribers.add(sub);
+    const maxPending = this.#maxPending;
+    // The hot path, inlined: a sync subscriber costs one closure call and a few checks.
+    const deliver = (event: PluginEvent) => {
+      // mitt iterates a copy: a subscriber removed earlier in this same emit must not run.
+      if (!sub.active) return;
+      if (match !== undefined && !this.#wants(sub, event)) return;
+      if (sub.pending >= maxPending) {
+        this.#lag(sub, event);
+        return;
+      }
+      let result: unknown;
+      try {
+        result = handler(event);
+      } catch (err) {
+        this.#report(err, event, owner);
+        return;
+      }
+      if (result !== undefined && result !== null && typeof (result as Promise<unknown>).then === 'function') {
+        (this.#collecting ??= []).push(this.#track(sub, event, result as Promise<unknown>));
+      }
+    };
+    let off: () => void;
+    if (exact !== undefined) {
+      const typed: Handler<PluginEvent> = deliver;
+      this.#emitter.on(exact, typed);
+      off = () => this.#emitter.off(exact, typed);
+    } else {
+      const wildcard: WildcardHandler<Channel> = (_type, event) => deliver(event);
+      this.#emitter.on('*', wildcard);
+      off = () => this.#emitter.off('*', wildcard);
+    }
     return () => {
       if (!sub.active) return;
       sub.active = false;
-      if (exact === undefined) {
-        this.#wildcard = this.#wildcard.filter((s) => s !== sub);
-        return;
-      }
-      const rest = (this.#exact.get(exact) ?? NONE).filter((s) => s !== sub);
-      if (rest.length === 0) this.#exact.delete(exact);
-      else this.#exact.set(exact, rest);
+      this.#subscribers.delete(sub);
+      off();
     };
   }
 
@@ -262,45 +289,14 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
    * ```
    */
   dispatch(event: PluginEvent): Promise<void> {
-    const exact = this.#exact.get(event.type) ?? NONE;
-    const wildcard = this.#wildcard;
+    const outer = this.#collecting;
+    this.#collecting = undefined;
     let pending: Delivery[] | undefined;
-    if (wildcard.length === 0) {
-      // The common case (only exact-type subscribers): no merge, no matching.
-      for (const sub of exact) {
-        if (!sub.active) continue;
-        const delivery = this.#deliver(sub, event);
-        if (delivery !== undefined) (pending ??= []).push(delivery);
-      }
-      return pending === undefined ? RESOLVED : this.#settle(pending, event);
-    }
-    // Merge the two lists by subscription order (both are sorted by seq).
-    let i = 0;
-    let j = 0;
-    while (i < exact.length || j < wildcard.length) {
-      const a = exact[i];
-      const b = wildcard[j];
-      let sub: Subscriber;
-      if (b === undefined || (a !== undefined && a.seq < b.seq)) {
-        sub = a as Subscriber;
-        i++;
-      } else {
-        sub = b;
-        j++;
-      }
-      // Unsubscribed during this very dispatch (by an earlier subscriber): skip it.
-      if (!sub.active) continue;
-      if (sub.match !== undefined) {
-        let wanted = false;
-        try {
-          wanted = sub.match(event);
-        } catch (err) {
-          this.#report(err, event, sub.owner);
-        }
-        if (!wanted) continue;
-      }
-      const delivery = this.#deliver(sub, event);
-      if (delivery !== undefined) (pending ??= []).push(delivery);
+    try {
+      this.#emitter.emit(event.type, event);
+    } finally {
+      pending = this.#collecting;
+      this.#collecting = outer;
     }
     return pending === undefined ? RESOLVED : this.#settle(pending, event);
   }
@@ -314,9 +310,7 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
    * ```
    */
   subscriberCount(): number {
-    let n = this.#wildcard.length;
-    for (const list of this.#exact.values()) n += list.length;
-    return n;
+    return this.#subscribers.size;
   }
 
   /**
@@ -340,10 +334,9 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
    * ```
    */
   clear(): void {
-    for (const list of this.#exact.values()) for (const sub of list) sub.active = false;
-    for (const sub of this.#wildcard) sub.active = false;
-    this.#exact.clear();
-    this.#wildcard = NONE;
+    for (const sub of this.#subscribers) sub.active = false;
+    this.#subscribers.clear();
+    this.#emitter.all.clear();
     for (const stream of [...this.#streams]) stream.end();
     this.#streams.clear();
   }
@@ -360,44 +353,47 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
     return this as unknown as EventBus<T>;
   }
 
-  /** Calls one subscriber; returns a promise only for an async one (publish awaits it). */
-  #deliver(sub: Subscriber, event: PluginEvent): Delivery | undefined {
-    if (sub.pending >= this.#maxPending) {
-      sub.dropped++;
-      if (!sub.lagging) {
-        sub.lagging = true;
-        this.#report(
-          new PluginError(
-            ErrorCodes.LIMIT,
-            `event subscriber is lagging: ${sub.pending} deliveries still pending (limit ${this.#maxPending}); dropping its events until it catches up (${sub.dropped} dropped so far)`,
-            { pluginId: sub.owner, operation: `event:${event.type}` },
-          ),
-          event,
-          sub.owner,
-        );
-      }
-      return undefined;
-    }
-    if (sub.lagging) sub.lagging = false;
-    let result: unknown;
+  /** Runs a subscriber's predicate or pattern; a throwing predicate is reported, not fatal. */
+  #wants(sub: Subscriber, event: PluginEvent): boolean {
     try {
-      result = sub.handler(event);
+      return (sub.match as (event: PluginEvent) => boolean)(event);
     } catch (err) {
       this.#report(err, event, sub.owner);
-      return undefined;
+      return false;
     }
-    if (result === undefined || result === null || typeof (result as Promise<unknown>).then !== 'function') return undefined;
+  }
+
+  /** Drops an event for a subscriber at its pending cap, reporting the lag once per episode. */
+  #lag(sub: Subscriber, event: PluginEvent): void {
+    sub.dropped++;
+    if (sub.lagging) return;
+    sub.lagging = true;
+    this.#report(
+      new PluginError(
+        ErrorCodes.LIMIT,
+        `event subscriber is lagging: ${sub.pending} deliveries still pending (limit ${this.#maxPending}); dropping its events until it catches up (${sub.dropped} dropped so far)`,
+        { pluginId: sub.owner, operation: `event:${event.type}` },
+      ),
+      event,
+      sub.owner,
+    );
+  }
+
+  /** Follows an async delivery: publish waits for it, failures are reported, the lag clears. */
+  #track(sub: Subscriber, event: PluginEvent, result: Promise<unknown>): Delivery {
     sub.pending++;
     const delivery: Delivery = {
       owner: sub.owner,
       settled: false,
-      promise: (result as Promise<unknown>).then(
+      promise: result.then(
         () => {
           sub.pending--;
+          if (sub.pending < this.#maxPending) sub.lagging = false;
           delivery.settled = true;
         },
         (err: unknown) => {
           sub.pending--;
+          if (sub.pending < this.#maxPending) sub.lagging = false;
           delivery.settled = true;
           this.#report(err, event, sub.owner);
         },

@@ -76,4 +76,8 @@ export interface PluginManagerConfig {
    * `reload`). Default 5; `0` never quarantines.
    */
   quarantineAfter?: number;
+  /** When true, using a hook name nobody defined is an error (`E_UNKNOWN_HOOK`). Default false. */
+  strictHooks?: boolean;
+  /** Unfinished async deliveries one subscriber may have before its events are dropped. Default 1,024. */
+  maxPendingDeliveries?: number;
 }

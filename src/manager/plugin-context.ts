@@ -46,7 +46,7 @@ export function createPluginContext(pluginId: string, config: Record<string, unk
         const gated: HookHandler<T> = (data, context) => (generation.phase === 'pending' ? undefined : handler(data, context));
         return track(deps.hooks.register(hook, gated, { ...options, pluginId }));
       },
-      execute: (hook, data) => deps.hooks.execute(hook, data),
+      execute: (hook, data, options) => deps.hooks.execute(hook, data, options),
     },
     events: {
       subscribe(filterOrHandler: EventFilter | EventHandler, maybeHandler?: EventHandler) {

@@ -67,12 +67,14 @@ export class PluginManager {
     this.#logger = config.logger ?? console;
     this.events = new EventBus({
       deliveryTimeoutMs: config.eventDeliveryTimeoutMs ?? 5_000,
+      ...(config.maxPendingDeliveries !== undefined ? { maxPendingDeliveries: config.maxPendingDeliveries } : {}),
       onSubscriberError: (err, event, owner) => this.#onSubscriberError(err, event, owner),
     });
     this.hooks = new HookManager({
       assertOpen: () => this.#assertOpen(),
       isPluginEnabled: (id) => this.#records.get(id)?.state === 'active',
       onHandlerError: (error) => this.#reportError(error),
+      strictHooks: config.strictHooks ?? false,
     });
   }
 

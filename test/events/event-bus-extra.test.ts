@@ -4,7 +4,7 @@ import { compileTypePattern } from '../../src/events/type-pattern.ts';
 import { eventTypeMatches } from '../../src/manifest/capabilities.ts';
 
 describe('EventBus: delivery order and ids', () => {
-  it('delivers in subscription order across exact, pattern, predicate and catch-all subscriptions', async () => {
+  it('delivers exact-type subscribers first (mitt\'s per-type list), then patterns, predicates and catch-alls, each in subscription order', async () => {
     const bus = new EventBus();
     const order: string[] = [];
     bus.subscribe(() => void order.push('all-1'));
@@ -13,7 +13,7 @@ describe('EventBus: delivery order and ids', () => {
     bus.subscribe(() => true, () => void order.push('predicate-4'));
     bus.subscribe('a.b', () => void order.push('exact-5'));
     await bus.publish({ type: 'a.b' });
-    expect(order).toStrictEqual(['all-1', 'exact-2', 'pattern-3', 'predicate-4', 'exact-5']);
+    expect(order).toStrictEqual(['exact-2', 'exact-5', 'all-1', 'pattern-3', 'predicate-4']);
   });
 
   it('a subscriber unsubscribed by an earlier one during the same publish is not called', async () => {
