@@ -57,7 +57,7 @@ describe('hook kinds with WASM plugins', () => {
     await manager.load(await wasmAnswering('happy', 'validate_data', '[]'));
     const result = await manager.hooks.execute(Hooks.VALIDATE_DATA, { title: '', body: 'x' });
     expect(result.valid).toBe(false);
-    expect([...result.errors].sort((a: { pluginId: string }, b: { pluginId: string }) => (a.pluginId < b.pluginId ? -1 : 1))).toEqual([
+    expect([...result.errors].sort((a, b) => String(a.pluginId).localeCompare(String(b.pluginId)))).toEqual([
       { pluginId: 'bodies', path: 'body', message: 'too short' },
       { pluginId: 'titles', path: 'title', message: 'is required' },
     ]);
