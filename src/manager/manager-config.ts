@@ -76,6 +76,11 @@ export interface PluginManagerConfig {
    * `reload`). Default 5; `0` never quarantines.
    */
   quarantineAfter?: number;
+  /**
+   * Node and Deno: reload a plugin loaded from a folder when its files change (debounced; a
+   * version that fails to load leaves the running one in place). Default false.
+   */
+  watch?: boolean;
   /** When true, using a hook name nobody defined is an error (`E_UNKNOWN_HOOK`). Default false. */
   strictHooks?: boolean;
   /** Unfinished async deliveries one subscriber may have before its events are dropped. Default 1,024. */

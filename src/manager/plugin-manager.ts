@@ -60,6 +60,8 @@ export class PluginManager {
   readonly #modules = new ModuleCache();
   #loadCounter = 0;
   #closed = false;
+  /** Folder watchers of `watch: true`, by plugin id. */
+  readonly #watchers = new Map<string, () => void>();
 
   constructor(config: PluginManagerConfig = {}) {
     this.#config = config;
@@ -183,6 +185,8 @@ export class PluginManager {
     }
     for (const dependent of dependents) if (this.#records.has(dependent)) await this.unload(dependent, options);
     record.state = 'unloading';
+    this.#watchers.get(id)?.();
+    this.#watchers.delete(id);
     const generation = record.generation;
     record.declared?.dispose();
     record.declared = undefined;
@@ -212,8 +216,11 @@ export class PluginManager {
     try {
       await this.#reload(this.#requireRecord(id), source);
     } catch (err) {
-      this.#reportError(asPluginError(err, id, 'reload'));
-      throw err;
+      // A manifest too broken to name its plugin still belongs to the one being reloaded.
+      const error = asPluginError(err, id, 'reload');
+      const named = error.pluginId === undefined ? new PluginError(error.code, error.message, { pluginId: id, cause: error, operation: 'reload' }) : error;
+      this.#reportError(named);
+      throw named;
     }
   }
 
@@ -338,7 +345,30 @@ export class PluginManager {
       this.#records.delete(metadata.id);
       throw err;
     }
+    this.#watch(record);
     await this.events.publish({ type: Events.PLUGIN_LOADED, data: { id: metadata.id, version: metadata.version } });
+  }
+
+  /** `watch: true`: reload a folder plugin when its files change, debounced. */
+  #watch(record: PluginRecord): void {
+    const source = record.source;
+    if (this.#config.watch !== true || source === undefined || !('dir' in source) || this.#runtime.watchDir === undefined) return;
+    if (this.#watchers.has(record.id)) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = this.#runtime.watchDir(source.dir, () => {
+      clearTimeout(timer);
+      // Editors and build tools write in bursts: wait for the folder to settle.
+      timer = setTimeout(() => {
+        if (this.#closed || !this.#records.has(record.id)) return;
+        this.reload(record.id).catch(() => {
+          // reload already reported it (plugin.error); the running version stays.
+        });
+      }, 150);
+    });
+    this.#watchers.set(record.id, () => {
+      clearTimeout(timer);
+      stop();
+    });
   }
 
   /** Instantiates, initializes and registers a new generation (inactive until swapped in). */

@@ -28,6 +28,11 @@ export interface RuntimeAdapter {
   joinPath(dir: string, name: string): string;
   /** Bytes behind a URL (http(s) through fetch; file: where the platform can). */
   fetchBytes(url: URL): Promise<Uint8Array>;
+  /**
+   * Calls `onChange` when something in the folder changes (for `watch: true`); returns the
+   * function that stops watching. Absent where there is no file system.
+   */
+  watchDir?(dir: string, onChange: () => void): () => void;
 }
 
 const noFileSystem = (what: string) => async (): Promise<never> => {

@@ -11,6 +11,7 @@ interface DenoApi {
   readFile(path: string): Promise<Uint8Array>;
   readTextFile(path: string): Promise<string>;
   stat(path: string): Promise<{ isFile: boolean }>;
+  watchFs(path: string): AsyncIterable<unknown> & { close(): void };
   build: { os: string };
 }
 
@@ -65,6 +66,17 @@ export const denoRuntime: RuntimeAdapter = {
   async fetchBytes(url) {
     if (url.protocol === 'file:') return deno().readFile(fileUrlPath(url));
     return fetchUrlBytes(url);
+  },
+  watchDir(dir, onChange) {
+    const watcher = deno().watchFs(dir);
+    void (async () => {
+      try {
+        for await (const _change of watcher) onChange();
+      } catch {
+        // The watcher was closed or the folder vanished: nothing more to report.
+      }
+    })();
+    return () => watcher.close();
   },
 };
 

@@ -1,6 +1,7 @@
 /**
  * The Node.js adapter: plugin folders on disk, file: URLs, worker threads.
  */
+import { watch } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,12 @@ export const nodeRuntime: RuntimeAdapter = {
   async fetchBytes(url) {
     if (url.protocol === 'file:') return nodeRuntime.readBytes(fileURLToPath(url));
     return fetchUrlBytes(url);
+  },
+  watchDir(dir, onChange) {
+    // plugin.toml and the module sit in the folder itself: no need for a recursive watch.
+    const watcher = watch(dir, { persistent: false }, () => onChange());
+    watcher.on('error', () => watcher.close());
+    return () => watcher.close();
   },
 };
 
