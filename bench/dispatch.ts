@@ -12,6 +12,9 @@ import { Hooks, PluginManager } from '@reedcms/plugins';
 import { buildFixtures, FIXTURE_BUILD_DIR } from '../scripts/lib/build-fixtures.ts';
 import { compare, median, printTable, type BenchResult } from './support/measure.ts';
 
+/** Our SDK imports bulk-copy functions; answering "unavailable" keeps raw Extism on the stock path. */
+const SDK_STOCK_IO = { reed_block_read: () => -1, reed_block_write: () => 0n };
+
 const MANIFEST = `id = "echo"\nname = "Echo"\nversion = "1.0.0"\ncapabilities = [{ Hook = "transform_data" }]\n`;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -36,7 +39,7 @@ export async function runDispatchBench(): Promise<BenchResult[]> {
 
   const manager = new PluginManager({ logger: silent });
   await manager.load({ manifest: MANIFEST, wasm });
-  const raw = await createPlugin({ wasm: [{ data: wasm }] }, { useWasi: false, functions: { 'extism:host/user': { reed_publish_event: () => 0 } } });
+  const raw = await createPlugin({ wasm: [{ data: wasm }] }, { useWasi: false, functions: { 'extism:host/user': { reed_publish_event: () => 0, ...SDK_STOCK_IO } } });
 
   for (const size of [16, 4096]) {
     const data = payloadOf(size);
@@ -72,7 +75,7 @@ export async function runDispatchBench(): Promise<BenchResult[]> {
     loadOurs.push((performance.now() - started) * 1000);
     await m.shutdown();
     started = performance.now();
-    const p = await createPlugin({ wasm: [{ data: wasm }] }, { useWasi: false, functions: { 'extism:host/user': { reed_publish_event: () => 0 } } });
+    const p = await createPlugin({ wasm: [{ data: wasm }] }, { useWasi: false, functions: { 'extism:host/user': { reed_publish_event: () => 0, ...SDK_STOCK_IO } } });
     JSON.parse((await p.call('hook_transform_data', JSON.stringify({ text: 'hi' })))?.text() ?? 'null');
     loadRaw.push((performance.now() - started) * 1000);
     await p.close();

@@ -10,6 +10,9 @@ import { Hooks, PluginManager } from '@reedcms/plugins';
 import { buildFixtures, FIXTURE_BUILD_DIR } from '../scripts/lib/build-fixtures.ts';
 import { compare, printTable, type BenchResult } from './support/measure.ts';
 
+/** Our SDK imports bulk-copy functions; answering "unavailable" keeps raw Extism on the stock path. */
+const SDK_STOCK_IO = { reed_block_read: () => -1, reed_block_write: () => 0n };
+
 const MANIFEST = `id = "echo"\nname = "Echo"\nversion = "1.0.0"\ncapabilities = [{ Hook = "transform_data" }]\n`;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -30,7 +33,7 @@ export async function runLimitsBench(): Promise<BenchResult[]> {
   await manager.load({ manifest: MANIFEST, wasm });
   const worker = await createPlugin(
     { wasm: [{ data: wasm }] },
-    { useWasi: false, runInWorker: true, timeoutMs: 1_000, functions: { 'extism:host/user': { reed_publish_event: () => 0 } } },
+    { useWasi: false, runInWorker: true, timeoutMs: 1_000, functions: { 'extism:host/user': { reed_publish_event: () => 0, ...SDK_STOCK_IO } } },
   );
   const ours = () => manager.hooks.execute(Hooks.TRANSFORM_DATA, data);
   const baseline = async () => JSON.parse((await worker.call('hook_transform_data', JSON.stringify(data)))?.text() ?? 'null');

@@ -21,6 +21,9 @@ export declare function input_length(): u64;
 export declare function input_load_u8(offs: u64): u8;
 @external("extism:host/env", "input_load_u64")
 export declare function input_load_u64(offs: u64): u64;
+/** The block holding the call's input (for `reed_block_read`). */
+@external("extism:host/env", "input_offset")
+export declare function input_offset(): u64;
 
 // --- memory blocks -------------------------------------------------------------------------
 @external("extism:host/env", "length")
@@ -64,3 +67,32 @@ export declare function log_error(block: u64): void;
  */
 @external("extism:host/user", "reed_publish_event")
 export declare function reed_publish_event(block: u64): i32;
+
+/**
+ * Bulk copy of up to `length` bytes of Extism block `block` into this module's memory at `dest`.
+ * Returns the bytes copied, or a negative code: -1 unavailable (the host cannot reach our
+ * memory, e.g. worker isolation: use the stock path), -2 no such block, -3 out of bounds.
+ */
+@external("extism:host/user", "reed_block_read")
+export declare function reed_block_read(block: u64, dest: usize, length: u32): i32;
+
+/**
+ * Bulk copy of `length` bytes of this module's memory at `src` into a new Extism block.
+ * Returns the block, or 0 when unavailable (use the stock path).
+ */
+@external("extism:host/user", "reed_block_write")
+export declare function reed_block_write(src: usize, length: u32): u64;
+
+// --- HTTP (Extism's kernel ABI; served under the host's network policy) ---------------------
+/**
+ * Sends a request: `request` holds JSON `{"url","method","headers":{…}}`, `body` a body block
+ * or 0. Returns the response body block (0 when empty); status and headers follow.
+ */
+@external("extism:host/env", "http_request")
+export declare function http_request(request: u64, body: u64): u64;
+/** The last response's status (refusals: 403/429/504/502/400 with an `x-reed-error` header). */
+@external("extism:host/env", "http_status_code")
+export declare function http_status_code(): i32;
+/** The last response's headers as a JSON object block (lower-case names), or 0. */
+@external("extism:host/env", "http_headers")
+export declare function http_headers(): u64;

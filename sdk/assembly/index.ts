@@ -24,5 +24,7 @@ export { Log } from "./log";
 export { Config, CONFIG_JSON_KEY } from "./config";
 export { Events } from "./events";
 export { fail } from "./fail";
+export { Http, HttpRequest, HttpResponse } from "./http";
+export { FastIO } from "./fast-io";
 export { reedAbort } from "./abort";
 export { Json, JsonKind, JsonValue, JsonParseResult, MAX_DEPTH, StringBuilder } from "./json/index";

@@ -1,8 +1,9 @@
 /**
  * Copies bytes between the plugin's linear memory and Extism memory blocks.
  *
- * The kernel only offers 1- and 8-byte loads/stores, so copies move 8 bytes per host call and
- * finish with single bytes; that is the cheapest the Extism ABI allows.
+ * The ReedCMS host copies whole blocks in one call (FastIO); elsewhere (worker isolation, or
+ * FastIO disabled) the stock kernel's 1- and 8-byte loads/stores move 8 bytes per host call and
+ * finish with single bytes, the cheapest the plain Extism ABI allows.
  *
  * @example
  * ```ts
@@ -10,7 +11,8 @@
  * const text = stringFromBlock(block);    // "héllo"
  * ```
  */
-import { alloc, input_length, input_load_u64, input_load_u8, length, load_u64, load_u8, store_u64, store_u8 } from "./env";
+import { alloc, input_length, input_load_u64, input_load_u8, input_offset, length, load_u64, load_u8, store_u64, store_u8 } from "./env";
+import { FastIO } from "./fast-io";
 
 /**
  * Allocates a block of exactly `bytes.length` bytes and copies `bytes` into it.
@@ -23,6 +25,8 @@ import { alloc, input_length, input_load_u64, input_load_u8, length, load_u64, l
  */
 export function blockFromBytes(bytes: Uint8Array): u64 {
   const size = bytes.length;
+  const fast = FastIO.writeBlock(bytes.dataStart, size);
+  if (fast != 0) return fast;
   const block = alloc(<u64>size);
   const base = bytes.dataStart;
   let i = 0;
@@ -60,6 +64,7 @@ export function bytesFromBlock(block: u64): Uint8Array {
   const size = <i32>length(block);
   const out = new Uint8Array(size);
   const base = out.dataStart;
+  if (FastIO.readBlock(block, base, size)) return out;
   let i = 0;
   for (; i + 8 <= size; i += 8) {
     store<u64>(base + <usize>i, load_u64(block + <u64>i));
@@ -95,6 +100,7 @@ export function readInput(): Uint8Array {
   const size = <i32>input_length();
   const out = new Uint8Array(size);
   const base = out.dataStart;
+  if (FastIO.readBlock(input_offset(), base, size)) return out;
   let i = 0;
   for (; i + 8 <= size; i += 8) {
     store<u64>(base + <usize>i, input_load_u64(<u64>i));

@@ -88,6 +88,10 @@ export async function loadGuest(wasm: Uint8Array, options: GuestOptions = {}): P
             published.push(text);
             return options.onPublish ? options.onPublish(text) : 0;
           },
+          // The SDK's bulk copies, answering "unavailable" (as a worker-isolated ReedCMS host
+          // does): these tests exercise the stock 8-bytes-per-call path.
+          reed_block_read: (): number => -1,
+          reed_block_write: (): bigint => 0n,
         },
       },
     },
