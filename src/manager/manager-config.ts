@@ -2,22 +2,15 @@
  * The options of `new PluginManager(config)` and their defaults.
  */
 import type { LogLevel } from '../engine/extism-guest.ts';
+import type { RequestedLimits } from '../manifest/types.ts';
 import type { Logger, PluginSource } from '../plugin/types.ts';
 import type { RuntimeAdapter } from '../runtime/adapter.ts';
 
-/** Host-wide limits; a plugin's `[limits]` may ask for less, never more. */
-export interface HostLimits {
-  /** Instructions per call (`false`: unmetered). Default 1,000,000. */
-  fuel?: number | false;
-  /** The plugin's linear memory cap. Default 64 MiB. */
-  memoryBytes?: number;
-  /** Deepest guest call stack. */
-  maxCallDepth?: number;
-  maxInputBytes?: number;
-  maxOutputBytes?: number;
-  maxLogBytes?: number;
-  /** Wall-clock limit per call (worker isolation). */
-  timeoutMs?: number;
+/**
+ * Host-wide limits: a manifest's `[limits]` fields (a plugin may ask for less, never more;
+ * defaults in `DEFAULT_LIMITS`, src/plugin/limits.ts) plus the network limits.
+ */
+export interface HostLimits extends RequestedLimits {
   /** HTTP requests a plugin may make per call. Default 10. */
   maxHttpRequests?: number;
   /** Bytes of one HTTP response body. Default 1 MiB. */

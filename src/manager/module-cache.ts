@@ -7,11 +7,10 @@
 import { compileModule } from '../engine/extism-guest.ts';
 import { ErrorCodes, PluginError } from '../errors.ts';
 import { INSTRUMENT_EXPORTS, InstrumentError, LimitReason, instrument } from '../instrument/index.ts';
-import { PAGE_BYTES, instrumentationKey, type EffectiveLimits } from '../plugin/limits.ts';
+import { LIMIT_IMPORT, instrumentOptions, instrumentationKey, type EffectiveLimits } from '../plugin/limits.ts';
 import { sha256Hex } from '../util/sha256.ts';
 
-/** The host function an instrumented module calls with the reason, right before a limit trap. */
-export const LIMIT_IMPORT = { module: 'extism:host/user', name: 'reed_limit' } as const;
+export { LIMIT_IMPORT };
 
 /** A module ready to instantiate, and whether it meters itself. */
 export interface PreparedModule {
@@ -83,13 +82,7 @@ async function instrumentAndCompile(bytes: Uint8Array, limits: EffectiveLimits, 
   if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) await compileModule(bytes, pluginId);
   let instrumented: Uint8Array;
   try {
-    instrumented = instrument(bytes, {
-      fuel: limits.fuel !== null,
-      defaultFuel: BigInt(limits.fuel ?? 0),
-      memoryMaxPages: Math.max(0, Math.floor(limits.memoryBytes / PAGE_BYTES)),
-      maxCallDepth: limits.maxCallDepth ?? 0,
-      limitImport: LIMIT_IMPORT,
-    }).bytes;
+    instrumented = instrument(bytes, instrumentOptions(limits)).bytes;
   } catch (err) {
     const code = err instanceof InstrumentError && err.reason === LimitReason.MEMORY ? ErrorCodes.MEMORY : ErrorCodes.INSTRUMENT;
     throw new PluginError(code, `cannot apply the plugin's limits to its module: ${err instanceof Error ? err.message : String(err)}`, {

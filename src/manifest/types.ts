@@ -20,14 +20,19 @@ export interface PluginDependency {
   optional: boolean;
 }
 
-/** What a plugin asks for in `[limits]`; the host's limits cap every value. */
+/** Limits: what a plugin asks for in `[limits]`, and the host's caps (`HostLimits`). */
 export interface RequestedLimits {
+  /** Instructions per call (`false`: unmetered). */
   fuel?: number | false;
+  /** The plugin's linear memory cap, bytes. */
   memoryBytes?: number;
+  /** Deepest guest call stack. */
   maxCallDepth?: number;
   maxInputBytes?: number;
   maxOutputBytes?: number;
+  /** Guest log bytes per call. */
   maxLogBytes?: number;
+  /** Wall-clock limit per call (worker isolation). */
   timeoutMs?: number;
 }
 

@@ -2,6 +2,7 @@
  * The limits a plugin runs under: the host's limits (with defaults), lowered where the plugin's
  * manifest asks for less. A plugin can never raise a limit above the host's.
  */
+import type { InstrumentOptions } from '../instrument/index.ts';
 import type { HostLimits } from '../manager/manager-config.ts';
 import type { RequestedLimits } from '../manifest/types.ts';
 
@@ -79,4 +80,27 @@ function minNullable(a: number | null, b: number | null): number | null {
  */
 export function instrumentationKey(limits: EffectiveLimits): string {
   return `f${limits.fuel ?? 'off'}:p${Math.floor(limits.memoryBytes / PAGE_BYTES)}:d${limits.maxCallDepth ?? 'off'}`;
+}
+
+/** The host function an instrumented module calls with the reason, right before a limit trap. */
+export const LIMIT_IMPORT = { module: 'extism:host/user', name: 'reed_limit' } as const;
+
+/**
+ * The instrumenter options that enforce a plugin's limits: the one place that maps limits to
+ * a rewrite, shared by the manager (at load) and by ahead-of-time builds (precompile, the Vite
+ * plugin), so a precompiled module carries exactly what the manager would have given it.
+ *
+ * @example
+ * ```ts
+ * const { bytes } = instrument(wasm, instrumentOptions(resolveLimits(hostLimits, meta.limits)));
+ * ```
+ */
+export function instrumentOptions(limits: EffectiveLimits): InstrumentOptions {
+  return {
+    fuel: limits.fuel !== null,
+    defaultFuel: BigInt(limits.fuel ?? 0),
+    memoryMaxPages: Math.max(0, Math.floor(limits.memoryBytes / PAGE_BYTES)),
+    maxCallDepth: limits.maxCallDepth ?? 0,
+    limitImport: LIMIT_IMPORT,
+  };
 }

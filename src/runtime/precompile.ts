@@ -6,10 +6,9 @@
  * instrument options from the same resolved limits.
  */
 import { instrument } from '../instrument/index.ts';
-import { LIMIT_IMPORT } from '../manager/module-cache.ts';
 import type { HostLimits } from '../manager/manager-config.ts';
 import type { RequestedLimits } from '../manifest/types.ts';
-import { PAGE_BYTES, resolveLimits } from '../plugin/limits.ts';
+import { instrumentOptions, resolveLimits } from '../plugin/limits.ts';
 
 /**
  * Rewrites plugin bytes so they meter fuel, cap memory and bound call depth under the limits the
@@ -24,15 +23,8 @@ import { PAGE_BYTES, resolveLimits } from '../plugin/limits.ts';
  * ```
  */
 export function instrumentForLimits(bytes: Uint8Array, hostLimits: HostLimits = {}, requested: RequestedLimits = {}): Uint8Array<ArrayBuffer> {
-  const limits = resolveLimits(hostLimits, requested);
-  // Keep in step with ModuleCache's instrumentAndCompile (src/manager/module-cache.ts).
-  return instrument(bytes, {
-    fuel: limits.fuel !== null,
-    defaultFuel: BigInt(limits.fuel ?? 0),
-    memoryMaxPages: Math.max(0, Math.floor(limits.memoryBytes / PAGE_BYTES)),
-    maxCallDepth: limits.maxCallDepth ?? 0,
-    limitImport: LIMIT_IMPORT,
-  }).bytes;
+  // The same mapping the manager uses at load, so the module gets exactly the manager's limits.
+  return instrument(bytes, instrumentOptions(resolveLimits(hostLimits, requested))).bytes;
 }
 
 /**
