@@ -30,7 +30,7 @@ export class HostPatternError extends Error {
   override name = 'HostPatternError';
 }
 
-const PATTERN = /^(?:(\*|https?):\/\/)?(\[[0-9a-fA-F:.]+\]|[^:/[\]\s]+)(?::(\*|[0-9]{1,5}))?\/?$/;
+const PATTERN = /^(?:(\*|https?):\/\/)?(\[[0-9a-fA-F:.]+\]|[^:/[\]\s@?#]+)(?::(\*|[0-9]{1,5}))?\/?$/;
 
 /**
  * Parses one pattern.
