@@ -12,6 +12,9 @@ export const LIMITS = {
   timeoutMs: 10_000,
 } as const;
 
+/** The one origin the HTTP case allows (answered by the suite's own fetch, never the network). */
+export const ALLOWED_ORIGIN = 'https://api.example.com';
+
 /** One suite plugin: id, plugin.toml text, and its module's source. */
 export interface SuitePlugin {
   id: string;
@@ -28,7 +31,7 @@ const toml = (id: string, capabilities: string[], priority?: number) =>
  *
  * @example
  * ```ts
- * SUITE_PLUGINS.map((p) => p.id); // ['echo', 'counter', 'publisher', 'spinner', 'grower', 'flaky']
+ * SUITE_PLUGINS.map((p) => p.id); // ['echo', 'counter', 'publisher', 'spinner', 'grower', 'flaky', 'fetcher']
  * ```
  */
 export const SUITE_PLUGINS: readonly SuitePlugin[] = [
@@ -38,4 +41,5 @@ export const SUITE_PLUGINS: readonly SuitePlugin[] = [
   { id: 'spinner', source: 'wat:test/sandbox/hostile/infinite-loop.wat', manifest: toml('spinner', ['Hook = "transform_data"']) },
   { id: 'grower', source: 'wat:test/sandbox/hostile/memory-grow-bomb.wat', manifest: toml('grower', ['Hook = "transform_data"']) },
   { id: 'flaky', source: 'wat:test/conformance/wat/flaky.wat', manifest: toml('flaky', ['Hook = "transform_data"']) },
+  { id: 'fetcher', source: 'as:http-client', manifest: `${toml('fetcher', ['Command = "fetch"'])}[network]\nallowed_hosts = ["${ALLOWED_ORIGIN}"]\n` },
 ];

@@ -26,5 +26,5 @@ function both(): Promise<CaseResult[][]> {
   return session;
 }
 
-describeRemoteSuite('chromium (main thread)', async () => (await both())[0] ?? [], skip);
-describeRemoteSuite('chromium (cross-origin isolated, worker isolation)', async () => (await both())[1] ?? [], skip);
+describeRemoteSuite('chromium (main thread)', async () => (await both())[0] ?? [], { ...skip, suiteRuntime: 'browser' });
+describeRemoteSuite('chromium (cross-origin isolated, worker isolation)', async () => (await both())[1] ?? [], { ...skip, suiteRuntime: 'browser' });

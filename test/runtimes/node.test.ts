@@ -9,7 +9,7 @@ import { beforeAll, describe, it } from 'vitest';
 import * as pkg from '@reedcms/plugins';
 import { buildConformancePlugins } from '../conformance/build-plugins.ts';
 import { SUITE_PLUGINS } from '../conformance/plugins.ts';
-import { CASES, type SuiteInput } from '../conformance/suite.ts';
+import { CASES, knownFailure, type SuiteInput } from '../conformance/suite.ts';
 
 describe('conformance on node', () => {
   let input: SuiteInput;
@@ -21,5 +21,9 @@ describe('conformance on node', () => {
     input = { pkg, runtime: 'node', plugins, pluginDir: root };
   });
 
-  for (const c of CASES) it(c.name, () => c.run(input));
+  for (const c of CASES) {
+    const bug = knownFailure('node', c.name);
+    if (bug === undefined) it(c.name, () => c.run(input));
+    else it.fails(`${c.name} [known bug: ${bug}]`, () => c.run(input));
+  }
 });

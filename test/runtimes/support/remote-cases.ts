@@ -9,7 +9,7 @@
  * ```
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CASES, type CaseResult } from '../../conformance/suite.ts';
+import { CASES, knownFailure, type CaseResult } from '../../conformance/suite.ts';
 
 /**
  * Declares `conformance on <runtime>` with one test per case.
@@ -19,7 +19,7 @@ import { CASES, type CaseResult } from '../../conformance/suite.ts';
  * describeRemoteSuite('workerd', () => fetchResults(url));
  * ```
  */
-export function describeRemoteSuite(runtime: string, run: () => Promise<CaseResult[]>, options: { skip?: string } = {}): void {
+export function describeRemoteSuite(runtime: string, run: () => Promise<CaseResult[]>, options: { skip?: string; suiteRuntime?: string } = {}): void {
   const title = `conformance on ${runtime}`;
   if (options.skip !== undefined) {
     // Loud on purpose: a skipped runtime must not pass for a tested one.
@@ -40,12 +40,15 @@ export function describeRemoteSuite(runtime: string, run: () => Promise<CaseResu
       }
     });
     for (const c of CASES) {
-      it(c.name, () => {
+      const check = () => {
         if (failure !== undefined) throw failure;
         const result = results.find((r) => r.name === c.name);
         expect(result, `${runtime} reported no result for this case`).toBeDefined();
         if (result?.ok !== true) throw new Error(`[${runtime}] ${c.name}: ${result?.error}`);
-      });
+      };
+      const bug = knownFailure(options.suiteRuntime ?? runtime, c.name);
+      if (bug === undefined) it(c.name, check);
+      else it.fails(`${c.name} [known bug: ${bug}]`, check);
     }
   });
 }
