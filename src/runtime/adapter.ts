@@ -33,6 +33,12 @@ export interface RuntimeAdapter {
    * function that stops watching. Absent where there is no file system.
    */
   watchDir?(dir: string, onChange: () => void): () => void;
+  /**
+   * Extra Extism options a worker needs on this runtime (Deno: `nodeWorkerArgs: { execArgv: [] }`,
+   * because Extism's default execArgv is refused there). The engine should spread them into
+   * `createPlugin`'s options when `runInWorker` is set.
+   */
+  readonly workerOptions?: { nodeWorkerArgs?: { execArgv?: string[]; [option: string]: unknown } };
 }
 
 const noFileSystem = (what: string) => async (): Promise<never> => {

@@ -1,7 +1,7 @@
 /**
  * The Deno adapter: plugin folders through `Deno.readDir`/`Deno.readFile`, file: URLs. Deno
  * resolves `npm:@extism/extism` to its Node build; worker isolation there needs Extism's
- * `nodeWorkerArgs` set (Deno rejects the default execArgv), see `workerOptions`.
+ * `nodeWorkerArgs` set (Deno rejects the default execArgv): see `workerOptions`.
  */
 import { fetchUrlBytes, type RuntimeAdapter } from './adapter.ts';
 
@@ -51,6 +51,7 @@ export const denoRuntime: RuntimeAdapter = {
   // src/engine forwards the adapter's worker options, worker isolation is refused up front
   // with E_UNSUPPORTED rather than failing inside Extism.
   hasWorkers: false,
+  workerOptions: { nodeWorkerArgs: { execArgv: [] } },
   async listPluginDirs(root) {
     const dirs: string[] = [];
     for await (const entry of deno().readDir(root)) {
@@ -79,16 +80,6 @@ export const denoRuntime: RuntimeAdapter = {
     return () => watcher.close();
   },
 };
-
-/**
- * Extism options a worker needs under Deno (for the engine to pass when it supports them).
- *
- * @example
- * ```ts
- * createPlugin(manifest, { runInWorker: true, ...DENO_WORKER_OPTIONS });
- * ```
- */
-export const DENO_WORKER_OPTIONS = { nodeWorkerArgs: { execArgv: [] as string[] } } as const;
 
 async function isFile(path: string): Promise<boolean> {
   try {
