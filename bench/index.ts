@@ -9,11 +9,15 @@
  */
 import { runDispatchBench } from './dispatch.ts';
 import { runLimitsBench } from './limits.ts';
+import { runPayloadBench } from './payload.ts';
+import { runHttpBench } from './http.ts';
 import { printTable, type BenchResult } from './support/measure.ts';
 
 const suites: Array<[name: string, run: () => Promise<BenchResult[]>]> = [
   ['dispatch', runDispatchBench],
   ['limits', runLimitsBench],
+  ['payload', runPayloadBench],
+  ['http', runHttpBench],
 ];
 
 // Optional suites register themselves by file: a missing one is skipped, not fatal.
