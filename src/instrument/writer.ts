@@ -19,6 +19,7 @@ import { InstrumentError } from './errors.ts';
  */
 export class ByteWriter {
   private buf: Uint8Array<ArrayBuffer>;
+  private dataView: DataView | undefined;
   pos = 0;
 
   constructor(capacity = 1024) {
@@ -42,6 +43,15 @@ export class ByteWriter {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
+    this.dataView = undefined;
+  }
+
+  /**
+   * A `DataView` over the current buffer (valid until the next write that grows it), for hot
+   * loops that copy several bytes per step after `reserve`.
+   */
+  view(): DataView {
+    return (this.dataView ??= new DataView(this.buf.buffer));
   }
 
   u8(byte: number): void {

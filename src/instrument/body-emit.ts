@@ -1,0 +1,226 @@
+/**
+ * Pass 2 over a function body: writes the size-prefixed output body, copying the input between
+ * the events of pass 1 verbatim (four bytes at a time through `DataView`s) and inserting the
+ * meters, syncs and exits from byte templates built once per fuel-local index, straight into a
+ * buffer reserved up front. Rare events (remaps, memory.grow, size charges) use the writer.
+ */
+import {
+  EV_EPILOGUE,
+  EV_GROW,
+  EV_LEAVE,
+  EV_METER,
+  EV_REMAP,
+  EV_SIZE,
+  EV_SYNC_IN,
+  EV_SYNC_OUT,
+} from './body-events.ts';
+import type { ScanState } from './body-scan.ts';
+import { Op } from './opcodes.ts';
+import { BLOCK_TYPE_INDEX, type Plan } from './plan.ts';
+import { writeDepthEnter, writeDepthLeave, writeFuelIn, writeFuelOut, writeMeterTail, writeSizeCharge } from './snippets.ts';
+import { ByteWriter } from './writer.ts';
+
+/** Upper bound of the bytes one event inserts (a meter is about 15, a size charge about 45). */
+const MAX_EVENT_BYTES = 64;
+
+const EMPTY: Uint8Array = new Uint8Array(0);
+
+/** Renders a snippet once into its own bytes. */
+function render(write: (w: ByteWriter) => void): Uint8Array {
+  const w = new ByteWriter(64);
+  write(w);
+  return w.finish().slice();
+}
+
+/** The parts of an output body that depend only on the fuel-local index (empty when not needed). */
+class Templates {
+  /** `local.get fuel; i64.const` (the cost follows). */
+  meterHead: Uint8Array = EMPTY;
+  /** `i64.sub; local.tee fuel; i64.const 0; i64.lt_s; br_if` (the depth follows). */
+  meterTail: Uint8Array = EMPTY;
+  /** Fuel local -> global, before a call. */
+  syncOut: Uint8Array = EMPTY;
+  /** Fuel global -> local, after a call. */
+  syncIn: Uint8Array = EMPTY;
+  /** Depth guard, fuel load and the wrapper block openings, up to the block type. */
+  prologue: Uint8Array = EMPTY;
+  /** Closes the wrapper block, undoes depth and fuel, and the out-of-fuel tail. */
+  epilogue: Uint8Array = EMPTY;
+  /** The exit code before `return` and tail calls. */
+  leave: Uint8Array = EMPTY;
+
+  constructor(plan: Plan, fuelLocal: number) {
+    const fuel = plan.opts.fuel;
+    const depth = plan.opts.maxCallDepth > 0;
+    const scratch32 = fuelLocal + 1;
+    if (fuel) {
+      this.meterHead = render((w) => {
+        w.u8(Op.local_get);
+        w.u32(fuelLocal);
+        w.u8(Op.i64_const);
+      });
+      this.meterTail = render((w) => writeMeterTail(w, plan, fuelLocal));
+      this.syncOut = render((w) => writeFuelOut(w, plan, fuelLocal));
+      this.syncIn = render((w) => writeFuelIn(w, plan, fuelLocal));
+    }
+    this.prologue = render((w) => {
+      // Count the frame and load the fuel, then wrap the body in a block of its results so that
+      // every branch to the function label falls out into the epilogue, which undoes both.
+      if (depth) writeDepthEnter(w, plan, scratch32);
+      if (fuel) {
+        writeFuelIn(w, plan, fuelLocal);
+        w.u8(Op.block); // $outOfFuel: meters branch out of it when the fuel runs out
+        w.u8(0x40);
+      }
+      w.u8(Op.block);
+    });
+    this.leave = render((w) => {
+      if (depth) writeDepthLeave(w, plan);
+      if (fuel) writeFuelOut(w, plan, fuelLocal);
+    });
+    this.epilogue = render((w) => {
+      w.u8(Op.end);
+      if (depth) writeDepthLeave(w, plan);
+      if (fuel) {
+        writeFuelOut(w, plan, fuelLocal);
+        w.u8(Op.return);
+        w.u8(Op.end); // $outOfFuel: reached only by a meter's br_if
+        w.u8(Op.call);
+        w.u32(plan.fOutOfFuel!);
+        w.u8(Op.unreachable);
+      }
+    });
+  }
+}
+
+/**
+ * Writes rewritten bodies of one module into `w` (one instance per module; it caches the
+ * templates of the last fuel-local index, which most functions of a module share or repeat).
+ *
+ * @example
+ * ```ts
+ * const emitter = new BodyEmitter(bytes, plan, w);
+ * scanBody(state, ctx, bytes, r, codeStart, end);
+ * meters += emitter.emit(state, start, groups, declStart, codeStart, end, typeIndex, locals);
+ * ```
+ */
+export class BodyEmitter {
+  private readonly input: DataView;
+  private readonly scratch: boolean;
+  private templates: Templates | undefined;
+  private templatesFor = -1;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly plan: Plan,
+    private readonly w: ByteWriter,
+  ) {
+    this.input = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.scratch = plan.opts.fuel || plan.opts.maxCallDepth > 0;
+  }
+
+  /**
+   * Writes the size-prefixed body of `bytes[start, end)` (local groups in
+   * `[declStart, declEnd)`, `locals` locals including parameters) with `state`'s events applied.
+   * Returns the number of meters written.
+   */
+  emit(state: ScanState, start: number, groups: number, declStart: number, declEnd: number, end: number, typeIndex: number, locals: number): number {
+    const { bytes, plan, w } = this;
+    const fuelLocal = locals; // i64: the function's working copy of the fuel global
+    const scratch32 = locals + 1;
+
+    const sizeAt = w.reserveSize();
+    if (!this.scratch) {
+      w.bytes(bytes, start, declEnd);
+    } else {
+      if (this.templatesFor !== locals) {
+        this.templates = new Templates(plan, fuelLocal);
+        this.templatesFor = locals;
+      }
+      w.u32(groups + 2);
+      w.bytes(bytes, declStart, declEnd);
+      w.u8(1);
+      w.u8(0x7e); // fuel local: i64
+      w.u8(1);
+      w.u8(0x7f); // scratch32: i32
+      w.bytes(this.templates!.prologue);
+      const bt = plan.blockTypeOf.get(typeIndex)!;
+      if (bt & BLOCK_TYPE_INDEX) w.s32(bt & ~BLOCK_TYPE_INDEX);
+      else w.u8(bt);
+    }
+
+    const events = state.events;
+    const count = state.count;
+    if (count === 0) {
+      w.bytes(bytes, declEnd, end);
+      w.patchSize(sizeAt);
+      return 0;
+    }
+    // Without fuel and depth only remaps occur; the templates are then never read.
+    const t = this.templates ?? (this.templates = new Templates(plan, fuelLocal));
+    const head = t.meterHead;
+    const tail = t.meterTail;
+    const input = this.input;
+    let meters = 0;
+    // Reserve an upper bound once, then write straight into the buffer.
+    let buf = w.reserve(end - declEnd + (count / 4) * MAX_EVENT_BYTES + 64);
+    let out = w.view();
+    let p = w.pos;
+    let cursor = declEnd;
+    for (let i = 0; i < count; i += 4) {
+      const kind = events[i]!;
+      const at = events[i + 1]!;
+      // The unchanged run before the event: words, then the last 0-3 bytes.
+      let j = cursor;
+      for (const last = at - 4; j <= last; j += 4, p += 4) out.setUint32(p, input.getUint32(j, true), true);
+      while (j < at) buf[p++] = bytes[j++]!;
+      cursor = at;
+      if (kind === EV_METER) {
+        let cost = events[i + 3]!;
+        if (cost > 0) {
+          for (let k = 0; k < head.length; k++) buf[p++] = head[k]!;
+          // i64.const immediate: signed LEB128 of a positive cost
+          while (cost >= 0x40) {
+            buf[p++] = (cost & 0x7f) | 0x80;
+            cost >>>= 7;
+          }
+          buf[p++] = cost;
+          for (let k = 0; k < tail.length; k++) buf[p++] = tail[k]!;
+          // br_if to $outOfFuel: one label per enclosing block, plus the body wrapper
+          let label = events[i + 2]!;
+          while (label >= 0x80) {
+            buf[p++] = (label & 0x7f) | 0x80;
+            label >>>= 7;
+          }
+          buf[p++] = label;
+          meters++;
+        }
+        continue;
+      }
+      if (kind === EV_SYNC_OUT || kind === EV_SYNC_IN || kind === EV_LEAVE || kind === EV_EPILOGUE) {
+        const tpl = kind === EV_SYNC_OUT ? t.syncOut : kind === EV_SYNC_IN ? t.syncIn : kind === EV_LEAVE ? t.leave : t.epilogue;
+        for (let k = 0; k < tpl.length; k++) buf[p++] = tpl[k]!;
+        continue;
+      }
+      w.pos = p;
+      if (kind === EV_REMAP) {
+        w.u8(bytes[at]!);
+        w.u32(events[i + 3]! >>> 0);
+        cursor = events[i + 2]!;
+      } else if (kind === EV_GROW) {
+        w.u8(Op.call);
+        w.u32(plan.fGrow!);
+        cursor = events[i + 2]!;
+      } else if (kind === EV_SIZE) {
+        writeSizeCharge(w, plan, events[i + 3]!, fuelLocal, scratch32, events[i + 2]!);
+      }
+      buf = w.reserve(0); // the same buffer (the bound covered it); re-read to stay safe
+      out = w.view();
+      p = w.pos;
+    }
+    w.pos = p;
+    w.bytes(bytes, cursor, end);
+    w.patchSize(sizeAt);
+    return meters;
+  }
+}

@@ -1,0 +1,402 @@
+/**
+ * Pass 1 over a function body: decodes every instruction once, sums the static fuel cost of each
+ * metered block and records the events pass 2 applies (see body-events.ts). One flat loop with
+ * its state in locals, table-driven dispatch, inline LEB128 skipping for short immediates, and
+ * no allocation per instruction or per body (the event and frame lists are reused, growing by
+ * doubling); rare or malformed encodings take the fully checked `ByteReader` path.
+ *
+ * Cost model (docs/instrument.md): every instruction costs 1 except the structural markers
+ * `block`, `loop`, `else` and `end`, which cost 0. A metered block starts at the function entry,
+ * at each loop header, at the start of each `if`/`else` arm, after each `br_if` and call, and
+ * after the `end` of an `if` or of a `block` that some branch targets (the `end` of a loop or of
+ * an untargeted block is only reached by falling through, so the block just continues). Its
+ * whole cost is charged when it is entered. Code after an unconditional branch (br, br_table,
+ * return, unreachable, return_call*) is dead until the enclosing block ends: no meter.
+ */
+import { MEMORY_BYTES_SHIFT, TABLE_ELEMS_SHIFT } from './constants.ts';
+import {
+  EV_EPILOGUE,
+  EV_GROW,
+  EV_LEAVE,
+  EV_METER,
+  EV_REMAP,
+  EV_SIZE,
+  EV_SYNC_IN,
+  EV_SYNC_OUT,
+  MAX_SLOTS_PER_INSTRUCTION,
+  growSlots,
+} from './body-events.ts';
+import { skipImmediates, skipShortLeb } from './immediates.ts';
+import { Imm, Misc, ONE_BYTE_IMM, skipMemarg, skipMiscImmediates } from './opcodes.ts';
+import type { ByteReader } from './reader.ts';
+import { skipBlockType } from './types.ts';
+
+const FRAME_BLOCK = 0;
+const FRAME_LOOP = 1;
+const FRAME_IF = 2;
+const TARGETED = 4;
+
+/** 1 for the bytes a one-byte block type may be: 0x40 (empty) and the value types. */
+const SHORT_BLOCK_TYPE: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (const b of [0x40, 0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f]) t[b] = 1;
+  return t;
+})();
+
+/** What pass 1 needs to know about the module and the options (fixed for one module). */
+export interface ScanContext {
+  /** Meter fuel. */
+  fuel: boolean;
+  /** Fuel or depth limit: exits need the LEAVE code and the body an epilogue. */
+  wrap: boolean;
+  /** 1 when a new limit import shifts defined functions, else 0. */
+  shift: number;
+  importedFuncs: number;
+  typeCount: number;
+  totalFuncs: number;
+}
+
+/**
+ * Reusable buffers of pass 1 (one per module): `events[0, count)` after `scanBody`.
+ *
+ * @example
+ * ```ts
+ * const state = new ScanState();
+ * scanBody(state, ctx, bytes, reader, codeStart, bodyEnd);
+ * for (let i = 0; i < state.count; i += 4) console.log(state.events[i]); // event kinds
+ * ```
+ */
+export class ScanState {
+  events: Int32Array = new Int32Array(4096);
+  count = 0;
+  /** Kind of each open block by nesting level (FRAME_*), plus TARGETED once branched to. */
+  frames: Int32Array = new Int32Array(256);
+}
+
+/**
+ * Decodes the instructions in `bytes[pos, end)` (a body after its local declarations, ending in
+ * its final `end`) and fills `state` with its events. `r` must be bounded by `end`; it is used
+ * for rare and malformed encodings, whose errors are thrown as `InstrumentError` with offsets.
+ *
+ * @example
+ * ```ts
+ * r.end = bodyEnd;
+ * scanBody(state, { fuel: true, wrap: true, shift: 0, importedFuncs: 1, typeCount: 3, totalFuncs: 9 }, bytes, r, codeStart, bodyEnd);
+ * ```
+ */
+export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, r: ByteReader, pos: number, end: number): void {
+  const fuel = ctx.fuel;
+  const wrap = ctx.wrap;
+  const shift = ctx.shift;
+  const imported = ctx.importedFuncs;
+  const typeCount = ctx.typeCount;
+  const totalFuncs = ctx.totalFuncs;
+  let ev = state.events;
+  let frames = state.frames;
+  let n = 0;
+  let level = 1; // open blocks, counting the function body itself
+  let dead = 0; // level at which unreachable code began, 0 when live
+  let cost = 0;
+  let meter = -1; // slot of the open metered block's event, -1 when none
+  if (fuel) {
+    ev[0] = EV_METER;
+    ev[1] = pos;
+    ev[2] = 1;
+    ev[3] = 0;
+    meter = 0;
+    n = 4;
+  }
+
+  for (;;) {
+    if (pos >= end) r.fail('function body ends without end', pos);
+    const at = pos;
+    const op = bytes[pos++]!;
+    // Fast paths for the bulk of real code: numeric ops (no immediates) and local/global
+    // access with a one-byte index.
+    if (op >= 0x45 && op <= 0xc4) {
+      cost++;
+      continue;
+    }
+    if (op >= 0x20 && op <= 0x24 && bytes[pos]! < 0x80 && pos < end) {
+      pos++;
+      cost++;
+      continue;
+    }
+    if (n + MAX_SLOTS_PER_INSTRUCTION > ev.length) {
+      ev = growSlots(ev, n, n + MAX_SLOTS_PER_INSTRUCTION);
+      state.events = ev;
+    }
+    let boundary = false; // a new metered block starts after this instruction
+    let killed = false; // the rest of the enclosing block is unreachable
+    switch (ONE_BYTE_IMM[op]) {
+      case Imm.NONE:
+        switch (op) {
+          case 0x05: // else
+            if (level === 1) r.fail('else outside if', at);
+            if (dead === level) dead = 0;
+            boundary = true;
+            break;
+          case 0x0b: // end
+            if (level === 1) {
+              if (meter >= 0) ev[meter + 3] = cost;
+              if (pos !== end) r.fail('function body continues after its final end', pos);
+              if (wrap) {
+                ev[n] = EV_EPILOGUE;
+                ev[n + 1] = at;
+                ev[n + 2] = at;
+                ev[n + 3] = 0;
+                n += 4;
+              }
+              state.count = n;
+              return;
+            }
+            {
+              // Only a label that something branches to (or an if's join) starts a new metered
+              // block; a loop's end and an untargeted block's end are reached by falling
+              // through, so the current block simply continues.
+              const frame = frames[level]!;
+              level--;
+              const deadInside = dead > level;
+              if (deadInside) dead = 0;
+              boundary = deadInside || (frame & 3) === FRAME_IF || frame === (FRAME_BLOCK | TARGETED);
+            }
+            break;
+          case 0x00: // unreachable
+            cost++;
+            killed = true;
+            break;
+          case 0x0f: // return
+            cost++;
+            if (wrap) {
+              ev[n] = EV_LEAVE;
+              ev[n + 1] = at;
+              ev[n + 2] = at;
+              ev[n + 3] = 0;
+              n += 4;
+            }
+            killed = true;
+            break;
+          default:
+            cost++;
+        }
+        break;
+      case Imm.INDEX: {
+        let index = bytes[pos]!;
+        if (index < 0x80 && pos < end) pos++;
+        else {
+          r.pos = pos;
+          index = r.u32();
+          pos = r.pos;
+        }
+        cost++;
+        if (op >= 0x20 /* local_get */ && op <= 0x26) break; // locals, globals, tables: nothing to do
+        if (op === 0x0c /* br */ || op === 0x0d /* br_if */) {
+          const target = level - index; // frames[level] is the innermost open block
+          if (target >= 2) frames[target]! |= TARGETED;
+          if (op === 0x0c) killed = true;
+          else boundary = true;
+        } else {
+          // call, return_call, ref.func
+          if (index >= totalFuncs) r.fail(`function index ${index} out of range`, at);
+          if (op === 0x12 /* return_call */) {
+            if (wrap) {
+              ev[n] = EV_LEAVE;
+              ev[n + 1] = at;
+              ev[n + 2] = at;
+              ev[n + 3] = 0;
+              n += 4;
+            }
+            killed = true;
+          } else if (op === 0x10 /* call */) {
+            if (fuel) {
+              ev[n] = EV_SYNC_OUT;
+              ev[n + 1] = at;
+              ev[n + 2] = at;
+              ev[n + 3] = 0;
+              n += 4;
+            }
+            boundary = true;
+          }
+          if (shift !== 0 && index >= imported) {
+            ev[n] = EV_REMAP;
+            ev[n + 1] = at;
+            ev[n + 2] = pos;
+            ev[n + 3] = index + shift;
+            n += 4;
+          }
+          if (fuel && op === 0x10) {
+            ev[n] = EV_SYNC_IN;
+            ev[n + 1] = pos;
+            ev[n + 2] = pos;
+            ev[n + 3] = 0;
+            n += 4;
+          }
+        }
+        break;
+      }
+      case Imm.MEMARG: {
+        // One-byte alignment (no memory index), then an offset of up to 4 bytes.
+        const next = bytes[pos]! < 0x40 && pos < end ? skipShortLeb(bytes, pos + 1, end) : -1;
+        if (next >= 0) pos = next;
+        else {
+          r.pos = pos;
+          skipMemarg(r);
+          pos = r.pos;
+        }
+        cost++;
+        break;
+      }
+      case Imm.I32:
+      case Imm.I64: {
+        const next = skipShortLeb(bytes, pos, end);
+        if (next >= 0) pos = next;
+        else {
+          r.pos = pos;
+          if (op === 0x41) r.signed(32);
+          else r.skipS64();
+          pos = r.pos;
+        }
+        cost++;
+        break;
+      }
+      case Imm.F32:
+      case Imm.F64: {
+        const size = op === 0x43 ? 4 : 8;
+        if (pos + size <= end) pos += size;
+        else {
+          r.pos = pos;
+          r.skip(size);
+        }
+        cost++;
+        break;
+      }
+      case Imm.BLOCKTYPE:
+        if (SHORT_BLOCK_TYPE[bytes[pos]!] === 1) pos++; // (may read past `end`, as the reader does: the loop check catches it)
+        else {
+          r.pos = pos;
+          skipBlockType(r, typeCount);
+          pos = r.pos;
+        }
+        level++;
+        if (level >= frames.length) {
+          frames = growSlots(frames, level, level + 1);
+          state.frames = frames;
+        }
+        frames[level] = op === 0x02 ? FRAME_BLOCK : op === 0x03 ? FRAME_LOOP : FRAME_IF;
+        if (op !== 0x02 /* block */) boundary = true; // loop header, if arm
+        if (op === 0x04 /* if */) cost++;
+        break;
+      case Imm.INDEX2: {
+        // call_indirect, return_call_indirect: type index, table index
+        r.pos = pos;
+        r.u32();
+        r.u32();
+        pos = r.pos;
+        cost++;
+        if (op === 0x11 /* call_indirect */) {
+          if (fuel) {
+            ev[n] = EV_SYNC_OUT;
+            ev[n + 1] = at;
+            ev[n + 2] = at;
+            ev[n + 3] = 0;
+            ev[n + 4] = EV_SYNC_IN;
+            ev[n + 5] = pos;
+            ev[n + 6] = pos;
+            ev[n + 7] = 0;
+            n += 8;
+          }
+          boundary = true;
+        } else {
+          if (wrap) {
+            ev[n] = EV_LEAVE;
+            ev[n + 1] = at;
+            ev[n + 2] = at;
+            ev[n + 3] = 0;
+            n += 4;
+          }
+          killed = true;
+        }
+        break;
+      }
+      case Imm.BR_TABLE: {
+        r.pos = pos;
+        const count = r.count();
+        for (let i = 0; i <= count; i++) {
+          const target = level - r.u32();
+          if (target >= 2) frames[target]! |= TARGETED;
+        }
+        pos = r.pos;
+        cost++;
+        killed = true;
+        break;
+      }
+      case Imm.PREFIX_FC: {
+        r.pos = pos;
+        const sub = r.u32();
+        skipMiscImmediates(r, sub, at);
+        pos = r.pos;
+        cost++;
+        if (fuel) {
+          let sizeShift = -1;
+          if (sub === Misc.memory_copy || sub === Misc.memory_fill || sub === Misc.memory_init) sizeShift = MEMORY_BYTES_SHIFT;
+          else if (sub === Misc.table_copy || sub === Misc.table_fill || sub === Misc.table_init || sub === Misc.table_grow) sizeShift = TABLE_ELEMS_SHIFT;
+          if (sizeShift >= 0) {
+            ev[n] = EV_SIZE;
+            ev[n + 1] = at;
+            ev[n + 2] = level;
+            ev[n + 3] = sizeShift;
+            n += 4;
+          }
+        }
+        break;
+      }
+      default:
+        r.pos = pos;
+        if (op === 0x40 /* memory.grow */) {
+          // The grow helper charges the fuel global: sync around it like a call.
+          if (r.u32() !== 0) r.fail('multiple memories are not supported', at);
+          pos = r.pos;
+          if (fuel) {
+            ev[n] = EV_SYNC_OUT;
+            ev[n + 1] = at;
+            ev[n + 2] = at;
+            ev[n + 3] = 0;
+            n += 4;
+          }
+          ev[n] = EV_GROW;
+          ev[n + 1] = at;
+          ev[n + 2] = pos;
+          ev[n + 3] = 0;
+          n += 4;
+          if (fuel) {
+            ev[n] = EV_SYNC_IN;
+            ev[n + 1] = pos;
+            ev[n + 2] = pos;
+            ev[n + 3] = 0;
+            n += 4;
+          }
+        } else {
+          skipImmediates(r, op, at); // memory.size, select t, ref.null, SIMD; rejects the rest
+          pos = r.pos;
+        }
+        cost++;
+    }
+    if (boundary) {
+      if (meter >= 0) ev[meter + 3] = cost;
+      cost = 0;
+      if (fuel && dead === 0) {
+        meter = n;
+        ev[n] = EV_METER;
+        ev[n + 1] = pos;
+        ev[n + 2] = level; // the br_if depth to the out-of-fuel block
+        ev[n + 3] = 0;
+        n += 4;
+      } else meter = -1;
+    } else if (killed) {
+      if (meter >= 0) ev[meter + 3] = cost;
+      cost = 0;
+      meter = -1;
+      if (dead === 0) dead = level;
+    }
+  }
+}
