@@ -22,24 +22,25 @@ type Context = Parameters<HostFunction>[0];
  *
  * - `mode: 'fetch'` performs requests (async: worker isolation, where host functions may await);
  * - `mode: 'refuse'` answers every request at once with a refusal carrying `reason` (inline on a
- *   runtime without JSPI, where a host function cannot wait for the network).
+ *   runtime without JSPI, where a host function cannot wait for the network);
+ * - `mode: 'status'` gives only `http_status_code` and `http_headers` (inline under JSPI, where
+ *   Extism serves `http_request` itself through the session's fetch). Extism binds its own
+ *   versions only to imports listed after `http_request` in the module; a module importing
+ *   `http_status_code` first (AssemblyScript does) would get its "not enabled" stub: status 0.
  *
  * @example
  * ```ts
  * createGuest(module, { …, envFunctions: httpEnvFunctions(session, { mode: 'fetch' }), runInWorker: true });
  * ```
  */
-export function httpEnvFunctions(session: HttpSession, options: { mode: 'fetch' } | { mode: 'refuse'; reason: string }): Record<string, HostFunction> {
-  let last: HttpOutcome | undefined;
-
+export function httpEnvFunctions(session: HttpSession, options: { mode: 'fetch' | 'status' } | { mode: 'refuse'; reason: string }): Record<string, HostFunction> {
   const deliver = (context: Context, outcome: HttpOutcome): bigint => {
-    last = outcome;
     if (outcome.body.byteLength === 0) return 0n;
     try {
       return context.store(outcome.body);
     } catch {
       // Extism refused the block (its host buffer cap): report that instead of a body.
-      last = { ...outcome, status: HTTP_ERROR_STATUS.limit, headers: { ...outcome.headers, 'x-reed-error': 'limit', 'x-reed-error-message': 'the response does not fit in the host buffers' }, body: new Uint8Array(0) };
+      session.last = { ...outcome, status: HTTP_ERROR_STATUS.limit, headers: { ...outcome.headers, 'x-reed-error': 'limit', 'x-reed-error-message': 'the response does not fit in the host buffers' }, body: new Uint8Array(0) };
       return 0n;
     }
   };
@@ -56,10 +57,10 @@ export function httpEnvFunctions(session: HttpSession, options: { mode: 'fetch' 
     };
   };
 
+  const refusal = options.mode === 'refuse' ? options.reason : '';
   const http_request: HostFunction =
-    options.mode === 'fetch'
+    options.mode !== 'refuse'
       ? async (context: Context, requestAddr: bigint, bodyAddr: bigint): Promise<bigint> => {
-          last = undefined;
           try {
             const spec = parse(context, requestAddr, bodyAddr);
             return deliver(context, await session.request(spec));
@@ -68,20 +69,19 @@ export function httpEnvFunctions(session: HttpSession, options: { mode: 'fetch' 
           }
         }
       : (context: Context, requestAddr: bigint, bodyAddr: bigint): bigint => {
-          last = undefined;
           let url = '';
           try {
             url = parse(context, requestAddr, bodyAddr).url;
           } catch {
             // A malformed request is refused like any other.
           }
-          return deliver(context, session.refuse(url, options.reason));
+          return deliver(context, session.refuse(url, refusal));
         };
 
-  return {
-    http_request,
-    http_status_code: (): number => last?.status ?? 0,
+  const status = {
+    http_status_code: (): number => session.last?.status ?? 0,
     http_headers: (context: Context): bigint => {
+      const last = session.last;
       if (last === undefined) return 0n;
       try {
         return context.store(JSON.stringify(last.headers));
@@ -90,4 +90,5 @@ export function httpEnvFunctions(session: HttpSession, options: { mode: 'fetch' 
       }
     },
   };
+  return options.mode === 'status' ? status : { http_request, ...status };
 }

@@ -84,6 +84,11 @@ const encoder = new TextEncoder();
 export class HttpSession {
   readonly #options: HttpSessionOptions;
   #requests = 0;
+  /**
+   * The last request's outcome, for `http_status_code` / `http_headers` (calls on one instance
+   * are serialized, so "last" is this call's last request).
+   */
+  last: HttpOutcome | undefined;
 
   constructor(options: HttpSessionOptions) {
     this.#options = options;
@@ -108,11 +113,13 @@ export class HttpSession {
    * ```
    */
   async request(spec: HttpRequestSpec): Promise<HttpOutcome> {
+    this.last = undefined;
     try {
-      return await this.#request(spec);
+      this.last = await this.#request(spec);
     } catch (err) {
-      return failure('network', `request failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.last = failure('network', `request failed: ${err instanceof Error ? err.message : String(err)}`);
     }
+    return this.last;
   }
 
   /**
@@ -124,7 +131,8 @@ export class HttpSession {
    * ```
    */
   refuse(url: string, reason: string): HttpOutcome {
-    return this.#deny('denied', reason, url);
+    this.last = this.#deny('denied', reason, url);
+    return this.last;
   }
 
   /**

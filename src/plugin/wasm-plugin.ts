@@ -35,6 +35,8 @@ export interface WasmPluginOptions {
   publish: (type: string, data: unknown) => number;
   stats: PluginStats;
   isolation: 'inline' | 'worker';
+  /** The runtime's extra options for worker isolation (see RuntimeAdapter.workerOptions). */
+  workerOptions?: { nodeWorkerArgs?: Record<string, unknown> } | undefined;
   /** Told about every failed call (the manager quarantines repeat offenders). */
   onFault?: (error: PluginError) => void;
   /** Outbound HTTP; absent: Extism's defaults (no network). */
@@ -255,9 +257,10 @@ export class WasmPlugin implements PluginRuntime {
       onLog: (level, message) => this.#onLog(level, message),
       hostFunctions: this.#hostFunctions(),
       runInWorker: isolation === 'worker',
+      workerOptions: this.#options.workerOptions,
       timeoutMs: limits.timeoutMs,
       hostMemoryBytes: limits.maxInputBytes + limits.maxOutputBytes + limits.maxLogBytes + 1024 * 1024,
-      envFunctions: http === undefined || http.mode === 'jspi' ? undefined : httpEnvFunctions(http.session, http.mode === 'worker' ? { mode: 'fetch' } : { mode: 'refuse', reason: http.reason ?? 'HTTP is unavailable here' }),
+      envFunctions: http === undefined ? undefined : httpEnvFunctions(http.session, http.mode === 'worker' ? { mode: 'fetch' } : http.mode === 'jspi' ? { mode: 'status' } : { mode: 'refuse', reason: http.reason ?? 'HTTP is unavailable here' }),
       fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
     });
     this.#guest = guest;
