@@ -38,6 +38,8 @@ export interface GuestOptions {
    * more gets a failed `alloc` instead of exhausting the host's memory.
    */
   hostMemoryBytes?: number;
+  /** Extra Extism options for worker mode (Deno needs `nodeWorkerArgs: { execArgv: [] }`). */
+  workerOptions?: { nodeWorkerArgs?: Record<string, unknown> } | undefined;
   /**
    * Replacements for Extism's own kernel functions (`extism:host/env`), e.g. `http_request`
    * under our network policy. Extism cannot overwrite them (it tries to, in worker mode).
@@ -128,6 +130,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
         useWasi: false,
         runInWorker,
         ...(options.timeoutMs !== undefined && options.runInWorker ? { timeoutMs: options.timeoutMs } : {}),
+        ...(runInWorker && options.workerOptions !== undefined ? options.workerOptions : {}),
         logLevel: options.logLevel,
         logger: consoleFor(options.onLog) as unknown as Console,
         config: options.config,

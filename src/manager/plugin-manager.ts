@@ -416,6 +416,7 @@ export class PluginManager {
       publish: (type, data) => this.#publishFromGuest(metadata, type, data),
       stats: record.stats,
       isolation: net.isolation,
+      workerOptions: this.#runtime.workerOptions,
       onFault: (error) => this.#onFault(record, error),
     });
   }

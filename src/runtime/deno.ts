@@ -46,11 +46,9 @@ function fileUrlPath(url: URL): string {
 export const denoRuntime: RuntimeAdapter = {
   name: 'deno',
   hasFileSystem: true,
-  // Worker isolation works in Deno only when the engine passes Extism `nodeWorkerArgs:
-  // { execArgv: [] }` (Extism's default execArgv is refused: "invalid execArgv flags"). Until
-  // src/engine forwards the adapter's worker options, worker isolation is refused up front
-  // with E_UNSUPPORTED rather than failing inside Extism.
-  hasWorkers: false,
+  // Worker isolation works in Deno when Extism gets `nodeWorkerArgs: { execArgv: [] }` (its
+  // default execArgv is refused: "invalid execArgv flags"); the engine passes these through.
+  hasWorkers: true,
   workerOptions: { nodeWorkerArgs: { execArgv: [] } },
   async listPluginDirs(root) {
     const dirs: string[] = [];

@@ -38,7 +38,7 @@ export interface SuiteInput {
  * says what was observed.
  */
 export const KNOWN_FAILURES: Partial<Record<RuntimeName, Record<string, string>>> = Object.fromEntries(
-  (['deno', 'workerd', 'browser'] as const).map((runtime) => [
+  (['workerd', 'browser'] as const).map((runtime) => [
     runtime,
     {
       'plugin HTTP: an allowed URL is fetched (JSPI or worker), another host is denied':
@@ -77,7 +77,7 @@ export interface SuiteCase {
 const DOCUMENTED: Record<RuntimeName, { fileSystem: boolean; workerIsolation: boolean; runTimeCompile: boolean }> = {
   node: { fileSystem: true, workerIsolation: true, runTimeCompile: true },
   // Worker isolation waits on the engine passing Extism's nodeWorkerArgs (see docs/runtimes.md).
-  deno: { fileSystem: true, workerIsolation: false, runTimeCompile: true },
+  deno: { fileSystem: true, workerIsolation: true, runTimeCompile: true },
   workerd: { fileSystem: false, workerIsolation: false, runTimeCompile: false },
   browser: { fileSystem: false, workerIsolation: false, runTimeCompile: true },
 };
