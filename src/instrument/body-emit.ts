@@ -17,7 +17,7 @@ import {
 import type { ScanState } from './body-scan.ts';
 import { Op } from './opcodes.ts';
 import { BLOCK_TYPE_INDEX, type Plan } from './plan.ts';
-import { writeDepthEnter, writeDepthLeave, writeFuelIn, writeFuelOut, writeMeterTail, writeSizeCharge } from './snippets.ts';
+import { writeDepthEnter, writeDepthLeave, writeFuelIn, writeFuelOut, writeMeterTail } from './snippets.ts';
 import { ByteWriter } from './writer.ts';
 
 /** Upper bound of the bytes one event inserts (a meter is about 15, a size charge about 45). */
@@ -48,6 +48,20 @@ class Templates {
   epilogue: Uint8Array = EMPTY;
   /** The exit code before `return` and tail calls. */
   leave: Uint8Array = EMPTY;
+  /** Size charge: `local.set s; local.get fuel; local.get s; i64.extend_i32_u; i64.const` (the shift follows). */
+  sizeHead: Uint8Array = EMPTY;
+  /** Size charge: `i64.shr_u` and the meter tail (the depth follows). */
+  sizeMid: Uint8Array = EMPTY;
+  /** Size charge: `local.get s` (puts the size back). */
+  sizeEnd: Uint8Array = EMPTY;
+  /**
+   * The common meter shape (one-byte fuel local, a 3-byte head and 7-byte tail) as three
+   * little-endian words with the cost and depth bytes left 0, or `wordMeter` false.
+   */
+  wordMeter = false;
+  headWord = 0;
+  tailWord0 = 0;
+  tailWord1 = 0;
 
   constructor(plan: Plan, fuelLocal: number) {
     const fuel = plan.opts.fuel;
@@ -62,6 +76,33 @@ class Templates {
       this.meterTail = render((w) => writeMeterTail(w, plan, fuelLocal));
       this.syncOut = render((w) => writeFuelOut(w, plan, fuelLocal));
       this.syncIn = render((w) => writeFuelIn(w, plan, fuelLocal));
+      const head = this.meterHead;
+      const tail = this.meterTail;
+      if (head.length === 3 && tail.length === 7) {
+        this.wordMeter = true;
+        this.headWord = head[0]! | (head[1]! << 8) | (head[2]! << 16);
+        this.tailWord0 = (tail[0]! | (tail[1]! << 8) | (tail[2]! << 16) | (tail[3]! << 24)) >>> 0;
+        this.tailWord1 = tail[4]! | (tail[5]! << 8) | (tail[6]! << 16);
+      }
+      // writeSizeCharge's bytes, split around its two variable parts (shift and depth).
+      this.sizeHead = render((w) => {
+        w.u8(Op.local_set);
+        w.u32(scratch32);
+        w.u8(Op.local_get);
+        w.u32(fuelLocal);
+        w.u8(Op.local_get);
+        w.u32(scratch32);
+        w.u8(Op.i64_extend_i32_u);
+        w.u8(Op.i64_const);
+      });
+      this.sizeMid = render((w) => {
+        w.u8(Op.i64_shr_u);
+        writeMeterTail(w, plan, fuelLocal);
+      });
+      this.sizeEnd = render((w) => {
+        w.u8(Op.local_get);
+        w.u32(scratch32);
+      });
     }
     this.prologue = render((w) => {
       // Count the frame and load the fuel, then wrap the body in a block of its results so that
@@ -127,7 +168,6 @@ export class BodyEmitter {
   emit(state: ScanState, start: number, groups: number, declStart: number, declEnd: number, end: number, typeIndex: number, locals: number): number {
     const { bytes, plan, w } = this;
     const fuelLocal = locals; // i64: the function's working copy of the fuel global
-    const scratch32 = locals + 1;
 
     const sizeAt = w.reserveSize();
     if (!this.scratch) {
@@ -160,6 +200,10 @@ export class BodyEmitter {
     const t = this.templates ?? (this.templates = new Templates(plan, fuelLocal));
     const head = t.meterHead;
     const tail = t.meterTail;
+    const wordMeter = t.wordMeter;
+    const headWord = t.headWord;
+    const tailWord0 = t.tailWord0;
+    const tailWord1 = t.tailWord1;
     const input = this.input;
     let meters = 0;
     // Reserve an upper bound once, then write straight into the buffer.
@@ -177,24 +221,53 @@ export class BodyEmitter {
       cursor = at;
       if (kind === EV_METER) {
         let cost = events[i + 3]!;
-        if (cost > 0) {
-          for (let k = 0; k < head.length; k++) buf[p++] = head[k]!;
-          // i64.const immediate: signed LEB128 of a positive cost
-          while (cost >= 0x40) {
-            buf[p++] = (cost & 0x7f) | 0x80;
-            cost >>>= 7;
-          }
-          buf[p++] = cost;
-          for (let k = 0; k < tail.length; k++) buf[p++] = tail[k]!;
-          // br_if to $outOfFuel: one label per enclosing block, plus the body wrapper
-          let label = events[i + 2]!;
-          while (label >= 0x80) {
-            buf[p++] = (label & 0x7f) | 0x80;
-            label >>>= 7;
-          }
-          buf[p++] = label;
-          meters++;
+        if (cost === 0) continue;
+        let label = events[i + 2]!;
+        meters++;
+        if (wordMeter && cost < 0x40 && label < 0x80) {
+          // local.get fuel; i64.const cost | i64.sub; local.tee fuel; i64.const 0 | i64.lt_s; br_if label
+          out.setUint32(p, headWord | (cost << 24), true);
+          out.setUint32(p + 4, tailWord0, true);
+          out.setUint32(p + 8, tailWord1 | (label << 24), true);
+          p += 12;
+          continue;
         }
+        for (let k = 0; k < head.length; k++) buf[p++] = head[k]!;
+        // i64.const immediate: signed LEB128 of a positive cost
+        while (cost >= 0x40) {
+          buf[p++] = (cost & 0x7f) | 0x80;
+          cost >>>= 7;
+        }
+        buf[p++] = cost;
+        for (let k = 0; k < tail.length; k++) buf[p++] = tail[k]!;
+        // br_if to $outOfFuel: one label per enclosing block, plus the body wrapper
+        while (label >= 0x80) {
+          buf[p++] = (label & 0x7f) | 0x80;
+          label >>>= 7;
+        }
+        buf[p++] = label;
+        continue;
+      }
+      if (kind === EV_SIZE) {
+        // Same bytes as writeSizeCharge, from the templates.
+        const sizeHead = t.sizeHead;
+        const sizeMid = t.sizeMid;
+        const sizeEnd = t.sizeEnd;
+        for (let k = 0; k < sizeHead.length; k++) buf[p++] = sizeHead[k]!;
+        let shift = events[i + 3]!; // 0-63: a one-byte positive signed LEB128
+        while (shift >= 0x40) {
+          buf[p++] = (shift & 0x7f) | 0x80;
+          shift >>>= 7;
+        }
+        buf[p++] = shift;
+        for (let k = 0; k < sizeMid.length; k++) buf[p++] = sizeMid[k]!;
+        let label = events[i + 2]!;
+        while (label >= 0x80) {
+          buf[p++] = (label & 0x7f) | 0x80;
+          label >>>= 7;
+        }
+        buf[p++] = label;
+        for (let k = 0; k < sizeEnd.length; k++) buf[p++] = sizeEnd[k]!;
         continue;
       }
       if (kind === EV_SYNC_OUT || kind === EV_SYNC_IN || kind === EV_LEAVE || kind === EV_EPILOGUE) {
@@ -211,8 +284,6 @@ export class BodyEmitter {
         w.u8(Op.call);
         w.u32(plan.fGrow!);
         cursor = events[i + 2]!;
-      } else if (kind === EV_SIZE) {
-        writeSizeCharge(w, plan, events[i + 3]!, fuelLocal, scratch32, events[i + 2]!);
       }
       buf = w.reserve(0); // the same buffer (the bound covered it); re-read to stay safe
       out = w.view();

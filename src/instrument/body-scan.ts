@@ -43,6 +43,22 @@ const SHORT_BLOCK_TYPE: Uint8Array = (() => {
   return t;
 })();
 
+const FAST_PLAIN = 1; // no immediate, cost 1, no event
+const FAST_LEB = 2; // one LEB128 immediate, cost 1, no event
+const FAST_MEMARG = 3; // a memarg, cost 1, no event
+
+/** Fast-path class of each opcode (0: take the general switch). */
+const FAST_CLASS: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (let op = 0x45; op <= 0xc4; op++) t[op] = FAST_PLAIN; // numeric MVP + sign extension
+  for (const op of [0x01, 0x1a, 0x1b, 0xd1]) t[op] = FAST_PLAIN; // nop, drop, select, ref.is_null
+  for (let op = 0x20; op <= 0x24; op++) t[op] = FAST_LEB; // local.get/set/tee, global.get/set
+  t[0x41] = FAST_LEB; // i32.const
+  t[0x42] = FAST_LEB; // i64.const
+  for (let op = 0x28; op <= 0x3e; op++) t[op] = FAST_MEMARG; // loads and stores
+  return t;
+})();
+
 /** What pass 1 needs to know about the module and the options (fixed for one module). */
 export interface ScanContext {
   /** Meter fuel. */
@@ -111,14 +127,21 @@ export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, 
     if (pos >= end) r.fail('function body ends without end', pos);
     const at = pos;
     const op = bytes[pos++]!;
-    // Fast paths for the bulk of real code: numeric ops (no immediates) and local/global
-    // access with a one-byte index.
-    if (op >= 0x45 && op <= 0xc4) {
+    // Fast paths for the bulk of real code, by one table lookup: instructions without
+    // immediates or events, and those with one short immediate (a local or global index, a
+    // small constant, a one-byte alignment and offset).
+    const fast = FAST_CLASS[op]!;
+    if (fast === FAST_PLAIN) {
       cost++;
       continue;
     }
-    if (op >= 0x20 && op <= 0x24 && bytes[pos]! < 0x80 && pos < end) {
+    if (fast === FAST_LEB && bytes[pos]! < 0x80 && pos < end) {
       pos++;
+      cost++;
+      continue;
+    }
+    if (fast === FAST_MEMARG && bytes[pos]! < 0x40 && bytes[pos + 1]! < 0x80 && pos + 1 < end) {
+      pos += 2;
       cost++;
       continue;
     }
