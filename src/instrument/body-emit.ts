@@ -59,6 +59,11 @@ class Templates {
    * little-endian words with the cost and depth bytes left 0, or `wordMeter` false.
    */
   wordMeter = false;
+  /** `syncOut`, `syncIn`, `leave` and `epilogue` as little-endian words (zero-padded). */
+  syncOutWords: Uint32Array = new Uint32Array(0);
+  syncInWords: Uint32Array = new Uint32Array(0);
+  leaveWords: Uint32Array = new Uint32Array(0);
+  epilogueWords: Uint32Array = new Uint32Array(0);
   headWord = 0;
   tailWord0 = 0;
   tailWord1 = 0;
@@ -131,7 +136,18 @@ class Templates {
         w.u8(Op.unreachable);
       }
     });
+    this.syncOutWords = toWords(this.syncOut);
+    this.syncInWords = toWords(this.syncIn);
+    this.leaveWords = toWords(this.leave);
+    this.epilogueWords = toWords(this.epilogue);
   }
+}
+
+/** `bytes` as little-endian 32-bit words, zero-padded to a whole word. */
+function toWords(bytes: Uint8Array): Uint32Array {
+  const words = new Uint32Array(Math.ceil(bytes.length / 4));
+  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << ((i & 3) * 8);
+  return words;
 }
 
 /**
@@ -205,6 +221,7 @@ export class BodyEmitter {
     const tailWord0 = t.tailWord0;
     const tailWord1 = t.tailWord1;
     const input = this.input;
+    const inputWordEnd = bytes.length - 3; // a word read at or below this offset stays inside
     let meters = 0;
     // Reserve an upper bound once, then write straight into the buffer.
     let buf = w.reserve(end - declEnd + (count / 4) * MAX_EVENT_BYTES + 64);
@@ -214,10 +231,16 @@ export class BodyEmitter {
     for (let i = 0; i < count; i += 4) {
       const kind = events[i]!;
       const at = events[i + 1]!;
-      // The unchanged run before the event: words, then the last 0-3 bytes.
-      let j = cursor;
-      for (const last = at - 4; j <= last; j += 4, p += 4) out.setUint32(p, input.getUint32(j, true), true);
-      while (j < at) buf[p++] = bytes[j++]!;
+      // The unchanged run before the event, in words. The last word may read up to 3 bytes
+      // past the run and write them past it: the output slack covers it and the bytes that
+      // follow overwrite them. Only the module's very last bytes need the bytewise copy.
+      const len = at - cursor;
+      if (at <= inputWordEnd) {
+        for (let k = 0; k < len; k += 4) out.setUint32(p + k, input.getUint32(cursor + k, true), true);
+        p += len;
+      } else {
+        for (let j = cursor; j < at; j++) buf[p++] = bytes[j]!;
+      }
       cursor = at;
       if (kind === EV_METER) {
         let cost = events[i + 3]!;
@@ -271,8 +294,10 @@ export class BodyEmitter {
         continue;
       }
       if (kind === EV_SYNC_OUT || kind === EV_SYNC_IN || kind === EV_LEAVE || kind === EV_EPILOGUE) {
-        const tpl = kind === EV_SYNC_OUT ? t.syncOut : kind === EV_SYNC_IN ? t.syncIn : kind === EV_LEAVE ? t.leave : t.epilogue;
-        for (let k = 0; k < tpl.length; k++) buf[p++] = tpl[k]!;
+        // Whole words again (templates are zero-padded to a multiple of 4 bytes).
+        const words = kind === EV_SYNC_OUT ? t.syncOutWords : kind === EV_SYNC_IN ? t.syncInWords : kind === EV_LEAVE ? t.leaveWords : t.epilogueWords;
+        for (let k = 0; k < words.length; k++) out.setUint32(p + 4 * k, words[k]!, true);
+        p += kind === EV_SYNC_OUT ? t.syncOut.length : kind === EV_SYNC_IN ? t.syncIn.length : kind === EV_LEAVE ? t.leave.length : t.epilogue.length;
         continue;
       }
       w.pos = p;
