@@ -27,7 +27,7 @@ import {
   growSlots,
 } from './body-events.ts';
 import { skipImmediates, skipShortLeb } from './immediates.ts';
-import { Imm, Misc, ONE_BYTE_IMM, skipMemarg, skipMiscImmediates } from './opcodes.ts';
+import { Misc, skipMemarg, skipMiscImmediates } from './opcodes.ts';
 import type { ByteReader } from './reader.ts';
 import { skipBlockType } from './types.ts';
 
@@ -43,19 +43,45 @@ const SHORT_BLOCK_TYPE: Uint8Array = (() => {
   return t;
 })();
 
-const FAST_PLAIN = 1; // no immediate, cost 1, no event
-const FAST_LEB = 2; // one LEB128 immediate, cost 1, no event
-const FAST_MEMARG = 3; // a memarg, cost 1, no event
+// Instruction kinds of the scan, by opcode (KIND). The first three are the fast paths.
+const K_OTHER = 0; // immediates skipped by the checked reader; invalid opcodes are rejected there
+const K_PLAIN = 1; // no immediate, cost 1, no event
+const K_LEB = 2; // one LEB128 immediate, cost 1, no event
+const K_MEMARG = 3; // a memarg, cost 1, no event
+const K_END = 4;
+const K_BLOCK = 5; // block, loop, if
+const K_ELSE = 6;
+const K_BR = 7; // br, br_if
+const K_FUNC = 8; // call, return_call, ref.func
+const K_UNREACHABLE = 9;
+const K_RETURN = 10;
+const K_FLOAT = 11; // f32.const, f64.const
+const K_INDEX2 = 12; // call_indirect, return_call_indirect
+const K_BR_TABLE = 13;
+const K_MISC = 14; // 0xFC prefix
+const K_GROW = 15; // memory.grow
 
-/** Fast-path class of each opcode (0: take the general switch). */
-const FAST_CLASS: Uint8Array = (() => {
-  const t = new Uint8Array(256);
-  for (let op = 0x45; op <= 0xc4; op++) t[op] = FAST_PLAIN; // numeric MVP + sign extension
-  for (const op of [0x01, 0x1a, 0x1b, 0xd1]) t[op] = FAST_PLAIN; // nop, drop, select, ref.is_null
-  for (let op = 0x20; op <= 0x24; op++) t[op] = FAST_LEB; // local.get/set/tee, global.get/set
-  t[0x41] = FAST_LEB; // i32.const
-  t[0x42] = FAST_LEB; // i64.const
-  for (let op = 0x28; op <= 0x3e; op++) t[op] = FAST_MEMARG; // loads and stores
+/** Scan kind of each one-byte opcode. */
+const KIND: Uint8Array = (() => {
+  const t = new Uint8Array(256); // K_OTHER
+  for (let op = 0x45; op <= 0xc4; op++) t[op] = K_PLAIN; // numeric MVP + sign extension
+  for (const op of [0x01, 0x1a, 0x1b, 0xd1]) t[op] = K_PLAIN; // nop, drop, select, ref.is_null
+  for (let op = 0x20; op <= 0x26; op++) t[op] = K_LEB; // local.*, global.*, table.get/set
+  t[0x41] = K_LEB; // i32.const
+  t[0x42] = K_LEB; // i64.const
+  for (let op = 0x28; op <= 0x3e; op++) t[op] = K_MEMARG; // loads and stores
+  t[0x0b] = K_END;
+  t[0x02] = t[0x03] = t[0x04] = K_BLOCK;
+  t[0x05] = K_ELSE;
+  t[0x0c] = t[0x0d] = K_BR;
+  t[0x10] = t[0x12] = t[0xd2] = K_FUNC;
+  t[0x00] = K_UNREACHABLE;
+  t[0x0f] = K_RETURN;
+  t[0x43] = t[0x44] = K_FLOAT;
+  t[0x11] = t[0x13] = K_INDEX2;
+  t[0x0e] = K_BR_TABLE;
+  t[0xfc] = K_MISC;
+  t[0x40] = K_GROW;
   return t;
 })();
 
@@ -127,20 +153,18 @@ export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, 
     if (pos >= end) r.fail('function body ends without end', pos);
     const at = pos;
     const op = bytes[pos++]!;
-    // Fast paths for the bulk of real code, by one table lookup: instructions without
-    // immediates or events, and those with one short immediate (a local or global index, a
-    // small constant, a one-byte alignment and offset).
-    const fast = FAST_CLASS[op]!;
-    if (fast === FAST_PLAIN) {
+    const kind = KIND[op]!;
+    // Fast paths for the bulk of real code: no immediate, or one short immediate, no event.
+    if (kind === K_PLAIN) {
       cost++;
       continue;
     }
-    if (fast === FAST_LEB && bytes[pos]! < 0x80 && pos < end) {
+    if (kind === K_LEB && bytes[pos]! < 0x80 && pos < end) {
       pos++;
       cost++;
       continue;
     }
-    if (fast === FAST_MEMARG && bytes[pos]! < 0x40 && bytes[pos + 1]! < 0x80 && pos + 1 < end) {
+    if (kind === K_MEMARG && bytes[pos]! < 0x40 && bytes[pos + 1]! < 0x80 && pos + 1 < end) {
       pos += 2;
       cost++;
       continue;
@@ -151,149 +175,33 @@ export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, 
     }
     let boundary = false; // a new metered block starts after this instruction
     let killed = false; // the rest of the enclosing block is unreachable
-    switch (ONE_BYTE_IMM[op]) {
-      case Imm.NONE:
-        switch (op) {
-          case 0x05: // else
-            if (level === 1) r.fail('else outside if', at);
-            if (dead === level) dead = 0;
-            boundary = true;
-            break;
-          case 0x0b: // end
-            if (level === 1) {
-              if (meter >= 0) ev[meter + 3] = cost;
-              if (pos !== end) r.fail('function body continues after its final end', pos);
-              if (wrap) {
-                ev[n] = EV_EPILOGUE;
-                ev[n + 1] = at;
-                ev[n + 2] = at;
-                ev[n + 3] = 0;
-                n += 4;
-              }
-              state.count = n;
-              return;
-            }
-            {
-              // Only a label that something branches to (or an if's join) starts a new metered
-              // block; a loop's end and an untargeted block's end are reached by falling
-              // through, so the current block simply continues.
-              const frame = frames[level]!;
-              level--;
-              const deadInside = dead > level;
-              if (deadInside) dead = 0;
-              boundary = deadInside || (frame & 3) === FRAME_IF || frame === (FRAME_BLOCK | TARGETED);
-            }
-            break;
-          case 0x00: // unreachable
-            cost++;
-            killed = true;
-            break;
-          case 0x0f: // return
-            cost++;
-            if (wrap) {
-              ev[n] = EV_LEAVE;
-              ev[n + 1] = at;
-              ev[n + 2] = at;
-              ev[n + 3] = 0;
-              n += 4;
-            }
-            killed = true;
-            break;
-          default:
-            cost++;
-        }
-        break;
-      case Imm.INDEX: {
-        let index = bytes[pos]!;
-        if (index < 0x80 && pos < end) pos++;
-        else {
-          r.pos = pos;
-          index = r.u32();
-          pos = r.pos;
-        }
-        cost++;
-        if (op >= 0x20 /* local_get */ && op <= 0x26) break; // locals, globals, tables: nothing to do
-        if (op === 0x0c /* br */ || op === 0x0d /* br_if */) {
-          const target = level - index; // frames[level] is the innermost open block
-          if (target >= 2) frames[target]! |= TARGETED;
-          if (op === 0x0c) killed = true;
-          else boundary = true;
-        } else {
-          // call, return_call, ref.func
-          if (index >= totalFuncs) r.fail(`function index ${index} out of range`, at);
-          if (op === 0x12 /* return_call */) {
-            if (wrap) {
-              ev[n] = EV_LEAVE;
-              ev[n + 1] = at;
-              ev[n + 2] = at;
-              ev[n + 3] = 0;
-              n += 4;
-            }
-            killed = true;
-          } else if (op === 0x10 /* call */) {
-            if (fuel) {
-              ev[n] = EV_SYNC_OUT;
-              ev[n + 1] = at;
-              ev[n + 2] = at;
-              ev[n + 3] = 0;
-              n += 4;
-            }
-            boundary = true;
-          }
-          if (shift !== 0 && index >= imported) {
-            ev[n] = EV_REMAP;
+    switch (kind) {
+      case K_END:
+        if (level === 1) {
+          if (meter >= 0) ev[meter + 3] = cost;
+          if (pos !== end) r.fail('function body continues after its final end', pos);
+          if (wrap) {
+            ev[n] = EV_EPILOGUE;
             ev[n + 1] = at;
-            ev[n + 2] = pos;
-            ev[n + 3] = index + shift;
-            n += 4;
-          }
-          if (fuel && op === 0x10) {
-            ev[n] = EV_SYNC_IN;
-            ev[n + 1] = pos;
-            ev[n + 2] = pos;
+            ev[n + 2] = at;
             ev[n + 3] = 0;
             n += 4;
           }
+          state.count = n;
+          return;
+        }
+        {
+          // Only a label that something branches to (or an if's join) starts a new metered
+          // block; a loop's end and an untargeted block's end are reached by falling
+          // through, so the current block simply continues.
+          const frame = frames[level]!;
+          level--;
+          const deadInside = dead > level;
+          if (deadInside) dead = 0;
+          boundary = deadInside || (frame & 3) === FRAME_IF || frame === (FRAME_BLOCK | TARGETED);
         }
         break;
-      }
-      case Imm.MEMARG: {
-        // One-byte alignment (no memory index), then an offset of up to 4 bytes.
-        const next = bytes[pos]! < 0x40 && pos < end ? skipShortLeb(bytes, pos + 1, end) : -1;
-        if (next >= 0) pos = next;
-        else {
-          r.pos = pos;
-          skipMemarg(r);
-          pos = r.pos;
-        }
-        cost++;
-        break;
-      }
-      case Imm.I32:
-      case Imm.I64: {
-        const next = skipShortLeb(bytes, pos, end);
-        if (next >= 0) pos = next;
-        else {
-          r.pos = pos;
-          if (op === 0x41) r.signed(32);
-          else r.skipS64();
-          pos = r.pos;
-        }
-        cost++;
-        break;
-      }
-      case Imm.F32:
-      case Imm.F64: {
-        const size = op === 0x43 ? 4 : 8;
-        if (pos + size <= end) pos += size;
-        else {
-          r.pos = pos;
-          r.skip(size);
-        }
-        cost++;
-        break;
-      }
-      case Imm.BLOCKTYPE:
+      case K_BLOCK:
         if (SHORT_BLOCK_TYPE[bytes[pos]!] === 1) pos++; // (may read past `end`, as the reader does: the loop check catches it)
         else {
           r.pos = pos;
@@ -309,7 +217,114 @@ export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, 
         if (op !== 0x02 /* block */) boundary = true; // loop header, if arm
         if (op === 0x04 /* if */) cost++;
         break;
-      case Imm.INDEX2: {
+      case K_ELSE:
+        if (level === 1) r.fail('else outside if', at);
+        if (dead === level) dead = 0;
+        boundary = true;
+        break;
+      case K_LEB:
+      case K_MEMARG: {
+        // The longer encodings of the fast-path instructions.
+        const next = kind === K_LEB ? skipShortLeb(bytes, pos, end) : bytes[pos]! < 0x40 && pos < end ? skipShortLeb(bytes, pos + 1, end) : -1;
+        if (next >= 0) pos = next;
+        else {
+          r.pos = pos;
+          if (kind === K_MEMARG) skipMemarg(r);
+          else if (op === 0x41) r.signed(32);
+          else if (op === 0x42) r.skipS64();
+          else r.u32();
+          pos = r.pos;
+        }
+        cost++;
+        break;
+      }
+      case K_BR: {
+        let index = bytes[pos]!;
+        if (index < 0x80 && pos < end) pos++;
+        else {
+          r.pos = pos;
+          index = r.u32();
+          pos = r.pos;
+        }
+        cost++;
+        const target = level - index; // frames[level] is the innermost open block
+        if (target >= 2) frames[target]! |= TARGETED;
+        if (op === 0x0c /* br */) killed = true;
+        else boundary = true;
+        break;
+      }
+      case K_FUNC: {
+        // call, return_call, ref.func
+        let index = bytes[pos]!;
+        if (index < 0x80 && pos < end) pos++;
+        else {
+          r.pos = pos;
+          index = r.u32();
+          pos = r.pos;
+        }
+        cost++;
+        if (index >= totalFuncs) r.fail(`function index ${index} out of range`, at);
+        if (op === 0x12 /* return_call */) {
+          if (wrap) {
+            ev[n] = EV_LEAVE;
+            ev[n + 1] = at;
+            ev[n + 2] = at;
+            ev[n + 3] = 0;
+            n += 4;
+          }
+          killed = true;
+        } else if (op === 0x10 /* call */) {
+          if (fuel) {
+            ev[n] = EV_SYNC_OUT;
+            ev[n + 1] = at;
+            ev[n + 2] = at;
+            ev[n + 3] = 0;
+            n += 4;
+          }
+          boundary = true;
+        }
+        if (shift !== 0 && index >= imported) {
+          ev[n] = EV_REMAP;
+          ev[n + 1] = at;
+          ev[n + 2] = pos;
+          ev[n + 3] = index + shift;
+          n += 4;
+        }
+        if (fuel && op === 0x10) {
+          ev[n] = EV_SYNC_IN;
+          ev[n + 1] = pos;
+          ev[n + 2] = pos;
+          ev[n + 3] = 0;
+          n += 4;
+        }
+        break;
+      }
+      case K_UNREACHABLE:
+        cost++;
+        killed = true;
+        break;
+      case K_RETURN:
+        cost++;
+        if (wrap) {
+          ev[n] = EV_LEAVE;
+          ev[n + 1] = at;
+          ev[n + 2] = at;
+          ev[n + 3] = 0;
+          n += 4;
+        }
+        killed = true;
+        break;
+      case K_FLOAT: {
+        const size = op === 0x43 ? 4 : 8;
+        if (pos + size <= end) pos += size;
+        else {
+          r.pos = pos;
+          r.skip(size);
+        }
+        cost++;
+        break;
+      }
+      case K_INDEX2: {
         // call_indirect, return_call_indirect: type index, table index
         r.pos = pos;
         r.u32();
@@ -341,7 +356,7 @@ export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, 
         }
         break;
       }
-      case Imm.BR_TABLE: {
+      case K_BR_TABLE: {
         r.pos = pos;
         const count = r.count();
         for (let i = 0; i <= count; i++) {
@@ -353,7 +368,7 @@ export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, 
         killed = true;
         break;
       }
-      case Imm.PREFIX_FC: {
+      case K_MISC: {
         r.pos = pos;
         const sub = r.u32();
         skipMiscImmediates(r, sub, at);
@@ -373,35 +388,37 @@ export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, 
         }
         break;
       }
-      default:
+      case K_GROW:
+        // The grow helper charges the fuel global: sync around it like a call.
         r.pos = pos;
-        if (op === 0x40 /* memory.grow */) {
-          // The grow helper charges the fuel global: sync around it like a call.
-          if (r.u32() !== 0) r.fail('multiple memories are not supported', at);
-          pos = r.pos;
-          if (fuel) {
-            ev[n] = EV_SYNC_OUT;
-            ev[n + 1] = at;
-            ev[n + 2] = at;
-            ev[n + 3] = 0;
-            n += 4;
-          }
-          ev[n] = EV_GROW;
+        if (r.u32() !== 0) r.fail('multiple memories are not supported', at);
+        pos = r.pos;
+        if (fuel) {
+          ev[n] = EV_SYNC_OUT;
           ev[n + 1] = at;
+          ev[n + 2] = at;
+          ev[n + 3] = 0;
+          n += 4;
+        }
+        ev[n] = EV_GROW;
+        ev[n + 1] = at;
+        ev[n + 2] = pos;
+        ev[n + 3] = 0;
+        n += 4;
+        if (fuel) {
+          ev[n] = EV_SYNC_IN;
+          ev[n + 1] = pos;
           ev[n + 2] = pos;
           ev[n + 3] = 0;
           n += 4;
-          if (fuel) {
-            ev[n] = EV_SYNC_IN;
-            ev[n + 1] = pos;
-            ev[n + 2] = pos;
-            ev[n + 3] = 0;
-            n += 4;
-          }
-        } else {
-          skipImmediates(r, op, at); // memory.size, select t, ref.null, SIMD; rejects the rest
-          pos = r.pos;
         }
+        cost++;
+        break;
+      default:
+        // memory.size, select t, ref.null, SIMD; rejects everything else
+        r.pos = pos;
+        skipImmediates(r, op, at);
+        pos = r.pos;
         cost++;
     }
     if (boundary) {
