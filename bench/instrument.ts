@@ -1,6 +1,8 @@
 /**
  * Benchmarks for the WASM rewriter (src/instrument), measured side by side in one run:
- * (a) rewriter throughput on a synthesized module of more than 1 MB (target ≥ 50 MB/s);
+ * (a) rewriter throughput on a synthesized module of more than 1 MB (target ≥ 50 MB/s), printed
+ *     twice: the headline without input validation (the rewriter's own work), and end to end with
+ *     the default `WebAssembly.validate` of the input;
  * (b) instrumented versus plain on compute-heavy kernels over 64 KiB (target ≤ 1.25× slower),
  *     interleaved round by round, ratio of medians.
  *
@@ -21,7 +23,7 @@ import { largeModule } from './instrument-corpus.ts';
 /** One result row. */
 export interface BenchRow {
   name: string;
-  /** For throughput: rewrite time / WebAssembly.validate time. For kernels: instrumented / plain time. */
+  /** For throughput: time / WebAssembly.validate time. For kernels: instrumented / plain time. */
   ratio: number;
   details: string;
 }
@@ -47,7 +49,7 @@ async function throughput(): Promise<BenchRow[]> {
   const validated: number[] = [];
   const engine: number[] = [];
   let stats = instrument(bytes).stats;
-  for (let i = 0; i < 5; i++) instrument(bytes, { validate: false }); // warm up the JIT
+  for (let i = 0; i < 10; i++) instrument(bytes, { validate: false }); // warm up the JIT (it settles after a few runs)
   for (let i = 0; i < 25; i++) {
     raw.push(time(() => instrument(bytes, { validate: false })));
     validated.push(time(() => (stats = instrument(bytes).stats)));
@@ -56,17 +58,22 @@ async function throughput(): Promise<BenchRow[]> {
   const rawMs = median(raw);
   const valMs = median(validated);
   const engineMs = median(engine);
+  const mbps = (ms: number): string => (mb / (ms / 1000)).toFixed(1);
   const growth = `${stats.functions} functions, ${stats.meteredBlocks} meters, ${(stats.outputBytes / stats.inputBytes).toFixed(2)}× output size`;
   return [
     {
-      name: 'rewriter throughput (no input validation)',
+      // The headline figure the issue's target (≥ 50 MB/s) is checked against: the rewriter's own
+      // work, `instrument(bytes, { validate: false })`.
+      name: 'HEADLINE rewriter throughput (validate: false; target ≥ 50 MB/s)',
       ratio: rawMs / engineMs,
-      details: `${(mb / (rawMs / 1000)).toFixed(1)} MB/s on ${(mb).toFixed(2)} MB (${rawMs.toFixed(1)} ms; WebAssembly.validate ${engineMs.toFixed(1)} ms; target ≥ 50 MB/s); ${growth}`,
+      details: `${mbps(rawMs)} MB/s on ${mb.toFixed(2)} MB (${rawMs.toFixed(1)} ms); ${growth}`,
     },
     {
-      name: 'rewriter throughput (default: validates input first)',
+      // What a caller gets with the default options: the engine's WebAssembly.validate of the
+      // input (kept on by default, see docs/instrument.md) plus the rewrite.
+      name: 'default options, end to end (WebAssembly.validate + rewrite)',
       ratio: valMs / engineMs,
-      details: `${(mb / (valMs / 1000)).toFixed(1)} MB/s (${valMs.toFixed(1)} ms)`,
+      details: `${mbps(valMs)} MB/s (${valMs.toFixed(1)} ms, of which WebAssembly.validate alone ${engineMs.toFixed(1)} ms = ${mbps(engineMs)} MB/s)`,
     },
   ];
 }
