@@ -15,6 +15,12 @@ export const Events = {
   PLUGIN_UNLOADED: 'plugin.unloaded',
   /** A plugin failed (load, init, or a call). `data` holds the error. */
   PLUGIN_ERROR: 'plugin.error',
+  /** A plugin was quarantined after repeated faults: `{ pluginId, faults, code, message }`. */
+  PLUGIN_QUARANTINED: 'plugin.quarantined',
+  /** A plugin was refused something (HTTP, an undeclared event): `{ pluginId, what, reason, … }`. */
+  PLUGIN_DENIED: 'plugin.denied',
+  /** A plugin logged: `{ pluginId, level, message }` (bounded by `maxLogBytes`). */
+  PLUGIN_LOG: 'plugin.log',
   /** Content was created. */
   CONTENT_CREATED: 'content.created',
   /** Content was updated. */

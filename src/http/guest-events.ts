@@ -10,11 +10,12 @@
  * manager.events.subscribe(GuestEvents.LOG, (e) => console.log(`[${e.data.pluginId}] ${e.data.level}: ${e.data.message}`));
  * ```
  */
+import { Events } from '../events/event-names.ts';
 export const GuestEvents = {
   /** A plugin was refused something: `{ pluginId, what: 'http' | 'event', reason, … }`. */
-  DENIED: 'plugin.denied',
+  DENIED: Events.PLUGIN_DENIED,
   /** A plugin logged: `{ pluginId, level, message }`. */
-  LOG: 'plugin.log',
+  LOG: Events.PLUGIN_LOG,
 } as const;
 
 /** The data of a `plugin.denied` event. */

@@ -429,7 +429,7 @@ export class PluginManager {
     record.error = error;
     const message = `quarantined after ${record.stats.consecutiveFaults} consecutive faults (last: ${error.code}); reload it to try again`;
     this.#logger.warn(`[${record.id}] ${message}`);
-    this.events.publish({ type: 'plugin.quarantined', data: { pluginId: record.id, faults: record.stats.consecutiveFaults, code: error.code, message } }).catch(() => {});
+    this.events.publish({ type: Events.PLUGIN_QUARANTINED, data: { pluginId: record.id, faults: record.stats.consecutiveFaults, code: error.code, message } }).catch(() => {});
   }
 
   /** Reads a WASM plugin's content type definitions and checks no other plugin owns its names. */

@@ -85,7 +85,8 @@ export function runtimeCapabilities(adapter: RuntimeAdapter = getDefaultRuntime(
     fileSystem: adapter.hasFileSystem,
     workerIsolation,
     jspi,
-    http: workerIsolation ? 'worker' : jspi ? 'jspi' : 'none',
+    // The manager's order: JSPI keeps a network plugin inline; without it, a worker carries it.
+    http: jspi ? 'jspi' : workerIsolation ? 'worker' : 'none',
     runTimeCompile: canCompileWasm(),
   };
 }

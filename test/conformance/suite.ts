@@ -37,15 +37,7 @@ export interface SuiteInput {
  * expected failure, so it turns red the day it starts passing and the entry must go). Each entry
  * says what was observed.
  */
-export const KNOWN_FAILURES: Partial<Record<RuntimeName, Record<string, string>>> = Object.fromEntries(
-  (['workerd', 'browser'] as const).map((runtime) => [
-    runtime,
-    {
-      'plugin HTTP: an allowed URL is fetched (JSPI or worker), another host is denied':
-        'inline HTTP through JSPI answers status 0 for every request (allowed: errorKind null; denied: errorKind "denied" but status 0); the host fetch is never called',
-    },
-  ]),
-);
+export const KNOWN_FAILURES: Partial<Record<RuntimeName, Record<string, string>>> = {};
 
 /**
  * Why `caseName` is a known failure on `runtime`, or undefined.
@@ -132,7 +124,7 @@ export const CASES: readonly SuiteCase[] = [
       equal(caps.fileSystem, documented.fileSystem, 'fileSystem');
       equal(caps.workerIsolation, input.expectWorkers ?? documented.workerIsolation, 'workerIsolation');
       equal(caps.runTimeCompile, documented.runTimeCompile, 'runTimeCompile');
-      equal(caps.http, caps.workerIsolation ? 'worker' : caps.jspi ? 'jspi' : 'none', 'http follows workers, then JSPI');
+      equal(caps.http, caps.jspi ? 'jspi' : caps.workerIsolation ? 'worker' : 'none', 'http follows JSPI, then workers');
     },
   },
   {
