@@ -22,16 +22,11 @@ const suites: Array<[name: string, run: () => Promise<BenchResult[]>]> = [
   ['limits', runLimitsBench],
   ['payload', runPayloadBench],
   ['http', runHttpBench],
-  ['instrument', async () => (await runInstrumentBench()).map(fromInstrumentRow)],
+  ['instrument', runInstrumentBench],
   ['events', runEventsBench],
   ['hooks', runHooksBench],
   ['runtimes', runRuntimesBench],
 ];
-
-/** The instrument suite reports its own rows (throughput in MB/s, kernel ratios): fit them to the table. */
-function fromInstrumentRow(row: { name: string; ratio: number; details: string; target?: string; pass?: boolean }): BenchResult {
-  return { name: row.name, candidateUs: Number.NaN, baselineUs: Number.NaN, ratio: row.ratio, target: row.target ?? 'see details', pass: row.pass ?? true, details: row.details };
-}
 
 const all: BenchResult[] = [];
 for (const [name, run] of suites) {

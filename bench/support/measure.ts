@@ -77,8 +77,8 @@ export function median(values: readonly number[]): number {
 export function printTable(results: readonly BenchResult[]): void {
   const rows = results.map((r) => [
     r.name,
-    r.candidateUs.toFixed(2),
-    r.baselineUs.toFixed(2),
+    Number.isFinite(r.candidateUs) ? r.candidateUs.toFixed(2) : '-',
+    Number.isFinite(r.baselineUs) ? r.baselineUs.toFixed(2) : '-',
     `${r.ratio.toFixed(3)}×`,
     r.target,
     r.pass ? 'PASS' : 'MISS',
