@@ -19,14 +19,22 @@ import { compare, printTable, type BenchResult } from './support/measure.ts';
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const manifest = (id: string) => `id = "${id}"\nname = "${id}"\nversion = "1.0.0"\ncapabilities = [{ Hook = "after_render" }]\n`;
 
-/** A rendered page of about `bytes` UTF-8 bytes of HTML (mostly ASCII, some accents). */
-function pageOf(bytes: number): { path: string; title: string; html: string; meta: Record<string, unknown> } {
-  const paragraph = '<p class="lead">Grüße aus der Redaktion: a paragraph of article text, with <a href="/x">links</a> and <em>emphasis</em>.</p>\n';
+/**
+ * A rendered page of about `bytes` UTF-8 bytes of HTML: English (all ASCII) or German (a few
+ * accents per paragraph). The difference matters on the host: JavaScript keeps a string with
+ * any non-Latin-1 character as two-byte UTF-16, and `JSON.stringify` / UTF-8 decoding of such a
+ * string cost several times more, for both paths alike.
+ */
+function pageOf(bytes: number, language: 'en' | 'de' = 'de'): { path: string; title: string; html: string; meta: Record<string, unknown> } {
+  const paragraph =
+    language === 'de'
+      ? '<p class="lead">Grüße aus der Redaktion: a paragraph of article text, with <a href="/x">links</a> and <em>emphasis</em>.</p>\n'
+      : '<p class="lead">Greetings from the newsroom: a paragraph of article text, with <a href="/x">links</a> and <em>emphasis</em>.</p>\n';
   const head = '<!doctype html><html><head><meta charset="utf-8"><title>Article</title></head><body>\n';
   const unit = new TextEncoder().encode(paragraph).length;
   const body = paragraph.repeat(Math.max(1, Math.round((bytes - head.length) / unit)));
   // Flatten once, as a renderer's finished string would be.
-  return { path: '/article', title: 'Article', html: JSON.parse(JSON.stringify(`${head}${body}</body></html>`)) as string, meta: { lang: 'de' } };
+  return { path: '/article', title: 'Article', html: JSON.parse(JSON.stringify(`${head}${body}</body></html>`)) as string, meta: { lang: language } };
 }
 
 /**
@@ -51,8 +59,12 @@ export async function runPayloadBench(): Promise<BenchResult[]> {
 
   const results: BenchResult[] = [];
   try {
-    for (const [label, bytes, ops] of [['64 KiB', 64 * 1024, 200], ['1 MiB', 1024 * 1024, 12]] as const) {
-      const page = pageOf(bytes);
+    for (const [label, bytes, ops, language] of [
+      ['64 KiB', 64 * 1024, 200, 'en'],
+      ['64 KiB (German, two-byte string)', 64 * 1024, 200, 'de'],
+      ['1 MiB', 1024 * 1024, 12, 'en'],
+    ] as const) {
+      const page = pageOf(bytes, language);
       const fast = () => manager.hooks.execute(Hooks.AFTER_RENDER, page);
       const stock = () => other.hooks.execute(Hooks.AFTER_RENDER, page);
       const a = JSON.stringify(await fast());
