@@ -3,6 +3,9 @@
  * process, so machine noise hits both alike; the ratio of their medians is what we report.
  */
 
+/** The line prefix a suite child process prints its JSON results after (see run-suite.ts). */
+export const RESULT_PREFIX = 'BENCH-RESULTS ';
+
 /** One benchmark line: what was compared and how they did. */
 export interface BenchResult {
   name: string;
