@@ -27,6 +27,11 @@ import { createPluginContext, prefixedLogger } from './plugin-context.ts';
 import { retire, type Generation, type PluginRecord } from './plugin-record.ts';
 import { describeSource, type DescribedSource } from './resolve-source.ts';
 
+/** Event type prefixes only the host publishes. */
+const RESERVED_EVENT_PREFIXES = ['plugin.', 'system.', 'stream.'];
+/** The longest chain of events plugins may publish in answer to each other. */
+const MAX_EVENT_CHAIN = 8;
+
 /** What `initialize()` reports. */
 export interface InitializeResult {
   loaded: string[];
@@ -60,6 +65,8 @@ export class PluginManager {
   readonly #modules = new ModuleCache();
   #loadCounter = 0;
   #closed = false;
+  /** How many plugin-published events led to each event (absent: published by the host). */
+  readonly #eventDepth = new WeakMap<PluginEvent, number>();
   /** Folder watchers of `watch: true`, by plugin id. */
   readonly #watchers = new Map<string, () => void>();
 
@@ -413,7 +420,7 @@ export class PluginManager {
       http: net.http,
       logLevel: this.#config.logLevels?.[metadata.id] ?? this.#config.logLevel ?? 'info',
       onLog: (level, message) => this.#guestLog(metadata.id, level, message),
-      publish: (type, data) => this.#publishFromGuest(metadata, type, data),
+      publish: (type, data, cause) => this.#publishFromGuest(metadata, type, data, cause),
       stats: record.stats,
       isolation: net.isolation,
       workerOptions: this.#runtime.workerOptions,
@@ -487,16 +494,36 @@ export class PluginManager {
   }
 
   /** `reed_publish_event` from a guest: only declared event types, always with its own source. */
-  #publishFromGuest(metadata: PluginMetadata, type: string, data: unknown): number {
+  #publishFromGuest(metadata: PluginMetadata, type: string, data: unknown, cause: PluginEvent | undefined): number {
     const declared = capabilitySet(metadata).events;
+    if (RESERVED_EVENT_PREFIXES.some((prefix) => type.startsWith(prefix))) {
+      this.#denied({ pluginId: metadata.id, what: 'event', reason: `publishing "${type}" was refused: plugin.*, system.* and stream.* events are the host's own`, type });
+      return PublishStatus.DENIED;
+    }
     if (!declared.some((pattern) => eventTypeMatches(pattern, type))) {
       this.#denied({ pluginId: metadata.id, what: 'event', reason: `publishing "${type}" was refused: the plugin declares no matching Event capability`, type });
       return PublishStatus.DENIED;
     }
-    // Host functions are synchronous; delivery happens after the guest call returns.
-    queueMicrotask(() => {
-      this.events.publish({ type, data, source: metadata.id }).catch((err: unknown) => this.#logger.error(`[${metadata.id}] publish failed: ${describeError(err)}`));
-    });
+    // Plugins answering each other's events could chain forever: bound the chain's length.
+    const depth = (cause === undefined ? 0 : (this.#eventDepth.get(cause) ?? 0)) + 1;
+    if (depth > MAX_EVENT_CHAIN) {
+      this.#denied({ pluginId: metadata.id, what: 'event', reason: `publishing "${type}" was refused: an event chain of ${depth} plugin-published events (the limit is ${MAX_EVENT_CHAIN})`, type });
+      return PublishStatus.DENIED;
+    }
+    // Host functions are synchronous: deliver after the guest call, on a macrotask, so a busy
+    // chain of plugin events never starves timers and I/O.
+    setTimeout(() => {
+      if (this.#closed) return;
+      let event: PluginEvent;
+      try {
+        event = this.events.createEvent({ type, data, source: metadata.id });
+      } catch (err) {
+        this.#logger.error(`[${metadata.id}] publish failed: ${describeError(err)}`);
+        return;
+      }
+      this.#eventDepth.set(event, depth);
+      this.events.dispatch(event).catch((err: unknown) => this.#logger.error(`[${metadata.id}] publish failed: ${describeError(err)}`));
+    }, 0);
     return PublishStatus.OK;
   }
 

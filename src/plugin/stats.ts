@@ -57,6 +57,20 @@ export function recordFailure(stats: PluginStats, error: PluginError, elapsedMs:
 }
 
 /**
+ * Records a call the host refused before the plugin ran (input too large or not
+ * serializable): counted as a call with its error, but not as the plugin's fault.
+ *
+ * @example
+ * ```ts
+ * recordRefused(stats, error);
+ * ```
+ */
+export function recordRefused(stats: PluginStats, error: PluginError): void {
+  stats.calls++;
+  stats.lastError = error;
+}
+
+/**
  * Records fuel used by a call.
  *
  * @example

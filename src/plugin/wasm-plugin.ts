@@ -17,7 +17,7 @@ import { decodeJson, encodeJson } from '../util/json-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
 import { checkAfterCall, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
 import type { EffectiveLimits } from './limits.ts';
-import { recordFailure, recordFuel, recordSuccess } from './stats.ts';
+import { recordFailure, recordFuel, recordRefused, recordSuccess } from './stats.ts';
 import type { PluginContext, PluginRuntime, PluginStats } from './types.ts';
 
 /** The status codes `reed_publish_event` returns to the guest. */
@@ -32,7 +32,7 @@ export interface WasmPluginOptions {
   logLevel: LogLevel;
   onLog: (level: Exclude<LogLevel, 'silent'>, message: string) => void;
   /** Publishes an event for the guest; returns a PublishStatus code. */
-  publish: (type: string, data: unknown) => number;
+  publish: (type: string, data: unknown, cause: PluginEvent | undefined) => number;
   stats: PluginStats;
   isolation: 'inline' | 'worker';
   /** The runtime's extra options for worker isolation (see RuntimeAdapter.workerOptions). */
@@ -80,6 +80,8 @@ export class WasmPlugin implements PluginRuntime {
   readonly #hookExports = new Map<string, string>();
   /** The running call's observations (host functions and logs write here); reset per call. */
   readonly #watch: CallWatch = newCallWatch();
+  /** The event the running call is handling, if any (for event-chain depth). */
+  #cause: PluginEvent | undefined;
   #guest: Guest | undefined;
   #meter: MeterGlobals = { fuel: undefined, reason: undefined };
   #broken = false;
@@ -142,7 +144,7 @@ export class WasmPlugin implements PluginRuntime {
   }
 
   async deliverEvent(event: PluginEvent): Promise<void> {
-    await this.#call('on_event', event);
+    await this.#call('on_event', event, event);
   }
 
   command(name: string, args: unknown): Promise<unknown> {
@@ -182,7 +184,7 @@ export class WasmPlugin implements PluginRuntime {
   }
 
   /** Serialized call: JSON in, JSON (or undefined for empty output) out, under the limits. */
-  #call(exportName: string, data: unknown): Promise<unknown> {
+  #call(exportName: string, data: unknown, cause?: PluginEvent): Promise<unknown> {
     const { metadata, stats, limits } = this.#options;
     if (this.#closed) {
       return Promise.reject(new PluginError(ErrorCodes.CLOSED, `${exportName}: the plugin is unloaded`, { pluginId: metadata.id, operation: exportName }));
@@ -192,18 +194,22 @@ export class WasmPlugin implements PluginRuntime {
       input = encodeJson(data, metadata.id, exportName);
       checkInputSize(input, limits, metadata.id, exportName);
     } catch (err) {
-      this.#fault(err as PluginError, 0);
+      // The host's data was refused before the plugin ran: recorded, but never the plugin's
+      // fault (it must not count towards quarantine).
+      recordRefused(stats, err as PluginError);
       return Promise.reject(err);
     }
-    return this.#queue.run(() => this.#execute(exportName, input));
+    return this.#queue.run(() => this.#execute(exportName, input, cause));
   }
 
   /** One call on the instance (the queue guarantees no other call is running). */
-  async #execute(exportName: string, input: string): Promise<unknown> {
+  async #execute(exportName: string, input: string, cause: PluginEvent | undefined): Promise<unknown> {
     const { metadata, stats, limits } = this.#options;
     const started = performance.now();
     const watch = this.#watch;
     resetCallWatch(watch);
+    // Events the guest publishes during this call are caused by `cause` (event chains are bounded).
+    this.#cause = cause;
     this.#options.http?.session.beginCall();
     try {
       // Only a trapped instance needs the slow path; the common case stays synchronous.
@@ -288,6 +294,7 @@ export class WasmPlugin implements PluginRuntime {
   /** Our `extism:host/user` functions. They never throw into Extism: they return status codes. */
   #hostFunctions(): Record<string, HostFunction> {
     const options = this.#options;
+    const plugin = this;
     return {
       reed_publish_event(context, offset: bigint): number {
         try {
@@ -297,7 +304,7 @@ export class WasmPlugin implements PluginRuntime {
           if (parsed === null || typeof parsed !== 'object' || typeof parsed.type !== 'string' || parsed.type === '') {
             return PublishStatus.MALFORMED;
           }
-          return options.publish(parsed.type, parsed.data ?? null);
+          return options.publish(parsed.type, parsed.data ?? null, plugin.#cause);
         } catch {
           return PublishStatus.MALFORMED;
         }
