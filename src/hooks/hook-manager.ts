@@ -104,6 +104,8 @@ export interface HookManagerOptions {
   onHandlerError?: (error: PluginError, hook: string) => void;
   /** Whether a plugin's handlers may run now (false while quarantined or unloading). */
   isPluginEnabled?: (pluginId: string) => boolean;
+  /** Whether a disabled plugin was disabled for failing (quarantined): its guards deny. */
+  isPluginFailed?: (pluginId: string) => boolean;
   /** Throws when the manager is closed. */
   assertOpen?: () => void;
   /**
@@ -261,6 +263,7 @@ export class HookManager<M extends HookMapOf<M> = UntypedHooks> {
         control,
         signal: control?.signal ?? NEVER_ABORTED,
         enabled: this.#options.isPluginEnabled,
+        failedClosed: this.#options.isPluginFailed,
         // Bound once in the constructor: no closure per call on the hot path.
         report: this.#report,
       };

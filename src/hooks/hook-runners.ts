@@ -46,6 +46,8 @@ export interface RunEnv {
   control: CallControl | undefined;
   signal: AbortSignal;
   enabled: ((pluginId: string) => boolean) | undefined;
+  /** Whether a disabled plugin is disabled because it failed (a guard of such a plugin denies). */
+  failedClosed: ((pluginId: string) => boolean) | undefined;
   /** Where skipped failures go, with the hook's name. */
   report: (error: PluginError, hook: string) => void;
 }
@@ -110,7 +112,14 @@ async function filterAsync(list: readonly Registration[], start: number, pending
  */
 export async function runGuard(list: readonly Registration[], data: unknown, env: RunEnv): Promise<GuardResult> {
   for (const r of list) {
-    if (!isEnabled(r, env)) continue;
+    if (!isEnabled(r, env)) {
+      // A guard whose plugin was quarantined for failing still denies: skipping it would let
+      // whoever can make it fail switch the check off.
+      if (r.pluginId !== undefined && env.failedClosed?.(r.pluginId) === true) {
+        return { allowed: false, reason: `guard plugin "${r.pluginId}" is quarantined, so access is denied`, pluginId: r.pluginId };
+      }
+      continue;
+    }
     let failure: PluginError;
     try {
       const verdict = readGuardVerdict(await invoke(r, data, env));

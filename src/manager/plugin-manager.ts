@@ -82,6 +82,7 @@ export class PluginManager {
     this.hooks = new HookManager({
       assertOpen: () => this.#assertOpen(),
       isPluginEnabled: (id) => this.#records.get(id)?.state === 'active',
+      isPluginFailed: (id) => this.#records.get(id)?.state === 'quarantined',
       onHandlerError: (error) => this.#reportError(error),
       strictHooks: config.strictHooks ?? false,
     });

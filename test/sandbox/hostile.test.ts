@@ -194,3 +194,31 @@ describe('limits from the manifest', () => {
     await manager.shutdown();
   });
 });
+
+describe('quarantine is fail-closed and blames only the plugin', () => {
+  it('a quarantined guard plugin keeps denying (a guard never fails open)', async () => {
+    const manager = new PluginManager({ logger: captureLogger(), quarantineAfter: 3 });
+    const wasm = await compileWat((await readFile(join(HOSTILE_DIR, 'unreachable.wat'), 'utf8')).replace('hook_transform_data', 'hook_auth_check'));
+    await manager.load({ manifest: manifestToml('flaky-guard', ['Hook = "auth_check"']), wasm });
+    for (let i = 0; i < 3; i++) await expect(manager.hooks.execute(Hooks.AUTH_CHECK, { i })).resolves.toMatchObject({ allowed: false, pluginId: 'flaky-guard' });
+    expect(manager.plugins()[0]?.state).toBe('quarantined');
+    await expect(manager.hooks.execute(Hooks.AUTH_CHECK, { after: true })).resolves.toMatchObject({ allowed: false, pluginId: 'flaky-guard', reason: expect.stringContaining('quarantined') });
+    expect(manager.stats('flaky-guard').faults).toBe(3); // denied without calling it again
+    await manager.shutdown();
+  });
+
+  it("the host's own oversized or unserializable input never quarantines a plugin", async () => {
+    const manager = new PluginManager({ logger: captureLogger(), quarantineAfter: 2, limits: { maxInputBytes: 100 } });
+    await manager.load({ manifest: manifestToml('innocent', ['Hook = "transform_data"']), wasm: await readFixture('echo') });
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    for (let i = 0; i < 4; i++) {
+      await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, 'x'.repeat(500), { errorPolicy: 'fail' })).rejects.toMatchObject({ code: 'E_LIMIT' });
+      await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, cyclic, { errorPolicy: 'fail' })).rejects.toMatchObject({ code: 'E_INPUT' });
+    }
+    expect(manager.plugins()[0]?.state).toBe('active');
+    expect(manager.stats('innocent')).toMatchObject({ faults: 0, consecutiveFaults: 0, lastError: expect.objectContaining({ code: 'E_INPUT' }) });
+    await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, 'ok')).resolves.toBe('ok');
+    await manager.shutdown();
+  });
+});
