@@ -89,7 +89,17 @@ export class ContentTypeRegistry {
     const entry = this.#types.get(name);
     if (entry === undefined) throw new PluginError(ErrorCodes.NOT_FOUND, `no content type "${name}" is registered`, { operation: 'contentTypes.validate' });
     if (entry.validator === undefined) return { valid: true, errors: [] };
-    const result = entry.validator.validate(content);
+    let result: ReturnType<Validator['validate']>;
+    try {
+      result = entry.validator.validate(content);
+    } catch (err) {
+      // A schema that compiles but fails on use (an unresolvable $ref…) is the plugin's fault.
+      throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has a schema that cannot validate: ${err instanceof Error ? err.message : String(err)}`, {
+        pluginId: entry.pluginId,
+        cause: err,
+        operation: 'contentTypes.validate',
+      });
+    }
     return {
       valid: result.valid,
       errors: result.errors.filter((e) => e.keyword !== 'properties' && e.keyword !== 'items').map((e) => ({ path: e.instanceLocation.replace(/^#\/?/, '').replace(/\//g, '.'), message: e.error })),
@@ -123,10 +133,12 @@ export class ContentTypeRegistry {
    *
    * @example
    * ```ts
-   * registry.checkPlugin('blog', ['article']);
+   * registry.checkPlugin('blog', ['article'], { article: { schema } });
    * ```
    */
-  checkPlugin(pluginId: string, names: readonly string[]): void {
+  checkPlugin(pluginId: string, names: readonly string[], definitions?: Readonly<Record<string, ContentTypeDefinition>>): void {
+    // Compiled here too, so a bad schema fails the load before the plugin goes live.
+    for (const [name, definition] of Object.entries(definitions ?? {})) compile(definition, pluginId, name);
     for (const name of names) {
       const owner = this.#types.get(name)?.pluginId;
       if (owner !== undefined && owner !== pluginId) {
@@ -136,8 +148,31 @@ export class ContentTypeRegistry {
   }
 }
 
+/** Schema keywords holding regular expressions: a plugin's regex would run unbounded on the host. */
+const REGEX_KEYWORDS = new Set(['pattern', 'patternProperties']);
+
+/** The path of the first regex keyword in a schema, or undefined. */
+function findRegexKeyword(value: unknown, path = 'schema'): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    if (REGEX_KEYWORDS.has(key) && !Array.isArray(value)) return `${path}.${key}`;
+    const found = findRegexKeyword(inner, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 function compile(definition: ContentTypeDefinition, pluginId: string, name: string): Validator | undefined {
   if (definition.schema === undefined) return undefined;
+  // Content comes from CMS users and is validated on the host's thread, outside any fuel
+  // budget: a plugin's regular expression could backtrack for minutes (ReDoS).
+  const regex = findRegexKeyword(definition.schema);
+  if (regex !== undefined) {
+    throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}": ${regex} is not allowed (regular expressions from a plugin would run unbounded on the host; check patterns in the plugin's own hooks)`, {
+      pluginId,
+      operation: 'content_type',
+    });
+  }
   try {
     return new Validator(definition.schema as Schema, '2020-12', false);
   } catch (err) {

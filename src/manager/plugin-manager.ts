@@ -450,7 +450,7 @@ export class PluginManager {
       }
       generation.contentTypes[name] = definition as ContentTypeDefinition;
     }
-    this.contentTypes.checkPlugin(metadata.id, Object.keys(generation.contentTypes));
+    this.contentTypes.checkPlugin(metadata.id, Object.keys(generation.contentTypes), generation.contentTypes);
     this.templates.checkPlugin(metadata.id, runtime.declaredTemplateFunctions());
   }
 

@@ -86,3 +86,25 @@ describe('template functions', () => {
     await manager.shutdown();
   });
 });
+
+describe('content type schemas from plugins are safe to run on the host', () => {
+  it('refuses regular expressions (ReDoS) and types a schema that fails on use', async () => {
+    const manager = new PluginManager({ logger: captureLogger() });
+    const redos = manager.load({
+      plugin: {
+        metadata: { id: 'regexy', name: 'Regexy', version: '1.0.0' },
+        initialize: (ctx) => ctx.contentTypes.register('post', { schema: { properties: { title: { type: 'string', pattern: '^(a|a)+$' } } } }),
+      },
+    });
+    await expect(redos).rejects.toMatchObject({ code: 'E_OUTPUT', pluginId: 'regexy', message: expect.stringContaining('schema.properties.title.pattern') });
+    expect(manager.plugins()).toEqual([]);
+    expect(manager.hooks.names()).toEqual([]);
+    expect(manager.contentTypes.list()).toEqual([]);
+
+    await manager.load({
+      plugin: { metadata: { id: 'dangling', name: 'Dangling', version: '1.0.0' }, initialize: (ctx) => ctx.contentTypes.register('note', { schema: { $ref: '#/nope' } }) },
+    });
+    expect(() => manager.contentTypes.validate('note', {})).toThrow(expect.objectContaining({ code: 'E_OUTPUT', pluginId: 'dangling' }));
+    await manager.shutdown();
+  });
+});
