@@ -70,7 +70,9 @@ export function createPluginContext(pluginId: string, config: Record<string, unk
     },
     templates: {
       register(name: string, impl: TemplateFunctionImpl) {
-        track(deps.templates.register(pluginId, name, impl));
+        // Collected like content types: a version that fails to load never replaces the running one's.
+        deps.templates.checkPlugin(pluginId, [name]);
+        generation.templates[name] = impl;
       },
     },
   };

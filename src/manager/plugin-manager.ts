@@ -26,6 +26,8 @@ import { hasJspi } from '../runtime/capabilities.ts';
 import { createPluginContext, prefixedLogger } from './plugin-context.ts';
 import { retire, type Generation, type PluginRecord } from './plugin-record.ts';
 import { describeSource, type DescribedSource } from './resolve-source.ts';
+import { SerialQueue } from '../util/serial-queue.ts';
+import semver from 'semver';
 
 /** Event type prefixes only the host publishes. */
 const RESERVED_EVENT_PREFIXES = ['plugin.', 'system.', 'stream.'];
@@ -65,6 +67,10 @@ export class PluginManager {
   readonly #modules = new ModuleCache();
   #loadCounter = 0;
   #closed = false;
+  /** Set when shutdown begins: no new loads or reloads from then on. */
+  #closing = false;
+  /** Load, reload and unload of one plugin id run one at a time, in order. */
+  readonly #lifecycle = new Map<string, SerialQueue>();
   /** How many plugin-published events led to each event (absent: published by the host). */
   readonly #eventDepth = new WeakMap<PluginEvent, number>();
   /** Folder watchers of `watch: true`, by plugin id. */
@@ -98,7 +104,7 @@ export class PluginManager {
    * ```
    */
   async initialize(): Promise<InitializeResult> {
-    this.#assertOpen();
+    this.#assertAccepting();
     const sources: Array<{ source: PluginSource; name: string }> = [];
     if (this.#config.pluginDir !== undefined) {
       const dirs = await this.#runtime.listPluginDirs(this.#config.pluginDir).catch((err: unknown) => {
@@ -134,7 +140,7 @@ export class PluginManager {
         if (missing !== undefined) {
           throw new DependencyError(`depends on "${missing.pluginId}", which failed to load`, missing.pluginId, { pluginId: id, operation: 'load' });
         }
-        await this.#loadDescribed(item);
+        await this.#serial(id, () => this.#loadDescribed(item));
         loaded.push(id);
       } catch (err) {
         failed.push(this.#recordFailure(err, id, undefined, item));
@@ -155,16 +161,19 @@ export class PluginManager {
    * ```
    */
   async load(source: PluginSource): Promise<string> {
-    this.#assertOpen();
+    this.#assertAccepting();
     let id: string | undefined;
     try {
       const described = await describeSource(source, this.#runtime);
-      id = described.metadata.id;
-      if (this.#liveRecord(id) !== undefined) throw duplicateError(id);
-      const failure = planLoadOrder([described.metadata], this.#activeVersions()).failures.get(id);
-      if (failure !== undefined) throw failure;
-      await this.#loadDescribed(described);
-      return id;
+      const pluginId = (id = described.metadata.id);
+      await this.#serial(pluginId, async () => {
+        this.#assertAccepting();
+        if (this.#liveRecord(pluginId) !== undefined) throw duplicateError(pluginId);
+        const failure = planLoadOrder([described.metadata], this.#activeVersions()).failures.get(pluginId);
+        if (failure !== undefined) throw failure;
+        await this.#loadDescribed(described);
+      });
+      return pluginId;
     } catch (err) {
       this.#reportError(asPluginError(err, id, 'load'));
       throw err;
@@ -182,6 +191,11 @@ export class PluginManager {
    * ```
    */
   async unload(id: string, options: { cascade?: boolean } = {}): Promise<void> {
+    this.#requireRecord(id);
+    await this.#serial(id, () => this.#unload(id, options));
+  }
+
+  async #unload(id: string, options: { cascade?: boolean }): Promise<void> {
     const record = this.#requireRecord(id);
     if (record.generation === undefined) {
       this.#records.delete(id);
@@ -220,9 +234,10 @@ export class PluginManager {
    * ```
    */
   async reload(id: string, source?: PluginSource): Promise<void> {
-    this.#assertOpen();
+    this.#assertAccepting();
     try {
-      await this.#reload(this.#requireRecord(id), source);
+      this.#requireRecord(id);
+      await this.#serial(id, () => this.#reload(this.#requireRecord(id), source));
     } catch (err) {
       // A manifest too broken to name its plugin still belongs to the one being reloaded.
       const error = asPluginError(err, id, 'reload');
@@ -240,12 +255,19 @@ export class PluginManager {
     if (described.metadata.id !== id) {
       throw new PluginError(ErrorCodes.MANIFEST, `the new source is plugin "${described.metadata.id}", not "${id}"`, { pluginId: id, operation: 'reload' });
     }
+    this.#checkReloadDependencies(id, described);
     if (record.generation === undefined) {
       this.#records.delete(id);
       await this.#loadDescribed(described);
       return;
     }
     const next = await this.#buildGeneration(record, described);
+    if (this.#closing || this.#records.get(id) !== record) {
+      // Shutdown began while the new version was being built: it must not go live.
+      retire(next);
+      await next.runtime.shutdown().catch(() => {});
+      throw new PluginError(ErrorCodes.CLOSED, 'the plugin manager is shutting down', { pluginId: id, operation: 'reload' });
+    }
     const old = record.generation;
     retire(old);
     record.generation = next;
@@ -269,7 +291,10 @@ export class PluginManager {
    * ```
    */
   async shutdown(): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed || this.#closing) return;
+    this.#closing = true;
+    // Let loads, reloads and unloads already under way settle before taking everything down.
+    await Promise.all([...this.#lifecycle.values()].map((queue) => queue.idle()));
     await this.events.publish({ type: Events.SYSTEM_SHUTDOWN, data: {} });
     const order = [...this.#records.values()].sort((a, b) => b.loadedAt - a.loadedAt);
     for (const record of order) {
@@ -343,14 +368,24 @@ export class PluginManager {
       declared: undefined,
     };
     this.#records.set(metadata.id, record);
+    let generation: Generation | undefined;
     try {
-      const generation = await this.#buildGeneration(record, described);
+      generation = await this.#buildGeneration(record, described);
+      if (this.#closing) throw new PluginError(ErrorCodes.CLOSED, 'the plugin manager is shutting down', { pluginId: metadata.id, operation: 'load' });
       record.generation = generation;
       record.state = 'active';
       generation.phase = 'active';
       this.#syncDeclared(record);
     } catch (err) {
       this.#records.delete(metadata.id);
+      if (generation !== undefined) {
+        // Built but never (or only partly) live: undo everything it registered, free it.
+        record.declared?.dispose();
+        record.declared = undefined;
+        this.contentTypes.replacePlugin(metadata.id, {});
+        retire(generation);
+        await generation.runtime.shutdown().catch(() => {});
+      }
       throw err;
     }
     this.#watch(record);
@@ -385,7 +420,7 @@ export class PluginManager {
     // The host's config for the plugin, checked against the plugin's schema before initialize.
     const config = validateConfig(metadata.configSchema, this.#config.plugins?.[metadata.id] ?? {}, metadata.id);
     const runtime: PluginRuntime = described.kind === 'js' ? new JsPlugin(metadata.id, described.plugin, record.stats) : await this.#createWasm(record, described, config);
-    const generation: Generation = { metadata, runtime, contentTypes: {}, disposers: [], phase: 'pending' };
+    const generation: Generation = { metadata, runtime, contentTypes: {}, templates: {}, disposers: [], phase: 'pending' };
     try {
       await runtime.initialize(
         createPluginContext(metadata.id, config, generation, { hooks: this.hooks, events: this.events, logger: this.#logger, contentTypes: this.contentTypes, templates: this.templates }),
@@ -464,6 +499,7 @@ export class PluginManager {
     if (generation === undefined) return;
     const { metadata, runtime } = generation;
     this.contentTypes.replacePlugin(record.id, generation.contentTypes);
+    for (const [name, impl] of Object.entries(generation.templates)) generation.disposers.push(this.templates.register(record.id, name, impl));
     const hooks = runtime.declaredHooks();
     const patterns = runtime.declaredEvents();
     const functions = runtime.declaredTemplateFunctions();
@@ -609,6 +645,36 @@ export class PluginManager {
       throw new PluginError(ErrorCodes.UNSUPPORTED, `the plugin is ${record.state}`, { pluginId: record.id, operation, cause: record.error });
     }
     return record.generation;
+  }
+
+  /** Runs a lifecycle step for one plugin id after the ones already queued for it. */
+  #serial<T>(id: string, task: () => Promise<T>): Promise<T> {
+    let queue = this.#lifecycle.get(id);
+    if (queue === undefined) {
+      queue = new SerialQueue();
+      this.#lifecycle.set(id, queue);
+    }
+    return queue.run(task);
+  }
+
+  /** A new version must satisfy its own dependencies and every dependent's range on it. */
+  #checkReloadDependencies(id: string, described: DescribedSource): void {
+    const versions = this.#activeVersions();
+    versions.delete(id);
+    const failure = planLoadOrder([described.metadata], versions).failures.get(id);
+    if (failure !== undefined) throw failure;
+    for (const other of this.#records.values()) {
+      const dependency = other.generation?.metadata.dependencies.find((d) => d.pluginId === id);
+      if (dependency === undefined || other.id === id) continue;
+      if (!semver.satisfies(described.metadata.version, dependency.version, { includePrerelease: true })) {
+        throw new DependencyError(`version ${described.metadata.version} would break "${other.id}", which requires ${id} ${dependency.version}`, other.id, { pluginId: id, operation: 'reload' });
+      }
+    }
+  }
+
+  #assertAccepting(): void {
+    this.#assertOpen();
+    if (this.#closing) throw new PluginError(ErrorCodes.CLOSED, 'the plugin manager is shutting down');
   }
 
   #assertOpen(): void {

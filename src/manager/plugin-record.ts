@@ -6,6 +6,7 @@
 import type { PluginError } from '../errors.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import type { ContentTypeDefinition } from './content-types.ts';
+import type { TemplateFunctionImpl } from './template-functions.ts';
 import type { PluginRuntime, PluginSource, PluginState, PluginStats } from '../plugin/types.ts';
 
 /** One loaded version of a plugin. */
@@ -14,6 +15,8 @@ export interface Generation {
   runtime: PluginRuntime;
   /** Content types this version defines (WASM: read from `content_type` before the swap). */
   contentTypes: Record<string, ContentTypeDefinition>;
+  /** Template functions a JS plugin registered in initialize; they go live with the swap. */
+  templates: Record<string, TemplateFunctionImpl>;
   /** Undo functions for every hook and subscription this generation registered. */
   disposers: Array<() => void>;
   /**
