@@ -52,6 +52,8 @@ export function resetCallWatch(watch: CallWatch): void {
 export interface MeterGlobals {
   fuel: WebAssembly.Global | undefined;
   reason: WebAssembly.Global | undefined;
+  /** The per-call budget the export wrappers reset the fuel to. */
+  budget: WebAssembly.Global | undefined;
 }
 
 /**
@@ -65,7 +67,22 @@ export interface MeterGlobals {
 export function meterGlobals(instance: WebAssembly.Instance | undefined): MeterGlobals {
   const exports = (instance?.exports ?? {}) as Record<string, unknown>;
   const global = (name: string) => (exports[name] instanceof WebAssembly.Global ? (exports[name] as WebAssembly.Global) : undefined);
-  return { fuel: global(INSTRUMENT_EXPORTS.fuel), reason: global(INSTRUMENT_EXPORTS.reason) };
+  return { fuel: global(INSTRUMENT_EXPORTS.fuel), reason: global(INSTRUMENT_EXPORTS.reason), budget: global(INSTRUMENT_EXPORTS.fuelBudget) };
+}
+
+/**
+ * Sets an instance's per-call budget to the plugin's fuel limit, so a module instrumented
+ * elsewhere (a precompiled `WebAssembly.Module`, built with another budget) still gets exactly
+ * this host's limit. Inline mode only: a worker's instance is out of reach.
+ *
+ * @example
+ * ```ts
+ * applyFuelBudget(meterGlobals(instance), limits);
+ * ```
+ */
+export function applyFuelBudget(meter: MeterGlobals, limits: EffectiveLimits): void {
+  if (meter.budget === undefined || limits.fuel === null) return;
+  meter.budget.value = BigInt(limits.fuel);
 }
 
 /**

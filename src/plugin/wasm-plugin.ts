@@ -13,9 +13,9 @@ import type { PluginMetadata } from '../manifest/types.ts';
 import type { PreparedModule } from '../manager/module-cache.ts';
 import { httpEnvFunctions } from '../http/http-host-functions.ts';
 import type { HttpSession } from '../http/http-session.ts';
-import { decodeJson, encodeJson } from '../util/json-codec.ts';
+import { decodeJson, encodeJson, utf8Length } from '../util/json-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
-import { checkAfterCall, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
+import { applyFuelBudget, checkAfterCall, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
 import type { EffectiveLimits } from './limits.ts';
 import { recordFailure, recordFuel, recordRefused, recordSuccess } from './stats.ts';
 import type { PluginContext, PluginRuntime, PluginStats } from './types.ts';
@@ -83,7 +83,7 @@ export class WasmPlugin implements PluginRuntime {
   /** The event the running call is handling, if any (for event-chain depth). */
   #cause: PluginEvent | undefined;
   #guest: Guest | undefined;
-  #meter: MeterGlobals = { fuel: undefined, reason: undefined };
+  #meter: MeterGlobals = { fuel: undefined, reason: undefined, budget: undefined };
   #broken = false;
   #closed = false;
 
@@ -271,6 +271,7 @@ export class WasmPlugin implements PluginRuntime {
     });
     this.#guest = guest;
     this.#meter = meterGlobals(await guest.instance());
+    applyFuelBudget(this.#meter, limits);
   }
 
   #onLog(level: Exclude<LogLevel, 'silent'>, message: string): void {
@@ -282,7 +283,7 @@ export class WasmPlugin implements PluginRuntime {
       else if (/^(abort|panic)/i.test(message)) watch.abortNote = message;
     }
     if (watch.logsDropped) return;
-    watch.logBytes += message.length;
+    watch.logBytes += utf8Length(message);
     if (watch.logBytes > this.#options.limits.maxLogBytes) {
       watch.logsDropped = true;
       this.#options.onLog('warn', `log limit of ${this.#options.limits.maxLogBytes} bytes per call reached; dropping the rest of this call's logs`);

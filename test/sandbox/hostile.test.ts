@@ -222,3 +222,15 @@ describe('quarantine is fail-closed and blames only the plugin', () => {
     await manager.shutdown();
   });
 });
+
+describe('precompiled modules', () => {
+  it("a module instrumented with a bigger budget elsewhere still gets this host's fuel limit", async () => {
+    const { instrument } = await import('@reedcms/plugins');
+    const bytes = instrument(await hostileWat('infinite-loop'), { defaultFuel: 10_000_000_000n, memoryMaxPages: 16, limitImport: { module: 'extism:host/user', name: 'reed_limit' } }).bytes;
+    const manager = new PluginManager({ logger: captureLogger(), limits: { fuel: 5_000 } });
+    await manager.load({ manifest: manifestToml('prebuilt', ['Hook = "transform_data"']), wasm: new WebAssembly.Module(bytes) });
+    await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({ code: 'E_FUEL', limit: { name: 'fuel', value: 5_000 } });
+    expect(manager.stats('prebuilt').fuel.last).toBe(5_000);
+    await manager.shutdown();
+  });
+});
