@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, measured side by side with its baseline, printed as one
- * table of ratios (targets from the issues; BENCHMARKS.md records the figures). Each suite runs
+ * table of ratios against their targets (BENCHMARKS.md records the figures). Each suite runs
  * in a fresh process, so one suite's JIT state does not skew another's.
  *
  * @example

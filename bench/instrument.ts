@@ -24,7 +24,7 @@ import { printTable, type BenchResult } from './support/measure.ts';
 /** One result row: the shared bench shape (see bench/support/measure.ts). */
 export type BenchRow = BenchResult;
 
-/** The issue's targets. */
+/** The targets: rewriter throughput and metering overhead. */
 const THROUGHPUT_TARGET_MBPS = 50;
 const OVERHEAD_TARGET = 1.25;
 
@@ -62,7 +62,7 @@ async function throughput(): Promise<BenchRow[]> {
   const growth = `${stats.functions} functions, ${stats.meteredBlocks} meters, ${(stats.outputBytes / stats.inputBytes).toFixed(2)}× output size`;
   return [
     {
-      // The headline figure the issue's target (≥ 50 MB/s) is checked against: the rewriter's own
+      // The headline figure the target (≥ 50 MB/s) is checked against: the rewriter's own
       // work, `instrument(bytes, { validate: false })`, against the engine's validate as a yardstick.
       name: 'rewriter throughput, 1.16 MB module (validate: false)',
       candidateUs: rawMs * 1000,
