@@ -203,31 +203,53 @@ export class WasmPlugin implements PluginRuntime {
   }
 
   /** One call on the instance (the queue guarantees no other call is running). */
-  async #execute(exportName: string, input: string, cause: PluginEvent | undefined): Promise<unknown> {
-    const { metadata, stats, limits } = this.#options;
+  #execute(exportName: string, input: string, cause: PluginEvent | undefined): Promise<unknown> {
     const started = performance.now();
-    const watch = this.#watch;
-    resetCallWatch(watch);
+    resetCallWatch(this.#watch);
     // Events the guest publishes during this call are caused by `cause` (event chains are bounded).
     this.#cause = cause;
     this.#options.http?.session.beginCall();
-    try {
-      // Only a trapped instance needs the slow path; the common case stays synchronous.
-      if (this.#broken || this.#guest === undefined) await this.#replaceInstance();
-      const output = await (this.#guest as Guest).call(exportName, input);
-      this.#recordFuel();
-      checkAfterCall(output.byteLength, watch, limits, metadata.id, exportName);
-      const result = decodeJson(output, metadata.id, exportName);
-      recordSuccess(stats, performance.now() - started);
-      return result;
-    } catch (err) {
-      this.#recordFuel();
-      const raw = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: exportName });
-      const error = explainFailure(raw, watch, this.#meter, limits, metadata.id, exportName);
-      if (INSTANCE_BREAKING.has(error.code)) this.#broken = true;
-      this.#fault(error, performance.now() - started);
-      throw error;
+    // Only a trapped instance needs the slow path. The common case is one promise chain with no
+    // async frames of its own: this is the per-call hot path.
+    if (this.#broken || this.#guest === undefined) {
+      return this.#replaceInstance().then(
+        () => this.#run(exportName, input, started),
+        (err: unknown) => this.#failed(err, exportName, started),
+      );
     }
+    return this.#run(exportName, input, started);
+  }
+
+  #run(exportName: string, input: string, started: number): Promise<unknown> {
+    return (this.#guest as Guest).call(exportName, input).then(
+      (output) => this.#succeeded(output, exportName, started),
+      (err: unknown) => this.#failed(err, exportName, started),
+    );
+  }
+
+  #succeeded(output: Uint8Array, exportName: string, started: number): unknown {
+    const { metadata, stats, limits } = this.#options;
+    this.#recordFuel();
+    let result: unknown;
+    try {
+      checkAfterCall(output.byteLength, this.#watch, limits, metadata.id, exportName);
+      result = decodeJson(output, metadata.id, exportName);
+    } catch (err) {
+      return this.#failed(err, exportName, started, true);
+    }
+    recordSuccess(stats, performance.now() - started);
+    return result;
+  }
+
+  /** Types a failed call by its real cause, marks a broken instance, records the fault; throws. */
+  #failed(err: unknown, exportName: string, started: number, fuelRecorded = false): never {
+    const { metadata, limits } = this.#options;
+    if (!fuelRecorded) this.#recordFuel();
+    const raw = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: exportName });
+    const error = explainFailure(raw, this.#watch, this.#meter, limits, metadata.id, exportName);
+    if (INSTANCE_BREAKING.has(error.code)) this.#broken = true;
+    this.#fault(error, performance.now() - started);
+    throw error;
   }
 
   #fault(error: PluginError, elapsedMs: number): void {
