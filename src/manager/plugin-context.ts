@@ -47,6 +47,9 @@ export function createPluginContext(pluginId: string, config: Record<string, unk
         return track(deps.hooks.register(hook, gated, { ...options, pluginId }));
       },
       execute: (hook, data, options) => deps.hooks.execute(hook, data, options),
+      define(hook, options) {
+        deps.hooks.define(hook, options);
+      },
     },
     events: {
       subscribe(filterOrHandler: EventFilter | EventHandler, maybeHandler?: EventHandler) {

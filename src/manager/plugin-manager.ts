@@ -486,6 +486,13 @@ export class PluginManager {
       generation.contentTypes[name] = definition as ContentTypeDefinition;
     }
     this.contentTypes.checkPlugin(metadata.id, Object.keys(generation.contentTypes), generation.contentTypes);
+    // A hook the plugin declares with a kind must not clash with how the hook is already defined.
+    for (const [hook, kind] of Object.entries(capabilitySet(metadata).hookKinds)) {
+      const current = this.hooks.definition(hook);
+      if (current !== undefined && current.origin !== 'implicit' && current.kind !== kind) {
+        throw new PluginError(ErrorCodes.HOOK_DEFINITION, `declares hook "${hook}" as ${kind}, but it is defined as ${current.kind}`, { pluginId: metadata.id, operation: 'load' });
+      }
+    }
     this.templates.checkPlugin(metadata.id, runtime.declaredTemplateFunctions());
   }
 
@@ -500,6 +507,10 @@ export class PluginManager {
     const { metadata, runtime } = generation;
     this.contentTypes.replacePlugin(record.id, generation.contentTypes);
     for (const [name, impl] of Object.entries(generation.templates)) generation.disposers.push(this.templates.register(record.id, name, impl));
+    for (const [hook, kind] of Object.entries(capabilitySet(metadata).hookKinds)) {
+      // Checked before the swap (#readContributions); defining the same kind again is a no-op.
+      if (this.hooks.definition(hook)?.origin !== 'builtin') this.hooks.define(hook, { kind });
+    }
     const hooks = runtime.declaredHooks();
     const patterns = runtime.declaredEvents();
     const functions = runtime.declaredTemplateFunctions();

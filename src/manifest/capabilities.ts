@@ -6,6 +6,8 @@ import type { Capability, PluginMetadata } from './types.ts';
 /** A plugin's capabilities, grouped by kind. */
 export interface CapabilitySet {
   hooks: string[];
+  /** Kinds declared with hooks (`{ Hook = "x", kind = "guard" }`), by hook name. */
+  hookKinds: Record<string, 'filter' | 'guard' | 'first' | 'collect' | 'action'>;
   events: string[];
   commands: string[];
   contentTypes: string[];
@@ -21,12 +23,16 @@ export interface CapabilitySet {
  * ```
  */
 export function capabilitySet(meta: Pick<PluginMetadata, 'capabilities'>): CapabilitySet {
-  const set: CapabilitySet = { hooks: [], events: [], commands: [], contentTypes: [], templateFunctions: [] };
+  const set: CapabilitySet = { hooks: [], hookKinds: {}, events: [], commands: [], contentTypes: [], templateFunctions: [] };
   const add = (list: string[], value: string) => {
     if (!list.includes(value)) list.push(value);
   };
   for (const cap of meta.capabilities as Array<Capability & Record<string, string>>) {
-    if ('Hook' in cap) add(set.hooks, cap.Hook);
+    if ('Hook' in cap) {
+      add(set.hooks, cap.Hook);
+      const kind = (cap as { kind?: CapabilitySet['hookKinds'][string] }).kind;
+      if (kind !== undefined) set.hookKinds[cap.Hook] = kind;
+    }
     else if ('Event' in cap) add(set.events, cap.Event);
     else if ('Command' in cap) add(set.commands, cap.Command);
     else if ('ContentType' in cap) add(set.contentTypes, cap.ContentType);

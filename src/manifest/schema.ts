@@ -12,6 +12,9 @@ const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
 /** Event types and patterns: dotted segments, `*` as a whole segment or suffix. */
 const EVENT_PATTERN = /^(\*|[A-Za-z0-9_-]+(\.([A-Za-z0-9_-]+|\*))*(\.\*\*)?)$/;
 
+/** Hook kinds a `{ Hook = "…", kind = "…" }` capability may name (see src/hooks/hook-kinds.ts). */
+const HOOK_KIND_NAMES = ['filter', 'guard', 'first', 'collect', 'action'] as const;
+
 /** The capability kinds a plugin can declare, and what each value must look like. */
 export const CAPABILITY_KINDS = {
   Hook: NAME_PATTERN,
@@ -65,7 +68,13 @@ const capability = v.pipe(
   v.record(v.string(), v.unknown(), 'must be a table such as { Hook = "after_render" }'),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
-    const entries = Object.entries(dataset.value);
+    // A Hook may say which kind it is (`{ Hook = "seo_lint", kind = "collect" }`), so a plugin
+    // can introduce a hook of its own; every other capability is a one-key table.
+    const hookKind = dataset.value['kind'];
+    const entries = Object.entries(dataset.value).filter(([key]) => !(key === 'kind' && 'Hook' in dataset.value));
+    if (hookKind !== undefined && 'Hook' in dataset.value && !(HOOK_KIND_NAMES as readonly unknown[]).includes(hookKind)) {
+      addIssue({ message: `kind must be one of ${HOOK_KIND_NAMES.join(', ')}, got ${JSON.stringify(hookKind)}` });
+    }
     if (entries.length !== 1) {
       addIssue({ message: `must have exactly one key (one of ${Object.keys(CAPABILITY_KINDS).join(', ')}), found ${entries.length}` });
       return;

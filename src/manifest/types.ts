@@ -4,7 +4,7 @@
 
 /** A capability as written in plugin.toml: a one-key table such as `{ Hook = "after_render" }`. */
 export type Capability =
-  | { Hook: string }
+  | { Hook: string; kind?: 'filter' | 'guard' | 'first' | 'collect' | 'action' }
   | { Event: string }
   | { Command: string }
   | { ContentType: string }

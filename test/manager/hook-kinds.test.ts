@@ -77,3 +77,41 @@ describe('hook kinds with WASM plugins', () => {
     await manager.shutdown();
   });
 });
+
+describe('plugins defining hooks of their own', () => {
+  it('a WASM plugin declares { Hook, kind } and the hook runs with that kind; a clash fails the load', async () => {
+    const manager = new PluginManager({ logger: captureLogger() });
+    await manager.load({
+      manifest: manifestToml('linter', ['Hook = "seo_lint", kind = "collect"']),
+      wasm: await buildWatPlugin(constantOutputWat('hook_seo_lint', '[{"path":"title","message":"too long"}]')),
+    });
+    expect(manager.hooks.definition('seo_lint')).toMatchObject({ kind: 'collect', origin: 'defined' });
+    await expect(manager.hooks.execute('seo_lint', { title: 'x' })).resolves.toEqual({ valid: false, errors: [{ pluginId: 'linter', path: 'title', message: 'too long' }] });
+    const clash = manager.load({
+      manifest: manifestToml('other-linter', ['Hook = "seo_lint", kind = "guard"']),
+      wasm: await buildWatPlugin(constantOutputWat('hook_seo_lint', 'null')),
+    });
+    await expect(clash).rejects.toMatchObject({ code: 'E_HOOK_DEFINITION', pluginId: 'other-linter' });
+    await expect(manager.load({ manifest: manifestToml('bad-kind', ['Hook = "x", kind = "sometimes"']), wasm: await buildWatPlugin(constantOutputWat('hook_x', 'null')) })).rejects.toMatchObject({
+      code: 'E_MANIFEST',
+      message: expect.stringContaining('kind must be one of filter, guard, first, collect, action'),
+    });
+    await manager.shutdown();
+  });
+
+  it('a JS plugin defines a hook through its context', async () => {
+    const manager = new PluginManager({ logger: captureLogger() });
+    await manager.load({
+      plugin: {
+        metadata: { id: 'gatekeeper', name: 'Gatekeeper', version: '1.0.0' },
+        initialize(ctx) {
+          ctx.hooks.define('publish_check', { kind: 'guard' });
+          ctx.hooks.register('publish_check', (doc: { draft: boolean }) => (doc.draft ? { allow: false, reason: 'drafts stay private' } : null));
+        },
+      },
+    });
+    await expect(manager.hooks.execute('publish_check', { draft: true })).resolves.toMatchObject({ allowed: false, reason: 'drafts stay private', pluginId: 'gatekeeper' });
+    await expect(manager.hooks.execute('publish_check', { draft: false })).resolves.toEqual({ allowed: true });
+    await manager.shutdown();
+  });
+});

@@ -5,7 +5,7 @@ import type { Capability } from '../../src/manifest/types.ts';
 
 describe('capabilitySet', () => {
   it('is all-empty for no capabilities', () => {
-    expect(capabilitySet({ capabilities: [] })).toStrictEqual({ hooks: [], events: [], commands: [], contentTypes: [], templateFunctions: [] });
+    expect(capabilitySet({ capabilities: [] })).toStrictEqual({ hooks: [], hookKinds: {}, events: [], commands: [], contentTypes: [], templateFunctions: [] });
   });
 
   it('groups capabilities by kind, keeping declaration order', () => {
@@ -23,6 +23,7 @@ describe('capabilitySet', () => {
     ];
     expect(capabilitySet({ capabilities })).toStrictEqual({
       hooks: ['b_hook', 'a_hook'],
+      hookKinds: {},
       events: ['content.*', 'system.startup'],
       commands: ['reindex', 'flush'],
       contentTypes: ['article', 'page'],
@@ -39,7 +40,7 @@ describe('capabilitySet', () => {
 
   it('keeps the same name under different kinds separate', () => {
     const set = capabilitySet({ capabilities: [{ Hook: 'slug' }, { Command: 'slug' }, { TemplateFunction: 'slug' }] });
-    expect(set).toStrictEqual({ hooks: ['slug'], events: [], commands: ['slug'], contentTypes: [], templateFunctions: ['slug'] });
+    expect(set).toStrictEqual({ hooks: ['slug'], hookKinds: {}, events: [], commands: ['slug'], contentTypes: [], templateFunctions: ['slug'] });
   });
 
   it('works on parsed TOML metadata (null-prototype tables)', () => {
@@ -48,6 +49,7 @@ describe('capabilitySet', () => {
     );
     expect(capabilitySet(meta)).toStrictEqual({
       hooks: ['after_render'],
+      hookKinds: {},
       events: ['content.created'],
       commands: ['go'],
       contentTypes: ['article'],
