@@ -4,7 +4,7 @@
  * publications carry the plugin's own id as `source`.
  */
 import type { EventBus, EventFilter, EventHandler, PluginEvent, PublishInput } from '../events/event-bus.ts';
-import type { HookHandler, HookManager, RegisterOptions } from '../hooks/hook-manager.ts';
+import type { HookContext, HookManager, RegisterOptions } from '../hooks/hook-manager.ts';
 import type { Logger, PluginContext } from '../plugin/types.ts';
 import type { ContentTypeDefinition, ContentTypeRegistry } from './content-types.ts';
 import type { Generation } from './plugin-record.ts';
@@ -42,8 +42,8 @@ export function createPluginContext(pluginId: string, config: Record<string, unk
     config,
     logger: prefixedLogger(deps.logger, pluginId),
     hooks: {
-      register<T>(hook: string, handler: HookHandler<T>, options: Omit<RegisterOptions, 'pluginId'> = {}) {
-        const gated: HookHandler<T> = (data, context) => (generation.phase === 'pending' ? undefined : handler(data, context));
+      register<T>(hook: string, handler: (data: T, context: HookContext) => unknown, options: Omit<RegisterOptions, 'pluginId'> = {}) {
+        const gated = (data: T, context: HookContext): unknown => (generation.phase === 'pending' ? undefined : handler(data, context));
         return track(deps.hooks.register(hook, gated, { ...options, pluginId }));
       },
       execute: (hook, data, options) => deps.hooks.execute(hook, data, options),

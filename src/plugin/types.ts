@@ -2,7 +2,7 @@
  * The shapes shared by plugin runtimes (WASM and JS) and the manager.
  */
 import type { PluginEvent, EventFilter, EventHandler, PublishInput } from '../events/event-bus.ts';
-import type { DefineOptions, ExecuteOptions, HookHandler, RegisterOptions } from '../hooks/hook-manager.ts';
+import type { DefineOptions, ExecuteOptions, HookContext, RegisterOptions } from '../hooks/hook-manager.ts';
 import type { ManifestInput, PluginMetadata } from '../manifest/types.ts';
 import type { PluginError } from '../errors.ts';
 import type { ContentTypeDefinition } from '../manager/content-types.ts';
@@ -46,7 +46,8 @@ export interface PluginContext {
   config: Record<string, unknown>;
   logger: Logger;
   hooks: {
-    register<T = any>(hook: string, handler: HookHandler<T>, options?: Omit<RegisterOptions, 'pluginId'>): () => void;
+    /** Registers a handler (its return shape depends on the hook's kind: see docs/hooks.md). */
+    register<T = any>(hook: string, handler: (data: T, context: HookContext) => unknown, options?: Omit<RegisterOptions, 'pluginId'>): () => void;
     /** Runs a hook (resolves by its kind: filter data, guard verdict, first answer, findings). */
     execute(hook: string, data: unknown, options?: ExecuteOptions): Promise<any>;
     /** Defines a hook of the plugin's own (`E_HOOK_DEFINITION` if it is defined differently). */
