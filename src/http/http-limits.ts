@@ -34,14 +34,25 @@ export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
  * ```
  */
 export function resolveHttpLimits(
-  host: { maxHttpRequests?: number; maxHttpResponseBytes?: number; httpTimeoutMs?: number; maxHttpRedirects?: number } = {},
+  host: HttpLimitFields = {},
   callTimeoutMs = Infinity,
+  requested: HttpLimitFields = {},
 ): HttpLimits {
-  const timeout = host.httpTimeoutMs ?? DEFAULT_HTTP_LIMITS.timeoutMs;
+  // The host's value (or the default), lowered where the plugin's manifest asks for less.
+  const pick = (hostValue: number | undefined, fallback: number, asked: number | undefined) => Math.min(hostValue ?? fallback, asked ?? Infinity);
+  const timeout = pick(host.httpTimeoutMs, DEFAULT_HTTP_LIMITS.timeoutMs, requested.httpTimeoutMs);
   return {
-    maxRequests: host.maxHttpRequests ?? DEFAULT_HTTP_LIMITS.maxRequests,
-    maxResponseBytes: host.maxHttpResponseBytes ?? DEFAULT_HTTP_LIMITS.maxResponseBytes,
+    maxRequests: pick(host.maxHttpRequests, DEFAULT_HTTP_LIMITS.maxRequests, requested.maxHttpRequests),
+    maxResponseBytes: pick(host.maxHttpResponseBytes, DEFAULT_HTTP_LIMITS.maxResponseBytes, requested.maxHttpResponseBytes),
     timeoutMs: Math.max(1, Math.min(timeout, callTimeoutMs - 250)),
-    maxRedirects: host.maxHttpRedirects ?? DEFAULT_HTTP_LIMITS.maxRedirects,
+    maxRedirects: pick(host.maxHttpRedirects, DEFAULT_HTTP_LIMITS.maxRedirects, requested.maxHttpRedirects),
   };
+}
+
+/** The HTTP limit fields, as a host's `limits` or a manifest's `[limits]` spell them. */
+export interface HttpLimitFields {
+  maxHttpRequests?: number;
+  maxHttpResponseBytes?: number;
+  httpTimeoutMs?: number;
+  maxHttpRedirects?: number;
 }

@@ -6,7 +6,7 @@
  */
 import { ErrorCodes, PluginError } from '../errors.ts';
 import type { WasmHttp } from '../plugin/wasm-plugin.ts';
-import { resolveHttpLimits } from './http-limits.ts';
+import { resolveHttpLimits, type HttpLimitFields } from './http-limits.ts';
 import { HttpSession, type HttpDenial } from './http-session.ts';
 import { NetworkPolicy } from './network-policy.ts';
 
@@ -20,7 +20,9 @@ export interface PlanHttpInput {
   isolation: 'inline' | 'worker';
   hasWorkers: boolean;
   jspi: boolean;
-  limits: { maxHttpRequests?: number; maxHttpResponseBytes?: number; httpTimeoutMs?: number; maxHttpRedirects?: number } | undefined;
+  limits: HttpLimitFields | undefined;
+  /** What the plugin's manifest asks for (it may only lower the host's limits). */
+  requested?: HttpLimitFields | undefined;
   /** The call's wall-clock limit (worker isolation). */
   callTimeoutMs: number;
   fetch: typeof fetch | undefined;
@@ -60,7 +62,7 @@ export function planHttp(input: PlanHttpInput): { isolation: 'inline' | 'worker'
     throw new PluginError(ErrorCodes.UNSUPPORTED, 'HTTP unavailable in this runtime: the plugin declares network access, but this runtime has neither JSPI (WebAssembly.Suspending) nor worker isolation', { pluginId, operation: 'load' });
   }
   if (mode === 'worker') isolation = 'worker';
-  const limits = resolveHttpLimits(input.limits, isolation === 'worker' ? input.callTimeoutMs : Infinity);
+  const limits = resolveHttpLimits(input.limits, isolation === 'worker' ? input.callTimeoutMs : Infinity, input.requested);
   const session = new HttpSession({ policy, limits, fetch: input.fetch, onDenied: input.onDenied });
   const reason = (input.hostAllowed ?? []).length === 0 ? 'network access is disabled by the host (allowedHosts is empty)' : 'the plugin declares no [network] allowed_hosts';
   return { isolation, http: { session, mode, reason } };

@@ -7,19 +7,11 @@ import type { Logger, PluginSource } from '../plugin/types.ts';
 import type { RuntimeAdapter } from '../runtime/adapter.ts';
 
 /**
- * Host-wide limits: a manifest's `[limits]` fields (a plugin may ask for less, never more;
- * defaults in `DEFAULT_LIMITS`, src/plugin/limits.ts) plus the network limits.
+ * Host-wide limits: the same fields as a manifest's `[limits]` (a plugin may ask for less,
+ * never more). Defaults: `DEFAULT_LIMITS` (src/plugin/limits.ts) and the HTTP defaults
+ * (10 requests, 1 MiB per response, 3,000 ms, 5 redirects; src/http/http-limits.ts).
  */
-export interface HostLimits extends RequestedLimits {
-  /** HTTP requests a plugin may make per call. Default 10. */
-  maxHttpRequests?: number;
-  /** Bytes of one HTTP response body. Default 1 MiB. */
-  maxHttpResponseBytes?: number;
-  /** Wall-clock limit of one HTTP request, redirects and body included. Default 3,000 ms. */
-  httpTimeoutMs?: number;
-  /** Redirects followed per request (each re-checked against the policy). Default 5. */
-  maxHttpRedirects?: number;
-}
+export type HostLimits = RequestedLimits;
 
 /**
  * Everything a PluginManager can be configured with.

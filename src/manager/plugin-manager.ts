@@ -444,7 +444,7 @@ export class PluginManager {
     // Network plugins on a runtime without JSPI move to worker isolation (docs/network.md).
     const net = planHttp({
       pluginId: metadata.id, hostAllowed: this.#config.allowedHosts, pluginAllowed: metadata.network.allowedHosts, isolation,
-      hasWorkers: this.#runtime.hasWorkers, jspi: hasJspi(), limits: this.#config.limits, callTimeoutMs: limits.timeoutMs, fetch: this.#config.fetch,
+      hasWorkers: this.#runtime.hasWorkers, jspi: hasJspi(), limits: this.#config.limits, requested: metadata.limits, callTimeoutMs: limits.timeoutMs, fetch: this.#config.fetch,
       onDenied: (d) => this.#denied({ pluginId: metadata.id, what: 'http', reason: d.reason, kind: d.kind, url: d.url, ...(d.limit === undefined ? {} : { limit: d.limit }) }),
     });
     const prepared = await this.#modules.prepare(await described.module(), limits, metadata.id);

@@ -34,6 +34,14 @@ export interface RequestedLimits {
   maxLogBytes?: number;
   /** Wall-clock limit per call (worker isolation). */
   timeoutMs?: number;
+  /** HTTP requests per call. */
+  maxHttpRequests?: number;
+  /** Bytes of one HTTP response body. */
+  maxHttpResponseBytes?: number;
+  /** Wall-clock limit of one HTTP request, redirects and body included. */
+  httpTimeoutMs?: number;
+  /** Redirects followed per request. */
+  maxHttpRedirects?: number;
 }
 
 /**

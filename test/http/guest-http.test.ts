@@ -130,6 +130,16 @@ describe('guest HTTP under the network policy', () => {
     expect(denials()).toEqual([expect.objectContaining({ kind: 'limit', limit: 'maxHttpResponseBytes' })]);
   });
 
+  it("a manifest's [limits] may lower the host's HTTP limits, never raise them", async () => {
+    start({ limits: { maxHttpRequests: 3 } });
+    const network = `[network]\nallowed_hosts = ${JSON.stringify([server.origin])}`;
+    await manager.load({ manifest: manifestToml('modest', ['Command = "fetch"'], `[limits]\nmax_http_requests = 1\n${network}`), wasm: await readFixture('http-client') });
+    await manager.load({ manifest: manifestToml('greedy', ['Command = "fetch"'], `[limits]\nmax_http_requests = 50\n${network}`), wasm: await readFixture('http-client') });
+    const hello = { url: `${server.origin}/hello` };
+    expect((await fetchAll('modest', [hello, hello])).map((r) => r.status)).toEqual([200, 429]);
+    expect((await fetchAll('greedy', [hello, hello, hello, hello])).map((r) => r.status)).toEqual([200, 200, 200, 429]);
+  });
+
   it('refuses requests past maxHttpRequests per call, and the budget starts again next call', async () => {
     start({ limits: { maxHttpRequests: 2 } });
     await loadClient();
