@@ -17,7 +17,7 @@ import {
 import type { ScanState } from './body-scan.ts';
 import { Op } from './opcodes.ts';
 import { BLOCK_TYPE_INDEX, type Plan } from './plan.ts';
-import { writeDepthEnter, writeDepthLeave, writeFuelIn, writeFuelOut, writeMeterTail } from './snippets.ts';
+import { writeDepthEnter, writeDepthLeave, writeFuelIn, writeFuelOut, writeMeterHead, writeMeterTail, writeSizeChargeEnd, writeSizeChargeHead, writeSizeChargeMid } from './snippets.ts';
 import { ByteWriter } from './writer.ts';
 
 /** Upper bound of the bytes one event inserts (a meter is about 15, a size charge about 45). */
@@ -73,11 +73,7 @@ class Templates {
     const depth = plan.opts.maxCallDepth > 0;
     const scratch32 = fuelLocal + 1;
     if (fuel) {
-      this.meterHead = render((w) => {
-        w.u8(Op.local_get);
-        w.u32(fuelLocal);
-        w.u8(Op.i64_const);
-      });
+      this.meterHead = render((w) => writeMeterHead(w, fuelLocal));
       this.meterTail = render((w) => writeMeterTail(w, plan, fuelLocal));
       this.syncOut = render((w) => writeFuelOut(w, plan, fuelLocal));
       this.syncIn = render((w) => writeFuelIn(w, plan, fuelLocal));
@@ -89,25 +85,10 @@ class Templates {
         this.tailWord0 = (tail[0]! | (tail[1]! << 8) | (tail[2]! << 16) | (tail[3]! << 24)) >>> 0;
         this.tailWord1 = tail[4]! | (tail[5]! << 8) | (tail[6]! << 16);
       }
-      // writeSizeCharge's bytes, split around its two variable parts (shift and depth).
-      this.sizeHead = render((w) => {
-        w.u8(Op.local_set);
-        w.u32(scratch32);
-        w.u8(Op.local_get);
-        w.u32(fuelLocal);
-        w.u8(Op.local_get);
-        w.u32(scratch32);
-        w.u8(Op.i64_extend_i32_u);
-        w.u8(Op.i64_const);
-      });
-      this.sizeMid = render((w) => {
-        w.u8(Op.i64_shr_u);
-        writeMeterTail(w, plan, fuelLocal);
-      });
-      this.sizeEnd = render((w) => {
-        w.u8(Op.local_get);
-        w.u32(scratch32);
-      });
+      // writeSizeCharge's pieces, around its two variable parts (shift and depth).
+      this.sizeHead = render((w) => writeSizeChargeHead(w, fuelLocal, scratch32));
+      this.sizeMid = render((w) => writeSizeChargeMid(w, plan, fuelLocal));
+      this.sizeEnd = render((w) => writeSizeChargeEnd(w, scratch32));
     }
     this.prologue = render((w) => {
       // Count the frame and load the fuel, then wrap the body in a block of its results so that

@@ -26,12 +26,25 @@ const I64_CONST = Op.i64_const;
  * ```
  */
 export function writeMeter(w: ByteWriter, plan: Plan, cost: number, fuelLocal: number, level: number): void {
-  w.u8(Op.local_get);
-  w.u32(fuelLocal);
-  w.u8(I64_CONST);
+  writeMeterHead(w, fuelLocal);
   w.s32(cost);
   writeMeterTail(w, plan, fuelLocal);
   w.u32(level);
+}
+
+/**
+ * The part of the meter before its cost constant: `local.get fuel; i64.const` (the caller
+ * writes the cost). Split out, with the tail, so the body emitter can pre-render both.
+ *
+ * @example
+ * ```ts
+ * writeMeterHead(w, fuelLocal); w.s32(cost);
+ * ```
+ */
+export function writeMeterHead(w: ByteWriter, fuelLocal: number): void {
+  w.u8(Op.local_get);
+  w.u32(fuelLocal);
+  w.u8(I64_CONST);
 }
 
 /**
@@ -83,6 +96,24 @@ function writeStoreAndCheckFuel(w: ByteWriter, plan: Plan, scratch64: number): v
  * ```
  */
 export function writeSizeCharge(w: ByteWriter, plan: Plan, shift: number, fuelLocal: number, scratch32: number, level: number): void {
+  writeSizeChargeHead(w, fuelLocal, scratch32);
+  w.s32(shift);
+  writeSizeChargeMid(w, plan, fuelLocal);
+  w.u32(level);
+  writeSizeChargeEnd(w, scratch32);
+}
+
+/**
+ * The size charge up to its shift constant: `local.set s; local.get fuel; local.get s;
+ * i64.extend_i32_u; i64.const` (the pieces around the two variable parts, shift and branch
+ * depth, are separate so the body emitter can pre-render them).
+ *
+ * @example
+ * ```ts
+ * writeSizeChargeHead(w, fuelLocal, scratch32); w.s32(shift);
+ * ```
+ */
+export function writeSizeChargeHead(w: ByteWriter, fuelLocal: number, scratch32: number): void {
   w.u8(Op.local_set);
   w.u32(scratch32);
   w.u8(Op.local_get);
@@ -91,10 +122,30 @@ export function writeSizeCharge(w: ByteWriter, plan: Plan, shift: number, fuelLo
   w.u32(scratch32);
   w.u8(Op.i64_extend_i32_u);
   w.u8(I64_CONST);
-  w.s32(shift);
+}
+
+/**
+ * The size charge between its shift and its branch depth: `i64.shr_u` and the meter tail.
+ *
+ * @example
+ * ```ts
+ * writeSizeChargeMid(w, plan, fuelLocal); w.u32(level);
+ * ```
+ */
+export function writeSizeChargeMid(w: ByteWriter, plan: Plan, fuelLocal: number): void {
   w.u8(Op.i64_shr_u);
   writeMeterTail(w, plan, fuelLocal);
-  w.u32(level);
+}
+
+/**
+ * The end of the size charge: puts the saved size back on the stack.
+ *
+ * @example
+ * ```ts
+ * writeSizeChargeEnd(w, scratch32);
+ * ```
+ */
+export function writeSizeChargeEnd(w: ByteWriter, scratch32: number): void {
   w.u8(Op.local_get);
   w.u32(scratch32);
 }
