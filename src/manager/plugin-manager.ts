@@ -210,15 +210,8 @@ export class PluginManager {
     this.#watchers.get(id)?.();
     this.#watchers.delete(id);
     const generation = record.generation;
-    record.declared?.dispose();
-    record.declared = undefined;
-    this.contentTypes.replacePlugin(id, {});
-    retire(generation);
-    try {
-      await generation.runtime.shutdown();
-    } catch (err) {
-      this.#reportError(asPluginError(err, id, 'shutdown'));
-    }
+    this.#withdraw(record);
+    await this.#takeDown(generation, (err) => this.#reportError(asPluginError(err, id, 'shutdown')));
     this.#records.delete(id);
     await this.events.publish({ type: Events.PLUGIN_UNLOADED, data: { id, version: generation.metadata.version } });
   }
@@ -264,9 +257,8 @@ export class PluginManager {
     const next = await this.#buildGeneration(record, described);
     if (this.#closing || this.#records.get(id) !== record) {
       // Shutdown began while the new version was being built: it must not go live.
-      retire(next);
-      await next.runtime.shutdown().catch(() => {});
-      throw new PluginError(ErrorCodes.CLOSED, 'the plugin manager is shutting down', { pluginId: id, operation: 'reload' });
+      await this.#takeDown(next);
+      throw closingError(id, 'reload');
     }
     const old = record.generation;
     retire(old);
@@ -278,7 +270,7 @@ export class PluginManager {
     record.stats.consecutiveFaults = 0;
     next.phase = 'active';
     this.#syncDeclared(record);
-    await old.runtime.shutdown().catch((err: unknown) => this.#reportError(asPluginError(err, id, 'shutdown')));
+    await this.#takeDown(old, (err) => this.#reportError(asPluginError(err, id, 'shutdown')));
     await this.events.publish({ type: Events.PLUGIN_LOADED, data: { id, version: described.metadata.version, reloaded: true } });
   }
 
@@ -371,7 +363,7 @@ export class PluginManager {
     let generation: Generation | undefined;
     try {
       generation = await this.#buildGeneration(record, described);
-      if (this.#closing) throw new PluginError(ErrorCodes.CLOSED, 'the plugin manager is shutting down', { pluginId: metadata.id, operation: 'load' });
+      if (this.#closing) throw closingError(metadata.id, 'load');
       record.generation = generation;
       record.state = 'active';
       generation.phase = 'active';
@@ -380,11 +372,8 @@ export class PluginManager {
       this.#records.delete(metadata.id);
       if (generation !== undefined) {
         // Built but never (or only partly) live: undo everything it registered, free it.
-        record.declared?.dispose();
-        record.declared = undefined;
-        this.contentTypes.replacePlugin(metadata.id, {});
-        retire(generation);
-        await generation.runtime.shutdown().catch(() => {});
+        this.#withdraw(record);
+        await this.#takeDown(generation);
       }
       throw err;
     }
@@ -427,8 +416,7 @@ export class PluginManager {
       );
       await this.#readContributions(generation);
     } catch (err) {
-      retire(generation);
-      await runtime.shutdown().catch(() => {});
+      await this.#takeDown(generation);
       throw err;
     }
     return generation;
@@ -658,6 +646,23 @@ export class PluginManager {
     return record.generation;
   }
 
+  /** Removes a plugin's per-plugin registrations: declared hooks, events, templates, content types. */
+  #withdraw(record: PluginRecord): void {
+    record.declared?.dispose();
+    record.declared = undefined;
+    this.contentTypes.replacePlugin(record.id, {});
+  }
+
+  /**
+   * Retires a generation (its own registrations go) and shuts its runtime down once its
+   * in-flight calls finish. A failing shutdown goes to `onError` (ignored by default: the
+   * generation is being thrown away either way).
+   */
+  async #takeDown(generation: Generation, onError: (err: unknown) => void = () => {}): Promise<void> {
+    retire(generation);
+    await generation.runtime.shutdown().catch(onError);
+  }
+
   /** Runs a lifecycle step for one plugin id after the ones already queued for it. */
   #serial<T>(id: string, task: () => Promise<T>): Promise<T> {
     let queue = this.#lifecycle.get(id);
@@ -685,12 +690,16 @@ export class PluginManager {
 
   #assertAccepting(): void {
     this.#assertOpen();
-    if (this.#closing) throw new PluginError(ErrorCodes.CLOSED, 'the plugin manager is shutting down');
+    if (this.#closing) throw closingError(undefined, undefined);
   }
 
   #assertOpen(): void {
     if (this.#closed) throw new PluginError(ErrorCodes.CLOSED, 'the plugin manager is shut down');
   }
+}
+
+function closingError(pluginId: string | undefined, operation: string | undefined): PluginError {
+  return new PluginError(ErrorCodes.CLOSED, 'the plugin manager is shutting down', { pluginId, operation });
 }
 
 function duplicateError(id: string): PluginError {
