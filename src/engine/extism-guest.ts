@@ -116,9 +116,10 @@ export function functionExports(module: WebAssembly.Module): Set<string> {
  * ```
  */
 export async function createGuest(module: WebAssembly.Module, options: GuestOptions): Promise<Guest> {
-  checkImports(module, options);
-  let plugin: ExtismPlugin;
   let memory: WebAssembly.Memory | undefined;
+  const userFunctions = { ...bulkCopyFunctions(() => memory), ...options.hostFunctions };
+  checkImports(module, userFunctions, options.pluginId);
+  let plugin: ExtismPlugin;
   const runInWorker = options.runInWorker ?? false;
   // Extism refuses allowedHosts inline without JSPI; elsewhere '*' hands every URL to our fetch,
   // which applies the real policy (Extism's own matching is hostname-only).
@@ -135,7 +136,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
         logger: consoleFor(options.onLog) as unknown as Console,
         config: options.config,
         functions: {
-          'extism:host/user': { ...bulkCopyFunctions(() => memory), ...options.hostFunctions },
+          'extism:host/user': userFunctions,
           ...(options.envFunctions === undefined ? {} : { 'extism:host/env': locked(options.envFunctions) }),
         },
         ...(httpThroughExtism && options.fetch !== undefined ? { fetch: options.fetch, allowedHosts: ['*'], allowHttpResponseHeaders: true } : {}),
@@ -151,13 +152,12 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
       operation: 'instantiate',
     });
   }
-  const runsInWorker = runInWorker;
-  if (!runsInWorker) {
+  if (!runInWorker) {
     const exported = (await plugin.getInstance()).exports['memory'];
     memory = exported instanceof WebAssembly.Memory ? exported : undefined;
   }
   return {
-    runsInWorker,
+    runsInWorker: runInWorker,
     call(exportName, input) {
       // Plain promise chaining: one async frame fewer on the hot path than async/await.
       return plugin.call(exportName, input).then(
@@ -168,7 +168,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
       );
     },
     async instance() {
-      return runsInWorker ? undefined : plugin.getInstance();
+      return runInWorker ? undefined : plugin.getInstance();
     },
     async close() {
       await plugin.close();
@@ -180,16 +180,16 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
  * Fails early, with the full list, when the module needs imports we do not provide: Extism
  * would otherwise report only the first.
  */
-function checkImports(module: WebAssembly.Module, options: GuestOptions): void {
+function checkImports(module: WebAssembly.Module, userFunctions: Record<string, HostFunction>, pluginId: string): void {
   const missing: string[] = [];
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.module === 'extism:host/env') continue;
-    if (imp.module === 'extism:host/user' && imp.kind === 'function' && (imp.name in options.hostFunctions || BULK_COPY_FUNCTIONS.includes(imp.name))) continue;
+    if (imp.module === 'extism:host/user' && imp.kind === 'function' && imp.name in userFunctions) continue;
     missing.push(`${imp.module}.${imp.name} (${imp.kind})`);
   }
   if (missing.length > 0) {
     throw new PluginError(ErrorCodes.LINK, `the module imports what the host does not provide: ${missing.join(', ')}`, {
-      pluginId: options.pluginId,
+      pluginId,
       operation: 'instantiate',
     });
   }
@@ -239,9 +239,6 @@ function consoleFor(onLog: GuestLogSink): Record<Exclude<LogLevel, 'silent'> | '
  * bytes copied.
  */
 export const BulkCopyStatus = { UNAVAILABLE: -1, BAD_BLOCK: -2, OUT_OF_BOUNDS: -3 } as const;
-
-/** The bulk-copy functions every guest may import from `extism:host/user`. */
-export const BULK_COPY_FUNCTIONS: readonly string[] = ['reed_block_read', 'reed_block_write'];
 
 /**
  * Bulk copies between Extism blocks and the guest's own memory, one host call per payload

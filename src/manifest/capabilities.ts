@@ -32,8 +32,7 @@ export function capabilitySet(meta: Pick<PluginMetadata, 'capabilities'>): Capab
       add(set.hooks, cap.Hook);
       const kind = (cap as { kind?: CapabilitySet['hookKinds'][string] }).kind;
       if (kind !== undefined) set.hookKinds[cap.Hook] = kind;
-    }
-    else if ('Event' in cap) add(set.events, cap.Event);
+    } else if ('Event' in cap) add(set.events, cap.Event);
     else if ('Command' in cap) add(set.commands, cap.Command);
     else if ('ContentType' in cap) add(set.contentTypes, cap.ContentType);
     else if ('TemplateFunction' in cap) add(set.templateFunctions, cap.TemplateFunction);

@@ -87,9 +87,9 @@ export class WasmPlugin implements PluginRuntime {
   #broken = false;
   #closed = false;
 
-  private constructor(options: WasmPluginOptions, exports: Set<string>) {
+  private constructor(options: WasmPluginOptions, exports: Set<string>, capabilities: CapabilitySet) {
     this.#options = options;
-    this.#capabilities = capabilitySet(options.metadata);
+    this.#capabilities = capabilities;
     this.#exports = exports;
   }
 
@@ -106,8 +106,9 @@ export class WasmPlugin implements PluginRuntime {
    */
   static async create(options: WasmPluginOptions): Promise<WasmPlugin> {
     const exports = functionExports(options.prepared.module);
-    checkExports(options.metadata, exports);
-    const plugin = new WasmPlugin(options, exports);
+    const capabilities = capabilitySet(options.metadata);
+    checkExports(options.metadata.id, capabilities, exports);
+    const plugin = new WasmPlugin(options, exports, capabilities);
     await plugin.#instantiate();
     return plugin;
   }
@@ -316,10 +317,8 @@ export class WasmPlugin implements PluginRuntime {
 
   /** Our `extism:host/user` functions. They never throw into Extism: they return status codes. */
   #hostFunctions(): Record<string, HostFunction> {
-    const options = this.#options;
-    const plugin = this;
     return {
-      reed_publish_event(context, offset: bigint): number {
+      reed_publish_event: (context, offset: bigint): number => {
         try {
           const text = context.read(offset)?.text();
           if (text === undefined) return PublishStatus.MALFORMED;
@@ -327,7 +326,7 @@ export class WasmPlugin implements PluginRuntime {
           if (parsed === null || typeof parsed !== 'object' || typeof parsed.type !== 'string' || parsed.type === '') {
             return PublishStatus.MALFORMED;
           }
-          return options.publish(parsed.type, parsed.data ?? null, plugin.#cause);
+          return this.#options.publish(parsed.type, parsed.data ?? null, this.#cause);
         } catch {
           return PublishStatus.MALFORMED;
         }
@@ -339,8 +338,7 @@ export class WasmPlugin implements PluginRuntime {
   }
 }
 
-function checkExports(metadata: PluginMetadata, exports: Set<string>): void {
-  const caps = capabilitySet(metadata);
+function checkExports(pluginId: string, caps: CapabilitySet, exports: Set<string>): void {
   const missing: string[] = [];
   for (const hook of caps.hooks) {
     const name = hookExportName(hook);
@@ -351,7 +349,7 @@ function checkExports(metadata: PluginMetadata, exports: Set<string>): void {
   if (caps.templateFunctions.length > 0 && !exports.has('template_function')) missing.push(`template_function (for TemplateFunction "${caps.templateFunctions.join('", "')}")`);
   if (missing.length > 0) {
     throw new PluginError(ErrorCodes.EXPORT, `the module lacks exports its manifest declares: ${missing.join(', ')}`, {
-      pluginId: metadata.id,
+      pluginId,
       operation: 'load',
     });
   }
