@@ -117,12 +117,7 @@ export class ContentTypeRegistry {
    * ```
    */
   replacePlugin(pluginId: string, types: Readonly<Record<string, ContentTypeDefinition>>): void {
-    for (const name of Object.keys(types)) {
-      const owner = this.#types.get(name)?.pluginId;
-      if (owner !== undefined && owner !== pluginId) {
-        throw new PluginError(ErrorCodes.CAPABILITY, `content type "${name}" is already provided by plugin "${owner}"`, { pluginId, operation: 'contentTypes.register' });
-      }
-    }
+    this.checkPlugin(pluginId, Object.keys(types));
     const entries: Entry[] = Object.entries(types).map(([name, definition]) => ({ name, pluginId, definition, validator: compile(definition, pluginId, name) }));
     for (const [name, entry] of this.#types) if (entry.pluginId === pluginId) this.#types.delete(name);
     for (const entry of entries) this.#types.set(entry.name, entry);

@@ -75,10 +75,7 @@ export class TemplateRegistry {
    * ```
    */
   register(pluginId: string, name: string, impl: TemplateFunctionImpl): () => void {
-    const owner = this.#functions.get(name)?.pluginId;
-    if (owner !== undefined && owner !== pluginId) {
-      throw new PluginError(ErrorCodes.CAPABILITY, `template function "${name}" is already provided by plugin "${owner}"`, { pluginId, operation: 'templates.register' });
-    }
+    this.checkPlugin(pluginId, [name]);
     const entry = { name, pluginId, impl };
     this.#functions.set(name, entry);
     return () => {
