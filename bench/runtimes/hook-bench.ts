@@ -48,7 +48,7 @@ export async function hookPair(pkg: Pkg, createPlugin: CreatePlugin, module: Web
   // The instrumented module imports reed_limit, and the SDK our echo is built with imports the
   // bulk copies; a raw host stubs them (the SDK then takes Extism's stock copy path), as
   // bench/dispatch.ts does.
-  const host = { reed_limit: () => {}, reed_publish_event: () => 0, reed_block_read: () => -1, reed_block_write: () => 0n };
+  const host = { reed_limit: () => {}, reed_publish_event: () => 0, reed_block_read: () => -1, reed_block_write: () => 0n, reed_frame_version: () => 0 };
   const raw = await createPlugin({ wasm: [{ module }] }, { useWasi: false, functions: { 'extism:host/user': host } });
   const ours = () => manager.hooks.execute('transform_data', DATA);
   const rawCall = async () => JSON.parse((await raw.call('hook_transform_data', JSON.stringify(DATA)))?.text() ?? 'null') as unknown;

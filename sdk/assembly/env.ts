@@ -83,6 +83,14 @@ export declare function reed_block_read(block: u64, dest: usize, length: u32): i
 @external("extism:host/user", "reed_block_write")
 export declare function reed_block_write(src: usize, length: u32): u64;
 
+/**
+ * The frame version the host reads and writes (0: none). Importing it tells the host that this
+ * module reads frames: hook data whose long strings travel as raw UTF-8 beside the JSON
+ * (docs/abi.md, "Frames"). The SDK's `Input.json` imports it; nothing else does.
+ */
+@external("extism:host/user", "reed_frame_version")
+export declare function reed_frame_version(): i32;
+
 // --- HTTP (Extism's kernel ABI; served under the host's network policy) ---------------------
 /**
  * Sends a request: `request` holds JSON `{"url","method","headers":{…}}`, `body` a body block

@@ -13,17 +13,22 @@
  */
 import { readInput } from "./memory";
 import { Json, JsonParseResult } from "./json/index";
+import { hostFrameVersion, isFrame, readFrame } from "./frame";
 
 // `string` below names a member, which shadows the type inside the namespace.
 type Str = string;
 
 export namespace Input {
   /**
-   * The raw input bytes (read anew on every call to this function: keep the result).
+   * The raw input bytes (read anew on every call to this function: keep the result). In a
+   * module that also uses `Input.json`, a framed input is given back as its JSON text.
    * @example `const bytes = Input.bytes();`
    */
   export function bytes(): Uint8Array {
-    return readInput();
+    const raw = readInput();
+    if (!isFrame(raw)) return raw;
+    const r = readFrame(raw);
+    return r.ok ? Uint8Array.wrap(String.UTF8.encode(r.value.toString(), false)) : raw;
   }
 
   /**
@@ -31,15 +36,20 @@ export namespace Input {
    * @example `const text = Input.string();`
    */
   export function string(): Str {
-    const bytes = readInput();
+    const bytes = Input.bytes();
     return String.UTF8.decodeUnsafe(bytes.dataStart, <usize>bytes.length, false);
   }
 
   /**
-   * The input parsed as JSON; check `ok` before using `value`.
+   * The input parsed as JSON; check `ok` before using `value`. Long top-level strings (a
+   * page's HTML) arrive framed, as UTF-8 bytes: read them with `asUtf8()` to skip decoding.
    * @example `const r = Input.json(); if (r.ok) r.value.getString("title");`
    */
   export function json(): JsonParseResult {
-    return Json.parse(string());
+    // Asking marks this module as a frame reader (the host looks for the import).
+    hostFrameVersion();
+    const raw = readInput();
+    if (isFrame(raw)) return readFrame(raw);
+    return Json.parse(String.UTF8.decodeUnsafe(raw.dataStart, <usize>raw.length, false));
   }
 }

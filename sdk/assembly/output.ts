@@ -10,6 +10,7 @@
 import { output_set } from "./env";
 import { blockFromBytes } from "./memory";
 import { JsonValue } from "./json/value";
+import { hostFrameVersion, writeFrame } from "./frame";
 
 // `string` below names a member, which shadows the type inside the namespace.
 type Str = string;
@@ -34,10 +35,13 @@ export namespace Output {
   }
 
   /**
-   * Outputs a value as compact JSON.
+   * Outputs a value as compact JSON; long top-level strings go out framed, as raw UTF-8
+   * (docs/abi.md, "Frames"), when the host reads frames: it reads them as the same JSON value.
    * @example `Output.json(page);`
    */
   export function json(value: JsonValue): void {
-    string(value.toString());
+    const frame = hostFrameVersion() >= 1 ? writeFrame(value) : null;
+    if (frame !== null) bytes(frame);
+    else string(value.toString());
   }
 }

@@ -6,6 +6,7 @@
  */
 import createPlugin, { type CallContext, type Plugin as ExtismPlugin } from '@extism/extism';
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
+import { FRAME_VERSION } from '../util/frame-codec.ts';
 
 /** Log levels, lowest first. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -106,6 +107,24 @@ export function functionExports(module: WebAssembly.Module): Set<string> {
 }
 
 /**
+ * Whether a module reads frames (hook data with long strings as raw UTF-8, docs/abi.md): it
+ * imports `reed_frame_version`, as the AssemblyScript SDK's `Input.json` does.
+ *
+ * @example
+ * ```ts
+ * const framed = readsFrames(module);
+ * ```
+ */
+export function readsFrames(module: WebAssembly.Module): boolean {
+  return WebAssembly.Module.imports(module).some((i) => i.module === 'extism:host/user' && i.name === 'reed_frame_version' && i.kind === 'function');
+}
+
+/** `reed_frame_version() -> i32`: the frame version this host reads and writes. */
+function frameVersion(): number {
+  return FRAME_VERSION;
+}
+
+/**
  * Instantiates a compiled module through Extism.
  *
  * @throws PluginError `E_LINK` when the module imports something the host does not provide.
@@ -117,7 +136,7 @@ export function functionExports(module: WebAssembly.Module): Set<string> {
  */
 export async function createGuest(module: WebAssembly.Module, options: GuestOptions): Promise<Guest> {
   let memory: WebAssembly.Memory | undefined;
-  const userFunctions = { ...bulkCopyFunctions(() => memory), ...options.hostFunctions };
+  const userFunctions = { ...bulkCopyFunctions(() => memory), reed_frame_version: frameVersion, ...options.hostFunctions };
   checkImports(module, userFunctions, options.pluginId);
   let plugin: ExtismPlugin;
   const runInWorker = options.runInWorker ?? false;

@@ -5,7 +5,7 @@
  * unreliable after one).
  */
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
-import { createGuest, functionExports, type Guest, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
+import { createGuest, functionExports, readsFrames, type Guest, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
 import { hookExportName } from '../hooks/hook-names.ts';
 import { capabilitySet, type CapabilitySet } from '../manifest/capabilities.ts';
@@ -13,7 +13,8 @@ import type { PluginMetadata } from '../manifest/types.ts';
 import type { PreparedModule } from '../manager/module-cache.ts';
 import { httpEnvFunctions } from '../http/http-host-functions.ts';
 import type { HttpSession } from '../http/http-session.ts';
-import { decodeJson, encodeJson, utf8Length } from '../util/json-codec.ts';
+import { encodeJson, utf8Length } from '../util/json-codec.ts';
+import { decodeOutput, encodeInput } from '../util/frame-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
 import { applyFuelBudget, checkAfterCall, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
 import type { EffectiveLimits } from './limits.ts';
@@ -86,11 +87,14 @@ export class WasmPlugin implements PluginRuntime {
   #meter: MeterGlobals = { fuel: undefined, reason: undefined, budget: undefined };
   #broken = false;
   #closed = false;
+  /** The module reads frames (long strings as raw UTF-8 beside the JSON). */
+  readonly #framed: boolean;
 
   private constructor(options: WasmPluginOptions, exports: Set<string>, capabilities: CapabilitySet) {
     this.#options = options;
     this.#capabilities = capabilities;
     this.#exports = exports;
+    this.#framed = readsFrames(options.prepared.module);
   }
 
   /**
@@ -190,9 +194,9 @@ export class WasmPlugin implements PluginRuntime {
     if (this.#closed) {
       return Promise.reject(new PluginError(ErrorCodes.CLOSED, `${exportName}: the plugin is unloaded`, { pluginId: metadata.id, operation: exportName }));
     }
-    let input: string;
+    let input: string | Uint8Array;
     try {
-      input = encodeJson(data, metadata.id, exportName);
+      input = encodeInput(data, this.#framed, metadata.id, exportName);
       checkInputSize(input, limits, metadata.id, exportName);
     } catch (err) {
       // The host's data was refused before the plugin ran: recorded, but never the plugin's
@@ -204,7 +208,7 @@ export class WasmPlugin implements PluginRuntime {
   }
 
   /** One call on the instance (the queue guarantees no other call is running). */
-  #execute(exportName: string, input: string, cause: PluginEvent | undefined): Promise<unknown> {
+  #execute(exportName: string, input: string | Uint8Array, cause: PluginEvent | undefined): Promise<unknown> {
     const started = performance.now();
     resetCallWatch(this.#watch);
     // Events the guest publishes during this call are caused by `cause` (event chains are bounded).
@@ -221,7 +225,7 @@ export class WasmPlugin implements PluginRuntime {
     return this.#run(exportName, input, started);
   }
 
-  #run(exportName: string, input: string, started: number): Promise<unknown> {
+  #run(exportName: string, input: string | Uint8Array, started: number): Promise<unknown> {
     return (this.#guest as Guest).call(exportName, input).then(
       (output) => this.#succeeded(output, exportName, started),
       (err: unknown) => this.#failed(err, exportName, started),
@@ -234,7 +238,7 @@ export class WasmPlugin implements PluginRuntime {
     let result: unknown;
     try {
       checkAfterCall(output.byteLength, this.#watch, limits, metadata.id, exportName);
-      result = decodeJson(output, metadata.id, exportName);
+      result = decodeOutput(output, metadata.id, exportName);
     } catch (err) {
       return this.#failed(err, exportName, started, true);
     }
@@ -272,7 +276,7 @@ export class WasmPlugin implements PluginRuntime {
     this.#options.stats.restarts++;
     if (this.#exports.has('initialize')) {
       const { metadata, config } = this.#options;
-      await (this.#guest as Guest | undefined)?.call('initialize', encodeJson({ pluginId: metadata.id, config }, metadata.id, 'initialize'));
+      await (this.#guest as Guest | undefined)?.call('initialize', encodeInput({ pluginId: metadata.id, config }, this.#framed, metadata.id, 'initialize'));
     }
     this.#broken = false;
   }

@@ -31,11 +31,12 @@ const toml = (id: string, capabilities: string[], priority?: number) =>
  *
  * @example
  * ```ts
- * SUITE_PLUGINS.map((p) => p.id); // ['echo', 'counter', 'publisher', 'spinner', 'grower', 'flaky', 'fetcher']
+ * SUITE_PLUGINS.map((p) => p.id); // ['echo', 'framer', 'counter', 'publisher', 'spinner', 'grower', 'flaky', 'fetcher']
  * ```
  */
 export const SUITE_PLUGINS: readonly SuitePlugin[] = [
   { id: 'echo', source: 'as:echo', manifest: toml('echo', ['Hook = "before_render"', 'Hook = "after_render"', 'Event = "content.*"', 'Command = "ping"'], 50) },
+  { id: 'framer', source: 'as:frames', manifest: toml('framer', ['Hook = "transform_data"', 'Hook = "after_render"', 'Hook = "inspect", kind = "filter"']) },
   { id: 'counter', source: 'as:counter', manifest: toml('counter', ['Hook = "transform_data"']) },
   { id: 'publisher', source: 'as:publisher', manifest: toml('publisher', ['Hook = "after_save"', 'Event = "content.updated"']) },
   { id: 'spinner', source: 'wat:test/sandbox/hostile/infinite-loop.wat', manifest: toml('spinner', ['Hook = "transform_data"']) },

@@ -178,7 +178,7 @@ export const CASES: readonly SuiteCase[] = [
       if (!input.pkg.runtimeCapabilities().fileSystem) return;
       await withManager(input, async (manager) => {
         const { loaded } = await manager.initialize();
-        equal([...loaded].sort(), ['counter', 'echo', 'fetcher', 'flaky', 'grower', 'publisher', 'spinner'], 'pluginDir discovery loads every folder');
+        equal([...loaded].sort(), ['counter', 'echo', 'fetcher', 'flaky', 'framer', 'grower', 'publisher', 'spinner'], 'pluginDir discovery loads every folder');
       }, { pluginDir: input.pluginDir as string });
     },
   },
@@ -237,6 +237,22 @@ export const CASES: readonly SuiteCase[] = [
         await manager.load(plugin(input, 'echo'));
         equal(await manager.command('echo', 'ping', { n: 1 }), { command: 'ping', args: { n: 1 } }, 'handle_command echoes');
         await rejects(manager.command('echo', 'nope'), 'E_NOT_IMPLEMENTED', 'undeclared command');
+      });
+    },
+  },
+  {
+    name: 'large payloads: a 64 KiB page crosses framed (its HTML as raw UTF-8) and comes back exact',
+    async run(input) {
+      await withManager(input, async (manager) => {
+        await manager.load(plugin(input, 'framer'));
+        const html = `<html><head></head><body>${'<p class="x">Grüße, "quoted" \\ 😀</p>\n'.repeat(1800)}</body></html>`;
+        const page = { path: '/a', html, meta: { n: 1.5 } };
+        equal(await manager.hooks.execute('inspect', page, { errorPolicy: 'fail' }), { bytes: new TextEncoder().encode(html).byteLength, held: true }, 'the HTML reached the plugin as UTF-8 bytes (framed)');
+        equal(JSON.stringify(await manager.hooks.execute('transform_data', page, { errorPolicy: 'fail' })) === JSON.stringify(page), true, 'the page round-trips unchanged, member order kept');
+        // Editing as a string decodes and re-encodes the HTML inside the plugin: a smaller page
+        // keeps that within the suite's fuel.
+        const small = { ...page, html: html.slice(0, 4000) };
+        equal(await manager.hooks.execute('after_render', small, { errorPolicy: 'fail' }), { ...small, html: `${small.html}<!-- ✓ -->` }, 'the plugin edits the framed HTML as a string');
       });
     },
   },

@@ -92,6 +92,8 @@ export async function loadGuest(wasm: Uint8Array, options: GuestOptions = {}): P
           // does): these tests exercise the stock 8-bytes-per-call path.
           reed_block_read: (): number => -1,
           reed_block_write: (): bigint => 0n,
+          // "No frames": input and output stay JSON text, as with a host that predates them.
+          reed_frame_version: (): number => 0,
         },
       },
     },

@@ -26,12 +26,12 @@ describe('Input and Output', () => {
     }
   });
 
-  it('imports nothing but Extism kernel functions, reed_publish_event and the bulk copies', async () => {
+  it('imports nothing but Extism kernel functions, reed_publish_event, the bulk copies and reed_frame_version', async () => {
     const names = ['echo', 'sdk-probe', 'logger', 'publisher', 'counter', 'unicode', 'bad-json', 'fail-init', 'trap-init'];
     for (const name of names) {
       const imports = WebAssembly.Module.imports(new WebAssembly.Module(await readFixture(name)));
       for (const i of imports) {
-        const allowed = i.module === 'extism:host/env' || (i.module === 'extism:host/user' && ['reed_publish_event', 'reed_block_read', 'reed_block_write'].includes(i.name));
+        const allowed = i.module === 'extism:host/env' || (i.module === 'extism:host/user' && ['reed_publish_event', 'reed_block_read', 'reed_block_write', 'reed_frame_version'].includes(i.name));
         expect(allowed, `${name} imports ${i.module}.${i.name}`).toBe(true);
       }
     }

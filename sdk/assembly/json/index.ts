@@ -51,6 +51,13 @@ export namespace Json {
   export function string(value: Str): JsonValue {
     return JsonValue.fromString(value);
   }
+  /**
+   * A string given as UTF-8 bytes (kept, not copied; decoded only if read as a string).
+   * @example `page.set("html", Json.utf8(newHtmlBytes))`
+   */
+  export function utf8(bytes: Uint8Array): JsonValue {
+    return JsonValue.fromUtf8(bytes);
+  }
   /** An empty array. @example `Json.array().push(Json.number(1))` */
   export function array(): JsonValue {
     return new JsonValue(JsonKind.Array);

@@ -41,6 +41,10 @@ export class JsonValue {
   private boolValue: bool = false;
   private numberValue: f64 = 0;
   private stringValue: string = "";
+  // A string that arrived (or will leave) as UTF-8 bytes, e.g. a framed page's HTML: decoded
+  // only when asked for as a string, and sent back as bytes when never decoded or changed.
+  private utf8Value: Uint8Array | null = null;
+  private utf8Decoded: bool = true;
   // Array items, or object values in key order. Containers exist only for arrays/objects so
   // scalars (most values in a document) cost one allocation.
   private items: Array<JsonValue> | null = null;
@@ -75,6 +79,14 @@ export class JsonValue {
   static fromString(value: string): JsonValue {
     const v = new JsonValue(JsonKind.String);
     v.stringValue = value;
+    return v;
+  }
+
+  /** @internal Builds a string value from UTF-8 bytes (kept, not copied); use `Json.utf8`. */
+  static fromUtf8(bytes: Uint8Array): JsonValue {
+    const v = new JsonValue(JsonKind.String);
+    v.utf8Value = bytes;
+    v.utf8Decoded = false;
     return v;
   }
 
@@ -116,9 +128,50 @@ export class JsonValue {
    * @example `Json.string("hi").asString() // "hi"`
    */
   asString(fallback: string = ""): string {
-    return this.kind == JsonKind.String ? this.stringValue : fallback;
+    if (this.kind != JsonKind.String) return fallback;
+    if (!this.utf8Decoded) {
+      const bytes = this.utf8Value!;
+      this.stringValue = String.UTF8.decodeUnsafe(bytes.dataStart, <usize>bytes.length, false);
+      this.utf8Decoded = true;
+    }
+    return this.stringValue;
   }
 
+  /**
+   * The string as UTF-8 bytes, or an empty array when this is not a string. A string that
+   * arrived as bytes (a framed member, `Json.utf8`) is returned as is, without decoding: work
+   * on a page's HTML as bytes and it never becomes a UTF-16 string at all. Do not modify the
+   * result; build new bytes and `set` them with `Json.utf8`.
+   * @example `const html = page.get("html")!.asUtf8();`
+   */
+  asUtf8(): Uint8Array {
+    if (this.kind != JsonKind.String) return new Uint8Array(0);
+    const bytes = this.utf8Value;
+    if (bytes !== null) return bytes;
+    const encoded = Uint8Array.wrap(String.UTF8.encode(this.stringValue, false));
+    this.utf8Value = encoded;
+    return encoded;
+  }
+
+  /**
+   * Whether this string is held as UTF-8 bytes (so `asUtf8` costs nothing).
+   * @example `if (v.hasUtf8()) sendAsBytes(v.asUtf8());`
+   */
+  hasUtf8(): bool {
+    return this.kind == JsonKind.String && this.utf8Value !== null;
+  }
+
+  /**
+   * The string's length in UTF-16 units, or its UTF-8 byte length when it is held as bytes
+   * and not decoded yet (a cheap size for deciding how to send it).
+   * @example `if (v.sizeHint() >= 1024) …`
+   */
+  sizeHint(): i32 {
+    if (this.kind != JsonKind.String) return 0;
+    return this.utf8Decoded ? this.stringValue.length : this.utf8Value!.length;
+  }
+
+  // --- kind tests
   // --- arrays and objects --------------------------------------------------------------------
 
   /**

@@ -1,0 +1,212 @@
+/**
+ * Frames (docs/abi.md, "Frames"): hook data whose long top-level strings travel as raw UTF-8
+ * beside the JSON, so a page's HTML is never JSON-escaped by the host nor unescaped here, and
+ * can be worked on as bytes (`JsonValue.asUtf8`) without ever becoming a UTF-16 string.
+ *
+ * ```
+ * 00 52 46 01            magic "\0RF" and version 1 (JSON text never starts with a NUL byte)
+ * u32 count, u32 jsonLength                                   (little-endian, like wasm)
+ * count × (u32 keyLength, key bytes, u32 valueLength)   keyLength 0xFFFFFFFF: the whole value
+ * JSON bytes             the data, with each framed member written as null
+ * value bytes            each framed string as UTF-8, in entry order
+ * ```
+ *
+ * The host sends frames only to modules that import `reed_frame_version` (Input.json does) and
+ * reads frames from any module (Output.json writes one when a top-level string is long).
+ *
+ * @example
+ * ```ts
+ * const r = readFrame(Input.bytes()); // what Input.json does with a frame
+ * ```
+ */
+import { reed_frame_version } from "./env";
+import { JsonParseResult, parse } from "./json/parse";
+import { JsonKind, JsonValue } from "./json/value";
+
+/** Strings shorter than this stay in the JSON (UTF-16 units, or UTF-8 bytes when held as bytes). */
+export const FRAME_MIN_LENGTH: i32 = 1024;
+
+const HEADER_BYTES: i32 = 12;
+const ROOT_KEY: u32 = 0xffffffff;
+const VERSION: u8 = 1;
+
+/** -1 until asked; then the host's answer. */
+let hostVersion: i32 = -1;
+
+/**
+ * The frame version the host reads and writes (asked once per instance). Calling it is what
+ * makes a module a frame reader: the host looks for its import.
+ * @example `if (hostFrameVersion() >= 1) { … }`
+ */
+export function hostFrameVersion(): i32 {
+  if (hostVersion < 0) hostVersion = reed_frame_version();
+  return hostVersion;
+}
+
+/**
+ * Whether input bytes are a frame rather than JSON text.
+ * @example `if (isFrame(bytes)) …`
+ */
+export function isFrame(bytes: Uint8Array): bool {
+  return bytes.length >= HEADER_BYTES && load<u8>(bytes.dataStart) == 0;
+}
+
+/**
+ * Parses a frame into a value tree; framed strings stay UTF-8 views into `bytes`. Never aborts:
+ * a malformed frame is a failed result, like malformed JSON.
+ * @example `const r = readFrame(bytes); if (r.ok) r.value.get("html")!.asUtf8();`
+ */
+export function readFrame(bytes: Uint8Array): JsonParseResult {
+  const base = bytes.dataStart;
+  const total = <u64>bytes.length;
+  if (total < <u64>HEADER_BYTES || load<u8>(base + 1) != 0x52 || load<u8>(base + 2) != 0x46) return failed("not a frame");
+  if (load<u8>(base + 3) != VERSION) return failed("frame version " + load<u8>(base + 3).toString() + " is not supported");
+  const count = load<u32>(base + 4);
+  const jsonLength = load<u32>(base + 8);
+  let at: u64 = <u64>HEADER_BYTES;
+  const keys = new Array<string>();
+  const lengths = new Array<u32>();
+  let root = false;
+  for (let i: u32 = 0; i < count; i++) {
+    if (at + 8 > total) return failed("entry " + i.toString() + " runs past the end");
+    const keyLength = load<u32>(base + <usize>at);
+    at += 4;
+    if (keyLength == ROOT_KEY) {
+      root = true;
+      keys.push("");
+    } else {
+      if (at + <u64>keyLength + 4 > total) return failed("entry " + i.toString() + " runs past the end");
+      keys.push(String.UTF8.decodeUnsafe(base + <usize>at, <usize>keyLength, false));
+      at += <u64>keyLength;
+    }
+    lengths.push(load<u32>(base + <usize>at));
+    at += 4;
+  }
+  if (at + <u64>jsonLength > total) return failed("the JSON runs past the end");
+  const r = parse(String.UTF8.decodeUnsafe(base + <usize>at, <usize>jsonLength, false));
+  if (!r.ok) return r;
+  at += <u64>jsonLength;
+  const values = new Array<JsonValue>();
+  for (let i = 0; i < lengths.length; i++) {
+    const length = <u64>lengths[i];
+    if (at + length > total) return failed("a value runs past the end");
+    values.push(JsonValue.fromUtf8(Uint8Array.wrap(bytes.buffer, bytes.byteOffset + <i32>at, <i32>length)));
+    at += length;
+  }
+  if (root) {
+    if (count != 1) return failed("a whole-value entry must be the only one");
+    return new JsonParseResult(true, values[0], "", -1);
+  }
+  if (count > 0 && !r.value.isObject()) return failed("members are framed but the JSON is not an object");
+  for (let i = 0; i < keys.length; i++) r.value.set(keys[i], values[i]);
+  return r;
+}
+
+/**
+ * The frame for `value`, or null when nothing in it is worth framing (then send JSON text).
+ * Top-level strings of at least FRAME_MIN_LENGTH are framed, unless they hold a lone surrogate
+ * (no UTF-8 form: JSON keeps it as `\udXXX`).
+ * @example `const frame = writeFrame(page); if (frame !== null) Output.bytes(frame);`
+ */
+export function writeFrame(value: JsonValue): Uint8Array | null {
+  if (value.kind == JsonKind.String) {
+    if (!worthFraming(value)) return null;
+    return assemble([], [value], true, "null");
+  }
+  if (value.kind != JsonKind.Object) return null;
+  const keys = value.keys();
+  const members = value.values();
+  let framedKeys: Array<string> | null = null;
+  const framedValues = new Array<JsonValue>();
+  for (let i = 0; i < members.length; i++) {
+    if (!worthFraming(members[i])) continue;
+    if (framedKeys === null) framedKeys = new Array<string>();
+    framedKeys.push(keys[i]);
+    framedValues.push(members[i]);
+  }
+  if (framedKeys === null) return null;
+  // The JSON part: the same object with the framed members as null, in their places.
+  const rest = new JsonValue(JsonKind.Object);
+  let next = 0;
+  for (let i = 0; i < keys.length; i++) {
+    if (next < framedKeys.length && framedKeys[next] == keys[i]) {
+      rest.set(keys[i], new JsonValue(JsonKind.Null));
+      next++;
+    } else {
+      rest.set(keys[i], members[i]);
+    }
+  }
+  return assemble(framedKeys, framedValues, false, rest.toString());
+}
+
+function worthFraming(v: JsonValue): bool {
+  if (v.kind != JsonKind.String) return false;
+  if (v.hasUtf8()) return v.asUtf8().length >= FRAME_MIN_LENGTH;
+  if (v.sizeHint() < FRAME_MIN_LENGTH) return false;
+  return wellFormed(v.asString());
+}
+
+/** No lone surrogates (UTF-8 cannot carry them). */
+function wellFormed(text: string): bool {
+  const base = changetype<usize>(text);
+  const n = <usize>text.length;
+  for (let i: usize = 0; i < n; i++) {
+    const c = <u32>load<u16>(base + (i << 1));
+    if ((c & 0xf800) != 0xd800) continue;
+    if (c >= 0xdc00 || i + 1 >= n) return false;
+    const d = <u32>load<u16>(base + ((i + 1) << 1));
+    if ((d & 0xfc00) != 0xdc00) return false;
+    i++;
+  }
+  return true;
+}
+
+function assemble(keys: Array<string>, values: Array<JsonValue>, root: bool, json: string): Uint8Array {
+  const keyBytes = new Array<ArrayBuffer>();
+  let size = HEADER_BYTES;
+  for (let i = 0; i < values.length; i++) {
+    size += 8;
+    if (!root) {
+      const k = String.UTF8.encode(keys[i], false);
+      keyBytes.push(k);
+      size += k.byteLength;
+    }
+    size += values[i].asUtf8().length;
+  }
+  const jsonBytes = String.UTF8.encode(json, false);
+  size += jsonBytes.byteLength;
+  const out = new Uint8Array(size);
+  const base = out.dataStart;
+  store<u8>(base, 0);
+  store<u8>(base + 1, 0x52);
+  store<u8>(base + 2, 0x46);
+  store<u8>(base + 3, VERSION);
+  store<u32>(base + 4, <u32>values.length);
+  store<u32>(base + 8, <u32>jsonBytes.byteLength);
+  let at = base + <usize>HEADER_BYTES;
+  for (let i = 0; i < values.length; i++) {
+    if (root) {
+      store<u32>(at, ROOT_KEY);
+      at += 4;
+    } else {
+      const k = keyBytes[i];
+      store<u32>(at, <u32>k.byteLength);
+      memory.copy(at + 4, changetype<usize>(k), <usize>k.byteLength);
+      at += 4 + <usize>k.byteLength;
+    }
+    store<u32>(at, <u32>values[i].asUtf8().length);
+    at += 4;
+  }
+  memory.copy(at, changetype<usize>(jsonBytes), <usize>jsonBytes.byteLength);
+  at += <usize>jsonBytes.byteLength;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i].asUtf8();
+    memory.copy(at, v.dataStart, <usize>v.length);
+    at += <usize>v.length;
+  }
+  return out;
+}
+
+function failed(message: string): JsonParseResult {
+  return new JsonParseResult(false, new JsonValue(JsonKind.Null), "malformed frame: " + message, 0);
+}
