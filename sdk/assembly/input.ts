@@ -14,6 +14,7 @@
 import { readInput } from "./memory";
 import { Json, JsonParseResult } from "./json/index";
 import { hostFrameVersion, isFrame, readFrame } from "./frame";
+import { frameToJson } from "./frame-json";
 
 // `string` below names a member, which shadows the type inside the namespace.
 type Str = string;
@@ -27,6 +28,8 @@ export namespace Input {
   export function bytes(): Uint8Array {
     const raw = readInput();
     if (!isFrame(raw)) return raw;
+    const json = frameToJson(raw);
+    if (json !== null) return json;
     const r = readFrame(raw);
     return r.ok ? Uint8Array.wrap(String.UTF8.encode(r.value.toString(), false)) : raw;
   }

@@ -65,6 +65,11 @@ export interface GuestOptions {
 export interface Guest {
   /** Calls an export with input bytes/text; resolves with its output (empty when none). */
   call(exportName: string, input: string | Uint8Array): Promise<Uint8Array>;
+  /**
+   * The same call with the caller's continuations attached in one step: `onOutput` gets the
+   * output, `onError` the typed error. One promise reaction instead of two on the hot path.
+   */
+  callThen<T>(exportName: string, input: string | Uint8Array, onOutput: (output: Uint8Array) => T, onError: (error: PluginError) => T): Promise<T>;
   /** The live WebAssembly instance, where reachable (inline mode only). */
   instance(): Promise<WebAssembly.Instance | undefined>;
   /** Frees the instance (and its worker). */
@@ -175,15 +180,23 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     const exported = (await plugin.getInstance()).exports['memory'];
     memory = exported instanceof WebAssembly.Memory ? exported : undefined;
   }
-  return {
+  const guest: Guest = {
     runsInWorker: runInWorker,
     call(exportName, input) {
-      // Plain promise chaining: one async frame fewer on the hot path than async/await.
-      return plugin.call(exportName, input).then(
-        (output) => (output === null ? EMPTY : output.bytes()),
-        (err: unknown) => {
-          throw classifyCallError(err, options.pluginId, exportName);
+      return guest.callThen(
+        exportName,
+        input,
+        (output) => output,
+        (error) => {
+          throw error;
         },
+      );
+    },
+    callThen(exportName, input, onOutput, onError) {
+      // Plain promise chaining: no async frame of our own on the hot path.
+      return plugin.call(exportName, input).then(
+        (output) => onOutput(output === null ? EMPTY : output.bytes()),
+        (err: unknown) => onError(classifyCallError(err, options.pluginId, exportName)),
       );
     },
     async instance() {
@@ -193,6 +206,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
       await plugin.close();
     },
   };
+  return guest;
 }
 
 /**

@@ -244,12 +244,18 @@ class StopError {
   constructor(readonly error: PluginError) {}
 }
 
-async function wait(promise: PromiseLike<unknown>, r: Registration, env: RunEnv): Promise<unknown> {
+function wait(promise: PromiseLike<unknown>, r: Registration, env: RunEnv): PromiseLike<unknown> {
+  // Not async: an async function returning a promise adopts it, two microtasks later. Without
+  // limits the handler's own promise is awaited directly.
   if (env.control === undefined) return promise;
+  return waitControlled(promise, r, env, env.control);
+}
+
+async function waitControlled(promise: PromiseLike<unknown>, r: Registration, env: RunEnv, control: CallControl): Promise<unknown> {
   try {
-    return await env.control.race(promise);
+    return await control.race(promise);
   } catch (err) {
-    if (err instanceof CallStopped) throw new StopError(env.control.errorFor(err, r.pluginId));
+    if (err instanceof CallStopped) throw new StopError(control.errorFor(err, r.pluginId));
     throw err;
   }
 }

@@ -95,11 +95,13 @@ export function applyFuelBudget(meter: MeterGlobals, limits: EffectiveLimits): v
  */
 export function fuelUsed(meter: MeterGlobals, limits: EffectiveLimits): number | null {
   if (meter.fuel === undefined || limits.fuel === null) return null;
-  const left = meter.fuel.value as bigint;
+  // Plain numbers, not BigInt arithmetic (this runs on every call): budgets are far below 2^53,
+  // and a counter far below zero only needs to be known to be below zero.
+  const left = Number(meter.fuel.value as bigint);
   // The wrapper resets the budget on entry, so budget - left is this call's use (a trap leaves
   // the counter below zero: clamp to the whole budget).
-  const used = BigInt(limits.fuel) - left;
-  return Number(used > BigInt(limits.fuel) ? BigInt(limits.fuel) : used < 0n ? 0n : used);
+  const used = limits.fuel - left;
+  return used > limits.fuel ? limits.fuel : used < 0 ? 0 : used;
 }
 
 /**

@@ -226,7 +226,9 @@ export class WasmPlugin implements PluginRuntime {
   }
 
   #run(exportName: string, input: string | Uint8Array, started: number): Promise<unknown> {
-    return (this.#guest as Guest).call(exportName, input).then(
+    return (this.#guest as Guest).callThen(
+      exportName,
+      input,
       (output) => this.#succeeded(output, exportName, started),
       (err: unknown) => this.#failed(err, exportName, started),
     );

@@ -82,7 +82,8 @@ function framedMembers(data: unknown): (string | null)[] | undefined {
   if (typeof record['toJSON'] === 'function') return undefined;
   let members: string[] | undefined;
   for (const key of Object.keys(record)) {
-    if (long(record[key])) (members ??= []).push(key);
+    // A key with a lone surrogate has no UTF-8 form either.
+    if (long(record[key]) && key.isWellFormed()) (members ??= []).push(key);
   }
   return members;
 }

@@ -65,6 +65,15 @@ describe('frames through the manager', () => {
     expect(await manager.hooks.execute(Hooks.BEFORE_RENDER, page)).toEqual(page);
   });
 
+  it('rebuilds the exact JSON for Input.bytes() around escaped keys, control characters and other nulls', async () => {
+    await start();
+    const control = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('');
+    const tricky = `${control}"\\ \u007f \u2028 é 😀 `.repeat(60);
+    const data = { before: null, 'k"e\\y\n': tricky, nested: { html: tricky, list: [null, '}', '{"'] }, 'a,b': null, html: tricky, after: [1, { x: null }] };
+    expect(await manager.hooks.execute(Hooks.BEFORE_RENDER, data)).toEqual(data);
+    expect(await manager.hooks.execute(Hooks.BEFORE_RENDER, tricky)).toBe(tricky);
+  });
+
   it('keeps a string with a lone surrogate exact (it stays in the JSON)', async () => {
     await start();
     const page = { html: `${'x'.repeat(5000)}\udc00${'y'.repeat(10)}` };
