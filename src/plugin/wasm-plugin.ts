@@ -204,10 +204,14 @@ export class WasmPlugin implements PluginRuntime {
       recordRefused(stats, err as PluginError);
       return Promise.reject(err);
     }
-    return this.#queue.run(() => this.#execute(exportName, input, cause));
+    return this.#queue.enter(() => this.#execute(exportName, input, cause));
   }
 
-  /** One call on the instance (the queue guarantees no other call is running). */
+  /**
+   * One call on the instance (the queue guarantees no other call is running). Every way out
+   * releases the queue exactly once, after the call's results are read: the next call starts
+   * synchronously inside `release()` and runs guest code at once.
+   */
   #execute(exportName: string, input: string | Uint8Array, cause: PluginEvent | undefined): Promise<unknown> {
     const started = performance.now();
     resetCallWatch(this.#watch);
@@ -219,7 +223,7 @@ export class WasmPlugin implements PluginRuntime {
     if (this.#broken || this.#guest === undefined) {
       return this.#replaceInstance().then(
         () => this.#run(exportName, input, started),
-        (err: unknown) => this.#failed(err, exportName, started),
+        (err: unknown) => this.#failedAndRelease(err, exportName, started),
       );
     }
     return this.#run(exportName, input, started);
@@ -229,9 +233,23 @@ export class WasmPlugin implements PluginRuntime {
     return (this.#guest as Guest).callThen(
       exportName,
       input,
-      (output) => this.#succeeded(output, exportName, started),
-      (err: unknown) => this.#failed(err, exportName, started),
+      (output) => {
+        try {
+          return this.#succeeded(output, exportName, started);
+        } finally {
+          this.#queue.release();
+        }
+      },
+      (err: unknown) => this.#failedAndRelease(err, exportName, started),
     );
+  }
+
+  #failedAndRelease(err: unknown, exportName: string, started: number): never {
+    try {
+      return this.#failed(err, exportName, started);
+    } finally {
+      this.#queue.release();
+    }
   }
 
   #succeeded(output: Uint8Array, exportName: string, started: number): unknown {

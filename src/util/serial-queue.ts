@@ -8,6 +8,8 @@ interface Waiting {
   task: () => unknown;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
+  /** Started with `enter`: the task calls `release` itself. */
+  releasesItself: boolean;
 }
 
 /**
@@ -43,7 +45,7 @@ export class SerialQueue {
   run<T>(task: () => Promise<T> | T): Promise<T> {
     if (this.#running) {
       return new Promise<T>((resolve, reject) => {
-        this.#waiting.push({ task, resolve: resolve as (value: unknown) => void, reject });
+        this.#waiting.push({ task, resolve: resolve as (value: unknown) => void, reject, releasesItself: false });
       });
     }
     // Fast path: idle, so start now; no extra promise, closure or microtask hop.
@@ -51,6 +53,50 @@ export class SerialQueue {
     const result = invoke(task);
     result.then(this.#next, this.#next);
     return result;
+  }
+
+  /**
+   * Like `run`, for a task that calls `release()` itself as the last thing it does once its
+   * work has settled (also when it fails): that saves the queue's own reaction to the task's
+   * promise on the hot path. A task that throws synchronously is released here.
+   *
+   * @example
+   * ```ts
+   * queue.enter(() => guest.call('hook_x', input).then(
+   *   (out) => { try { return use(out); } finally { queue.release(); } },
+   *   (err) => { queue.release(); throw err; },
+   * ));
+   * ```
+   */
+  enter<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#running) {
+      return new Promise<T>((resolve, reject) => {
+        this.#waiting.push({ task, resolve: resolve as (value: unknown) => void, reject, releasesItself: true });
+      });
+    }
+    this.#running = true;
+    return this.#start(task);
+  }
+
+  /**
+   * Ends the running `enter` task and starts the next one (synchronously).
+   *
+   * @example
+   * ```ts
+   * queue.release();
+   * ```
+   */
+  release(): void {
+    this.#next();
+  }
+
+  #start<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return task();
+    } catch (err) {
+      this.#next();
+      return Promise.reject(err);
+    }
   }
 
   /**
@@ -83,6 +129,10 @@ export class SerialQueue {
     if (this.#head >= 1024 && this.#head * 2 >= this.#waiting.length) {
       this.#waiting.splice(0, this.#head);
       this.#head = 0;
+    }
+    if (waiting.releasesItself) {
+      this.#start(waiting.task as () => Promise<unknown>).then(waiting.resolve, waiting.reject);
+      return;
     }
     const result = invoke(waiting.task);
     result.then(waiting.resolve, waiting.reject);

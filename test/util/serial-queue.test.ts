@@ -231,3 +231,74 @@ describe('SerialQueue', () => {
     expect(probe.started).toStrictEqual([1, 2, 3]);
   });
 });
+
+describe('SerialQueue.enter (tasks that release the queue themselves)', () => {
+  /** A task that finishes when `gate` settles, and releases the queue as its last step. */
+  const releasing = (queue: SerialQueue, log: string[], id: string, gate: Promise<unknown>) => () => {
+    log.push(`start ${id}`);
+    return gate.then(
+      (value) => {
+        log.push(`end ${id}`);
+        queue.release();
+        return value;
+      },
+      (err: unknown) => {
+        log.push(`fail ${id}`);
+        queue.release();
+        throw err;
+      },
+    );
+  };
+
+  it('runs one at a time, in order, each starting only when the previous one released', async () => {
+    const queue = new SerialQueue();
+    const log: string[] = [];
+    const gates = [deferred<number>(), deferred<number>(), deferred<number>()];
+    const results = gates.map((g, i) => queue.enter(releasing(queue, log, String(i), g.promise)));
+    await flush();
+    expect(log).toStrictEqual(['start 0']);
+    gates[1]!.resolve(1);
+    await flush();
+    expect(log).toStrictEqual(['start 0']);
+    gates[0]!.reject(new Error('boom'));
+    await flush();
+    expect(log).toStrictEqual(['start 0', 'fail 0', 'start 1', 'end 1', 'start 2']);
+    gates[2]!.resolve(2);
+    await expect(results[0]).rejects.toThrow('boom');
+    expect(await Promise.all(results.slice(1))).toStrictEqual([1, 2]);
+    await queue.idle();
+    expect(queue.size).toBe(0);
+  });
+
+  it('releases a task that throws synchronously, so the next one still runs', async () => {
+    const queue = new SerialQueue();
+    const log: string[] = [];
+    const first = deferred();
+    const a = queue.enter(releasing(queue, log, 'a', first.promise));
+    const b = queue.enter(() => {
+      throw new Error('sync');
+    });
+    const c = queue.enter(releasing(queue, log, 'c', Promise.resolve('c')));
+    first.resolve();
+    await a;
+    await expect(b).rejects.toThrow('sync');
+    expect(await c).toBe('c');
+    await queue.idle();
+    expect(queue.size).toBe(0);
+  });
+
+  it('keeps one order across run and enter', async () => {
+    const queue = new SerialQueue();
+    const log: string[] = [];
+    const gate = deferred();
+    const results = [
+      queue.enter(releasing(queue, log, 'enter-1', gate.promise)),
+      queue.run(async () => void log.push('run-2')),
+      queue.enter(releasing(queue, log, 'enter-3', Promise.resolve())),
+      queue.run(async () => void log.push('run-4')),
+    ];
+    gate.resolve();
+    await Promise.all(results);
+    expect(log).toStrictEqual(['start enter-1', 'end enter-1', 'run-2', 'start enter-3', 'end enter-3', 'run-4']);
+  });
+});
