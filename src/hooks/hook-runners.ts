@@ -73,10 +73,25 @@ export function runFilter(list: readonly Registration[], data: unknown, env: Run
       skipOrThrow(env, err, r);
       continue;
     }
-    if (isThenable(out)) return filterAsync(list, i, out, current, env);
+    if (isThenable(out)) {
+      // The last handler (the usual case: one plugin on the hook) needs no async loop: one
+      // reaction maps "no output" to the data and applies the error policy.
+      if (i === list.length - 1 && env.control === undefined) return settleLast(out, current, env, r);
+      return filterAsync(list, i, out, current, env);
+    }
     if (out !== undefined) current = out;
   }
   return current;
+}
+
+function settleLast(out: PromiseLike<unknown>, current: unknown, env: RunEnv, r: Registration): PromiseLike<unknown> {
+  return out.then(
+    (value) => (value === undefined ? current : value),
+    (err: unknown) => {
+      skipOrThrow(env, err, r);
+      return current;
+    },
+  );
 }
 
 /** The rest of a filter chain once a handler returned a promise. */
