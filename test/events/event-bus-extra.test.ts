@@ -64,6 +64,33 @@ describe('EventBus: delivery order and ids', () => {
   });
 });
 
+describe('EventBus: subscribers returning odd thenables', () => {
+  it('a thenable whose `then` throws, or calls back synchronously, is isolated like any subscriber', async () => {
+    const sink = vi.fn();
+    const bus = new EventBus({ onSubscriberError: sink, deliveryTimeoutMs: 20 });
+    const after = vi.fn();
+    const boom = new Error('then broke');
+    const throwingThen = {
+      then: () => {
+        throw boom;
+      },
+    };
+    const throwing = vi.fn(() => throwingThen as never);
+    const syncCallback = vi.fn(() => ({ then: (ok: () => void) => ok() }) as never);
+    bus.subscribeAs('throwing-then', throwing);
+    bus.subscribeAs('sync-then', syncCallback);
+    bus.subscribe(after);
+    const event = await bus.publish({ type: 'odd' });
+    expect(after).toHaveBeenCalledTimes(1);
+    expect(sink).toHaveBeenCalledTimes(1);
+    expect(sink).toHaveBeenCalledWith(boom, event, 'throwing-then');
+    // Their deliveries settled (no timeout report), and later events still reach them.
+    await bus.publish({ type: 'odd' });
+    for (const fn of [throwing, syncCallback, after]) expect(fn).toHaveBeenCalledTimes(2);
+    expect(sink).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe('compileTypePattern agrees with eventTypeMatches', () => {
   const patterns = ['*', '**', 'a', 'a.*', 'a.**', 'a.b.*', 'a.b.**', '*.b', 'a.*.c', 'a*', 'a.b*', 'a.**.c', '.*', 'a.'];
   const types = ['a', 'a.b', 'a.b.c', 'a.bc', 'ab', 'a.', '.a', 'x.b', 'a.x.c', 'a.b.', 'b', 'a..b', 'a*', 'a.b*'];
