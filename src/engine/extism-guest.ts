@@ -145,6 +145,12 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   checkImports(module, userFunctions, options.pluginId);
   let plugin: ExtismPlugin;
   const runInWorker = options.runInWorker ?? false;
+  // Inline, the host-buffer cap is ours (O(1) per allocation); Extism's own (`maxPages`) sums
+  // every block on every allocation, which a guest making 32,000 tiny allocations in one call
+  // turns into seconds of host CPU that fuel does not see. In a worker the wall-clock timeout
+  // bounds that, and a host function per allocation would cost a round trip between threads.
+  const budget = runInWorker || options.hostMemoryBytes === undefined ? undefined : allocationBudget(options.hostMemoryBytes, options.onLog);
+  const envFunctions = { ...(budget === undefined ? {} : { alloc: budget.alloc }), ...options.envFunctions };
   // Extism refuses allowedHosts inline without JSPI; elsewhere '*' hands every URL to our fetch,
   // which applies the real policy (Extism's own matching is hostname-only).
   const httpThroughExtism = options.fetch !== undefined && (runInWorker || typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function');
@@ -161,10 +167,10 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
         config: options.config,
         functions: {
           'extism:host/user': userFunctions,
-          ...(options.envFunctions === undefined ? {} : { 'extism:host/env': locked(options.envFunctions) }),
+          ...(Object.keys(envFunctions).length === 0 ? {} : { 'extism:host/env': locked(envFunctions) }),
         },
         ...(httpThroughExtism && options.fetch !== undefined ? { fetch: options.fetch, allowedHosts: ['*'], allowHttpResponseHeaders: true } : {}),
-        ...(options.hostMemoryBytes !== undefined ? { memory: { maxPages: Math.ceil(options.hostMemoryBytes / 65_536) } } : {}),
+        ...(options.hostMemoryBytes !== undefined && runInWorker ? { memory: { maxPages: Math.ceil(options.hostMemoryBytes / 65_536) } } : {}),
       },
     );
   } catch (err) {
@@ -193,6 +199,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
       );
     },
     callThen(exportName, input, onOutput, onError) {
+      budget?.reset();
       // Plain promise chaining: no async frame of our own on the hot path.
       return plugin.call(exportName, input).then(
         (output) => onOutput(output === null ? EMPTY : output.bytes()),
@@ -233,7 +240,7 @@ const GUEST_ERROR_PREFIX = 'Plugin-originated error: ';
 /** Turns what Extism throws into a typed GuestError. */
 function classifyCallError(err: unknown, pluginId: string, exportName: string): PluginError {
   if (err instanceof PluginError) return err;
-  const message = describeError(err);
+  const message = workerErrorMessage(describeError(err));
   const operation = exportName;
   if (message.startsWith(GUEST_ERROR_PREFIX)) {
     return new GuestError(ErrorCodes.GUEST, `${exportName}: ${message.slice(GUEST_ERROR_PREFIX.length)}`, { pluginId, cause: err, operation });
@@ -248,6 +255,20 @@ function classifyCallError(err: unknown, pluginId: string, exportName: string): 
     return new GuestError(ErrorCodes.TRAP, `${exportName} trapped: ${message}`, { pluginId, cause: err, operation });
   }
   return new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${message}`, { pluginId, cause: err, operation });
+}
+
+/**
+ * Extism's worker reports a failure as JSON `{"originalStack","message"}`, and the stack holds
+ * the whole worker script as a data URL (hundreds of kilobytes): keep the message.
+ */
+function workerErrorMessage(message: string): string {
+  if (!message.startsWith('{"originalStack"')) return message;
+  try {
+    const parsed = JSON.parse(message) as { message?: unknown };
+    return typeof parsed.message === 'string' ? parsed.message : message;
+  } catch {
+    return message;
+  }
 }
 
 function isTrap(err: unknown): boolean {
@@ -312,6 +333,29 @@ function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined): Reco
       } catch {
         return 0n; // over the host buffer cap
       }
+    },
+  };
+}
+
+/**
+ * Extism's `alloc` under a per-call byte budget for the blocks the guest asks for. A refusal
+ * returns 0 (what Extism's own cap returns) and logs the line Extism logs, which the plugin
+ * layer turns into `E_LIMIT`.
+ */
+function allocationBudget(maxBytes: number, onLog: GuestLogSink): { alloc: HostFunction; reset: () => void } {
+  let used = 0;
+  return {
+    reset() {
+      used = 0;
+    },
+    alloc(context: CallContext, size: bigint): bigint {
+      const bytes = Number(size);
+      if (!(bytes >= 0) || used + bytes > maxBytes) {
+        onLog('error', `memory limit exceeded: ${used + bytes} bytes of blocks requested in this call, ${maxBytes} allowed`);
+        return 0n;
+      }
+      used += bytes;
+      return context.alloc(size);
     },
   };
 }

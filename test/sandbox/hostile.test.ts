@@ -234,3 +234,35 @@ describe('precompiled modules', () => {
     await manager.shutdown();
   });
 });
+
+describe('hostile plugins asking the host for memory blocks', () => {
+  // Inline the host's budget refuses the block (E_LIMIT); in a worker Extism's own allocation
+  // fails first and the call ends as a trap, with Extism's message and not its worker's script.
+  for (const [isolation, expected] of [
+    ['inline', { code: 'E_LIMIT', limit: { name: 'maxOutputBytes' } }],
+    ['worker', { code: 'E_TRAP', message: expect.stringMatching(/^\[storm\] hook_after_render failed: Array buffer allocation failed$/) }],
+  ] as const) {
+    it(`a block of 2^40 bytes ends the call with ${expected.code} (${isolation}); the neighbour still answers`, async () => {
+      const manager = new PluginManager({ isolation, limits: LIMITS, logger: captureLogger() });
+      try {
+        await manager.load({ manifest: manifestToml('storm', ['Hook = "after_render"']), wasm: await hostileWat('block-storm') });
+        await manager.load({ manifest: manifestToml('good', ['Hook = "transform_data"']), wasm: await readFixture('echo') });
+        await expect(manager.hooks.execute(Hooks.AFTER_RENDER, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({ pluginId: 'storm', ...expected });
+        expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, { ok: 1 })).toEqual({ ok: 1 });
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  }
+
+  it('32,000 one-byte blocks in one call complete (the host keeps O(1) books per block), call after call', async () => {
+    const manager = new PluginManager({ limits: LIMITS, logger: captureLogger() });
+    try {
+      await manager.load({ manifest: manifestToml('storm', ['Hook = "transform_data"']), wasm: await hostileWat('block-storm') });
+      for (let i = 0; i < 3; i++) expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, { n: i }, { errorPolicy: 'fail' })).toEqual({ n: i });
+      expect(manager.stats('storm')).toMatchObject({ faults: 0 });
+    } finally {
+      await manager.shutdown();
+    }
+  });
+});
