@@ -202,7 +202,9 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
       budget?.reset();
       // Plain promise chaining: no async frame of our own on the hot path.
       return plugin.call(exportName, input).then(
-        (output) => onOutput(output === null ? EMPTY : output.bytes()),
+        // A plain view of the output's buffer: PluginOutput.bytes() caches its view in a
+        // WeakMap-backed private field, which costs more than the view itself.
+        (output) => onOutput(output === null ? EMPTY : viewOf(output as unknown as DataView)),
         (err: unknown) => onError(classifyCallError(err, options.pluginId, exportName)),
       );
     },
@@ -255,6 +257,11 @@ function classifyCallError(err: unknown, pluginId: string, exportName: string): 
     return new GuestError(ErrorCodes.TRAP, `${exportName} trapped: ${message}`, { pluginId, cause: err, operation });
   }
   return new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${message}`, { pluginId, cause: err, operation });
+}
+
+/** PluginOutput is a DataView (its typings do not say so). */
+function viewOf(output: DataView): Uint8Array {
+  return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
 }
 
 /**

@@ -118,7 +118,8 @@ export class SerialQueue {
       this.#waiting.length = 0;
       this.#head = 0;
       this.#running = false;
-      for (const resolve of this.#idle.splice(0)) resolve();
+      // Checked first: splice allocates even when nobody waits (this runs after every call).
+      if (this.#idle.length > 0) for (const resolve of this.#idle.splice(0)) resolve();
       return;
     }
     const waiting = this.#waiting[this.#head] as Waiting;
