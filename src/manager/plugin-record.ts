@@ -1,10 +1,11 @@
 /**
- * What the manager keeps per plugin. A plugin's live parts (runtime, registrations) form a
- * generation; reload builds a new generation beside the old one and swaps, so calls already
- * running finish on the old one.
+ * What the manager keeps per plugin, and how it looks a plugin up. A plugin's live parts
+ * (runtime, registrations) form a generation; reload builds a new generation beside the old
+ * one and swaps, so calls already running finish on the old one.
  */
-import type { PluginError } from '../errors.ts';
+import { ErrorCodes, PluginError } from '../errors.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
+import { emptyStats } from '../plugin/stats.ts';
 import type { ContentTypeDefinition } from './content-types.ts';
 import type { TemplateFunctionImpl } from './template-functions.ts';
 import type { PluginRuntime, PluginSource, PluginState, PluginStats } from '../plugin/types.ts';
@@ -70,4 +71,79 @@ export function retire(generation: Generation): void {
       // An undo function failing must not keep the rest registered.
     }
   }
+}
+
+/** What a new record starts from; the rest (no generation yet, zeroed stats) is the same for all. */
+export type RecordInit = Pick<PluginRecord, 'id' | 'state' | 'kind' | 'source' | 'metadata' | 'error'>;
+
+/**
+ * A new record: about to load (`loading`), or one that failed before it could (`failed`).
+ *
+ * @example
+ * ```ts
+ * records.set(id, newRecord({ id, state: 'loading', kind: 'wasm', source, metadata, error: undefined }, ++loadCounter));
+ * ```
+ */
+export function newRecord(init: RecordInit, loadedAt: number): PluginRecord {
+  return {
+    id: init.id,
+    state: init.state,
+    kind: init.kind,
+    source: init.source,
+    generation: undefined,
+    metadata: init.metadata,
+    error: init.error,
+    stats: emptyStats(),
+    loadedAt,
+    declared: undefined,
+  };
+}
+
+/**
+ * The record of a plugin id.
+ *
+ * @throws PluginError `E_NOT_FOUND` when the manager knows no such plugin.
+ *
+ * @example
+ * ```ts
+ * const record = requireRecord(records, 'seo');
+ * ```
+ */
+export function requireRecord(records: ReadonlyMap<string, PluginRecord>, id: string): PluginRecord {
+  const record = records.get(id);
+  if (record === undefined) throw new PluginError(ErrorCodes.NOT_FOUND, `no plugin "${id}" is loaded`, { pluginId: id });
+  return record;
+}
+
+/**
+ * The record of a plugin id that holds the id (anything but `failed`: a failed one may be replaced).
+ *
+ * @example
+ * ```ts
+ * if (liveRecord(records, id) !== undefined) throw duplicateError(id);
+ * ```
+ */
+export function liveRecord(records: ReadonlyMap<string, PluginRecord>, id: string): PluginRecord | undefined {
+  const record = records.get(id);
+  return record !== undefined && record.state !== 'failed' ? record : undefined;
+}
+
+/**
+ * The generation that may run `operation` now.
+ *
+ * @throws PluginError `E_QUARANTINED`, or `E_UNSUPPORTED` when the plugin is not active.
+ *
+ * @example
+ * ```ts
+ * const generation = activeGeneration(record, 'command:reindex');
+ * ```
+ */
+export function activeGeneration(record: PluginRecord, operation: string): Generation {
+  if (record.state === 'quarantined') {
+    throw new PluginError(ErrorCodes.QUARANTINED, 'the plugin is quarantined after repeated faults; reload it to try again', { pluginId: record.id, operation, cause: record.error });
+  }
+  if (record.state !== 'active' || record.generation === undefined) {
+    throw new PluginError(ErrorCodes.UNSUPPORTED, `the plugin is ${record.state}`, { pluginId: record.id, operation, cause: record.error });
+  }
+  return record.generation;
 }

@@ -1,0 +1,133 @@
+/**
+ * The lifecycle of one plugin generation: instantiate its runtime (a JS plugin object, or a
+ * WASM module with its limits, network plan and isolation), initialize it with its context,
+ * check what it contributes, and take it down. A built generation stays inactive until the
+ * manager swaps it in, so a version that fails anywhere here never replaces the running one.
+ */
+import { ErrorCodes, PluginError } from '../errors.ts';
+import { Events } from '../events/event-names.ts';
+import { planHttp } from '../http/plan-http.ts';
+import { JsPlugin } from '../plugin/js-plugin.ts';
+import { resolveLimits } from '../plugin/limits.ts';
+import type { PluginRuntime } from '../plugin/types.ts';
+import { WasmPlugin } from '../plugin/wasm-plugin.ts';
+import type { RuntimeAdapter } from '../runtime/adapter.ts';
+import { hasJspi } from '../runtime/capabilities.ts';
+import { validateConfig } from './config-schema.ts';
+import type { GuestChannel } from './guest-channel.ts';
+import type { PluginManagerConfig } from './manager-config.ts';
+import { ModuleCache } from './module-cache.ts';
+import { readContributions, type ContributionTargets } from './plugin-contributions.ts';
+import { createPluginContext, type ContextDeps } from './plugin-context.ts';
+import { retire, type Generation, type PluginRecord } from './plugin-record.ts';
+import type { DescribedSource } from './resolve-source.ts';
+
+/** What building generations needs from the manager. */
+export interface GenerationBuilderDeps extends ContextDeps, ContributionTargets {
+  config: PluginManagerConfig;
+  runtime: RuntimeAdapter;
+  /** Where WASM guests' events, logs and refusals go. */
+  guest: GuestChannel;
+}
+
+/**
+ * Builds generations for one manager (and shares its compiled-module cache between them).
+ *
+ * @example
+ * ```ts
+ * const builder = new GenerationBuilder({ config, runtime, logger, hooks, events, contentTypes, templates, guest });
+ * const generation = await builder.build(record, await describeSource(source, runtime));
+ * ```
+ */
+export class GenerationBuilder {
+  readonly #deps: GenerationBuilderDeps;
+  readonly #modules = new ModuleCache();
+
+  constructor(deps: GenerationBuilderDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Instantiates, initializes and checks a new generation (inactive until swapped in). On
+   * failure it is taken down before the error is thrown.
+   *
+   * @throws PluginError: `E_CONFIG`, `E_WASM`, `E_LINK`, `E_EXPORT`, `E_INIT`, `E_CAPABILITY`, …
+   *
+   * @example
+   * ```ts
+   * const next = await builder.build(record, described);
+   * ```
+   */
+  async build(record: PluginRecord, described: DescribedSource): Promise<Generation> {
+    const { metadata } = described;
+    // The host's config for the plugin, checked against the plugin's schema before initialize.
+    const config = validateConfig(metadata.configSchema, this.#deps.config.plugins?.[metadata.id] ?? {}, metadata.id);
+    const runtime: PluginRuntime = described.kind === 'js' ? new JsPlugin(metadata.id, described.plugin, record.stats) : await this.#createWasm(record, described, config);
+    const generation: Generation = { metadata, runtime, contentTypes: {}, templates: {}, disposers: [], phase: 'pending' };
+    try {
+      await runtime.initialize(createPluginContext(metadata.id, config, generation, this.#deps));
+      await readContributions(generation, this.#deps);
+    } catch (err) {
+      await takeDown(generation);
+      throw err;
+    }
+    return generation;
+  }
+
+  async #createWasm(record: PluginRecord, described: DescribedSource & { kind: 'wasm' }, config: Record<string, unknown>): Promise<WasmPlugin> {
+    const { metadata } = described;
+    const { config: host, runtime, guest } = this.#deps;
+    const isolation = host.isolation ?? 'inline';
+    if (isolation === 'worker' && !runtime.hasWorkers) {
+      throw new PluginError(ErrorCodes.UNSUPPORTED, `isolation 'worker' is not available in this runtime (${runtime.name}); use 'inline', where fuel bounds CPU`, { pluginId: metadata.id, operation: 'load' });
+    }
+    const limits = resolveLimits(host.limits, metadata.limits);
+    // Network plugins on a runtime without JSPI move to worker isolation (docs/network.md).
+    const net = planHttp({
+      pluginId: metadata.id, hostAllowed: host.allowedHosts, pluginAllowed: metadata.network.allowedHosts, isolation,
+      hasWorkers: runtime.hasWorkers, jspi: hasJspi(), limits: host.limits, requested: metadata.limits, callTimeoutMs: limits.timeoutMs, fetch: host.fetch,
+      onDenied: (d) => guest.denied({ pluginId: metadata.id, what: 'http', reason: d.reason, kind: d.kind, url: d.url, ...(d.limit === undefined ? {} : { limit: d.limit }) }),
+    });
+    const prepared = await this.#modules.prepare(await described.module(), limits, metadata.id);
+    return WasmPlugin.create({
+      metadata,
+      prepared,
+      config,
+      limits,
+      http: net.http,
+      logLevel: host.logLevels?.[metadata.id] ?? host.logLevel ?? 'info',
+      onLog: (level, message) => guest.log(metadata.id, level, message),
+      publish: (type, data, cause) => guest.publish(metadata, type, data, cause),
+      stats: record.stats,
+      isolation: net.isolation,
+      workerOptions: runtime.workerOptions,
+      onFault: (error) => this.#onFault(record, error),
+    });
+  }
+
+  /** Quarantines a plugin after too many faults in a row: its handlers are skipped until reload. */
+  #onFault(record: PluginRecord, error: PluginError): void {
+    const threshold = this.#deps.config.quarantineAfter ?? 5;
+    if (threshold <= 0 || record.state !== 'active' || record.stats.consecutiveFaults < threshold) return;
+    record.state = 'quarantined';
+    record.error = error;
+    const message = `quarantined after ${record.stats.consecutiveFaults} consecutive faults (last: ${error.code}); reload it to try again`;
+    this.#deps.logger.warn(`[${record.id}] ${message}`);
+    this.#deps.events.publish({ type: Events.PLUGIN_QUARANTINED, data: { pluginId: record.id, faults: record.stats.consecutiveFaults, code: error.code, message } }).catch(() => {});
+  }
+}
+
+/**
+ * Retires a generation (its own registrations go) and shuts its runtime down once its
+ * in-flight calls finish. A failing shutdown goes to `onError` (ignored by default: the
+ * generation is being thrown away either way).
+ *
+ * @example
+ * ```ts
+ * await takeDown(old, (err) => errors.report(asPluginError(err, id, 'shutdown')));
+ * ```
+ */
+export async function takeDown(generation: Generation, onError: (err: unknown) => void = () => {}): Promise<void> {
+  retire(generation);
+  await generation.runtime.shutdown().catch(onError);
+}

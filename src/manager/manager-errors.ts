@@ -1,0 +1,104 @@
+/**
+ * The errors the manager raises about its own state (closing, duplicate ids), and where every
+ * plugin error ends up: the host's logger plus a `plugin.error` event, so dashboards see what
+ * the caller may have swallowed.
+ */
+import { ErrorCodes, PluginError, describeError } from '../errors.ts';
+import type { EventBus, PluginEvent } from '../events/event-bus.ts';
+import { Events } from '../events/event-names.ts';
+import type { Logger } from '../plugin/types.ts';
+
+/**
+ * Where the manager's reports go: the host's logger, and the event bus while the manager is
+ * open (shared by the error reporter and the guest channel).
+ */
+export interface ReportTargets {
+  logger: Logger;
+  events: EventBus;
+  /** True once shutdown has finished: nobody is left to hear the events. */
+  isClosed: () => boolean;
+}
+
+/**
+ * Logs plugin errors and publishes them as `plugin.error`; never throws.
+ *
+ * @example
+ * ```ts
+ * const errors = new ErrorReporter({ logger, events, isClosed: () => closed });
+ * errors.report(asPluginError(err, 'seo', 'load'));
+ * ```
+ */
+export class ErrorReporter {
+  readonly #out: ReportTargets;
+
+  constructor(out: ReportTargets) {
+    this.#out = out;
+  }
+
+  /**
+   * Logs an error and publishes `plugin.error`; never throws.
+   *
+   * @example
+   * ```ts
+   * errors.report(new PluginError(ErrorCodes.IO, 'cannot read plugin.toml', { pluginId: 'seo' }));
+   * ```
+   */
+  report(error: PluginError): void {
+    this.#out.logger.warn(error.message);
+    if (this.#out.isClosed()) return;
+    this.#out.events.publish({ type: Events.PLUGIN_ERROR, data: { pluginId: error.pluginId, code: error.code, operation: error.operation, message: error.message, error } }).catch(() => {});
+  }
+
+  /**
+   * The event bus's `onSubscriberError`: a subscriber (host or plugin) threw.
+   *
+   * @example
+   * ```ts
+   * new EventBus({ onSubscriberError: (err, event, owner) => errors.onSubscriberError(err, event, owner) });
+   * ```
+   */
+  onSubscriberError(err: unknown, event: PluginEvent, owner: string | undefined): void {
+    const error = asPluginError(err, owner, `event:${event.type}`);
+    // Never answer a failure in a plugin.error subscriber with another plugin.error: that loops.
+    if (event.type === Events.PLUGIN_ERROR) this.#out.logger.error(error.message);
+    else this.report(error);
+  }
+}
+
+/**
+ * `E_CLOSED` for work refused because shutdown has begun.
+ *
+ * @example
+ * ```ts
+ * if (closing) throw closingError('seo', 'reload');
+ * ```
+ */
+export function closingError(pluginId: string | undefined, operation: string | undefined): PluginError {
+  return new PluginError(ErrorCodes.CLOSED, 'the plugin manager is shutting down', { pluginId, operation });
+}
+
+/**
+ * `E_DUPLICATE` for a second plugin with an id already loaded.
+ *
+ * @example
+ * ```ts
+ * if (liveRecord(records, id) !== undefined) throw duplicateError(id);
+ * ```
+ */
+export function duplicateError(id: string): PluginError {
+  return new PluginError(ErrorCodes.DUPLICATE, `a plugin with id "${id}" is already loaded`, { pluginId: id, operation: 'load' });
+}
+
+/**
+ * Any thrown value as a PluginError: PluginErrors pass through, anything else becomes
+ * `E_UNSUPPORTED` naming the plugin and operation (so `plugin.error` always has a code).
+ *
+ * @example
+ * ```ts
+ * errors.report(asPluginError(err, id, 'shutdown'));
+ * ```
+ */
+export function asPluginError(err: unknown, pluginId: string | undefined, operation: string): PluginError {
+  if (err instanceof PluginError) return err;
+  return new PluginError(ErrorCodes.UNSUPPORTED, describeError(err), { pluginId, cause: err, operation });
+}
