@@ -86,7 +86,8 @@ export declare function reed_block_write(src: usize, length: u32): u64;
 /**
  * The frame version the host reads and writes (0: none). Importing it tells the host that this
  * module reads frames: hook data whose long strings travel as raw UTF-8 beside the JSON
- * (docs/abi.md, "Frames"). The SDK's `Input.json` imports it; nothing else does.
+ * (docs/abi.md, "Frames"). The SDK's `Input.json` and `Output.json` import it (the SDK's
+ * `Input.bytes`/`Input.string` turn a framed input back into its JSON text).
  */
 @external("extism:host/user", "reed_frame_version")
 export declare function reed_frame_version(): i32;

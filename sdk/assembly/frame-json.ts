@@ -45,7 +45,10 @@ export function frameToJson(bytes: Uint8Array): Uint8Array | null {
       key = escaped(base + <usize>at, <i32>keyLength);
       at += <u64>keyLength;
     }
-    entries.push(new Entry(key, 0, <i32>load<u32>(base + <usize>at)));
+    const valueLength = load<u32>(base + <usize>at);
+    // Checked before narrowing: a length past the frame is malformed, not a negative number.
+    if (<u64>valueLength > total) return null;
+    entries.push(new Entry(key, 0, <i32>valueLength));
     at += 4;
   }
   if (at + <u64>jsonLength > total) return null;
@@ -58,6 +61,8 @@ export function frameToJson(bytes: Uint8Array): Uint8Array | null {
     at += <u64>e.length;
   }
   if (count == 1 && entries[0].key === null) return quoted(entries[0].at, entries[0].length);
+  // A whole-value entry beside others is malformed.
+  for (let i = 0; i < entries.length; i++) if (entries[i].key === null) return null;
   return splice(json, <i32>jsonLength, entries);
 }
 

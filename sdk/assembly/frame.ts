@@ -11,12 +11,13 @@
  * value bytes            each framed string as UTF-8, in entry order
  * ```
  *
- * The host sends frames only to modules that import `reed_frame_version` (Input.json does) and
+ * The host sends frames only to modules that import `reed_frame_version` (Input.json and
+ * Output.json do; Input.bytes/Input.string give a framed input back as JSON text) and
  * reads frames from any module (Output.json writes one when a top-level string is long).
  *
  * @example
  * ```ts
- * const r = readFrame(Input.bytes()); // what Input.json does with a frame
+ * const r = readFrame(readInput()); // what Input.json does with a frame (Input.bytes() gives JSON text)
  * ```
  */
 import { reed_frame_version } from "./env";
@@ -90,7 +91,7 @@ export function readFrame(bytes: Uint8Array): JsonParseResult {
   for (let i = 0; i < lengths.length; i++) {
     const length = <u64>lengths[i];
     if (at + length > total) return failed("a value runs past the end");
-    values.push(JsonValue.fromUtf8(Uint8Array.wrap(bytes.buffer, bytes.byteOffset + <i32>at, <i32>length)));
+    values.push(JsonValue.fromUtf8(Uint8Array.wrap(bytes.buffer, bytes.byteOffset + <i32>at, <i32>length), true));
     at += length;
   }
   if (root) {
@@ -119,7 +120,8 @@ export function writeFrame(value: JsonValue): Uint8Array | null {
   let framedKeys: Array<string> | null = null;
   const framedValues = new Array<JsonValue>();
   for (let i = 0; i < members.length; i++) {
-    if (!worthFraming(members[i])) continue;
+    // A key with a lone surrogate has no UTF-8 form: that member stays in the JSON.
+    if (!worthFraming(members[i]) || !wellFormed(keys[i])) continue;
     if (framedKeys === null) framedKeys = new Array<string>();
     framedKeys.push(keys[i]);
     framedValues.push(members[i]);
@@ -139,11 +141,61 @@ export function writeFrame(value: JsonValue): Uint8Array | null {
   return assemble(framedKeys, framedValues, false, rest.toString());
 }
 
+/**
+ * A long string that UTF-8 can carry exactly: bytes from the host are; other bytes (`Json.utf8`,
+ * or a string's cached encoding, which AssemblyScript writes as WTF-8 for a lone surrogate) are
+ * checked, and anything else stays in the JSON, where the host reads it as JSON would.
+ */
 function worthFraming(v: JsonValue): bool {
   if (v.kind != JsonKind.String) return false;
-  if (v.hasUtf8()) return v.asUtf8().length >= FRAME_MIN_LENGTH;
+  if (v.hasUtf8()) {
+    const bytes = v.asUtf8();
+    return bytes.length >= FRAME_MIN_LENGTH && (v.utf8KnownValid() || validUtf8(bytes.dataStart, bytes.length));
+  }
   if (v.sizeHint() < FRAME_MIN_LENGTH) return false;
   return wellFormed(v.asString());
+}
+
+/** Well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF). */
+function validUtf8(at: usize, length: i32): bool {
+  let i = 0;
+  while (i < length) {
+    // ASCII runs, eight bytes at a time.
+    if (i + 8 <= length && (load<u64>(at + <usize>i) & 0x8080808080808080) == 0) {
+      i += 8;
+      continue;
+    }
+    const c = <u32>load<u8>(at + <usize>i);
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need = 0;
+    let min: u32 = 0;
+    let cp: u32 = 0;
+    if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      min = 0x80;
+      cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      min = 0x800;
+      cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+      cp = c & 0x07;
+    } else return false;
+    if (i + need >= length) return false;
+    for (let k = 1; k <= need; k++) {
+      const d = <u32>load<u8>(at + <usize>(i + k));
+      if ((d & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += need + 1;
+  }
+  return true;
 }
 
 /** No lone surrogates (UTF-8 cannot carry them). */

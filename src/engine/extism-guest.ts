@@ -113,7 +113,7 @@ export function functionExports(module: WebAssembly.Module): Set<string> {
 
 /**
  * Whether a module reads frames (hook data with long strings as raw UTF-8, docs/abi.md): it
- * imports `reed_frame_version`, as the AssemblyScript SDK's `Input.json` does.
+ * imports `reed_frame_version`, as the AssemblyScript SDK's `Input.json` and `Output.json` do.
  *
  * @example
  * ```ts

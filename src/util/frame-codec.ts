@@ -28,7 +28,8 @@ export const FRAME_MIN_CHARS = 1024;
 const HEADER_BYTES = 12;
 const ROOT_KEY = 0xffff_ffff;
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a framed string that starts with U+FEFF keeps it (the default strips it).
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Serializes data for a plugin call: a frame when `framed` and the data has a top-level string
@@ -43,8 +44,14 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  */
 export function encodeInput(data: unknown, framed: boolean, pluginId: string, operation: string): string | Uint8Array {
   if (framed) {
-    const members = framedMembers(data);
-    if (members !== undefined) return encodeFrame(data, members, pluginId, operation);
+    let plan: FramePlan | undefined;
+    try {
+      plan = planFrame(data);
+    } catch (err) {
+      // A getter that throws: the same E_INPUT JSON.stringify's throw would give.
+      throw new GuestError(ErrorCodes.INPUT, `${operation}: the input is not JSON-serializable: ${describeError(err)}`, { pluginId, cause: err, operation });
+    }
+    if (plan !== undefined) return encodeFrame(plan, pluginId, operation);
   }
   return encodeJson(data, pluginId, operation);
 }
@@ -68,24 +75,51 @@ export function decodeOutput(bytes: Uint8Array, pluginId: string, operation: str
   }
 }
 
+/** What a frame will carry: the framed members (key null: the whole value) and the rest. */
+interface FramePlan {
+  keys: (string | null)[];
+  values: string[];
+  /** The data with the framed members as null (undefined for a whole-value frame). */
+  rest: Record<string, unknown> | undefined;
+}
+
 /**
- * The keys worth framing (`null` stands for the whole value), or undefined when none is. Only
- * plain data qualifies: anything with a `toJSON` or a class prototype is left to JSON.stringify
- * so the frame always means exactly what the JSON would.
+ * Decides what to frame, or undefined when nothing is worth it. Only plain data qualifies:
+ * anything with a `toJSON` or a class prototype is left to JSON.stringify so the frame always
+ * means exactly what the JSON would. A framed input is built from one read of every member (a
+ * getter runs once, as under JSON.stringify); when nothing is framed, JSON.stringify reads the
+ * members again, so a getter on plain hook data runs twice then.
  */
-function framedMembers(data: unknown): (string | null)[] | undefined {
-  if (typeof data === 'string') return long(data) ? [null] : undefined;
+function planFrame(data: unknown): FramePlan | undefined {
+  if (typeof data === 'string') return long(data) ? { keys: [null], values: [data], rest: undefined } : undefined;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
   const proto = Object.getPrototypeOf(data) as unknown;
   if (proto !== Object.prototype && proto !== null) return undefined;
   const record = data as Record<string, unknown>;
   if (typeof record['toJSON'] === 'function') return undefined;
-  let members: string[] | undefined;
-  for (const key of Object.keys(record)) {
+  const names = Object.keys(record);
+  const read: unknown[] = new Array(names.length);
+  let framing = false;
+  for (let i = 0; i < names.length; i++) {
+    const value = record[names[i] as string];
+    read[i] = value;
     // A key with a lone surrogate has no UTF-8 form either.
-    if (long(record[key]) && key.isWellFormed()) (members ??= []).push(key);
+    if (!framing && long(value) && (names[i] as string).isWellFormed()) framing = true;
   }
-  return members;
+  if (!framing) return undefined;
+  const keys: string[] = [];
+  const values: string[] = [];
+  // fromEntries defines members in this order, and a key "__proto__" stays a plain member.
+  const rest = Object.fromEntries(
+    names.map((name, i): [string, unknown] => {
+      const value = read[i];
+      if (!long(value) || !name.isWellFormed()) return [name, value];
+      keys.push(name);
+      values.push(value);
+      return [name, null];
+    }),
+  );
+  return { keys, values, rest };
 }
 
 /**
@@ -96,19 +130,9 @@ function long(value: unknown): value is string {
   return typeof value === 'string' && value.length >= FRAME_MIN_CHARS && value.isWellFormed();
 }
 
-function encodeFrame(data: unknown, members: (string | null)[], pluginId: string, operation: string): Uint8Array {
-  let json = 'null';
-  const values: string[] = [];
-  if (members[0] === null) {
-    values.push(data as string);
-  } else {
-    const copy: Record<string, unknown> = { ...(data as Record<string, unknown>) };
-    for (const key of members as string[]) {
-      values.push(copy[key] as string);
-      copy[key] = null;
-    }
-    json = encodeJson(copy, pluginId, operation);
-  }
+function encodeFrame(plan: FramePlan, pluginId: string, operation: string): Uint8Array {
+  const { keys: members, values } = plan;
+  const json = plan.rest === undefined ? 'null' : encodeJson(plan.rest, pluginId, operation);
   // Upper bound: UTF-8 takes at most three bytes per UTF-16 unit.
   let size = HEADER_BYTES + json.length * 3;
   for (let i = 0; i < members.length; i++) size += 8 + ((members[i] as string | null)?.length ?? 0) * 3 + (values[i] as string).length * 3;

@@ -16,7 +16,7 @@ afterEach(async () => {
   await manager?.shutdown();
 });
 
-const FRAMES_MANIFEST = manifestToml('frames', ['Hook = "transform_data"', 'Hook = "after_render"', 'Hook = "before_render"', 'Hook = "inspect", kind = "filter"', 'Command = "bad_frame"']);
+const FRAMES_MANIFEST = manifestToml('frames', ['Hook = "transform_data"', 'Hook = "after_render"', 'Hook = "before_render"', 'Hook = "inspect", kind = "filter"', 'Hook = "truncate", kind = "filter"', 'Command = "bad_frame"']);
 
 async function start(config: ConstructorParameters<typeof PluginManager>[0] = {}): Promise<PluginManager> {
   manager = new PluginManager({ logger: captureLogger(), limits: { fuel: 200_000_000 }, ...config });
@@ -72,6 +72,30 @@ describe('frames through the manager', () => {
     const data = { before: null, 'k"e\\y\n': tricky, nested: { html: tricky, list: [null, '}', '{"'] }, 'a,b': null, html: tricky, after: [1, { x: null }] };
     expect(await manager.hooks.execute(Hooks.BEFORE_RENDER, data)).toEqual(data);
     expect(await manager.hooks.execute(Hooks.BEFORE_RENDER, tricky)).toBe(tricky);
+  });
+
+  it('keeps a leading U+FEFF and keys that UTF-8 cannot carry exact, both ways', async () => {
+    await start();
+    const html = `\uFEFF<!doctype html>${'y'.repeat(3000)}`;
+    for (const data of [{ html }, { '\udc00key': html, other: html }, html]) {
+      expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, data, { errorPolicy: 'fail' })).toEqual(data);
+    }
+  });
+
+  it('sends bytes that are not UTF-8 as JSON (decoded leniently), not as a frame the host refuses', async () => {
+    await start();
+    const html = `${'a'.repeat(3000)}é`;
+    const result = (await manager.hooks.execute('truncate', { html, n: 1 }, { errorPolicy: 'fail' })) as { html: string; n: number };
+    // The half character is dropped or replaced (U+FFFD), as the SDK's lenient decoding does.
+    expect(result.html.replace('\ufffd', '')).toBe('a'.repeat(3000));
+    expect(result.n).toBe(1);
+  });
+
+  it('keeps a lone surrogate exact even after the plugin read the string as bytes', async () => {
+    await start();
+    const page = { html: `<html><head></head>${'x'.repeat(3000)}\udc00</html>` };
+    const result = (await manager.hooks.execute(Hooks.AFTER_RENDER, page, { errorPolicy: 'fail' })) as { html: string };
+    expect(result.html).toBe(`${page.html}<!-- ✓ -->`);
   });
 
   it('keeps a string with a lone surrogate exact (it stays in the JSON)', async () => {

@@ -79,6 +79,27 @@ describe('encodeInput', () => {
     expect(encodeInput(data, true, 'p', 'op')).toBe(JSON.stringify(data));
   });
 
+  it('reads each member once for a frame, and a throwing getter is E_INPUT as under JSON', () => {
+    let reads = 0;
+    const html = long('x');
+    const data = {
+      get html() {
+        reads++;
+        return reads === 1 ? html : undefined;
+      },
+      n: 1,
+    };
+    const out = encodeInput(data, true, 'p', 'op') as Uint8Array;
+    expect(reads).toBe(1);
+    expect(decodeOutput(out, 'p', 'op')).toEqual({ html, n: 1 });
+    const throwing = {
+      get html(): string {
+        throw new Error('no html today');
+      },
+    };
+    expect(() => encodeInput(throwing, true, 'seo', 'hook_x')).toThrowError(expect.objectContaining({ code: 'E_INPUT', pluginId: 'seo', message: expect.stringContaining('no html today') }));
+  });
+
   it('reports data JSON cannot represent as E_INPUT, framed or not', () => {
     const data: Record<string, unknown> = { html: long('x'), n: 1n };
     expect(() => encodeInput(data, true, 'seo', 'hook_x')).toThrowError(expect.objectContaining({ code: 'E_INPUT', pluginId: 'seo' }));
@@ -99,6 +120,13 @@ describe('decodeOutput', () => {
     for (const data of [{ a: 1, html: long('Grüße 😀 '), z: [true], text: long('"\\\n') }, long('ß'), { html: long('x'), nothing: null }]) {
       const decoded = decodeOutput(encodeInput(data, true, 'p', 'op') as Uint8Array, 'p', 'op');
       expect(JSON.stringify(decoded)).toBe(JSON.stringify(data));
+    }
+  });
+
+  it('keeps a leading U+FEFF in framed values and keys (HTML saved with a BOM keeps it)', () => {
+    const html = `\uFEFF<!doctype html>${long('y')}`;
+    for (const data of [{ html }, { [`\uFEFFkey`]: html }, html]) {
+      expect(decodeOutput(encodeInput(data, true, 'p', 'op') as Uint8Array, 'p', 'op')).toEqual(data);
     }
   });
 

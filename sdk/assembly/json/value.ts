@@ -45,6 +45,8 @@ export class JsonValue {
   // only when asked for as a string, and sent back as bytes when never decoded or changed.
   private utf8Value: Uint8Array | null = null;
   private utf8Decoded: bool = true;
+  // The bytes are known to be well-formed UTF-8 (they came from the host's encoder).
+  private utf8Valid: bool = false;
   // Array items, or object values in key order. Containers exist only for arrays/objects so
   // scalars (most values in a document) cost one allocation.
   private items: Array<JsonValue> | null = null;
@@ -83,11 +85,20 @@ export class JsonValue {
   }
 
   /** @internal Builds a string value from UTF-8 bytes (kept, not copied); use `Json.utf8`. */
-  static fromUtf8(bytes: Uint8Array): JsonValue {
+  static fromUtf8(bytes: Uint8Array, knownValid: bool = false): JsonValue {
     const v = new JsonValue(JsonKind.String);
     v.utf8Value = bytes;
     v.utf8Decoded = false;
+    v.utf8Valid = knownValid;
     return v;
+  }
+
+  /**
+   * @internal Whether the UTF-8 bytes are known to be well-formed without checking them (true
+   * for strings that arrived framed from the host).
+   */
+  utf8KnownValid(): bool {
+    return this.utf8Valid;
   }
 
   // --- kind tests ----------------------------------------------------------------------------
