@@ -39,6 +39,8 @@ export interface GuestOptions {
    * more gets a failed `alloc` instead of exhausting the host's memory.
    */
   hostMemoryBytes?: number;
+  /** Cap on the plugin's variables (Extism `var_set`), which live between calls. */
+  maxVarBytes?: number;
   /** Extra Extism options for worker mode (Deno needs `nodeWorkerArgs: { execArgv: [] }`). */
   workerOptions?: { nodeWorkerArgs?: Record<string, unknown> } | undefined;
   /**
@@ -170,7 +172,10 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
           ...(Object.keys(envFunctions).length === 0 ? {} : { 'extism:host/env': locked(envFunctions) }),
         },
         ...(httpThroughExtism && options.fetch !== undefined ? { fetch: options.fetch, allowedHosts: ['*'], allowHttpResponseHeaders: true } : {}),
-        ...(options.hostMemoryBytes !== undefined && runInWorker ? { memory: { maxPages: Math.ceil(options.hostMemoryBytes / 65_536) } } : {}),
+        memory: {
+          ...(options.hostMemoryBytes !== undefined && runInWorker ? { maxPages: Math.ceil(options.hostMemoryBytes / 65_536) } : {}),
+          ...(options.maxVarBytes !== undefined ? { maxVarBytes: options.maxVarBytes } : {}),
+        },
       },
     );
   } catch (err) {

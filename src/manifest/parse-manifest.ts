@@ -118,6 +118,7 @@ function toMetadata(raw: RawManifest): PluginMetadata {
   if (l.max_input_bytes !== undefined) meta.limits.maxInputBytes = l.max_input_bytes;
   if (l.max_output_bytes !== undefined) meta.limits.maxOutputBytes = l.max_output_bytes;
   if (l.max_log_bytes !== undefined) meta.limits.maxLogBytes = l.max_log_bytes;
+  if (l.max_var_bytes !== undefined) meta.limits.maxVarBytes = l.max_var_bytes;
   if (l.timeout_ms !== undefined) meta.limits.timeoutMs = l.timeout_ms;
   if (l.max_http_requests !== undefined) meta.limits.maxHttpRequests = l.max_http_requests;
   if (l.max_http_response_bytes !== undefined) meta.limits.maxHttpResponseBytes = l.max_http_response_bytes;

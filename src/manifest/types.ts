@@ -32,6 +32,8 @@ export interface RequestedLimits {
   maxOutputBytes?: number;
   /** Guest log bytes per call. */
   maxLogBytes?: number;
+  /** Bytes of plugin variables (Extism `var_set`) kept between calls. */
+  maxVarBytes?: number;
   /** Wall-clock limit per call (worker isolation). */
   timeoutMs?: number;
   /** HTTP requests per call. */

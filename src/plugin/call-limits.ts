@@ -16,6 +16,8 @@ export interface CallWatch {
   logsDropped: boolean;
   /** Extism refused an allocation because of the host-side buffer cap. */
   hostMemoryRefused: boolean;
+  /** Extism refused a `var_set` over the plugin's variable cap. */
+  varsRefused: boolean;
   /** The last abort/panic line the guest logged. */
   abortNote: string | undefined;
 }
@@ -29,7 +31,7 @@ export interface CallWatch {
  * ```
  */
 export function newCallWatch(): CallWatch {
-  return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, abortNote: undefined };
+  return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, varsRefused: false, abortNote: undefined };
 }
 
 /**
@@ -45,6 +47,7 @@ export function resetCallWatch(watch: CallWatch): void {
   watch.logBytes = 0;
   watch.logsDropped = false;
   watch.hostMemoryRefused = false;
+  watch.varsRefused = false;
   watch.abortNote = undefined;
 }
 
@@ -150,6 +153,7 @@ export function explainFailure(error: PluginError, watch: CallWatch, meter: Mete
     if (reason === LimitReason.FUEL && limits.fuel !== null) return limitError(ErrorCodes.FUEL, `ran out of fuel (budget ${limits.fuel} per call)`, 'fuel', limits.fuel);
     if (reason === LimitReason.STACK && limits.maxCallDepth !== null) return limitError(ErrorCodes.STACK, `exceeded the call depth limit of ${limits.maxCallDepth}`, 'maxCallDepth', limits.maxCallDepth);
     if (reason === LimitReason.MEMORY) return limitError(ErrorCodes.MEMORY, `hit the memory cap of ${limits.memoryBytes} bytes`, 'memoryBytes', limits.memoryBytes);
+    if (watch.varsRefused) return limitError(ErrorCodes.LIMIT, `kept more than ${limits.maxVarBytes} bytes of variables`, 'maxVarBytes', limits.maxVarBytes);
     if (watch.hostMemoryRefused) return limitError(ErrorCodes.LIMIT, `exceeded the host buffer limit (${limits.maxOutputBytes} output bytes)`, 'maxOutputBytes', limits.maxOutputBytes);
     if (watch.logsDropped) return limitError(ErrorCodes.LIMIT, `logged more than ${limits.maxLogBytes} bytes`, 'maxLogBytes', limits.maxLogBytes);
   }
@@ -184,6 +188,15 @@ export function checkAfterCall(outputBytes: number, watch: CallWatch, limits: Ef
       pluginId,
       operation,
       limit: { name: 'maxLogBytes', value: limits.maxLogBytes },
+    });
+  }
+  if (watch.varsRefused) {
+    // In a worker Extism drops the error it sets for a refused var_set, and the call "succeeds"
+    // without the variable: end it the same way as inline.
+    throw new GuestError(ErrorCodes.LIMIT, `${operation}: kept more than ${limits.maxVarBytes} bytes of variables`, {
+      pluginId,
+      operation,
+      limit: { name: 'maxVarBytes', value: limits.maxVarBytes },
     });
   }
 }

@@ -18,6 +18,11 @@ export interface EffectiveLimits {
   maxOutputBytes: number;
   /** Guest log bytes per call. */
   maxLogBytes: number;
+  /**
+   * Bytes of plugin variables (Extism's `var_set`), which the host keeps between calls: without
+   * a cap a plugin could grow host memory a little on every call.
+   */
+  maxVarBytes: number;
   /** Wall-clock limit per call (worker isolation only; inline calls are bounded by fuel). */
   timeoutMs: number;
 }
@@ -33,6 +38,7 @@ export const DEFAULT_LIMITS: Readonly<EffectiveLimits> = {
   maxInputBytes: 8 * 1024 * 1024,
   maxOutputBytes: 8 * 1024 * 1024,
   maxLogBytes: 64 * 1024,
+  maxVarBytes: 1024 * 1024,
   timeoutMs: 5_000,
 };
 
@@ -59,6 +65,7 @@ export function resolveLimits(host: HostLimits = {}, requested: RequestedLimits 
     maxInputBytes: Math.min(host.maxInputBytes ?? DEFAULT_LIMITS.maxInputBytes, requested.maxInputBytes ?? Infinity),
     maxOutputBytes: Math.min(host.maxOutputBytes ?? DEFAULT_LIMITS.maxOutputBytes, requested.maxOutputBytes ?? Infinity),
     maxLogBytes: Math.min(host.maxLogBytes ?? DEFAULT_LIMITS.maxLogBytes, requested.maxLogBytes ?? Infinity),
+    maxVarBytes: Math.min(host.maxVarBytes ?? DEFAULT_LIMITS.maxVarBytes, requested.maxVarBytes ?? Infinity),
     timeoutMs: Math.min(host.timeoutMs ?? DEFAULT_LIMITS.timeoutMs, requested.timeoutMs ?? Infinity),
   };
 }

@@ -60,6 +60,7 @@ const INSTANCE_BREAKING: ReadonlySet<string> = new Set([ErrorCodes.TRAP, ErrorCo
 
 /** Extism's own log line when its host-side buffer cap refuses an allocation. */
 const HOST_MEMORY_REFUSED = /^memory limit exceeded: /;
+const VARS_REFUSED = /^var memory limit exceeded: /;
 
 /**
  * Loads and drives one WASM plugin.
@@ -313,6 +314,7 @@ export class WasmPlugin implements PluginRuntime {
       workerOptions: this.#options.workerOptions,
       timeoutMs: limits.timeoutMs,
       hostMemoryBytes: limits.maxInputBytes + limits.maxOutputBytes + limits.maxLogBytes + 1024 * 1024,
+      maxVarBytes: limits.maxVarBytes,
       envFunctions: http === undefined ? undefined : httpEnvFunctions(http.session, http.mode === 'worker' ? { mode: 'fetch' } : http.mode === 'jspi' ? { mode: 'status' } : { mode: 'refuse', reason: http.reason ?? 'HTTP is unavailable here' }),
       fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
     });
@@ -325,6 +327,7 @@ export class WasmPlugin implements PluginRuntime {
     const watch = this.#watch;
     if (level === 'error') {
       if (HOST_MEMORY_REFUSED.test(message)) watch.hostMemoryRefused = true;
+      else if (VARS_REFUSED.test(message)) watch.varsRefused = true;
       // Guests that abort (AssemblyScript's abort, a Rust panic) log why just before they trap,
       // and Extism drops any error they set once they trap: keep the line for the trap's error.
       else if (/^(abort|panic)/i.test(message)) watch.abortNote = message;

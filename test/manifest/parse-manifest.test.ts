@@ -52,6 +52,7 @@ max_call_depth = 200
 max_input_bytes = 1024
 max_output_bytes = 2048
 max_log_bytes = 4096
+max_var_bytes = 8192
 timeout_ms = 250
 
 [network]
@@ -94,6 +95,7 @@ const EXPECTED_FULL: PluginMetadata = {
     maxInputBytes: 1024,
     maxOutputBytes: 2048,
     maxLogBytes: 4096,
+    maxVarBytes: 8192,
     timeoutMs: 250,
   },
   network: { allowedHosts: ['api.example.com', '*.cdn.example.com'] },
@@ -238,6 +240,7 @@ describe('parseManifest: object input', () => {
       max_input_bytes: 1024,
       max_output_bytes: 2048,
       max_log_bytes: 4096,
+      max_var_bytes: 8192,
       timeout_ms: 250,
     },
     network: { allowed_hosts: ['api.example.com', '*.cdn.example.com'] },
@@ -268,6 +271,7 @@ describe('parseManifest: object input', () => {
       maxInputBytes: 1024,
       maxOutputBytes: 2048,
       maxLogBytes: 4096,
+      maxVarBytes: 8192,
       timeoutMs: 250,
     },
     network: { allowedHosts: ['api.example.com', '*.cdn.example.com'] },

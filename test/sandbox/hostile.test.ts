@@ -266,3 +266,25 @@ describe('hostile plugins asking the host for memory blocks', () => {
     }
   });
 });
+
+describe('hostile plugins hoarding plugin variables between calls', () => {
+  for (const isolation of ['inline', 'worker'] as const) {
+    it(`the call that passes maxVarBytes ends with E_LIMIT (${isolation}); the neighbour still answers`, async () => {
+      const manager = new PluginManager({ isolation, limits: { ...LIMITS, maxVarBytes: 2 * 1024 * 1024 }, logger: captureLogger() });
+      try {
+        await manager.load({ manifest: manifestToml('hoard', ['Hook = "after_render"']), wasm: await hostileWat('var-hoard') });
+        await manager.load({ manifest: manifestToml('good', ['Hook = "transform_data"']), wasm: await readFixture('echo') });
+        // 1 MiB and 2 MiB of variables fit; the third call would hold 3 MiB.
+        for (let call = 1; call <= 2; call++) expect(await manager.hooks.execute(Hooks.AFTER_RENDER, { call }, { errorPolicy: 'fail' })).toEqual({ call });
+        await expect(manager.hooks.execute(Hooks.AFTER_RENDER, { call: 3 }, { errorPolicy: 'fail' })).rejects.toMatchObject({
+          code: 'E_LIMIT',
+          pluginId: 'hoard',
+          limit: { name: 'maxVarBytes', value: 2 * 1024 * 1024 },
+        });
+        expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, { ok: 1 })).toEqual({ ok: 1 });
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  }
+});
