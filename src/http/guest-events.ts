@@ -28,7 +28,7 @@ export interface DeniedEventData {
   kind?: string;
   /** HTTP: the URL refused (after redirects, the hop that was refused). */
   url?: string;
-  /** HTTP: the limit that was hit (`maxHttpRequests`, `maxHttpResponseBytes`, `httpTimeoutMs`, `maxHttpRedirects`). */
+  /** The limit that was hit (HTTP: `maxHttpRequests`, `maxHttpResponseBytes`, `httpTimeoutMs`, `maxHttpRedirects`; events: `maxEventsPerCall`). */
   limit?: string;
   /** Events: the type the plugin tried to publish. */
   type?: string;

@@ -119,6 +119,7 @@ function toMetadata(raw: RawManifest): PluginMetadata {
   if (l.max_output_bytes !== undefined) meta.limits.maxOutputBytes = l.max_output_bytes;
   if (l.max_log_bytes !== undefined) meta.limits.maxLogBytes = l.max_log_bytes;
   if (l.max_var_bytes !== undefined) meta.limits.maxVarBytes = l.max_var_bytes;
+  if (l.max_events_per_call !== undefined) meta.limits.maxEventsPerCall = l.max_events_per_call;
   if (l.timeout_ms !== undefined) meta.limits.timeoutMs = l.timeout_ms;
   if (l.max_http_requests !== undefined) meta.limits.maxHttpRequests = l.max_http_requests;
   if (l.max_http_response_bytes !== undefined) meta.limits.maxHttpResponseBytes = l.max_http_response_bytes;

@@ -110,13 +110,14 @@ const limits = v.pipe(table, v.strictObject(
     max_output_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
     max_log_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
     max_var_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
+    max_events_per_call: v.optional(positiveInt(1_000_000)),
     timeout_ms: v.optional(positiveInt(24 * 60 * 60 * 1000)),
     max_http_requests: v.optional(positiveInt(1_000_000)),
     max_http_response_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
     http_timeout_ms: v.optional(positiveInt(24 * 60 * 60 * 1000)),
     max_http_redirects: v.optional(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(0, 'must be at least 0'), v.maxValue(100))),
   },
-  unknownKey(['fuel', 'memory_bytes', 'max_call_depth', 'max_input_bytes', 'max_output_bytes', 'max_log_bytes', 'max_var_bytes', 'timeout_ms', 'max_http_requests', 'max_http_response_bytes', 'http_timeout_ms', 'max_http_redirects']),
+  unknownKey(['fuel', 'memory_bytes', 'max_call_depth', 'max_input_bytes', 'max_output_bytes', 'max_log_bytes', 'max_var_bytes', 'max_events_per_call', 'timeout_ms', 'max_http_requests', 'max_http_response_bytes', 'http_timeout_ms', 'max_http_redirects']),
 ));
 
 const network = v.pipe(table, v.strictObject(

@@ -34,6 +34,8 @@ export interface RequestedLimits {
   maxLogBytes?: number;
   /** Bytes of plugin variables (Extism `var_set`) kept between calls. */
   maxVarBytes?: number;
+  /** Events the plugin may publish in one call. */
+  maxEventsPerCall?: number;
   /** Wall-clock limit per call (worker isolation). */
   timeoutMs?: number;
   /** HTTP requests per call. */

@@ -18,6 +18,8 @@ export interface CallWatch {
   hostMemoryRefused: boolean;
   /** Extism refused a `var_set` over the plugin's variable cap. */
   varsRefused: boolean;
+  /** Events published by the guest in this call (refused ones included). */
+  eventsPublished: number;
   /** The last abort/panic line the guest logged. */
   abortNote: string | undefined;
 }
@@ -31,7 +33,7 @@ export interface CallWatch {
  * ```
  */
 export function newCallWatch(): CallWatch {
-  return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, varsRefused: false, abortNote: undefined };
+  return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, varsRefused: false, eventsPublished: 0, abortNote: undefined };
 }
 
 /**
@@ -48,6 +50,7 @@ export function resetCallWatch(watch: CallWatch): void {
   watch.logsDropped = false;
   watch.hostMemoryRefused = false;
   watch.varsRefused = false;
+  watch.eventsPublished = 0;
   watch.abortNote = undefined;
 }
 

@@ -23,6 +23,11 @@ export interface EffectiveLimits {
    * a cap a plugin could grow host memory a little on every call.
    */
   maxVarBytes: number;
+  /**
+   * Events a plugin may publish in one call. Each costs the host far more than the guest's fuel
+   * for one host call: without a cap a plugin could queue tens of thousands per call.
+   */
+  maxEventsPerCall: number;
   /** Wall-clock limit per call (worker isolation only; inline calls are bounded by fuel). */
   timeoutMs: number;
 }
@@ -39,6 +44,7 @@ export const DEFAULT_LIMITS: Readonly<EffectiveLimits> = {
   maxOutputBytes: 8 * 1024 * 1024,
   maxLogBytes: 64 * 1024,
   maxVarBytes: 1024 * 1024,
+  maxEventsPerCall: 1_000,
   timeoutMs: 5_000,
 };
 
@@ -66,6 +72,7 @@ export function resolveLimits(host: HostLimits = {}, requested: RequestedLimits 
     maxOutputBytes: Math.min(host.maxOutputBytes ?? DEFAULT_LIMITS.maxOutputBytes, requested.maxOutputBytes ?? Infinity),
     maxLogBytes: Math.min(host.maxLogBytes ?? DEFAULT_LIMITS.maxLogBytes, requested.maxLogBytes ?? Infinity),
     maxVarBytes: Math.min(host.maxVarBytes ?? DEFAULT_LIMITS.maxVarBytes, requested.maxVarBytes ?? Infinity),
+    maxEventsPerCall: Math.min(host.maxEventsPerCall ?? DEFAULT_LIMITS.maxEventsPerCall, requested.maxEventsPerCall ?? Infinity),
     timeoutMs: Math.min(host.timeoutMs ?? DEFAULT_LIMITS.timeoutMs, requested.timeoutMs ?? Infinity),
   };
 }

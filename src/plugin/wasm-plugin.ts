@@ -34,6 +34,8 @@ export interface WasmPluginOptions {
   onLog: (level: Exclude<LogLevel, 'silent'>, message: string) => void;
   /** Publishes an event for the guest; returns a PublishStatus code. */
   publish: (type: string, data: unknown, cause: PluginEvent | undefined) => number;
+  /** Told when a call's publications pass `maxEventsPerCall` (once per call). */
+  onEventsRefused?: (reason: string) => void;
   stats: PluginStats;
   isolation: 'inline' | 'worker';
   /** The runtime's extra options for worker isolation (see RuntimeAdapter.workerOptions). */
@@ -346,6 +348,14 @@ export class WasmPlugin implements PluginRuntime {
   #hostFunctions(): Record<string, HostFunction> {
     return {
       reed_publish_event: (context, offset: bigint): number => {
+        // Counted before any work, so a refusal costs the host next to nothing.
+        const { limits } = this.#options;
+        if (++this.#watch.eventsPublished > limits.maxEventsPerCall) {
+          if (this.#watch.eventsPublished === limits.maxEventsPerCall + 1) {
+            this.#options.onEventsRefused?.(`more than ${limits.maxEventsPerCall} events in one call (maxEventsPerCall); the rest of this call's events are refused`);
+          }
+          return PublishStatus.DENIED;
+        }
         try {
           const text = context.read(offset)?.text();
           if (text === undefined) return PublishStatus.MALFORMED;

@@ -53,6 +53,7 @@ max_input_bytes = 1024
 max_output_bytes = 2048
 max_log_bytes = 4096
 max_var_bytes = 8192
+max_events_per_call = 50
 timeout_ms = 250
 
 [network]
@@ -96,6 +97,7 @@ const EXPECTED_FULL: PluginMetadata = {
     maxOutputBytes: 2048,
     maxLogBytes: 4096,
     maxVarBytes: 8192,
+    maxEventsPerCall: 50,
     timeoutMs: 250,
   },
   network: { allowedHosts: ['api.example.com', '*.cdn.example.com'] },
@@ -241,6 +243,7 @@ describe('parseManifest: object input', () => {
       max_output_bytes: 2048,
       max_log_bytes: 4096,
       max_var_bytes: 8192,
+      max_events_per_call: 50,
       timeout_ms: 250,
     },
     network: { allowed_hosts: ['api.example.com', '*.cdn.example.com'] },
@@ -272,6 +275,7 @@ describe('parseManifest: object input', () => {
       maxOutputBytes: 2048,
       maxLogBytes: 4096,
       maxVarBytes: 8192,
+      maxEventsPerCall: 50,
       timeoutMs: 250,
     },
     network: { allowedHosts: ['api.example.com', '*.cdn.example.com'] },

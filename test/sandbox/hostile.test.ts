@@ -288,3 +288,30 @@ describe('hostile plugins hoarding plugin variables between calls', () => {
     });
   }
 });
+
+describe('hostile plugins flooding the event bus', () => {
+  for (const isolation of ['inline', 'worker'] as const) {
+    it(`publications past maxEventsPerCall are refused to the guest, once reported, and reset per call (${isolation})`, async () => {
+      const manager = new PluginManager({ isolation, limits: { ...LIMITS, maxEventsPerCall: 20 }, logger: captureLogger() });
+      const seen: PluginEvent[] = [];
+      manager.events.subscribe((e) => void (e.type === 'content.updated' || e.type === 'plugin.denied' ? seen.push(e) : undefined));
+      try {
+        await manager.load({ manifest: manifestToml('flood', ['Hook = "transform_data"', 'Event = "content.updated"']), wasm: await hostileWat('event-flood') });
+        for (let call = 1; call <= 2; call++) {
+          // The guest stops at its first refusal: without one it would run out of fuel (E_FUEL).
+          expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, { call }, { errorPolicy: 'fail' })).toEqual({ call });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(seen.filter((e) => e.type === 'content.updated')).toHaveLength(40);
+        const denied = seen.filter((e) => e.type === 'plugin.denied').map((e) => e.data);
+        expect(denied).toEqual([
+          expect.objectContaining({ pluginId: 'flood', what: 'event', limit: 'maxEventsPerCall' }),
+          expect.objectContaining({ pluginId: 'flood', what: 'event', limit: 'maxEventsPerCall' }),
+        ]);
+        expect(manager.stats('flood').faults).toBe(0);
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  }
+});
