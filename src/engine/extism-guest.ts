@@ -143,15 +143,15 @@ function frameVersion(): number {
  */
 export async function createGuest(module: WebAssembly.Module, options: GuestOptions): Promise<Guest> {
   let memory: WebAssembly.Memory | undefined;
-  const userFunctions = { ...bulkCopyFunctions(() => memory), reed_frame_version: frameVersion, ...options.hostFunctions };
-  checkImports(module, userFunctions, options.pluginId);
-  let plugin: ExtismPlugin;
   const runInWorker = options.runInWorker ?? false;
   // Inline, the host-buffer cap is ours (O(1) per allocation); Extism's own (`maxPages`) sums
   // every block on every allocation, which a guest making 32,000 tiny allocations in one call
   // turns into seconds of host CPU that fuel does not see. In a worker the wall-clock timeout
   // bounds that, and a host function per allocation would cost a round trip between threads.
   const budget = runInWorker || options.hostMemoryBytes === undefined ? undefined : allocationBudget(options.hostMemoryBytes, options.onLog);
+  const userFunctions = { ...bulkCopyFunctions(() => memory, budget), reed_frame_version: frameVersion, ...options.hostFunctions };
+  checkImports(module, userFunctions, options.pluginId);
+  let plugin: ExtismPlugin;
   const envFunctions = { ...(budget === undefined ? {} : { alloc: budget.alloc }), ...options.envFunctions };
   // Extism refuses allowedHosts inline without JSPI; elsewhere '*' hands every URL to our fetch,
   // which applies the real policy (Extism's own matching is hostname-only).
@@ -319,7 +319,7 @@ export const BulkCopyStatus = { UNAVAILABLE: -1, BAD_BLOCK: -2, OUT_OF_BOUNDS: -
  * They need the guest's exported `memory`, which the host reaches only inline; in a worker they
  * answer "unavailable" and the SDK falls back to the stock path.
  */
-function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined): Record<string, HostFunction> {
+function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined, budget: AllocationBudget | undefined): Record<string, HostFunction> {
   return {
     reed_block_read(context: CallContext, block: bigint, dest: number, length: number): number {
       const memory = memoryOf();
@@ -339,6 +339,9 @@ function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined): Reco
       const at = src >>> 0;
       const count = length >>> 0;
       if (at + count > memory.buffer.byteLength) return 0n;
+      // New blocks count against the call's host-buffer budget like `alloc` (else a guest could
+      // copy its whole memory into the host thousands of times per call for a little fuel).
+      if (budget !== undefined && !budget.take(count)) return 0n;
       try {
         // slice(): the block must own its bytes (guest memory changes and may grow).
         return context.store(new Uint8Array(memory.buffer, at, count).slice());
@@ -354,20 +357,36 @@ function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined): Reco
  * returns 0 (what Extism's own cap returns) and logs the line Extism logs, which the plugin
  * layer turns into `E_LIMIT`.
  */
-function allocationBudget(maxBytes: number, onLog: GuestLogSink): { alloc: HostFunction; reset: () => void } {
+interface AllocationBudget {
+  /** Extism's `alloc`, under the budget. */
+  alloc: HostFunction;
+  /** Charges `bytes` of new blocks; false (and logged) when over the budget. */
+  take(bytes: number): boolean;
+  /** Starts a call's budget afresh. */
+  reset(): void;
+}
+
+function allocationBudget(maxBytes: number, onLog: GuestLogSink): AllocationBudget {
   let used = 0;
+  let refused = false;
+  const take = (bytes: number): boolean => {
+    if (!(bytes >= 0) || used + bytes > maxBytes) {
+      // Once per call: a guest retrying in a loop must not turn refusals into a log flood.
+      if (!refused) onLog('error', `memory limit exceeded: ${used + bytes} bytes of blocks requested in this call, ${maxBytes} allowed`);
+      refused = true;
+      return false;
+    }
+    used += bytes;
+    return true;
+  };
   return {
+    take,
     reset() {
       used = 0;
+      refused = false;
     },
     alloc(context: CallContext, size: bigint): bigint {
-      const bytes = Number(size);
-      if (!(bytes >= 0) || used + bytes > maxBytes) {
-        onLog('error', `memory limit exceeded: ${used + bytes} bytes of blocks requested in this call, ${maxBytes} allowed`);
-        return 0n;
-      }
-      used += bytes;
-      return context.alloc(size);
+      return take(Number(size)) ? context.alloc(size) : 0n;
     },
   };
 }

@@ -255,6 +255,20 @@ describe('hostile plugins asking the host for memory blocks', () => {
     });
   }
 
+  it('30,000 copies of the whole memory into host blocks are held to the per-call budget (inline)', async () => {
+    const logger = captureLogger();
+    const manager = new PluginManager({ limits: LIMITS, logger });
+    try {
+      await manager.load({ manifest: manifestToml('storm', ['Hook = "before_render"']), wasm: await hostileWat('block-storm') });
+      for (let i = 0; i < 2; i++) expect(await manager.hooks.execute(Hooks.BEFORE_RENDER, { n: i }, { errorPolicy: 'fail' })).toEqual({ n: i });
+      expect(manager.stats('storm')).toMatchObject({ faults: 0 });
+      // Refusals are logged once per call, not once per refused copy.
+      expect(logger.lines.filter(([, message]) => message.includes('memory limit exceeded'))).toHaveLength(2);
+    } finally {
+      await manager.shutdown();
+    }
+  });
+
   it('32,000 one-byte blocks in one call complete (the host keeps O(1) books per block), call after call', async () => {
     const manager = new PluginManager({ limits: LIMITS, logger: captureLogger() });
     try {
