@@ -152,7 +152,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   const userFunctions = { ...bulkCopyFunctions(() => memory, budget), reed_frame_version: frameVersion, ...options.hostFunctions };
   checkImports(module, userFunctions, options.pluginId);
   let plugin: ExtismPlugin;
-  const envFunctions = { ...(budget === undefined ? {} : { alloc: budget.alloc }), ...options.envFunctions };
+  const envFunctions = { ...(budget === undefined ? {} : { alloc: budget.alloc, config_get: configGet(options.config, budget) }), ...options.envFunctions };
   // Extism refuses allowedHosts inline without JSPI; elsewhere '*' hands every URL to our fetch,
   // which applies the real policy (Extism's own matching is hostname-only).
   const httpThroughExtism = options.fetch !== undefined && (runInWorker || typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function');
@@ -357,6 +357,22 @@ function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined, budge
  * returns 0 (what Extism's own cap returns) and logs the line Extism logs, which the plugin
  * layer turns into `E_LIMIT`.
  */
+/**
+ * Extism's `config_get` under the allocation budget: each call stores a fresh copy of the value
+ * (a guest may write into its blocks), so without the budget a plugin could hold 32,767 copies
+ * of its largest config value in one call. Also answers only the config's own keys (Extism's
+ * `key in config` also finds `toString` and friends).
+ */
+function configGet(config: Record<string, string>, budget: AllocationBudget): HostFunction {
+  const encoder = new TextEncoder();
+  return (context: CallContext, key: bigint): bigint => {
+    const name = context.read(key)?.text();
+    if (name === undefined || !Object.hasOwn(config, name)) return 0n;
+    const value = encoder.encode(config[name]);
+    return budget.take(value.byteLength) ? context.store(value) : 0n;
+  };
+}
+
 interface AllocationBudget {
   /** Extism's `alloc`, under the budget. */
   alloc: HostFunction;

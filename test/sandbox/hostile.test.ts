@@ -269,6 +269,20 @@ describe('hostile plugins asking the host for memory blocks', () => {
     }
   });
 
+  it('30,000 config_get copies of a 64 KiB config are held to the per-call budget; config_get still answers (inline)', async () => {
+    const config = { blob: 'x'.repeat(64 * 1024) };
+    const logger = captureLogger();
+    const manager = new PluginManager({ limits: LIMITS, logger, plugins: { hog: config } });
+    try {
+      await manager.load({ manifest: manifestToml('hog', ['Hook = "transform_data"', 'Hook = "before_render"']), wasm: await hostileWat('config-copies') });
+      expect(await manager.hooks.execute(Hooks.BEFORE_RENDER, {}, { errorPolicy: 'fail' })).toBe(JSON.stringify(config).length);
+      for (let i = 0; i < 2; i++) expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, { n: i }, { errorPolicy: 'fail' })).toEqual({ n: i });
+      expect(logger.lines.filter(([, message]) => message.includes('memory limit exceeded'))).toHaveLength(2);
+    } finally {
+      await manager.shutdown();
+    }
+  });
+
   it('32,000 one-byte blocks in one call complete (the host keeps O(1) books per block), call after call', async () => {
     const manager = new PluginManager({ limits: LIMITS, logger: captureLogger() });
     try {
