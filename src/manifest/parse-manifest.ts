@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { ManifestError, type ManifestIssue } from '../errors.ts';
 import { manifestSchema, PLUGIN_ID_PATTERN, type RawManifest } from './schema.ts';
-import type { Capability, ManifestInput, PluginMetadata } from './types.ts';
+import type { Capability, ManifestInput, PluginMetadata, RequestedLimits } from './types.ts';
 
 /** Keys whose values are user data (a JSON Schema), never renamed. */
 const OPAQUE_KEYS = new Set(['config_schema']);
@@ -93,6 +93,23 @@ function isCapabilityKind(key: string): boolean {
   return /^[A-Z]/.test(key);
 }
 
+/** plugin.toml's `[limits]` keys and the RequestedLimits field each one sets. */
+const LIMIT_FIELDS: Readonly<Record<keyof RawManifest['limits'], keyof RequestedLimits>> = {
+  fuel: 'fuel',
+  memory_bytes: 'memoryBytes',
+  max_call_depth: 'maxCallDepth',
+  max_input_bytes: 'maxInputBytes',
+  max_output_bytes: 'maxOutputBytes',
+  max_log_bytes: 'maxLogBytes',
+  max_var_bytes: 'maxVarBytes',
+  max_events_per_call: 'maxEventsPerCall',
+  timeout_ms: 'timeoutMs',
+  max_http_requests: 'maxHttpRequests',
+  max_http_response_bytes: 'maxHttpResponseBytes',
+  http_timeout_ms: 'httpTimeoutMs',
+  max_http_redirects: 'maxHttpRedirects',
+};
+
 function toMetadata(raw: RawManifest): PluginMetadata {
   const meta: PluginMetadata = {
     id: raw.id,
@@ -111,19 +128,8 @@ function toMetadata(raw: RawManifest): PluginMetadata {
   if (raw.homepage !== undefined) meta.homepage = raw.homepage;
   if (raw.sha256 !== undefined) meta.sha256 = raw.sha256.toLowerCase();
   if (raw.config_schema !== undefined) meta.configSchema = raw.config_schema;
-  const l = raw.limits;
-  if (l.fuel !== undefined) meta.limits.fuel = l.fuel;
-  if (l.memory_bytes !== undefined) meta.limits.memoryBytes = l.memory_bytes;
-  if (l.max_call_depth !== undefined) meta.limits.maxCallDepth = l.max_call_depth;
-  if (l.max_input_bytes !== undefined) meta.limits.maxInputBytes = l.max_input_bytes;
-  if (l.max_output_bytes !== undefined) meta.limits.maxOutputBytes = l.max_output_bytes;
-  if (l.max_log_bytes !== undefined) meta.limits.maxLogBytes = l.max_log_bytes;
-  if (l.max_var_bytes !== undefined) meta.limits.maxVarBytes = l.max_var_bytes;
-  if (l.max_events_per_call !== undefined) meta.limits.maxEventsPerCall = l.max_events_per_call;
-  if (l.timeout_ms !== undefined) meta.limits.timeoutMs = l.timeout_ms;
-  if (l.max_http_requests !== undefined) meta.limits.maxHttpRequests = l.max_http_requests;
-  if (l.max_http_response_bytes !== undefined) meta.limits.maxHttpResponseBytes = l.max_http_response_bytes;
-  if (l.http_timeout_ms !== undefined) meta.limits.httpTimeoutMs = l.http_timeout_ms;
-  if (l.max_http_redirects !== undefined) meta.limits.maxHttpRedirects = l.max_http_redirects;
+  for (const [key, value] of Object.entries(raw.limits)) {
+    if (value !== undefined) (meta.limits as Record<string, unknown>)[LIMIT_FIELDS[key as keyof RawManifest['limits']]] = value;
+  }
   return meta;
 }

@@ -34,16 +34,14 @@ export type CapabilityKind = keyof typeof CAPABILITY_KINDS;
 const unknownKey = (known: readonly string[]) => (issue: { expected: string | null }) =>
   issue.expected === 'never' ? `unknown key (known keys: ${known.join(', ')})` : 'must be a table';
 
+/** A TOML table with exactly these keys: an unknown key is an error that lists the known ones. */
+const strictTable = <const E extends v.ObjectEntries>(entries: E) => v.strictObject(entries, unknownKey(Object.keys(entries)));
+
 /** Arrays are objects to JavaScript, but never a TOML table. */
 const table = v.custom<Record<string, unknown>>(
   (value) => value !== null && typeof value === 'object' && !Array.isArray(value),
   'must be a table',
 );
-
-const TOP_LEVEL_KEYS = [
-  'id', 'name', 'version', 'author', 'description', 'license', 'homepage', 'priority', 'wasm', 'sha256',
-  'capabilities', 'dependencies', 'config_schema', 'limits', 'network',
-] as const;
 
 const nonEmpty = (what: string) => v.pipe(v.string(`${what} must be a string`), v.nonEmpty(`${what} must not be empty`));
 
@@ -89,19 +87,18 @@ const capability = v.pipe(
   }),
 );
 
-const dependency = v.pipe(table, v.strictObject(
+const dependency = v.pipe(table, strictTable(
   {
     plugin_id: pluginId,
     version: v.optional(semverRange, '*'),
     optional: v.optional(v.boolean('must be true or false'), false),
   },
-  unknownKey(['plugin_id', 'version', 'optional']),
 ));
 
 const positiveInt = (max: number) =>
   v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(max, `must be at most ${max}`));
 
-const limits = v.pipe(table, v.strictObject(
+const limits = v.pipe(table, strictTable(
   {
     fuel: v.optional(v.union([positiveInt(Number.MAX_SAFE_INTEGER), v.literal(false)], 'must be a positive integer or false')),
     memory_bytes: v.optional(positiveInt(4 * 1024 * 1024 * 1024)),
@@ -117,20 +114,18 @@ const limits = v.pipe(table, v.strictObject(
     http_timeout_ms: v.optional(positiveInt(24 * 60 * 60 * 1000)),
     max_http_redirects: v.optional(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(0, 'must be at least 0'), v.maxValue(100))),
   },
-  unknownKey(['fuel', 'memory_bytes', 'max_call_depth', 'max_input_bytes', 'max_output_bytes', 'max_log_bytes', 'max_var_bytes', 'max_events_per_call', 'timeout_ms', 'max_http_requests', 'max_http_response_bytes', 'http_timeout_ms', 'max_http_redirects']),
 ));
 
-const network = v.pipe(table, v.strictObject(
+const network = v.pipe(table, strictTable(
   {
     allowed_hosts: v.optional(v.array(nonEmpty('a host pattern'), 'must be an array of host patterns'), []),
   },
-  unknownKey(['allowed_hosts']),
 ));
 
 const sha256 = v.pipe(v.string('must be a string'), v.regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits'));
 
 /** The whole plugin.toml document. Unknown keys are errors, so a typo never goes unnoticed. */
-export const manifestSchema = v.strictObject(
+export const manifestSchema = strictTable(
   {
     id: pluginId,
     name: nonEmpty('name'),
@@ -151,7 +146,6 @@ export const manifestSchema = v.strictObject(
     limits: v.optional(limits, {}),
     network: v.optional(network, { allowed_hosts: [] }),
   },
-  unknownKey(TOP_LEVEL_KEYS),
 );
 
 /** The validated TOML-shaped manifest. */
