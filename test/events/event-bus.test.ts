@@ -1,21 +1,9 @@
 import { afterEach, describe, it, expect, vi } from 'vitest';
 import { EventBus, type PluginEvent } from '../../src/events/event-bus.ts';
-
-/** A promise with its resolve function exposed. */
-function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (err: unknown) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred, flush as flushTicks } from '../support/deferred.ts';
 
 /** Lets pending microtasks (and promise chains) run. */
-async function flush(): Promise<void> {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-}
+const flush = () => flushTicks(10);
 
 /** Tracks whether a promise has settled yet. */
 function track(promise: Promise<unknown>): { settled: () => boolean } {

@@ -1,19 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { SerialQueue } from '../../src/util/serial-queue.ts';
+import { deferred, flush as flushTicks } from '../support/deferred.ts';
 
-function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (err: unknown) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
+/** How deep a test lets pending promise chains run before it looks. */
+const flush = () => flushTicks(20);
 
 /** Tracks how many tasks run at once. */
 function concurrencyProbe() {
