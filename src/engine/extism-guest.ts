@@ -353,11 +353,6 @@ function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined, budge
 }
 
 /**
- * Extism's `alloc` under a per-call byte budget for the blocks the guest asks for. A refusal
- * returns 0 (what Extism's own cap returns) and logs the line Extism logs, which the plugin
- * layer turns into `E_LIMIT`.
- */
-/**
  * Extism's `config_get` under the allocation budget: each call stores a fresh copy of the value
  * (a guest may write into its blocks), so without the budget a plugin could hold 32,767 copies
  * of its largest config value in one call. Also answers only the config's own keys (Extism's
@@ -382,6 +377,12 @@ interface AllocationBudget {
   reset(): void;
 }
 
+/**
+ * A per-call byte budget for the blocks the guest asks for (`alloc`, `reed_block_write`,
+ * `config_get`). A refusal
+ * returns 0 (what Extism's own cap returns) and logs the line Extism logs, which the plugin
+ * layer turns into `E_LIMIT`.
+ */
 function allocationBudget(maxBytes: number, onLog: GuestLogSink): AllocationBudget {
   let used = 0;
   let refused = false;

@@ -99,26 +99,19 @@ function planFrame(data: unknown): FramePlan | undefined {
   if (typeof record['toJSON'] === 'function') return undefined;
   const names = Object.keys(record);
   const read: unknown[] = new Array(names.length);
-  let framing = false;
+  let framed: number[] | undefined;
   for (let i = 0; i < names.length; i++) {
     const value = record[names[i] as string];
     read[i] = value;
     // A key with a lone surrogate has no UTF-8 form either.
-    if (!framing && long(value) && (names[i] as string).isWellFormed()) framing = true;
+    if (long(value) && (names[i] as string).isWellFormed()) (framed ??= []).push(i);
   }
-  if (!framing) return undefined;
-  const keys: string[] = [];
-  const values: string[] = [];
+  if (framed === undefined) return undefined;
+  const keys = framed.map((i) => names[i] as string);
+  const values = framed.map((i) => read[i] as string);
+  for (const i of framed) read[i] = null;
   // fromEntries defines members in this order, and a key "__proto__" stays a plain member.
-  const rest = Object.fromEntries(
-    names.map((name, i): [string, unknown] => {
-      const value = read[i];
-      if (!long(value) || !name.isWellFormed()) return [name, value];
-      keys.push(name);
-      values.push(value);
-      return [name, null];
-    }),
-  );
+  const rest = Object.fromEntries(names.map((name, i) => [name, read[i]]));
   return { keys, values, rest };
 }
 
