@@ -9,69 +9,34 @@
  * const json = frameToJson(readInput()); // null when the bytes are not a well-formed frame
  * ```
  */
+import { FrameEntry, parseFrame } from "./frame";
 
-const HEADER_BYTES: i32 = 12;
-const ROOT_KEY: u32 = 0xffffffff;
 const HEX = "0123456789abcdef";
-
-/** One framed string: its key (escaped as JSON.stringify does) and where its bytes are. */
-class Entry {
-  constructor(
-    public key: Uint8Array | null,
-    public at: usize,
-    public length: i32,
-  ) {}
-}
 
 /**
  * The JSON text of a frame, or null when it is not well-formed (the caller then parses it).
  * @example `const text = frameToJson(bytes);`
  */
 export function frameToJson(bytes: Uint8Array): Uint8Array | null {
-  const base = bytes.dataStart;
-  const total = <u64>bytes.length;
-  if (total < <u64>HEADER_BYTES || load<u8>(base + 1) != 0x52 || load<u8>(base + 2) != 0x46 || load<u8>(base + 3) != 1) return null;
-  const count = load<u32>(base + 4);
-  const jsonLength = load<u32>(base + 8);
-  let at: u64 = <u64>HEADER_BYTES;
-  const entries = new Array<Entry>();
-  for (let i: u32 = 0; i < count; i++) {
-    if (at + 8 > total) return null;
-    const keyLength = load<u32>(base + <usize>at);
-    at += 4;
-    let key: Uint8Array | null = null;
-    if (keyLength != ROOT_KEY) {
-      if (at + <u64>keyLength + 4 > total) return null;
-      key = escaped(base + <usize>at, <i32>keyLength);
-      at += <u64>keyLength;
-    }
-    const valueLength = load<u32>(base + <usize>at);
-    // Checked before narrowing: a length past the frame is malformed, not a negative number.
-    if (<u64>valueLength > total) return null;
-    entries.push(new Entry(key, 0, <i32>valueLength));
-    at += 4;
-  }
-  if (at + <u64>jsonLength > total) return null;
-  const json = base + <usize>at;
-  at += <u64>jsonLength;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    if (at + <u64>e.length > total) return null;
-    e.at = base + <usize>at;
-    at += <u64>e.length;
-  }
-  if (count == 1 && entries[0].key === null) return quoted(entries[0].at, entries[0].length);
-  // A whole-value entry beside others is malformed.
-  for (let i = 0; i < entries.length; i++) if (entries[i].key === null) return null;
-  return splice(json, <i32>jsonLength, entries);
+  const layout = parseFrame(bytes);
+  if (layout.error != "") return null;
+  const entries = layout.entries;
+  if (entries.length == 1 && entries[0].keyLength < 0) return quoted(entries[0].valueAt, entries[0].valueLength);
+  return splice(layout.jsonAt, layout.jsonLength, entries);
 }
 
 /**
  * Walks the top-level members of the JSON part (compact JSON.stringify output) and replaces the
  * `null` of each framed member, in entry order, by its string.
  */
-function splice(json: usize, length: i32, entries: Array<Entry>): Uint8Array | null {
+function splice(json: usize, length: i32, entries: Array<FrameEntry>): Uint8Array | null {
   if (length < 2 || load<u8>(json) != 0x7b) return null; // {
+  // The keys as they appear between quotes in JSON.stringify's output, to find them there.
+  const keys = new Array<Uint8Array>(entries.length);
+  for (let k = 0; k < entries.length; k++) {
+    if (entries[k].keyLength < 0) return null;
+    keys[k] = escaped(entries[k].keyAt, entries[k].keyLength);
+  }
   // Where each framed member's `null` starts, found first so the output is allocated once.
   const places = new Array<i32>();
   let next = 0;
@@ -85,21 +50,21 @@ function splice(json: usize, length: i32, entries: Array<Entry>): Uint8Array | n
     const value = i + 1;
     i = skipValue(json, length, value);
     if (i < 0) return null;
-    if (next < entries.length && i - value == 4 && load<u32>(json + <usize>value) == 0x6c6c756e && sameBytes(json + <usize>keyStart, keyEnd - keyStart, entries[next].key!)) {
+    if (next < entries.length && i - value == 4 && load<u32>(json + <usize>value) == 0x6c6c756e && sameBytes(json + <usize>keyStart, keyEnd - keyStart, keys[next])) {
       places.push(value);
       next++;
     }
   }
   if (next != entries.length) return null;
   let size = length - 4 * entries.length;
-  for (let k = 0; k < entries.length; k++) size += quotedLength(entries[k].at, entries[k].length);
+  for (let k = 0; k < entries.length; k++) size += quotedLength(entries[k].valueAt, entries[k].valueLength);
   const out = new Uint8Array(size);
   let o = out.dataStart;
   let from = 0;
   for (let k = 0; k < places.length; k++) {
     memory.copy(o, json + <usize>from, <usize>(places[k] - from));
     o += <usize>(places[k] - from);
-    o = writeQuoted(o, entries[k].at, entries[k].length);
+    o = writeQuoted(o, entries[k].valueAt, entries[k].valueLength);
     from = places[k] + 4;
   }
   memory.copy(o, json + <usize>from, <usize>(length - from));

@@ -52,55 +52,99 @@ export function isFrame(bytes: Uint8Array): bool {
   return bytes.length >= HEADER_BYTES && load<u8>(bytes.dataStart) == 0;
 }
 
+/** One framed string: where its key and its UTF-8 value are (keyLength -1: the whole value). */
+export class FrameEntry {
+  constructor(
+    public keyAt: usize,
+    public keyLength: i32,
+    public valueAt: usize,
+    public valueLength: i32,
+  ) {}
+}
+
+/** Where a frame's parts are, or why it is malformed (`error` not empty). */
+export class FrameLayout {
+  entries: Array<FrameEntry> = new Array<FrameEntry>();
+  jsonAt: usize = 0;
+  jsonLength: i32 = 0;
+  error: string = "";
+}
+
+function malformed(message: string): FrameLayout {
+  const layout = new FrameLayout();
+  layout.error = "malformed frame: " + message;
+  return layout;
+}
+
+/**
+ * Reads a frame's header and entries and checks every length against the frame's size, in
+ * 64-bit arithmetic before anything is narrowed, so no frame can make a reader trap. Shared by
+ * `readFrame` (the value tree) and `frameToJson` (the JSON text).
+ * @example `const layout = parseFrame(bytes); if (layout.error == "") layout.entries.length;`
+ */
+export function parseFrame(bytes: Uint8Array): FrameLayout {
+  const base = bytes.dataStart;
+  const total = <u64>bytes.length;
+  if (total < <u64>HEADER_BYTES || load<u8>(base + 1) != 0x52 || load<u8>(base + 2) != 0x46) return malformed("not a frame");
+  if (load<u8>(base + 3) != VERSION) return malformed("frame version " + load<u8>(base + 3).toString() + " is not supported");
+  const count = load<u32>(base + 4);
+  const jsonLength = load<u32>(base + 8);
+  const layout = new FrameLayout();
+  let at: u64 = <u64>HEADER_BYTES;
+  let whole = false;
+  for (let i: u32 = 0; i < count; i++) {
+    if (at + 8 > total) return malformed("entry " + i.toString() + " runs past the end");
+    const keyLength = load<u32>(base + <usize>at);
+    at += 4;
+    const keyAt = base + <usize>at;
+    if (keyLength == ROOT_KEY) {
+      whole = true;
+    } else {
+      if (at + <u64>keyLength + 4 > total) return malformed("entry " + i.toString() + " runs past the end");
+      at += <u64>keyLength;
+    }
+    const valueLength = load<u32>(base + <usize>at);
+    if (<u64>valueLength > total) return malformed("a value runs past the end");
+    layout.entries.push(new FrameEntry(keyAt, keyLength == ROOT_KEY ? -1 : <i32>keyLength, 0, <i32>valueLength));
+    at += 4;
+  }
+  if (whole && count != 1) return malformed("a whole-value entry must be the only one");
+  if (at + <u64>jsonLength > total) return malformed("the JSON runs past the end");
+  layout.jsonAt = base + <usize>at;
+  layout.jsonLength = <i32>jsonLength;
+  at += <u64>jsonLength;
+  for (let i = 0; i < layout.entries.length; i++) {
+    const e = layout.entries[i];
+    if (at + <u64>e.valueLength > total) return malformed("a value runs past the end");
+    e.valueAt = base + <usize>at;
+    at += <u64>e.valueLength;
+  }
+  return layout;
+}
+
 /**
  * Parses a frame into a value tree; framed strings stay UTF-8 views into `bytes`. Never aborts:
  * a malformed frame is a failed result, like malformed JSON.
  * @example `const r = readFrame(bytes); if (r.ok) r.value.get("html")!.asUtf8();`
  */
 export function readFrame(bytes: Uint8Array): JsonParseResult {
-  const base = bytes.dataStart;
-  const total = <u64>bytes.length;
-  if (total < <u64>HEADER_BYTES || load<u8>(base + 1) != 0x52 || load<u8>(base + 2) != 0x46) return failed("not a frame");
-  if (load<u8>(base + 3) != VERSION) return failed("frame version " + load<u8>(base + 3).toString() + " is not supported");
-  const count = load<u32>(base + 4);
-  const jsonLength = load<u32>(base + 8);
-  let at: u64 = <u64>HEADER_BYTES;
-  const keys = new Array<string>();
-  const lengths = new Array<u32>();
-  let root = false;
-  for (let i: u32 = 0; i < count; i++) {
-    if (at + 8 > total) return failed("entry " + i.toString() + " runs past the end");
-    const keyLength = load<u32>(base + <usize>at);
-    at += 4;
-    if (keyLength == ROOT_KEY) {
-      root = true;
-      keys.push("");
-    } else {
-      if (at + <u64>keyLength + 4 > total) return failed("entry " + i.toString() + " runs past the end");
-      keys.push(String.UTF8.decodeUnsafe(base + <usize>at, <usize>keyLength, false));
-      at += <u64>keyLength;
-    }
-    lengths.push(load<u32>(base + <usize>at));
-    at += 4;
-  }
-  if (at + <u64>jsonLength > total) return failed("the JSON runs past the end");
-  const r = parse(String.UTF8.decodeUnsafe(base + <usize>at, <usize>jsonLength, false));
+  const layout = parseFrame(bytes);
+  if (layout.error != "") return new JsonParseResult(false, new JsonValue(JsonKind.Null), layout.error, 0);
+  const r = parse(String.UTF8.decodeUnsafe(layout.jsonAt, <usize>layout.jsonLength, false));
   if (!r.ok) return r;
-  at += <u64>jsonLength;
-  const values = new Array<JsonValue>();
-  for (let i = 0; i < lengths.length; i++) {
-    const length = <u64>lengths[i];
-    if (at + length > total) return failed("a value runs past the end");
-    values.push(JsonValue.fromUtf8(Uint8Array.wrap(bytes.buffer, bytes.byteOffset + <i32>at, <i32>length), true));
-    at += length;
+  const entries = layout.entries;
+  if (entries.length == 1 && entries[0].keyLength < 0) return new JsonParseResult(true, framedValue(entries[0], bytes), "", -1);
+  if (entries.length > 0 && !r.value.isObject()) return failed("members are framed but the JSON is not an object");
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    r.value.set(String.UTF8.decodeUnsafe(e.keyAt, <usize>e.keyLength, false), framedValue(e, bytes));
   }
-  if (root) {
-    if (count != 1) return failed("a whole-value entry must be the only one");
-    return new JsonParseResult(true, values[0], "", -1);
-  }
-  if (count > 0 && !r.value.isObject()) return failed("members are framed but the JSON is not an object");
-  for (let i = 0; i < keys.length; i++) r.value.set(keys[i], values[i]);
   return r;
+}
+
+/** A framed string as a value: a view into the frame's bytes, known to be UTF-8 (the host wrote it). */
+function framedValue(e: FrameEntry, bytes: Uint8Array): JsonValue {
+  return JsonValue.fromUtf8(Uint8Array.wrap(bytes.buffer, bytes.byteOffset + <i32>(e.valueAt - bytes.dataStart), e.valueLength), true);
 }
 
 /**
