@@ -263,10 +263,10 @@ function wait(promise: PromiseLike<unknown>, r: Registration, env: RunEnv): Prom
   // Not async: an async function returning a promise adopts it, two microtasks later. Without
   // limits the handler's own promise is awaited directly.
   if (env.control === undefined) return promise;
-  return waitControlled(promise, r, env, env.control);
+  return waitControlled(promise, r, env.control);
 }
 
-async function waitControlled(promise: PromiseLike<unknown>, r: Registration, env: RunEnv, control: CallControl): Promise<unknown> {
+async function waitControlled(promise: PromiseLike<unknown>, r: Registration, control: CallControl): Promise<unknown> {
   try {
     return await control.race(promise);
   } catch (err) {
