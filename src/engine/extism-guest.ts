@@ -148,11 +148,18 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   // every block on every allocation, which a guest making 32,000 tiny allocations in one call
   // turns into seconds of host CPU that fuel does not see. In a worker the wall-clock timeout
   // bounds that, and a host function per allocation would cost a round trip between threads.
-  const budget = runInWorker || options.hostMemoryBytes === undefined ? undefined : allocationBudget(options.hostMemoryBytes, options.onLog);
-  const userFunctions = { ...bulkCopyFunctions(() => memory, budget), reed_frame_version: frameVersion, ...options.hostFunctions };
+  const budget = runInWorker ? undefined : allocationBudget(options.hostMemoryBytes ?? Number.POSITIVE_INFINITY, options.onLog);
+  let userFunctions: Record<string, HostFunction> = { ...bulkCopyFunctions(() => memory), reed_frame_version: frameVersion, ...options.hostFunctions };
   checkImports(module, userFunctions, options.pluginId);
+  let envFunctions: Record<string, HostFunction> = { ...(budget === undefined ? {} : { alloc: allocate, config_get: configGet(options.config) }), ...options.envFunctions };
+  if (budget !== undefined) {
+    // Every block a host function creates (alloc, store) is charged to the call's budget
+    // through the context it is handed, whichever function it is.
+    const contextFor = budgetedContexts(budget);
+    userFunctions = withContext(userFunctions, contextFor);
+    envFunctions = withContext(envFunctions, contextFor);
+  }
   let plugin: ExtismPlugin;
-  const envFunctions = { ...(budget === undefined ? {} : { alloc: budget.alloc, config_get: configGet(options.config, budget) }), ...options.envFunctions };
   // Extism refuses allowedHosts inline without JSPI; elsewhere '*' hands every URL to our fetch,
   // which applies the real policy (Extism's own matching is hostname-only).
   const httpThroughExtism = options.fetch !== undefined && (runInWorker || typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function');
@@ -319,7 +326,7 @@ export const BulkCopyStatus = { UNAVAILABLE: -1, BAD_BLOCK: -2, OUT_OF_BOUNDS: -
  * They need the guest's exported `memory`, which the host reaches only inline; in a worker they
  * answer "unavailable" and the SDK falls back to the stock path.
  */
-function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined, budget: AllocationBudget | undefined): Record<string, HostFunction> {
+function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined): Record<string, HostFunction> {
   return {
     reed_block_read(context: CallContext, block: bigint, dest: number, length: number): number {
       const memory = memoryOf();
@@ -339,38 +346,91 @@ function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined, budge
       const at = src >>> 0;
       const count = length >>> 0;
       if (at + count > memory.buffer.byteLength) return 0n;
-      // New blocks count against the call's host-buffer budget like `alloc` (else a guest could
-      // copy its whole memory into the host thousands of times per call for a little fuel).
-      if (budget !== undefined && !budget.take(count)) return 0n;
       try {
-        // slice(): the block must own its bytes (guest memory changes and may grow).
-        return context.store(new Uint8Array(memory.buffer, at, count).slice());
+        // The (budgeted) context stores a copy, after charging the budget: the block must own
+        // its bytes (guest memory changes and may grow). A worker never gets here (no memory).
+        return context.store(new Uint8Array(memory.buffer, at, count));
       } catch {
-        return 0n; // over the host buffer cap
+        // Over the call's host-buffer budget (else a guest could copy its memory into the host
+        // thousands of times per call for a little fuel).
+        return 0n;
       }
     },
   };
 }
 
 /**
- * Extism's `config_get` under the allocation budget: each call stores a fresh copy of the value
- * (a guest may write into its blocks), so without the budget a plugin could hold 32,767 copies
- * of its largest config value in one call. Also answers only the config's own keys (Extism's
- * `key in config` also finds `toString` and friends).
+ * Extism's `config_get`, storing through the context it is handed (inline: under the call's
+ * budget, since each call stores a fresh copy and a plugin could otherwise hold 32,767 copies of
+ * its largest config value in one call). Answers only the config's own keys: Extism's
+ * `key in config` also finds `toString` and friends.
  */
-function configGet(config: Record<string, string>, budget: AllocationBudget): HostFunction {
-  const encoder = new TextEncoder();
+function configGet(config: Record<string, string>): HostFunction {
   return (context: CallContext, key: bigint): bigint => {
     const name = context.read(key)?.text();
     if (name === undefined || !Object.hasOwn(config, name)) return 0n;
-    const value = encoder.encode(config[name]);
-    return budget.take(value.byteLength) ? context.store(value) : 0n;
+    try {
+      return context.store(config[name] as string);
+    } catch {
+      return 0n; // over the budget
+    }
+  };
+}
+
+/** Extism's `alloc`, through the context it is handed (inline: under the call's budget). */
+function allocate(context: CallContext, size: bigint): bigint {
+  return context.alloc(size);
+}
+
+const AsyncFunction = (async () => {}).constructor;
+
+/**
+ * The same host functions, each handed `contextFor(context)` instead of Extism's context. Async
+ * functions stay async: Extism tells them apart by their constructor.
+ */
+function withContext(functions: Record<string, HostFunction>, contextFor: (context: CallContext) => CallContext): Record<string, HostFunction> {
+  const out: Record<string, HostFunction> = {};
+  for (const [name, fn] of Object.entries(functions)) {
+    out[name] =
+      fn.constructor === AsyncFunction
+        ? async (context: CallContext, ...args: unknown[]) => fn(contextFor(context), ...args)
+        : (context: CallContext, ...args: unknown[]) => fn(contextFor(context), ...args);
+  }
+  return out;
+}
+
+/**
+ * Contexts whose `alloc` and `store` draw on the call's budget, and whose `store` always stores
+ * a copy; everything else goes to Extism's. Made once per Extism context (one per instance),
+ * not per host call.
+ */
+function budgetedContexts(budget: AllocationBudget): (context: CallContext) => CallContext {
+  const encoder = new TextEncoder();
+  let last: CallContext | undefined;
+  let adapter: CallContext | undefined;
+  return (context) => {
+    if (context === last) return adapter as CallContext;
+    last = context;
+    adapter = {
+      read: (address: bigint) => context.read(address),
+      length: (address: bigint) => context.length(address),
+      hostContext: () => context.hostContext(),
+      setError: (err: unknown) => context.setError(err as string),
+      alloc: (size: bigint) => (budget.take(Number(size)) ? context.alloc(size) : 0n),
+      store: (value: string | Uint8Array) => {
+        const bytes = typeof value === 'string' ? encoder.encode(value) : value;
+        // Throws as Extism's own store does when its cap refuses a block.
+        if (!budget.take(bytes.byteLength)) throw new Error("memory limit exceeded: the call's host-buffer budget is spent");
+        // Fresh bytes either way, copied only once charged: Extism would adopt a whole-buffer
+        // view as the block itself, aliasing the caller's memory.
+        return context.store(bytes === value ? bytes.slice() : bytes);
+      },
+    } as unknown as CallContext;
+    return adapter;
   };
 }
 
 interface AllocationBudget {
-  /** Extism's `alloc`, under the budget. */
-  alloc: HostFunction;
   /** Charges `bytes` of new blocks; false (and logged) when over the budget. */
   take(bytes: number): boolean;
   /** Starts a call's budget afresh. */
@@ -378,8 +438,8 @@ interface AllocationBudget {
 }
 
 /**
- * A per-call byte budget for the blocks the guest asks for (`alloc`, `reed_block_write`,
- * `config_get`). A refusal
+ * A per-call byte budget for the blocks host functions create for the guest (`alloc`, and
+ * `store` in `reed_block_write`, `config_get`, `http_headers`, …). A refusal
  * returns 0 (what Extism's own cap returns) and logs the line Extism logs, which the plugin
  * layer turns into `E_LIMIT`.
  */
@@ -401,9 +461,6 @@ function allocationBudget(maxBytes: number, onLog: GuestLogSink): AllocationBudg
     reset() {
       used = 0;
       refused = false;
-    },
-    alloc(context: CallContext, size: bigint): bigint {
-      return take(Number(size)) ? context.alloc(size) : 0n;
     },
   };
 }
