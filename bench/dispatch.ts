@@ -8,12 +8,12 @@
 import createPlugin from '@extism/extism';
 import { readFile } from 'node:fs/promises';
 // The compiled package (npm run build), as users import it: no test-time transpiler in the way.
-import { Hooks, PluginManager } from '@reedcms/plugins';
+import { Hooks, PluginManager, STOCK_IO_FUNCTIONS } from '@reedcms/plugins';
 import { buildFixtures, FIXTURE_BUILD_DIR } from '../scripts/lib/build-fixtures.ts';
 import { compare, median, printTable, type BenchResult } from './support/measure.ts';
 
 /** Our SDK imports bulk-copy and frame functions; answering "unavailable" and "no frames" keeps raw Extism on the stock path. */
-const SDK_STOCK_IO = { reed_block_read: () => -1, reed_block_write: () => 0n, reed_frame_version: () => 0 };
+const SDK_STOCK_IO = STOCK_IO_FUNCTIONS;
 
 const MANIFEST = `id = "echo"\nname = "Echo"\nversion = "1.0.0"\ncapabilities = [{ Hook = "transform_data" }]\n`;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };

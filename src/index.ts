@@ -39,6 +39,7 @@ export { capabilitySet, eventTypeMatches, type CapabilitySet } from './manifest/
 export type { PluginMetadata, Capability, PluginDependency, RequestedLimits, ManifestInput } from './manifest/types.ts';
 export type { Plugin, PluginContext, PluginSource, PluginState, PluginInfo, PluginStats, Logger, WasmInput } from './plugin/types.ts';
 export type { LogLevel } from './engine/extism-guest.ts';
+export { STOCK_IO_FUNCTIONS, GuestIoStatus } from './engine/guest-io-functions.ts';
 export { instrument, InstrumentError, INSTRUMENT_EXPORTS, LimitReason, DEFAULT_FUEL } from './instrument/index.ts';
 export type { InstrumentOptions, InstrumentResult } from './instrument/index.ts';
 export { resolveLimits, DEFAULT_LIMITS, type EffectiveLimits } from './plugin/limits.ts';

@@ -16,6 +16,7 @@ interface Pkg {
     hooks: { execute(hook: string, data: unknown): Promise<unknown> };
     shutdown(): Promise<void>;
   };
+  STOCK_IO_FUNCTIONS: Readonly<Record<string, (...args: never[]) => unknown>>;
 }
 
 /** Extism's default export (createPlugin), as loosely as every build of it fits. */
@@ -46,9 +47,9 @@ export async function hookPair(pkg: Pkg, createPlugin: CreatePlugin, module: Web
   const manager = new pkg.PluginManager({ logger: silent });
   await manager.load({ manifest: ECHO_MANIFEST, wasm: module });
   // The instrumented module imports reed_limit, and the SDK our echo is built with imports the
-  // bulk copies; a raw host stubs them (the SDK then takes Extism's stock copy path), as
-  // bench/dispatch.ts does.
-  const host = { reed_limit: () => {}, reed_publish_event: () => 0, reed_block_read: () => -1, reed_block_write: () => 0n, reed_frame_version: () => 0 };
+  // fast I/O functions; a raw host answers "unavailable" (the SDK then takes Extism's stock
+  // copy path), as bench/dispatch.ts does.
+  const host = { ...pkg.STOCK_IO_FUNCTIONS, reed_limit: () => {}, reed_publish_event: () => 0 };
   const raw = await createPlugin({ wasm: [{ module }] }, { useWasi: false, functions: { 'extism:host/user': host } });
   const ours = () => manager.hooks.execute('transform_data', DATA);
   const rawCall = async () => JSON.parse((await raw.call('hook_transform_data', JSON.stringify(DATA)))?.text() ?? 'null') as unknown;

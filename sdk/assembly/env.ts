@@ -84,6 +84,29 @@ export declare function reed_block_read(block: u64, dest: usize, length: u32): i
 export declare function reed_block_write(src: usize, length: u32): u64;
 
 /**
+ * The current call's input length in bytes, or -1 when the host cannot reach this module's
+ * memory (worker isolation, or a host without fast I/O: use `input_length` and friends).
+ */
+@external("extism:host/user", "reed_input_size")
+export declare function reed_input_size(): i32;
+
+/**
+ * Copies up to `length` bytes of the current call's input to `dest` in one host call.
+ * Returns the bytes copied, or a negative code (-1 unavailable, -3 out of bounds).
+ */
+@external("extism:host/user", "reed_input_read")
+export declare function reed_input_read(dest: usize, length: u32): i32;
+
+/**
+ * Makes `length` bytes at `src` the call's output in one host call (no block, no `output_set`;
+ * it wins over an `output_set` in the same call). Returns the bytes taken, or a negative code
+ * (-1 unavailable, -3 out of bounds, -4 over the call's host-buffer budget): then use the
+ * stock path.
+ */
+@external("extism:host/user", "reed_output_write")
+export declare function reed_output_write(src: usize, length: u32): i32;
+
+/**
  * The frame version the host reads and writes (0: none). Importing it tells the host that this
  * module reads frames: hook data whose long strings travel as raw UTF-8 beside the JSON
  * (docs/abi.md, "Frames"). The SDK's `Input.json` and `Output.json` import it (the SDK's

@@ -1,7 +1,9 @@
 /**
- * The fast path for payloads: the ReedCMS host copies whole blocks into and out of this module's
- * memory in one host call (`reed_block_read` / `reed_block_write`), where Extism's stock ABI
- * moves 8 bytes per call. Input, Output, Config and Http use it through sdk/assembly/memory.ts;
+ * The fast path for payloads: the ReedCMS host copies the call's input into this module's memory
+ * and takes its output from it in one host call each (`reed_input_read` / `reed_output_write`,
+ * no Extism block in between), and copies whole blocks in one call (`reed_block_read` /
+ * `reed_block_write`), where Extism's stock ABI moves 8 bytes per call. Input, Output, Config
+ * and Http use it through sdk/assembly/memory.ts and output.ts;
  * where the host cannot reach our memory (worker isolation) the first attempt says so and every
  * later copy takes the stock path without asking again.
  *
@@ -10,7 +12,7 @@
  * FastIO.setEnabled(false); // e.g. to measure the stock path
  * ```
  */
-import { reed_block_read, reed_block_write } from "./env";
+import { reed_block_read, reed_block_write, reed_input_read, reed_input_size, reed_output_write } from "./env";
 
 /** 0: not tried yet, 1: works, -1: unavailable on this instance. */
 let state: i32 = 0;
@@ -37,6 +39,42 @@ export namespace FastIO {
    */
   export function active(): bool {
     return enabled && state >= 0;
+  }
+
+  /**
+   * The current call's input length, or -1 when the caller must use the stock path. Any size:
+   * two host calls replace `input_length` and one `input_load_*` call per 8 bytes.
+   * @example `const size = FastIO.inputSize();`
+   */
+  export function inputSize(): i32 {
+    if (!enabled || state < 0) return -1;
+    const size = reed_input_size();
+    if (size < 0) state = -1;
+    return size;
+  }
+
+  /**
+   * Copies the current call's whole input (`length` bytes, from inputSize) to `dest`.
+   * @example `if (FastIO.readInput(out.dataStart, size)) return out;`
+   */
+  export function readInput(dest: usize, length: i32): bool {
+    return length == 0 || reed_input_read(dest, <u32>length) == length;
+  }
+
+  /**
+   * Makes `length` bytes at `src` the call's output; false when the caller must use the stock
+   * path (`alloc`, stores, `output_set`). Any size: one host call replaces at least three.
+   * @example `if (!FastIO.writeOutput(data.dataStart, data.length)) output_set(blockFromBytes(data), data.length);`
+   */
+  export function writeOutput(src: usize, length: i32): bool {
+    if (!enabled || state < 0) return false;
+    const taken = reed_output_write(src, <u32>length);
+    if (taken == length) {
+      state = 1;
+      return true;
+    }
+    if (taken == -1) state = -1;
+    return false;
   }
 
   /**

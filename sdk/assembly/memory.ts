@@ -97,6 +97,11 @@ export function stringFromBlock(block: u64): string {
  * ```
  */
 export function readInput(): Uint8Array {
+  const direct = FastIO.inputSize();
+  if (direct >= 0) {
+    const copy = new Uint8Array(direct);
+    if (FastIO.readInput(copy.dataStart, direct)) return copy;
+  }
   const size = <i32>input_length();
   const out = new Uint8Array(size);
   const base = out.dataStart;

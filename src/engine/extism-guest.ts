@@ -7,6 +7,8 @@
 import createPlugin, { type CallContext, type Plugin as ExtismPlugin } from '@extism/extism';
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import { FRAME_VERSION } from '../util/frame-codec.ts';
+import { INSTRUMENT_EXPORTS } from '../instrument/index.ts';
+import { bulkCopyFunctions, callBuffers, directIoFunctions, fuelCharger } from './guest-io-functions.ts';
 
 /** Log levels, lowest first. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -80,6 +82,7 @@ export interface Guest {
 }
 
 const EMPTY = new Uint8Array(0);
+const encoder = new TextEncoder();
 
 /**
  * Compiles module bytes, mapping failures to `E_WASM` with the engine's reason.
@@ -149,8 +152,14 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   // turns into seconds of host CPU that fuel does not see. In a worker the wall-clock timeout
   // bounds that, and a host function per allocation would cost a round trip between threads.
   const budget = runInWorker ? undefined : allocationBudget(options.hostMemoryBytes ?? Number.POSITIVE_INFINITY, options.onLog);
-  let userFunctions: Record<string, HostFunction> = { ...bulkCopyFunctions(() => memory), reed_frame_version: frameVersion, ...options.hostFunctions };
-  checkImports(module, userFunctions, options.pluginId);
+  // The direct call I/O needs no Extism context (it never touches a block), so it is not
+  // wrapped below: the per-call path pays no adapter.
+  const io = callBuffers();
+  let fuel: WebAssembly.Global | undefined;
+  const chargeFuel = fuelCharger(() => fuel);
+  const directIo = directIoFunctions(() => memory, io, { fuel: chargeFuel, buffer: (bytes) => budget?.take(bytes) ?? true });
+  let userFunctions: Record<string, HostFunction> = { ...bulkCopyFunctions(() => memory, chargeFuel), reed_frame_version: frameVersion, ...options.hostFunctions };
+  checkImports(module, { ...directIo, ...userFunctions }, options.pluginId);
   let envFunctions: Record<string, HostFunction> = { ...(budget === undefined ? {} : { alloc: allocate, config_get: configGet(options.config) }), ...options.envFunctions };
   if (budget !== undefined) {
     // Every block a host function creates (alloc, store) is charged to the call's budget
@@ -159,6 +168,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     userFunctions = withContext(userFunctions, contextFor);
     envFunctions = withContext(envFunctions, contextFor);
   }
+  userFunctions = { ...directIo, ...userFunctions };
   let plugin: ExtismPlugin;
   // Extism refuses allowedHosts inline without JSPI; elsewhere '*' hands every URL to our fetch,
   // which applies the real policy (Extism's own matching is hostname-only).
@@ -195,8 +205,12 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     });
   }
   if (!runInWorker) {
-    const exported = (await plugin.getInstance()).exports['memory'];
-    memory = exported instanceof WebAssembly.Memory ? exported : undefined;
+    const { exports } = await plugin.getInstance();
+    memory = exports['memory'] instanceof WebAssembly.Memory ? exports['memory'] : undefined;
+    // Host-side copies draw on the fuel of an instrumented module (the guest reads it back after
+    // every call it makes).
+    const counter = exports[INSTRUMENT_EXPORTS.fuel];
+    fuel = counter instanceof WebAssembly.Global ? counter : undefined;
   }
   const guest: Guest = {
     runsInWorker: runInWorker,
@@ -212,12 +226,27 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     },
     callThen(exportName, input, onOutput, onError) {
       budget?.reset();
+      // Inline, the input is bytes the guest can read directly (reed_input_read); Extism adopts
+      // an exact-size buffer as the input block without copying it.
+      const bytes = runInWorker || typeof input !== 'string' ? input : encoder.encode(input);
+      if (!runInWorker) io.input = bytes as Uint8Array;
+      io.output = undefined;
       // Plain promise chaining: no async frame of our own on the hot path.
-      return plugin.call(exportName, input).then(
-        // A plain view of the output's buffer: PluginOutput.bytes() caches its view in a
-        // WeakMap-backed private field, which costs more than the view itself.
-        (output) => onOutput(output === null ? EMPTY : viewOf(output as unknown as DataView)),
-        (err: unknown) => onError(classifyCallError(err, options.pluginId, exportName)),
+      return plugin.call(exportName, bytes).then(
+        (output) => {
+          // Output handed over with reed_output_write wins over output_set's (docs/abi.md).
+          const direct = io.output;
+          io.output = undefined;
+          io.input = EMPTY;
+          // A plain view of the output's buffer: PluginOutput.bytes() caches its view in a
+          // WeakMap-backed private field, which costs more than the view itself.
+          return onOutput(direct ?? (output === null ? EMPTY : viewOf(output as unknown as DataView)));
+        },
+        (err: unknown) => {
+          io.output = undefined;
+          io.input = EMPTY;
+          return onError(classifyCallError(err, options.pluginId, exportName));
+        },
       );
     },
     async instance() {
@@ -308,58 +337,6 @@ function consoleFor(onLog: GuestLogSink): Record<Exclude<LogLevel, 'silent'> | '
 }
 
 /**
- * The status codes of `reed_block_read` (negative) — its non-negative result is the number of
- * bytes copied.
- */
-export const BulkCopyStatus = { UNAVAILABLE: -1, BAD_BLOCK: -2, OUT_OF_BOUNDS: -3 } as const;
-
-/**
- * Bulk copies between Extism blocks and the guest's own memory, one host call per payload
- * instead of one per 8 bytes (the stock ABI's `load_u64`/`store_u64`, ~28 MB/s):
- *
- * - `reed_block_read(block: i64, dest: i32, length: i32) -> i32` copies up to `length` bytes of
- *   a block (e.g. the input, from `input_offset()`) to `dest`; returns the count, or a negative
- *   BulkCopyStatus;
- * - `reed_block_write(src: i32, length: i32) -> i64` copies guest memory into a new block
- *   (e.g. for `output_set`); returns 0 when unavailable.
- *
- * They need the guest's exported `memory`, which the host reaches only inline; in a worker they
- * answer "unavailable" and the SDK falls back to the stock path.
- */
-function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined): Record<string, HostFunction> {
-  return {
-    reed_block_read(context: CallContext, block: bigint, dest: number, length: number): number {
-      const memory = memoryOf();
-      if (memory === undefined) return BulkCopyStatus.UNAVAILABLE;
-      const data = context.read(block);
-      if (data === null) return BulkCopyStatus.BAD_BLOCK;
-      const bytes = data.bytes();
-      const count = Math.min(length >>> 0, bytes.byteLength);
-      const at = dest >>> 0;
-      if (at + count > memory.buffer.byteLength) return BulkCopyStatus.OUT_OF_BOUNDS;
-      new Uint8Array(memory.buffer, at, count).set(bytes.subarray(0, count));
-      return count;
-    },
-    reed_block_write(context: CallContext, src: number, length: number): bigint {
-      const memory = memoryOf();
-      if (memory === undefined) return 0n;
-      const at = src >>> 0;
-      const count = length >>> 0;
-      if (at + count > memory.buffer.byteLength) return 0n;
-      try {
-        // The (budgeted) context stores a copy, after charging the budget: the block must own
-        // its bytes (guest memory changes and may grow). A worker never gets here (no memory).
-        return context.store(new Uint8Array(memory.buffer, at, count));
-      } catch {
-        // Over the call's host-buffer budget (else a guest could copy its memory into the host
-        // thousands of times per call for a little fuel).
-        return 0n;
-      }
-    },
-  };
-}
-
-/**
  * Extism's `config_get`, storing through the context it is handed (inline: under the call's
  * budget, since each call stores a fresh copy and a plugin could otherwise hold 32,767 copies of
  * its largest config value in one call). Answers only the config's own keys: Extism's
@@ -405,7 +382,6 @@ function withContext(functions: Record<string, HostFunction>, contextFor: (conte
  * not per host call.
  */
 function budgetedContexts(budget: AllocationBudget): (context: CallContext) => CallContext {
-  const encoder = new TextEncoder();
   let last: CallContext | undefined;
   let adapter: CallContext | undefined;
   return (context) => {

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PluginManager } from '@reedcms/plugins';
+import { PluginManager, STOCK_IO_FUNCTIONS } from '@reedcms/plugins';
 import { examplePluginDir } from '../support/fixtures.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
     await manager.load({ dir: examplePluginDir(id) });
     const config: Record<string, string> = { 'reed.config': JSON.stringify(CONFIG[id]) };
     for (const [k, v] of Object.entries(CONFIG[id])) config[k] = typeof v === 'string' ? v : JSON.stringify(v);
-    const plain = await createPlugin({ wasm: [{ data: new Uint8Array(await readFile(join(examplePluginDir(id), 'plugin.wasm'))) }] }, { useWasi: false, config, functions: { 'extism:host/user': { reed_block_read: () => -1, reed_block_write: () => 0n, reed_frame_version: () => 0 } } });
+    const plain = await createPlugin({ wasm: [{ data: new Uint8Array(await readFile(join(examplePluginDir(id), 'plugin.wasm'))) }] }, { useWasi: false, config, functions: { 'extism:host/user': { ...STOCK_IO_FUNCTIONS } } });
     await plain.call('initialize', JSON.stringify({ pluginId: id, config: CONFIG[id] }));
     raw.set(id, plain);
   }

@@ -187,9 +187,9 @@ describe('limits from the manifest', () => {
     }
     expect(used[0]).toBeGreaterThan(0);
     expect(new Set(used).size).toBe(1);
-    // More bytes through the stock 8-byte copy path (inputs under the SDK's bulk-copy threshold)
-    // is more guest work, so more fuel.
-    await manager.hooks.execute(Hooks.TRANSFORM_DATA, { same: 'input', but: 'longer' });
+    // More bytes cost more fuel: the host charges the copies it makes for the guest by size
+    // (1 per 64 bytes, as the guest's own memory.copy), each way.
+    await manager.hooks.execute(Hooks.TRANSFORM_DATA, { same: 'input', but: 'longer'.repeat(100) });
     expect(manager.stats('counted').fuel.last).toBeGreaterThan(used[0] as number);
     await manager.shutdown();
   });
@@ -289,6 +289,45 @@ describe('hostile plugins asking the host for memory blocks', () => {
       await manager.load({ manifest: manifestToml('storm', ['Hook = "transform_data"']), wasm: await hostileWat('block-storm') });
       for (let i = 0; i < 3; i++) expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, { n: i }, { errorPolicy: 'fail' })).toEqual({ n: i });
       expect(manager.stats('storm')).toMatchObject({ faults: 0 });
+    } finally {
+      await manager.shutdown();
+    }
+  });
+});
+
+describe('hostile plugins making the host copy for them', () => {
+  // 2,000,000 fuel buys 128 MB of host-side copies at the memory.copy rate; each loop copies
+  // 1 MiB 2,000 times for about 16,000 fuel of guest instructions. Inline only: in a worker the
+  // host cannot reach the module's memory and these functions copy nothing.
+  const limits = { ...LIMITS, fuel: 2_000_000 };
+  const page = 'x'.repeat(1 << 20);
+  const loops = [
+    [Hooks.TRANSFORM_DATA, 'reading the input again and again (reed_input_read)'],
+    [Hooks.AFTER_RENDER, 'reading the input block again and again (reed_block_read)'],
+  ] as const;
+  for (const [hook, what] of loops) {
+    it(`${what} pays fuel by size and ends with E_FUEL (inline); the neighbour still answers`, async () => {
+      const manager = new PluginManager({ limits, logger: captureLogger() });
+      const other = hook === Hooks.TRANSFORM_DATA ? Hooks.AFTER_RENDER : Hooks.TRANSFORM_DATA;
+      try {
+        await manager.load({ manifest: manifestToml('copier', [`Hook = "${hook}"`]), wasm: await hostileWat('copy-storm') });
+        await manager.load({ manifest: manifestToml('good', [`Hook = "${other}"`]), wasm: await readFixture('echo') });
+        await expect(manager.hooks.execute(hook, page, { errorPolicy: 'fail' })).rejects.toMatchObject({ code: 'E_FUEL', pluginId: 'copier', limit: { name: 'fuel' } });
+        expect(await manager.hooks.execute(other, { ok: 1 })).toEqual({ ok: 1 });
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  }
+
+  it('handing over 1 MiB of output 2,000 times is held to the per-call host-buffer budget; the last output wins (inline)', async () => {
+    const logger = captureLogger();
+    const manager = new PluginManager({ limits, logger });
+    try {
+      await manager.load({ manifest: manifestToml('copier', ['Hook = "before_render"']), wasm: await hostileWat('copy-storm') });
+      for (let i = 0; i < 2; i++) expect(await manager.hooks.execute(Hooks.BEFORE_RENDER, { n: i }, { errorPolicy: 'fail' })).toEqual({ n: i });
+      expect(manager.stats('copier')).toMatchObject({ faults: 0 });
+      expect(logger.lines.filter(([, message]) => message.includes('memory limit exceeded'))).toHaveLength(2);
     } finally {
       await manager.shutdown();
     }

@@ -11,6 +11,7 @@
  * ```
  */
 import createPlugin, { type CallContext, type Plugin } from '@extism/extism';
+import { STOCK_IO_FUNCTIONS } from '@reedcms/plugins';
 
 /** One recorded log line. */
 export interface LogLine {
@@ -88,12 +89,9 @@ export async function loadGuest(wasm: Uint8Array, options: GuestOptions = {}): P
             published.push(text);
             return options.onPublish ? options.onPublish(text) : 0;
           },
-          // The SDK's bulk copies, answering "unavailable" (as a worker-isolated ReedCMS host
-          // does): these tests exercise the stock 8-bytes-per-call path.
-          reed_block_read: (): number => -1,
-          reed_block_write: (): bigint => 0n,
-          // "No frames": input and output stay JSON text, as with a host that predates them.
-          reed_frame_version: (): number => 0,
+          // The SDK's fast I/O answering "unavailable" (as a worker-isolated ReedCMS host does)
+          // and "no frames": these tests exercise the stock 8-bytes-per-call path and JSON text.
+          ...STOCK_IO_FUNCTIONS,
         },
       },
     },

@@ -3,6 +3,7 @@
  * run through real Extism with the `sdk-probe`, `echo`, `logger` and `publisher` fixtures.
  */
 import { describe, expect, it } from 'vitest';
+import { STOCK_IO_FUNCTIONS } from '@reedcms/plugins';
 import { readFixture } from '../support/fixtures.ts';
 import { callText, loadGuest } from './extism-harness.ts';
 
@@ -26,12 +27,12 @@ describe('Input and Output', () => {
     }
   });
 
-  it('imports nothing but Extism kernel functions, reed_publish_event, the bulk copies and reed_frame_version', async () => {
+  it('imports nothing but Extism kernel functions, reed_publish_event and the fast I/O functions a plain host can stub', async () => {
     const names = ['echo', 'sdk-probe', 'logger', 'publisher', 'counter', 'unicode', 'bad-json', 'fail-init', 'trap-init'];
     for (const name of names) {
       const imports = WebAssembly.Module.imports(new WebAssembly.Module(await readFixture(name)));
       for (const i of imports) {
-        const allowed = i.module === 'extism:host/env' || (i.module === 'extism:host/user' && ['reed_publish_event', 'reed_block_read', 'reed_block_write', 'reed_frame_version'].includes(i.name));
+        const allowed = i.module === 'extism:host/env' || (i.module === 'extism:host/user' && (i.name === 'reed_publish_event' || Object.hasOwn(STOCK_IO_FUNCTIONS, i.name)));
         expect(allowed, `${name} imports ${i.module}.${i.name}`).toBe(true);
       }
     }

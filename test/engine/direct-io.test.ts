@@ -1,0 +1,68 @@
+/**
+ * The direct call I/O (reed_input_size, reed_input_read, reed_output_write) through the real
+ * manager and real Extism: its contract pinned by a WAT plugin, and byte-exact round trips of
+ * the SDK, which takes it inline and the stock path in a worker.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Hooks, PluginManager } from '@reedcms/plugins';
+import { compileWat } from '../support/wat.ts';
+import { readFixture } from '../support/fixtures.ts';
+import { captureLogger } from '../support/capture-logger.ts';
+import { manifestToml } from '../support/wat-plugins.ts';
+
+const CAPABILITIES = ['Hook = "transform_data"', 'Hook = "after_render"', 'Hook = "before_render"', 'Command = "size"'];
+
+async function directIoWat(): Promise<Uint8Array> {
+  return compileWat(await readFile(join(import.meta.dirname, 'direct-io.wat'), 'utf8'), 'direct-io.wat');
+}
+
+let manager: PluginManager | undefined;
+afterEach(async () => {
+  await manager?.shutdown();
+  manager = undefined;
+});
+
+describe('direct call I/O', () => {
+  it('reads part of the input, refuses an out-of-bounds read with -3, and hands over exactly the bytes written (inline)', async () => {
+    manager = new PluginManager({ logger: captureLogger() });
+    await manager.load({ manifest: manifestToml('direct', CAPABILITIES), wasm: await directIoWat() });
+    // The first 3 bytes of the JSON text 123456.
+    expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, 123456, { errorPolicy: 'fail' })).toBe(123);
+  });
+
+  for (const [isolation, expected] of [
+    ['inline', 8],
+    ['worker', 7],
+  ] as const) {
+    it(`output handed over directly wins over output_set in either order; in a worker it is unavailable and changes nothing (${isolation})`, async () => {
+      manager = new PluginManager({ isolation, logger: captureLogger() });
+      await manager.load({ manifest: manifestToml('direct', CAPABILITIES), wasm: await directIoWat() });
+      expect(await manager.hooks.execute(Hooks.AFTER_RENDER, {}, { errorPolicy: 'fail' })).toBe(expected);
+      expect(await manager.hooks.execute(Hooks.BEFORE_RENDER, {}, { errorPolicy: 'fail' })).toBe(expected);
+    });
+  }
+
+  for (const [isolation, expected] of [
+    ['inline', 1],
+    ['worker', 0],
+  ] as const) {
+    it(`reports the input size in UTF-8 bytes, or -1 where the host cannot reach the module's memory (${isolation})`, async () => {
+      manager = new PluginManager({ isolation, logger: captureLogger() });
+      await manager.load({ manifest: manifestToml('direct', CAPABILITIES), wasm: await directIoWat() });
+      expect(await manager.command('direct', 'size', { text: 'héllo → 日本語 🎉' })).toBe(expected);
+    });
+  }
+
+  for (const isolation of ['inline', 'worker'] as const) {
+    it(`the SDK echoes every length from 0 to 80 bytes and around 4 KiB exactly, ASCII and not (${isolation})`, async () => {
+      manager = new PluginManager({ isolation, logger: captureLogger() });
+      await manager.load({ manifest: manifestToml('echo', ['Hook = "transform_data"']), wasm: await readFixture('echo') });
+      const texts: string[] = [];
+      for (let n = 0; n <= 80; n++) texts.push('a'.repeat(n), 'é'.repeat(n));
+      for (let n = 4090; n <= 4100; n++) texts.push('x'.repeat(n), '🎉'.repeat(n >> 2));
+      for (const text of texts) expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, { text }, { errorPolicy: 'fail' })).toEqual({ text });
+    });
+  }
+});
