@@ -1,6 +1,6 @@
 /**
  * Event publish through EventBus versus a raw mitt emit, to 1 and to 100 subscribers, measured
- * side by side in one run. Run alone: `npx tsx bench/events.ts`.
+ * side by side in one run. Run alone: `npm run bench:one -- bench/events.ts`.
  *
  * The baseline is what a raw mitt user does to deliver the same payload: `emit(type, payload)`.
  * Ours also builds the full event (id, source, timestamp) and returns a promise of it.

@@ -1,6 +1,6 @@
 /**
  * Hook dispatch over 20 JS handlers (a filter chain) versus a plain loop calling the same
- * handlers, measured side by side in one run. Run alone: `npx tsx bench/hooks.ts`.
+ * handlers, measured side by side in one run. Run alone: `npm run bench:one -- bench/hooks.ts`.
  *
  * The baseline is the least any dispatcher must do: call each handler with the previous
  * result. Ours also checks each handler's plugin is enabled, builds its context and returns a

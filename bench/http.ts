@@ -3,7 +3,7 @@
  * fetch) versus a plain `fetch` from the host, to the same local server on 127.0.0.1. On a
  * runtime without JSPI (Node 20) the plugin runs in worker isolation, so every host function is
  * a round trip between threads (~5 ms with Extism's Atomics bridge: the request plus its status,
- * headers and body reads). Run alone: `npm run build && npx tsx bench/http.ts`.
+ * headers and body reads). Run alone: `npm run bench:one -- bench/http.ts`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,7 +1,7 @@
 /**
  * CPU-limited calls: ours (inline, bounded by fuel) versus Extism's only CPU-limited mode
  * (`runInWorker: true` with `timeoutMs`), same plugin, same input. Run alone:
- * `npx tsx bench/limits.ts`.
+ * `npm run bench:one -- bench/limits.ts`.
  */
 import createPlugin from '@extism/extism';
 import { readFile } from 'node:fs/promises';

@@ -2,7 +2,7 @@
  * Large payloads: an `after_render` round trip with 64 KiB and 1 MiB of HTML through our SDK's
  * fast path versus the stock PDK path, both through `manager.hooks.execute` (everything a user
  * pays: host-side encoding, copies in and out, the plugin's work, decoding of the result).
- * Run alone: `npm run build && npx tsx bench/payload.ts`.
+ * Run alone: `npm run bench:one -- bench/payload.ts`.
  *
  * - fast path: test/fixtures/as/assembly/payload.ts, built with the SDK: `Input.json` (so the
  *   host sends the page framed, its HTML as raw UTF-8 beside the JSON), the HTML edited as

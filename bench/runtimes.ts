@@ -2,7 +2,7 @@
  * The same hook call timed on Node, Deno, workerd and Chromium, each against a raw Extism call of
  * the same export on the same instrumented module, on the same runtime, in the same run (so the
  * ratio is our dispatch overhead there: JSON, limits bookkeeping, the hook chain). Fuel metering
- * is in both sides; bench/limits.ts measures its cost. Run alone: `npx tsx bench/runtimes.ts`.
+ * is in both sides; bench/limits.ts measures its cost. Run alone: `npm run bench:one -- bench/runtimes.ts`.
  *
  * @example
  * ```sh
