@@ -71,14 +71,16 @@ export declare function reed_publish_event(block: u64): i32;
 /**
  * Bulk copy of up to `length` bytes of Extism block `block` into this module's memory at `dest`.
  * Returns the bytes copied, or a negative code: -1 unavailable (the host cannot reach our
- * memory, e.g. worker isolation: use the stock path), -2 no such block, -3 out of bounds.
+ * memory, e.g. worker isolation: use the stock path), -2 no such block, -3 out of bounds, -5 out
+ * of fuel.
  */
 @external("extism:host/user", "reed_block_read")
 export declare function reed_block_read(block: u64, dest: usize, length: u32): i32;
 
 /**
  * Bulk copy of `length` bytes of this module's memory at `src` into a new Extism block.
- * Returns the block, or 0 when unavailable (use the stock path).
+ * Returns the block, or 0 when unavailable, over the call's host-buffer budget or out of fuel
+ * (use the stock path).
  */
 @external("extism:host/user", "reed_block_write")
 export declare function reed_block_write(src: usize, length: u32): u64;
@@ -92,7 +94,8 @@ export declare function reed_input_size(): i32;
 
 /**
  * Copies up to `length` bytes of the current call's input to `dest` in one host call.
- * Returns the bytes copied, or a negative code (-1 unavailable, -3 out of bounds).
+ * Returns the bytes copied, or a negative code (-1 unavailable, -3 out of bounds, -5 out of
+ * fuel: host-side copies cost fuel by size, 1 per 64 bytes).
  */
 @external("extism:host/user", "reed_input_read")
 export declare function reed_input_read(dest: usize, length: u32): i32;
@@ -100,8 +103,8 @@ export declare function reed_input_read(dest: usize, length: u32): i32;
 /**
  * Makes `length` bytes at `src` the call's output in one host call (no block, no `output_set`;
  * it wins over an `output_set` in the same call). Returns the bytes taken, or a negative code
- * (-1 unavailable, -3 out of bounds, -4 over the call's host-buffer budget): then use the
- * stock path.
+ * (-1 unavailable, -3 out of bounds, -4 over the call's host-buffer budget, -5 out of fuel):
+ * then use the stock path.
  */
 @external("extism:host/user", "reed_output_write")
 export declare function reed_output_write(src: usize, length: u32): i32;

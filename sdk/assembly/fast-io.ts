@@ -26,7 +26,9 @@ let enabled: bool = true;
 
 export namespace FastIO {
   /**
-   * Turns the fast path on or off for this instance (on by default).
+   * Turns the fast path on or off for this instance (on by default). Switch it in `initialize`
+   * or between calls: the host keeps output handed over directly as the call's output even if
+   * a later `Output.*` in the same call takes the stock path (docs/abi.md, "Fast I/O").
    * @example `FastIO.setEnabled(Config.getOr("fast_io", "1") != "0");`
    */
   export function setEnabled(on: bool): void {

@@ -43,6 +43,11 @@ export interface GuestOptions {
   hostMemoryBytes?: number;
   /** Cap on the plugin's variables (Extism `var_set`), which live between calls. */
   maxVarBytes?: number;
+  /**
+   * Whether the module meters fuel: host-side copies are then charged to its fuel counter. An
+   * unmetered module (fuel off) still exports a counter, holding 0, which must not be charged.
+   */
+  meterFuel?: boolean;
   /** Extra Extism options for worker mode (Deno needs `nodeWorkerArgs: { execArgv: [] }`). */
   workerOptions?: { nodeWorkerArgs?: Record<string, unknown> } | undefined;
   /**
@@ -152,14 +157,15 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   // turns into seconds of host CPU that fuel does not see. In a worker the wall-clock timeout
   // bounds that, and a host function per allocation would cost a round trip between threads.
   const budget = runInWorker ? undefined : allocationBudget(options.hostMemoryBytes ?? Number.POSITIVE_INFINITY, options.onLog);
-  // The direct call I/O needs no Extism context (it never touches a block), so it is not
-  // wrapped below: the per-call path pays no adapter.
+  // The guest I/O functions charge the budget and the fuel themselves, in one order (budget,
+  // fuel, copy), so they are not wrapped below: the per-call path pays no adapter either.
   const io = callBuffers();
   let fuel: WebAssembly.Global | undefined;
   const chargeFuel = fuelCharger(() => fuel);
-  const directIo = directIoFunctions(() => memory, io, { fuel: chargeFuel, buffer: (bytes) => budget?.take(bytes) ?? true });
-  let userFunctions: Record<string, HostFunction> = { ...bulkCopyFunctions(() => memory, chargeFuel), reed_frame_version: frameVersion, ...options.hostFunctions };
-  checkImports(module, { ...directIo, ...userFunctions }, options.pluginId);
+  const charges = { fuel: chargeFuel, buffer: (bytes: number) => budget?.take(bytes) ?? true };
+  const guestIo = { ...directIoFunctions(() => memory, io, charges), ...bulkCopyFunctions(() => memory, charges) };
+  let userFunctions: Record<string, HostFunction> = { reed_frame_version: frameVersion, ...options.hostFunctions };
+  checkImports(module, { ...guestIo, ...userFunctions }, options.pluginId);
   let envFunctions: Record<string, HostFunction> = { ...(budget === undefined ? {} : { alloc: allocate, config_get: configGet(options.config) }), ...options.envFunctions };
   if (budget !== undefined) {
     // Every block a host function creates (alloc, store) is charged to the call's budget
@@ -168,7 +174,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     userFunctions = withContext(userFunctions, contextFor);
     envFunctions = withContext(envFunctions, contextFor);
   }
-  userFunctions = { ...directIo, ...userFunctions };
+  userFunctions = { ...guestIo, ...userFunctions };
   let plugin: ExtismPlugin;
   // Extism refuses allowedHosts inline without JSPI; elsewhere '*' hands every URL to our fetch,
   // which applies the real policy (Extism's own matching is hostname-only).
@@ -210,7 +216,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     // Host-side copies draw on the fuel of an instrumented module (the guest reads it back after
     // every call it makes).
     const counter = exports[INSTRUMENT_EXPORTS.fuel];
-    fuel = counter instanceof WebAssembly.Global ? counter : undefined;
+    fuel = options.meterFuel === true && counter instanceof WebAssembly.Global ? counter : undefined;
   }
   const guest: Guest = {
     runsInWorker: runInWorker,
@@ -414,8 +420,9 @@ interface AllocationBudget {
 }
 
 /**
- * A per-call byte budget for the blocks host functions create for the guest (`alloc`, and
- * `store` in `reed_block_write`, `config_get`, `http_headers`, …). A refusal
+ * A per-call byte budget for the buffers host functions create for the guest (`alloc`, `store`
+ * in `config_get`, `http_headers`, …, and the copies of `reed_block_write` and
+ * `reed_output_write`). A refusal
  * returns 0 (what Extism's own cap returns) and logs the line Extism logs, which the plugin
  * layer turns into `E_LIMIT`.
  */

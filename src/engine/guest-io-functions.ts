@@ -55,7 +55,8 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * Charges host-side copies to an instrumented module's fuel counter (its exported i64 global),
- * which the guest reloads after every call it makes; no counter (unmetered) charges nothing.
+ * which the guest reloads after every call it makes. Give it no counter for a module that does
+ * not meter fuel (its counter holds 0 and nothing stops on it): then it charges nothing.
  *
  * @example
  * ```ts
@@ -128,8 +129,8 @@ export function directIoFunctions(memoryOf: () => WebAssembly.Memory | undefined
       const at = src >>> 0;
       const count = length >>> 0;
       if (at + count > memory.buffer.byteLength) return GuestIoStatus.OUT_OF_BOUNDS;
-      // Charged before copying: a guest rewriting its output in a loop must not turn a little
-      // fuel into unbounded host copies.
+      // Charged before copying (budget, then fuel): a guest rewriting its output in a loop must
+      // not turn a little fuel into unbounded host copies.
       if (!charge.buffer(count)) return GuestIoStatus.OVER_BUDGET;
       if (!charge.fuel(count)) return GuestIoStatus.OUT_OF_FUEL;
       io.output = new Uint8Array(memory.buffer, at, count).slice();
@@ -146,14 +147,17 @@ export function directIoFunctions(memoryOf: () => WebAssembly.Memory | undefined
  *   a block (e.g. a config value or an HTTP body) to `dest`; returns the count, or a negative
  *   GuestIoStatus;
  * - `reed_block_write(src: i32, length: i32) -> i64` copies guest memory into a new block
- *   (e.g. an HTTP request body); returns 0 when unavailable or over the budget.
+ *   (e.g. an HTTP request body); returns 0 when unavailable, over the budget or out of fuel.
+ *
+ * Like the direct I/O, every copy is charged in one order: the host-buffer budget first for new
+ * blocks (a copy it refuses costs no fuel), then the fuel, then the copy.
  *
  * @example
  * ```ts
- * const functions = bulkCopyFunctions(() => memory, (bytes) => true);
+ * const functions = bulkCopyFunctions(() => memory, { fuel: (bytes) => true, buffer: (bytes) => budget.take(bytes) });
  * ```
  */
-export function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined, chargeFuel: HostCharges['fuel']): Record<string, HostFunction> {
+export function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined, charge: HostCharges): Record<string, HostFunction> {
   return {
     reed_block_read(context: CallContext, block: bigint, dest: number, length: number): number {
       const memory = memoryOf();
@@ -164,7 +168,7 @@ export function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined
       const count = Math.min(length >>> 0, bytes.byteLength);
       const at = dest >>> 0;
       if (at + count > memory.buffer.byteLength) return GuestIoStatus.OUT_OF_BOUNDS;
-      if (!chargeFuel(count)) return GuestIoStatus.OUT_OF_FUEL;
+      if (!charge.fuel(count)) return GuestIoStatus.OUT_OF_FUEL;
       new Uint8Array(memory.buffer, at, count).set(bytes.subarray(0, count));
       return count;
     },
@@ -173,18 +177,13 @@ export function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined
       if (memory === undefined) return 0n;
       const at = src >>> 0;
       const count = length >>> 0;
-      if (at + count > memory.buffer.byteLength) return 0n;
-      let block: bigint;
-      try {
-        // The (budgeted) context stores a copy, after charging the budget: the block must own
-        // its bytes (guest memory changes and may grow). A worker never gets here (no memory).
-        block = context.store(new Uint8Array(memory.buffer, at, count));
-      } catch {
-        // Over the call's host-buffer budget (else a guest could copy its memory into the host
-        // thousands of times per call for a little fuel). A refused copy costs no fuel.
-        return 0n;
-      }
-      return chargeFuel(count) ? block : 0n;
+      // Over the budget, a guest could copy its memory into the host thousands of times per
+      // call for a little fuel.
+      if (at + count > memory.buffer.byteLength || !charge.buffer(count) || !charge.fuel(count)) return 0n;
+      // Extism's own context (already charged above): it copies a view that is not a whole
+      // buffer into a new block, which must own its bytes (guest memory changes and may grow).
+      // A worker never gets here (no memory).
+      return context.store(new Uint8Array(memory.buffer, at, count));
     },
   };
 }

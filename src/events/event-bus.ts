@@ -12,7 +12,7 @@
  * containing `*` are refused, so mitt's `*` channel never receives a `*`-typed emit.
  */
 import mitt, { type Emitter, type Handler, type WildcardHandler } from 'mitt';
-import { ErrorCodes, PluginError } from '../errors.ts';
+import { AsyncDeliveries, type Delivery, type Subscriber } from './async-deliveries.ts';
 import { isoNow, nextEventId } from './event-id.ts';
 import { EventStream, type StreamOptions } from './event-stream.ts';
 import type {
@@ -56,33 +56,6 @@ export interface EventBusOptions {
   maxPendingDeliveries?: number;
 }
 
-/** One subscription. */
-interface Subscriber {
-  readonly owner: string | undefined;
-  /** undefined: every event reaching this list (exact-type lists, or subscribe-all). */
-  readonly match: ((event: PluginEvent) => boolean) | undefined;
-  readonly handler: (event: PluginEvent) => unknown;
-  /**
-   * What delivery calls: the handler; the lag reporter while `pending` is at the cap; a no-op
-   * once unsubscribed. Swapping it on those (rare) changes keeps the per-event path free of
-   * state checks, which measurably cost with many subscribers.
-   */
-  run: (event: PluginEvent) => unknown;
-  active: boolean;
-  /** Async deliveries not yet settled. */
-  pending: number;
-  /** Events dropped because `pending` was at the cap. */
-  dropped: number;
-  lagging: boolean;
-}
-
-/** One async delivery that publish waits for. */
-interface Delivery {
-  readonly owner: string | undefined;
-  settled: boolean;
-  readonly promise: Promise<void>;
-}
-
 type Unsubscribe = () => void;
 /** `run` of a subscription that has ended: mitt may still call it within the emit under way. */
 const SKIP = (): undefined => undefined;
@@ -109,17 +82,16 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
   #collecting: Delivery[] | undefined;
   readonly #streams = new Set<EventStream<any>>();
   readonly #onError: SubscriberErrorSink;
-  readonly #deliveryTimeoutMs: number;
-  readonly #maxPending: number;
+  readonly #deliveries: AsyncDeliveries;
   #count = 0;
   /** The last type that passed validation (a symbol until one has, so nothing matches it). */
   #lastValidType: unknown = Symbol('none');
 
   constructor(options: EventBusOptions = {}) {
     this.#onError = options.onSubscriberError ?? (() => {});
-    this.#deliveryTimeoutMs = options.deliveryTimeoutMs ?? 5_000;
-    this.#maxPending = options.maxPendingDeliveries ?? 1024;
-    if (!(this.#maxPending >= 1)) throw new TypeError('maxPendingDeliveries must be at least 1');
+    const maxPending = options.maxPendingDeliveries ?? 1024;
+    if (!(maxPending >= 1)) throw new TypeError('maxPendingDeliveries must be at least 1');
+    this.#deliveries = new AsyncDeliveries(maxPending, options.deliveryTimeoutMs ?? 5_000, (err, event, owner) => this.#report(err, event, owner));
   }
 
   /**
@@ -285,7 +257,7 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
    */
   dispatch(event: PluginEvent): Promise<void> {
     const pending = this.#emit(event);
-    return pending === undefined ? RESOLVED : this.#settle(pending, event);
+    return pending === undefined ? RESOLVED : this.#deliveries.settle(pending, event);
   }
 
   /**
@@ -392,7 +364,7 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
       // Adopted (a native promise is returned as is): a foreign thenable's `then` runs in a job,
       // so one that throws becomes a rejection, and one that calls back at once cannot run
       // before the delivery is recorded.
-      (this.#collecting ??= []).push(this.#track(sub, event, Promise.resolve(result)));
+      (this.#collecting ??= []).push(this.#deliveries.track(sub, event, Promise.resolve(result)));
     }
   }
 
@@ -406,79 +378,13 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
     }
   }
 
-  /** Drops an event for a subscriber at its pending cap, reporting the lag once per episode. */
-  #lag(sub: Subscriber, event: PluginEvent): void {
-    sub.dropped++;
-    if (sub.lagging) return;
-    sub.lagging = true;
-    this.#report(
-      new PluginError(
-        ErrorCodes.LIMIT,
-        `event subscriber is lagging: ${sub.pending} deliveries still pending (limit ${this.#maxPending}); dropping its events until it catches up (${sub.dropped} dropped so far)`,
-        { pluginId: sub.owner, operation: `event:${event.type}` },
-      ),
-      event,
-      sub.owner,
-    );
-  }
-
-  /** Follows an async delivery: publish waits for it, failures are reported, the lag clears. */
-  #track(sub: Subscriber, event: PluginEvent, result: Promise<unknown>): Delivery {
-    // At the cap, its next events go to the lag reporter until a delivery settles.
-    if (++sub.pending >= this.#maxPending && sub.active) sub.run = (next) => this.#lag(sub, next);
-    const delivery: Delivery = {
-      owner: sub.owner,
-      settled: false,
-      promise: result.then(
-        () => {
-          this.#release(sub);
-          delivery.settled = true;
-        },
-        (err: unknown) => {
-          this.#release(sub);
-          delivery.settled = true;
-          this.#report(err, event, sub.owner);
-        },
-      ),
-    };
-    return delivery;
-  }
-
-  /** One async delivery of `sub` settled: below the cap again, it receives events again. */
-  #release(sub: Subscriber): void {
-    if (--sub.pending >= this.#maxPending) return;
-    sub.lagging = false;
-    if (sub.active) sub.run = sub.handler;
-  }
-
   /**
-   * `#settle`, then the event. A method rather than `.then(() => event)` in publish: a closure
+   * `settle`, then the event. A method rather than `.then(() => event)` in publish: a closure
    * there would make every publish allocate a context for `event`, async subscribers or not.
    */
   async #settleWith<T extends PluginEvent>(deliveries: Delivery[], event: T): Promise<T> {
-    await this.#settle(deliveries, event);
+    await this.#deliveries.settle(deliveries, event);
     return event;
-  }
-
-  async #settle(deliveries: Delivery[], event: PluginEvent): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.#deliveryTimeoutMs);
-    });
-    const all = deliveries.length === 1 ? (deliveries[0] as Delivery).promise : Promise.all(deliveries.map((d) => d.promise));
-    const outcome = await Promise.race([all, timeout]);
-    clearTimeout(timer);
-    if (outcome !== 'timeout') return;
-    // Name each subscriber still running: "publish went on without it" is the useful fact.
-    for (const d of deliveries) {
-      if (d.settled) continue;
-      const who = d.owner === undefined ? 'a subscriber' : `subscriber "${d.owner}"`;
-      const error = new PluginError(ErrorCodes.TIMEOUT, `${who} did not finish "${event.type}" within ${this.#deliveryTimeoutMs} ms; publish went on`, {
-        pluginId: d.owner,
-        operation: `event:${event.type}`,
-      });
-      this.#report(error, event, d.owner);
-    }
   }
 
   #report(err: unknown, event: PluginEvent, owner: string | undefined): void {

@@ -317,6 +317,7 @@ export class WasmPlugin implements PluginRuntime {
       timeoutMs: limits.timeoutMs,
       hostMemoryBytes: limits.maxInputBytes + limits.maxOutputBytes + limits.maxLogBytes + 1024 * 1024,
       maxVarBytes: limits.maxVarBytes,
+      meterFuel: limits.fuel !== null,
       envFunctions: http === undefined ? undefined : httpEnvFunctions(http.session, http.mode === 'worker' ? { mode: 'fetch' } : http.mode === 'jspi' ? { mode: 'status' } : { mode: 'refuse', reason: http.reason ?? 'HTTP is unavailable here' }),
       fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
     });

@@ -14,9 +14,10 @@ import { manifestToml } from '../support/wat-plugins.ts';
 
 const CAPABILITIES = ['Hook = "transform_data"', 'Hook = "after_render"', 'Hook = "before_render"', 'Command = "size"'];
 
-async function directIoWat(): Promise<Uint8Array> {
-  return compileWat(await readFile(join(import.meta.dirname, 'direct-io.wat'), 'utf8'), 'direct-io.wat');
+async function watFixture(name: string): Promise<Uint8Array> {
+  return compileWat(await readFile(join(import.meta.dirname, `${name}.wat`), 'utf8'), `${name}.wat`);
 }
+const directIoWat = () => watFixture('direct-io');
 
 let manager: PluginManager | undefined;
 afterEach(async () => {
@@ -55,6 +56,22 @@ describe('direct call I/O', () => {
     });
   }
 
+  it("the SDK takes the direct path inline: a 4 KiB echo costs less fuel than with the plugin's FastIO off", async () => {
+    const fuelFor = async (config: Record<string, string>) => {
+      const m = new PluginManager({ logger: captureLogger(), plugins: { echo: config } });
+      try {
+        await m.load({ manifest: manifestToml('echo', ['Hook = "transform_data"']), wasm: await readFixture('echo') });
+        const text = 'x'.repeat(4096);
+        expect(await m.hooks.execute(Hooks.TRANSFORM_DATA, { text }, { errorPolicy: 'fail' })).toEqual({ text });
+        return m.stats('echo').fuel.last as number;
+      } finally {
+        await m.shutdown();
+      }
+    };
+    // The stock path loops once per 8 bytes each way; the direct one makes three host calls.
+    expect(await fuelFor({})).toBeLessThan(await fuelFor({ fast_io: '0' }));
+  });
+
   for (const isolation of ['inline', 'worker'] as const) {
     it(`the SDK echoes every length from 0 to 80 bytes and around 4 KiB exactly, ASCII and not (${isolation})`, async () => {
       manager = new PluginManager({ isolation, logger: captureLogger() });
@@ -65,4 +82,38 @@ describe('direct call I/O', () => {
       for (const text of texts) expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, { text }, { errorPolicy: 'fail' })).toEqual({ text });
     });
   }
+});
+
+describe('what host-side copies cost', () => {
+  const hooks = [
+    [Hooks.TRANSFORM_DATA, 'reed_input_read'],
+    [Hooks.AFTER_RENDER, 'reed_block_read'],
+    [Hooks.BEFORE_RENDER, 'reed_output_write'],
+    [Hooks.BEFORE_SAVE, 'reed_block_write'],
+  ] as const;
+  const manifest = manifestToml('copier', hooks.map(([hook]) => `Hook = "${hook}"`));
+  // JSON strings of 64 and 6,400 bytes: 1 and 100 units of 64 bytes.
+  const small = 'x'.repeat(62);
+  const large = 'x'.repeat(6398);
+
+  for (const [hook, name] of hooks) {
+    it(`${name}: 1 fuel per 64 bytes copied, exactly (ten copies of 6,400 vs 64 bytes: 990 more fuel)`, async () => {
+      manager = new PluginManager({ logger: captureLogger() });
+      await manager.load({ manifest, wasm: await watFixture('guest-io-charges') });
+      const fuelFor = async (text: string) => {
+        expect(await manager!.hooks.execute(hook, text, { errorPolicy: 'fail' })).toBe(text);
+        return manager!.stats('copier').fuel.last as number;
+      };
+      const base = await fuelFor(small);
+      expect(await fuelFor(large)).toBe(base + 10 * (100 - 1));
+      expect(await fuelFor(small)).toBe(base);
+    });
+  }
+
+  it('a module running without fuel metering is not charged, and no copy is refused', async () => {
+    manager = new PluginManager({ logger: captureLogger(), limits: { fuel: false } });
+    await manager.load({ manifest, wasm: await watFixture('guest-io-charges') });
+    for (const [hook] of hooks) expect(await manager.hooks.execute(hook, large, { errorPolicy: 'fail' })).toBe(large);
+    expect(manager.stats('copier').fuel.last).toBeNull();
+  });
 });

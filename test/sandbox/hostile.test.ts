@@ -187,8 +187,8 @@ describe('limits from the manifest', () => {
     }
     expect(used[0]).toBeGreaterThan(0);
     expect(new Set(used).size).toBe(1);
-    // More bytes cost more fuel: the host charges the copies it makes for the guest by size
-    // (1 per 64 bytes, as the guest's own memory.copy), each way.
+    // More bytes cost more fuel: the guest's own work on them, and the host's copies for it
+    // (test/engine/direct-io.test.ts pins the host's charge exactly).
     await manager.hooks.execute(Hooks.TRANSFORM_DATA, { same: 'input', but: 'longer'.repeat(100) });
     expect(manager.stats('counted').fuel.last).toBeGreaterThan(used[0] as number);
     await manager.shutdown();
@@ -255,6 +255,7 @@ describe('hostile plugins asking the host for memory blocks', () => {
     });
   }
 
+  // Refused copies cost no fuel: were they charged, 30,000 of 64 KiB would need 30,720,000 fuel.
   it('30,000 copies of the whole memory into host blocks are held to the per-call budget (inline)', async () => {
     const logger = captureLogger();
     const manager = new PluginManager({ limits: LIMITS, logger });
@@ -320,7 +321,7 @@ describe('hostile plugins making the host copy for them', () => {
     });
   }
 
-  it('handing over 1 MiB of output 2,000 times is held to the per-call host-buffer budget; the last output wins (inline)', async () => {
+  it('handing over 1 MiB of output 2,000 times is held to the per-call host-buffer budget (refused copies cost no fuel); the last, empty, output wins (inline)', async () => {
     const logger = captureLogger();
     const manager = new PluginManager({ limits, logger });
     try {
