@@ -139,6 +139,8 @@ export class HookManager<M extends HookMapOf<M> = UntypedHooks> {
   readonly #definitions = new Map<string, StoredDefinition>();
   readonly #options: HookManagerOptions;
   readonly #report: (error: PluginError, hook: string) => void;
+  /** The environment of calls without options, per hook (see execute). */
+  readonly #plainEnvs = new Map<string, RunEnv>();
   #sequence = 0;
 
   constructor(options: HookManagerOptions = {}) {
@@ -253,25 +255,42 @@ export class HookManager<M extends HookMapOf<M> = UntypedHooks> {
   execute<K extends keyof M & string>(hook: K, data: DataOf<M[K]>, options: ExecuteOptions = {}): Promise<ExecuteResult<M[K]>> {
     try {
       this.#options.assertOpen?.();
-      const definition = this.#definitions.get(hook) ?? this.#undefined(hook);
+      const stored = this.#definitions.get(hook);
+      const definition = stored ?? this.#undefined(hook);
       const list = this.#handlers.get(hook) ?? NO_HANDLERS;
+      if (stored !== undefined && options.timeoutMs === undefined && options.signal === undefined && options.errorPolicy === undefined) {
+        // The common call: a defined hook, no limits, its own policy. Its environment is the
+        // same every time, so it is built once per hook (again if the definition changes; an
+        // entry goes with its definition, so names nobody defined never fill this map).
+        let env = this.#plainEnvs.get(hook);
+        if (env === undefined || env.kind !== definition.kind || env.policy !== definition.errorPolicy) {
+          env = this.#env(hook, definition.kind, definition.errorPolicy, undefined);
+          this.#plainEnvs.set(hook, env);
+        }
+        return Promise.resolve(run(list, data, env)) as Promise<ExecuteResult<M[K]>>;
+      }
       const control = options.timeoutMs === undefined && options.signal === undefined ? undefined : CallControl.create(hook, options);
-      const env: RunEnv = {
-        hook,
-        kind: definition.kind,
-        policy: options.errorPolicy === undefined ? definition.errorPolicy : resolvePolicy(hook, definition, options.errorPolicy),
-        control,
-        signal: control?.signal ?? NEVER_ABORTED,
-        enabled: this.#options.isPluginEnabled,
-        failedClosed: this.#options.isPluginFailed,
-        // Bound once in the constructor: no closure per call on the hot path.
-        report: this.#report,
-      };
+      const policy = options.errorPolicy === undefined ? definition.errorPolicy : resolvePolicy(hook, definition, options.errorPolicy);
+      const env = this.#env(hook, definition.kind, policy, control);
       if (control === undefined) return Promise.resolve(run(list, data, env)) as Promise<ExecuteResult<M[K]>>;
       return runControlled(list, data, env, control) as Promise<ExecuteResult<M[K]>>;
     } catch (err) {
       return Promise.reject(unwrapStop(err));
     }
+  }
+
+  #env(hook: string, kind: HookKind, policy: ErrorPolicy, control: CallControl | undefined): RunEnv {
+    return {
+      hook,
+      kind,
+      policy,
+      control,
+      signal: control?.signal ?? NEVER_ABORTED,
+      enabled: this.#options.isPluginEnabled,
+      failedClosed: this.#options.isPluginFailed,
+      // Bound once in the constructor: no closure per call on the hot path.
+      report: this.#report,
+    };
   }
 
   /**
@@ -352,7 +371,10 @@ export class HookManager<M extends HookMapOf<M> = UntypedHooks> {
     const rest = current.filter((r) => !doomed(r));
     if (rest.length === 0) {
       this.#handlers.delete(hook);
-      if (this.#definitions.get(hook)?.origin === 'implicit') this.#definitions.delete(hook);
+      if (this.#definitions.get(hook)?.origin === 'implicit') {
+        this.#definitions.delete(hook);
+        this.#plainEnvs.delete(hook);
+      }
       return;
     }
     // Removing handlers cannot create a cycle, but it can free a constrained handler to move

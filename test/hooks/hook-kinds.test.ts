@@ -68,6 +68,15 @@ describe('define', () => {
     hooks.define('custom', { kind: 'guard' });
     expect(await hooks.execute('custom', {})).toMatchObject({ allowed: false, reason: 'no' });
   });
+
+  it('a call right after a redefinition runs under the new kind (nothing of the old one is reused)', async () => {
+    const hooks = new HookManager();
+    hooks.register('custom', () => ({ allow: false, reason: 'no' }));
+    // Executed as an implicit filter first: its result is the handler's output.
+    expect(await hooks.execute('custom', {})).toEqual({ allow: false, reason: 'no' });
+    hooks.define('custom', { kind: 'guard', errorPolicy: 'fail' });
+    expect(await hooks.execute('custom', {})).toMatchObject({ allowed: false, reason: 'no' });
+  });
 });
 
 describe('unknown hook names', () => {
