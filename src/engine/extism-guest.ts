@@ -44,6 +44,11 @@ export interface GuestOptions {
   /** Cap on the plugin's variables (Extism `var_set`), which live between calls. */
   maxVarBytes?: number;
   /**
+   * Called inline when the call's host-buffer budget refuses a buffer. A direct signal: the
+   * refusal is also logged, but a guest can log the same words.
+   */
+  onHostMemoryRefused?: () => void;
+  /**
    * Whether the module meters fuel: host-side copies are then charged to its fuel counter. An
    * unmetered module (fuel off) still exports a counter, holding 0, which must not be charged.
    */
@@ -156,7 +161,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   // every block on every allocation, which a guest making 32,000 tiny allocations in one call
   // turns into seconds of host CPU that fuel does not see. In a worker the wall-clock timeout
   // bounds that, and a host function per allocation would cost a round trip between threads.
-  const budget = runInWorker ? undefined : allocationBudget(options.hostMemoryBytes ?? Number.POSITIVE_INFINITY, options.onLog);
+  const budget = runInWorker ? undefined : allocationBudget(options.hostMemoryBytes ?? Number.POSITIVE_INFINITY, options.onLog, options.onHostMemoryRefused);
   // The guest I/O functions charge the budget and the fuel themselves, in one order (budget,
   // fuel, copy), so they are not wrapped below: the per-call path pays no adapter either.
   const io = callBuffers();
@@ -423,16 +428,19 @@ interface AllocationBudget {
  * A per-call byte budget for the buffers host functions create for the guest (`alloc`, `store`
  * in `config_get`, `http_headers`, …, and the copies of `reed_block_write` and
  * `reed_output_write`). A refusal
- * returns 0 (what Extism's own cap returns) and logs the line Extism logs, which the plugin
- * layer turns into `E_LIMIT`.
+ * returns 0 (what Extism's own cap returns), tells `onRefused` (which the plugin layer turns
+ * into `E_LIMIT`) and logs the line Extism logs.
  */
-function allocationBudget(maxBytes: number, onLog: GuestLogSink): AllocationBudget {
+function allocationBudget(maxBytes: number, onLog: GuestLogSink, onRefused: (() => void) | undefined): AllocationBudget {
   let used = 0;
   let refused = false;
   const take = (bytes: number): boolean => {
     if (!(bytes >= 0) || used + bytes > maxBytes) {
       // Once per call: a guest retrying in a loop must not turn refusals into a log flood.
-      if (!refused) onLog('error', `memory limit exceeded: ${used + bytes} bytes of blocks requested in this call, ${maxBytes} allowed`);
+      if (!refused) {
+        onRefused?.();
+        onLog('error', `memory limit exceeded: ${used + bytes} bytes of blocks requested in this call, ${maxBytes} allowed`);
+      }
       refused = true;
       return false;
     }

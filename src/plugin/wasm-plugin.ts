@@ -318,6 +318,9 @@ export class WasmPlugin implements PluginRuntime {
       hostMemoryBytes: limits.maxInputBytes + limits.maxOutputBytes + limits.maxLogBytes + 1024 * 1024,
       maxVarBytes: limits.maxVarBytes,
       meterFuel: limits.fuel !== null,
+      onHostMemoryRefused: () => {
+        this.#watch.hostMemoryRefused = true;
+      },
       envFunctions: http === undefined ? undefined : httpEnvFunctions(http.session, http.mode === 'worker' ? { mode: 'fetch' } : http.mode === 'jspi' ? { mode: 'status' } : { mode: 'refuse', reason: http.reason ?? 'HTTP is unavailable here' }),
       fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
     });
@@ -329,7 +332,9 @@ export class WasmPlugin implements PluginRuntime {
   #onLog(level: Exclude<LogLevel, 'silent'>, message: string): void {
     const watch = this.#watch;
     if (level === 'error') {
-      if (HOST_MEMORY_REFUSED.test(message)) watch.hostMemoryRefused = true;
+      // Inline the budget says so directly (onHostMemoryRefused); in a worker the cap is
+      // Extism's, and its log line is all there is.
+      if (this.#options.isolation === 'worker' && HOST_MEMORY_REFUSED.test(message)) watch.hostMemoryRefused = true;
       else if (VARS_REFUSED.test(message)) watch.varsRefused = true;
       // Guests that abort (AssemblyScript's abort, a Rust panic) log why just before they trap,
       // and Extism drops any error they set once they trap: keep the line for the trap's error.

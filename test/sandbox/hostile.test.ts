@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Hooks, PluginManager, type PluginEvent, type PluginError } from '@reedcms/plugins';
+import { GuestError, Hooks, PluginManager, type PluginEvent, type PluginError } from '@reedcms/plugins';
 import { compileWat } from '../support/wat.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';
@@ -254,6 +254,22 @@ describe('hostile plugins asking the host for memory blocks', () => {
       }
     });
   }
+
+  it('a plugin logging the words of a refusal cannot pass its own trap off as the host limit (inline)', async () => {
+    const manager = new PluginManager({ limits: LIMITS, logger: captureLogger() });
+    try {
+      await manager.load({ manifest: manifestToml('liar', ['Hook = "transform_data"']), wasm: await hostileWat('fake-refusal') });
+      const error = await manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' }).then(
+        () => undefined,
+        (err: unknown) => err as GuestError,
+      );
+      expect(error).toBeInstanceOf(GuestError);
+      expect(error).toMatchObject({ code: 'E_TRAP', pluginId: 'liar' });
+      expect(error?.limit).toBeUndefined();
+    } finally {
+      await manager.shutdown();
+    }
+  });
 
   // Refused copies cost no fuel: were they charged, 30,000 of 64 KiB would need 30,720,000 fuel.
   it('30,000 copies of the whole memory into host blocks are held to the per-call budget (inline)', async () => {
