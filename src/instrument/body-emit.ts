@@ -29,7 +29,7 @@ const EMPTY: Uint8Array = new Uint8Array(0);
 function render(write: (w: ByteWriter) => void): Uint8Array {
   const w = new ByteWriter(64);
   write(w);
-  return w.finish().slice();
+  return w.copy();
 }
 
 /** The parts of an output body that depend only on the fuel-local index (empty when not needed). */
@@ -132,8 +132,8 @@ function toWords(bytes: Uint8Array): Uint32Array {
 }
 
 /**
- * Writes rewritten bodies of one module into `w` (one instance per module; it caches the
- * templates of the last fuel-local index, which most functions of a module share or repeat).
+ * Writes rewritten bodies of one module into `w` (one instance per module; it keeps the
+ * templates of each fuel-local index, which many functions of a module share).
  *
  * @example
  * ```ts
@@ -145,8 +145,8 @@ function toWords(bytes: Uint8Array): Uint32Array {
 export class BodyEmitter {
   private readonly input: DataView;
   private readonly scratch: boolean;
-  private templates: Templates | undefined;
-  private templatesFor = -1;
+  /** Templates by fuel-local index: functions with as many locals share them. */
+  private readonly templates = new Map<number, Templates>();
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -167,20 +167,22 @@ export class BodyEmitter {
     const fuelLocal = locals; // i64: the function's working copy of the fuel global
 
     const sizeAt = w.reserveSize();
+    // Without fuel and depth only remaps occur, and the templates are never read.
+    let t = this.templates.get(locals);
+    if (t === undefined) {
+      t = new Templates(plan, fuelLocal);
+      this.templates.set(locals, t);
+    }
     if (!this.scratch) {
       w.bytes(bytes, start, declEnd);
     } else {
-      if (this.templatesFor !== locals) {
-        this.templates = new Templates(plan, fuelLocal);
-        this.templatesFor = locals;
-      }
       w.u32(groups + 2);
       w.bytes(bytes, declStart, declEnd);
       w.u8(1);
       w.u8(0x7e); // fuel local: i64
       w.u8(1);
       w.u8(0x7f); // scratch32: i32
-      w.bytes(this.templates!.prologue);
+      w.bytes(t.prologue);
       const bt = plan.blockTypeOf.get(typeIndex)!;
       if (bt & BLOCK_TYPE_INDEX) w.s32(bt & ~BLOCK_TYPE_INDEX);
       else w.u8(bt);
@@ -193,8 +195,6 @@ export class BodyEmitter {
       w.patchSize(sizeAt);
       return 0;
     }
-    // Without fuel and depth only remaps occur; the templates are then never read.
-    const t = this.templates ?? (this.templates = new Templates(plan, fuelLocal));
     const head = t.meterHead;
     const tail = t.meterTail;
     const wordMeter = t.wordMeter;

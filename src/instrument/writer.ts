@@ -147,6 +147,16 @@ export class ByteWriter {
     this.buf[at + 4] = v & 0x7f;
   }
 
+  /**
+   * The bytes written so far as a fresh, exact-size array. A plain loop: for the few bytes of a
+   * template, `subarray().slice()` (two species lookups) costs more than the copy.
+   */
+  copy(): Uint8Array {
+    const out = new Uint8Array(this.pos);
+    for (let i = 0; i < this.pos; i++) out[i] = this.buf[i]!;
+    return out;
+  }
+
   /** The bytes written so far (a view; copy it if the writer is reused). */
   finish(): Uint8Array<ArrayBuffer> {
     return this.buf.subarray(0, this.pos);

@@ -82,7 +82,8 @@ async function instrumentAndCompile(bytes: Uint8Array, limits: EffectiveLimits, 
   if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) await compileModule(bytes, pluginId);
   let instrumented: Uint8Array;
   try {
-    instrumented = instrument(bytes, instrumentOptions(limits)).bytes;
+    // Validated just above: the rewriter need not run WebAssembly.validate a second time.
+    instrumented = instrument(bytes, { ...instrumentOptions(limits), validate: false }).bytes;
   } catch (err) {
     const code = err instanceof InstrumentError && err.reason === LimitReason.MEMORY ? ErrorCodes.MEMORY : ErrorCodes.INSTRUMENT;
     throw new PluginError(code, `cannot apply the plugin's limits to its module: ${err instanceof Error ? err.message : String(err)}`, {
