@@ -26,6 +26,43 @@ describe('EventBus: delivery order and ids', () => {
     expect(second).not.toHaveBeenCalled();
   });
 
+  it('a subscriber added during a publish gets the next event, not this one (one or several subscribers, exact or pattern)', async () => {
+    for (const [filter, others] of [
+      ['x', 0],
+      ['x', 2],
+      ['*', 0],
+      ['*', 2],
+    ] as const) {
+      const bus = new EventBus();
+      const late = vi.fn();
+      let added = false;
+      bus.subscribe(filter, () => {
+        if (added) return;
+        added = true;
+        bus.subscribe(filter, late);
+      });
+      for (let i = 0; i < others; i++) bus.subscribe(filter, () => {});
+      await bus.publish({ type: 'x' });
+      expect(late).not.toHaveBeenCalled();
+      await bus.publish({ type: 'x' });
+      expect(late).toHaveBeenCalledTimes(1);
+    }
+  });
+
+  it('a subscriber that unsubscribes itself during a publish does not stop the ones after it', async () => {
+    const bus = new EventBus();
+    const seen: string[] = [];
+    const off = bus.subscribe('x', () => {
+      seen.push('first');
+      off();
+    });
+    bus.subscribe('x', () => void seen.push('second'));
+    bus.subscribe('*', () => void seen.push('pattern'));
+    await bus.publish({ type: 'x' });
+    await bus.publish({ type: 'x' });
+    expect(seen).toStrictEqual(['first', 'second', 'pattern', 'second', 'pattern']);
+  });
+
   it('ids are unique strings with a per-process random prefix and a counter', async () => {
     const bus = new EventBus();
     const ids = Array.from({ length: 1000 }, () => bus.createEvent({ type: 'x' }).id);
