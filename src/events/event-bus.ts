@@ -259,6 +259,13 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
    * ```
    */
   dispatch(event: PluginEvent): Promise<void> {
+    // An event not built here may carry any type: the same check as publish ("*" would reach
+    // the catch-all channel twice).
+    const type = event !== null && typeof event === 'object' ? (event as { type?: unknown }).type : undefined;
+    if (type !== this.#lastValidType) {
+      const invalid = this.#checkType(type);
+      if (invalid !== undefined) return Promise.reject(invalid);
+    }
     const pending = this.#emit(event);
     return pending === undefined ? RESOLVED : this.#deliveries.settle(pending, event);
   }

@@ -144,7 +144,9 @@ export class HookManager<M extends HookMapOf<M> = UntypedHooks> {
   #sequence = 0;
 
   constructor(options: HookManagerOptions = {}) {
-    this.#options = options;
+    // Read once, like every other option: a call environment is reused across calls (see
+    // execute), so the plugin-state callbacks must not change behind it.
+    this.#options = { ...options };
     for (const [name, definition] of Object.entries(BUILTIN_DEFINITIONS)) this.#definitions.set(name, { ...definition, origin: 'builtin' });
     const sink = options.onHandlerError;
     this.#report = (error, hook) => {

@@ -167,11 +167,13 @@ export class BodyEmitter {
     const fuelLocal = locals; // i64: the function's working copy of the fuel global
 
     const sizeAt = w.reserveSize();
-    // Without fuel and depth only remaps occur, and the templates are never read.
-    let t = this.templates.get(locals);
+    // Without fuel and depth only remaps occur, and the templates are never read: one empty
+    // set serves every function.
+    const key = this.scratch ? locals : -1;
+    let t = this.templates.get(key);
     if (t === undefined) {
       t = new Templates(plan, fuelLocal);
-      this.templates.set(locals, t);
+      this.templates.set(key, t);
     }
     if (!this.scratch) {
       w.bytes(bytes, start, declEnd);

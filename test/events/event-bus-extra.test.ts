@@ -26,7 +26,7 @@ describe('EventBus: delivery order and ids', () => {
     expect(second).not.toHaveBeenCalled();
   });
 
-  it('a subscriber added during a publish gets the next event, not this one (one or several subscribers, exact or pattern)', async () => {
+  it('a subscriber added during a publish to the list being delivered gets the next event, not this one (one or several subscribers, exact or pattern)', async () => {
     for (const [filter, others] of [
       ['x', 0],
       ['x', 2],
@@ -47,6 +47,17 @@ describe('EventBus: delivery order and ids', () => {
       await bus.publish({ type: 'x' });
       expect(late).toHaveBeenCalledTimes(1);
     }
+  });
+
+  it('dispatch refuses an event whose type publish would refuse', async () => {
+    const bus = new EventBus();
+    const all = vi.fn();
+    bus.subscribe(all);
+    await expect(bus.dispatch({ ...bus.createEvent({ type: 'a.b' }), type: '*' })).rejects.toThrow(TypeError);
+    await expect(bus.dispatch({ ...bus.createEvent({ type: 'a.b' }), type: '' })).rejects.toThrow(TypeError);
+    expect(all).not.toHaveBeenCalled();
+    await bus.dispatch(bus.createEvent({ type: 'a.b' }));
+    expect(all).toHaveBeenCalledTimes(1);
   });
 
   it('a subscriber that unsubscribes itself during a publish does not stop the ones after it', async () => {

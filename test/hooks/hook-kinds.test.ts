@@ -77,6 +77,29 @@ describe('define', () => {
     hooks.define('custom', { kind: 'guard', errorPolicy: 'fail' });
     expect(await hooks.execute('custom', {})).toMatchObject({ allowed: false, reason: 'no' });
   });
+
+  it('a call right after a change of error policy alone runs under the new policy', async () => {
+    const hooks = new HookManager();
+    hooks.register('custom', () => {
+      throw new Error('broken');
+    });
+    // Implicit filters skip failing handlers.
+    expect(await hooks.execute('custom', 1)).toBe(1);
+    hooks.define('custom', { kind: 'filter', errorPolicy: 'fail' });
+    await expect(hooks.execute('custom', 1)).rejects.toThrow('broken');
+  });
+
+  it('a hook whose last handler went away and came back runs as it is defined now', async () => {
+    const hooks = new HookManager();
+    const off = hooks.register('custom', (n: number) => n + 1);
+    expect(await hooks.execute('custom', 1)).toBe(2);
+    off();
+    expect(await hooks.execute('custom', 1)).toBe(1);
+    hooks.define('custom', { kind: 'first' });
+    hooks.register('custom', () => null);
+    hooks.register('custom', () => 'second');
+    expect(await hooks.execute('custom', 1)).toBe('second');
+  });
 });
 
 describe('unknown hook names', () => {
