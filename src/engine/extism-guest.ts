@@ -48,6 +48,8 @@ export interface GuestOptions {
    * refusal is also logged, but a guest can log the same words.
    */
   onHostMemoryRefused?: () => void;
+  /** Called inline when `var_set` is refused for `maxVarBytes` (also directly, for the same reason). */
+  onVarsRefused?: () => void;
   /**
    * Whether the module meters fuel: host-side copies are then charged to its fuel counter. An
    * unmetered module (fuel off) still exports a counter, holding 0, which must not be charged.
@@ -178,6 +180,8 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     const contextFor = budgetedContexts(budget);
     userFunctions = withContext(userFunctions, contextFor);
     envFunctions = withContext(envFunctions, contextFor);
+    // Extism's own context: variables live in it (setVariable), not in the call's budget.
+    envFunctions = { var_set: variableSetter(options.onLog, options.onVarsRefused), ...envFunctions };
   }
   userFunctions = { ...guestIo, ...userFunctions };
   let plugin: ExtismPlugin;
@@ -361,6 +365,37 @@ function configGet(config: Record<string, string>): HostFunction {
       return context.store(config[name] as string);
     } catch {
       return 0n; // over the budget
+    }
+  };
+}
+
+/**
+ * Extism's `var_set`, with its refusal (over `maxVarBytes`) reported through `onRefused` as
+ * well as logged and set as the call's error, as Extism does.
+ */
+function variableSetter(onLog: GuestLogSink, onRefused: (() => void) | undefined): HostFunction {
+  return (context: CallContext, keyAddress: bigint, valueAddress: bigint): void => {
+    const key = context.read(keyAddress)?.text();
+    if (key === undefined) {
+      onLog('error', `attempted to set variable using invalid key address (addr="${keyAddress.toString(16)}H")`);
+      return;
+    }
+    if (valueAddress === 0n) {
+      context.deleteVariable(key);
+      return;
+    }
+    const value = context.read(valueAddress);
+    if (value === null) {
+      onLog('error', `attempted to set variable to invalid address (key="${key}"; addr="${valueAddress.toString(16)}H")`);
+      return;
+    }
+    try {
+      // A copy: variables outlive the call's blocks.
+      context.setVariable(key, value.bytes().slice());
+    } catch (err) {
+      onRefused?.();
+      onLog('error', describeError(err));
+      context.setError(err as Error);
     }
   };
 }

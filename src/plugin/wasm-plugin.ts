@@ -321,6 +321,9 @@ export class WasmPlugin implements PluginRuntime {
       onHostMemoryRefused: () => {
         this.#watch.hostMemoryRefused = true;
       },
+      onVarsRefused: () => {
+        this.#watch.varsRefused = true;
+      },
       envFunctions: http === undefined ? undefined : httpEnvFunctions(http.session, http.mode === 'worker' ? { mode: 'fetch' } : http.mode === 'jspi' ? { mode: 'status' } : { mode: 'refuse', reason: http.reason ?? 'HTTP is unavailable here' }),
       fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
     });
@@ -332,10 +335,12 @@ export class WasmPlugin implements PluginRuntime {
   #onLog(level: Exclude<LogLevel, 'silent'>, message: string): void {
     const watch = this.#watch;
     if (level === 'error') {
-      // Inline the budget says so directly (onHostMemoryRefused); in a worker the cap is
-      // Extism's, and its log line is all there is.
-      if (this.#options.isolation === 'worker' && HOST_MEMORY_REFUSED.test(message)) watch.hostMemoryRefused = true;
-      else if (VARS_REFUSED.test(message)) watch.varsRefused = true;
+      // Inline the host says so directly (onHostMemoryRefused, onVarsRefused); in a worker the
+      // caps are Extism's, and its log line is all there is (a guest can log the same words,
+      // but only to misname its own failure).
+      const worker = this.#options.isolation === 'worker';
+      if (worker && HOST_MEMORY_REFUSED.test(message)) watch.hostMemoryRefused = true;
+      else if (worker && VARS_REFUSED.test(message)) watch.varsRefused = true;
       // Guests that abort (AssemblyScript's abort, a Rust panic) log why just before they trap,
       // and Extism drops any error they set once they trap: keep the line for the trap's error.
       else if (/^(abort|panic)/i.test(message)) watch.abortNote = message;
