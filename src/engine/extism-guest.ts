@@ -8,6 +8,7 @@ import createPlugin, { type CallContext, type Plugin as ExtismPlugin } from '@ex
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import { FRAME_VERSION } from '../util/frame-codec.ts';
 import { INSTRUMENT_EXPORTS } from '../instrument/index.ts';
+import { allocate, allocationBudget, budgetedContexts, configGet, variableSetter, withContext } from './budgeted-kernel.ts';
 import { bulkCopyFunctions, callBuffers, directIoFunctions, fuelCharger } from './guest-io-functions.ts';
 
 /** Log levels, lowest first. */
@@ -75,17 +76,17 @@ export interface GuestOptions {
  * @example
  * ```ts
  * const guest = await createGuest(module, options);
- * const out = await guest.call('hook_after_render', '{"html":"…"}');
+ * const out = await guest.call('hook_after_render', new TextEncoder().encode('{"html":"…"}'));
  * ```
  */
 export interface Guest {
-  /** Calls an export with input bytes/text; resolves with its output (empty when none). */
-  call(exportName: string, input: string | Uint8Array): Promise<Uint8Array>;
+  /** Calls an export with input bytes; resolves with its output (empty when none). */
+  call(exportName: string, input: Uint8Array): Promise<Uint8Array>;
   /**
    * The same call with the caller's continuations attached in one step: `onOutput` gets the
    * output, `onError` the typed error. One promise reaction instead of two on the hot path.
    */
-  callThen<T>(exportName: string, input: string | Uint8Array, onOutput: (output: Uint8Array) => T, onError: (error: PluginError) => T): Promise<T>;
+  callThen<T>(exportName: string, input: Uint8Array, onOutput: (output: Uint8Array) => T, onError: (error: PluginError) => T): Promise<T>;
   /** The live WebAssembly instance, where reachable (inline mode only). */
   instance(): Promise<WebAssembly.Instance | undefined>;
   /** Frees the instance (and its worker). */
@@ -94,7 +95,6 @@ export interface Guest {
 }
 
 const EMPTY = new Uint8Array(0);
-const encoder = new TextEncoder();
 
 /**
  * Compiles module bytes, mapping failures to `E_WASM` with the engine's reason.
@@ -241,13 +241,12 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     },
     callThen(exportName, input, onOutput, onError) {
       budget?.reset();
-      // Inline, the input is bytes the guest can read directly (reed_input_read); Extism adopts
-      // an exact-size buffer as the input block without copying it.
-      const bytes = runInWorker || typeof input !== 'string' ? input : encoder.encode(input);
-      if (!runInWorker) io.input = bytes as Uint8Array;
+      // Inline, the guest can read the input bytes directly (reed_input_read); Extism adopts an
+      // exact-size buffer as the input block without copying it.
+      if (!runInWorker) io.input = input;
       io.output = undefined;
       // Plain promise chaining: no async frame of our own on the hot path.
-      return plugin.call(exportName, bytes).then(
+      return plugin.call(exportName, input).then(
         (output) => {
           // Output handed over with reed_output_write wins over output_set's (docs/abi.md).
           const direct = io.output;
@@ -348,146 +347,6 @@ function consoleFor(onLog: GuestLogSink): Record<Exclude<LogLevel, 'silent'> | '
     warn: forward('warn'),
     error: forward('error'),
     log: forward('info'),
-  };
-}
-
-/**
- * Extism's `config_get`, storing through the context it is handed (inline: under the call's
- * budget, since each call stores a fresh copy and a plugin could otherwise hold 32,767 copies of
- * its largest config value in one call). Answers only the config's own keys: Extism's
- * `key in config` also finds `toString` and friends.
- */
-function configGet(config: Record<string, string>): HostFunction {
-  return (context: CallContext, key: bigint): bigint => {
-    const name = context.read(key)?.text();
-    if (name === undefined || !Object.hasOwn(config, name)) return 0n;
-    try {
-      return context.store(config[name] as string);
-    } catch {
-      return 0n; // over the budget
-    }
-  };
-}
-
-/**
- * Extism's `var_set`, with its refusal (over `maxVarBytes`) reported through `onRefused` as
- * well as logged and set as the call's error, as Extism does.
- */
-function variableSetter(onLog: GuestLogSink, onRefused: (() => void) | undefined): HostFunction {
-  return (context: CallContext, keyAddress: bigint, valueAddress: bigint): void => {
-    const key = context.read(keyAddress)?.text();
-    if (key === undefined) {
-      onLog('error', `attempted to set variable using invalid key address (addr="${keyAddress.toString(16)}H")`);
-      return;
-    }
-    if (valueAddress === 0n) {
-      context.deleteVariable(key);
-      return;
-    }
-    const value = context.read(valueAddress);
-    if (value === null) {
-      onLog('error', `attempted to set variable to invalid address (key="${key}"; addr="${valueAddress.toString(16)}H")`);
-      return;
-    }
-    try {
-      // A copy: variables outlive the call's blocks.
-      context.setVariable(key, value.bytes().slice());
-    } catch (err) {
-      onRefused?.();
-      onLog('error', describeError(err));
-      context.setError(err as Error);
-    }
-  };
-}
-
-/** Extism's `alloc`, through the context it is handed (inline: under the call's budget). */
-function allocate(context: CallContext, size: bigint): bigint {
-  return context.alloc(size);
-}
-
-const AsyncFunction = (async () => {}).constructor;
-
-/**
- * The same host functions, each handed `contextFor(context)` instead of Extism's context. Async
- * functions stay async: Extism tells them apart by their constructor.
- */
-function withContext(functions: Record<string, HostFunction>, contextFor: (context: CallContext) => CallContext): Record<string, HostFunction> {
-  const out: Record<string, HostFunction> = {};
-  for (const [name, fn] of Object.entries(functions)) {
-    out[name] =
-      fn.constructor === AsyncFunction
-        ? async (context: CallContext, ...args: unknown[]) => fn(contextFor(context), ...args)
-        : (context: CallContext, ...args: unknown[]) => fn(contextFor(context), ...args);
-  }
-  return out;
-}
-
-/**
- * Contexts whose `alloc` and `store` draw on the call's budget, and whose `store` always stores
- * a copy; everything else goes to Extism's. Made once per Extism context (one per instance),
- * not per host call.
- */
-function budgetedContexts(budget: AllocationBudget): (context: CallContext) => CallContext {
-  let last: CallContext | undefined;
-  let adapter: CallContext | undefined;
-  return (context) => {
-    if (context === last) return adapter as CallContext;
-    last = context;
-    adapter = {
-      read: (address: bigint) => context.read(address),
-      length: (address: bigint) => context.length(address),
-      hostContext: () => context.hostContext(),
-      setError: (err: unknown) => context.setError(err as string),
-      alloc: (size: bigint) => (budget.take(Number(size)) ? context.alloc(size) : 0n),
-      store: (value: string | Uint8Array) => {
-        const bytes = typeof value === 'string' ? encoder.encode(value) : value;
-        // Throws as Extism's own store does when its cap refuses a block.
-        if (!budget.take(bytes.byteLength)) throw new Error("memory limit exceeded: the call's host-buffer budget is spent");
-        // Fresh bytes either way, copied only once charged: Extism would adopt a whole-buffer
-        // view as the block itself, aliasing the caller's memory.
-        return context.store(bytes === value ? bytes.slice() : bytes);
-      },
-    } as unknown as CallContext;
-    return adapter;
-  };
-}
-
-interface AllocationBudget {
-  /** Charges `bytes` of new blocks; false (and logged) when over the budget. */
-  take(bytes: number): boolean;
-  /** Starts a call's budget afresh. */
-  reset(): void;
-}
-
-/**
- * A per-call byte budget for the buffers host functions create for the guest (`alloc`, `store`
- * in `config_get`, `http_headers`, …, and the copies of `reed_block_write` and
- * `reed_output_write`). A refusal
- * returns 0 (what Extism's own cap returns), tells `onRefused` (which the plugin layer turns
- * into `E_LIMIT`) and logs the line Extism logs.
- */
-function allocationBudget(maxBytes: number, onLog: GuestLogSink, onRefused: (() => void) | undefined): AllocationBudget {
-  let used = 0;
-  let refused = false;
-  const take = (bytes: number): boolean => {
-    if (!(bytes >= 0) || used + bytes > maxBytes) {
-      // Once per call: a guest retrying in a loop must not turn refusals into a log flood.
-      if (!refused) {
-        onRefused?.();
-        onLog('error', `memory limit exceeded: ${used + bytes} bytes of blocks requested in this call, ${maxBytes} allowed`);
-      }
-      refused = true;
-      return false;
-    }
-    used += bytes;
-    return true;
-  };
-  return {
-    take,
-    reset() {
-      used = 0;
-      refused = false;
-    },
   };
 }
 

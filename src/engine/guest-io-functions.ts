@@ -6,9 +6,7 @@
  */
 import type { CallContext } from '@extism/extism';
 import { MEMORY_BYTES_SHIFT } from '../instrument/constants.ts';
-
-/** A host function the guest imports from `extism:host/user` (Extism passes its context first). */
-type HostFunction = (context: CallContext, ...args: any[]) => any;
+import type { HostFunction } from './extism-guest.ts';
 
 /**
  * The status codes of the fast I/O functions (negative); a non-negative result is a byte count.

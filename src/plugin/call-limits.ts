@@ -111,32 +111,22 @@ export function fuelUsed(meter: MeterGlobals, limits: EffectiveLimits): number |
 }
 
 /**
- * Throws `E_LIMIT` when an input is over `maxInputBytes` (checked without encoding when the
- * length alone decides).
+ * Throws `E_LIMIT` when an encoded input (UTF-8 JSON or a frame) is over `maxInputBytes`.
  *
  * @example
  * ```ts
- * checkInputSize(json, limits, 'seo', 'hook_after_render');
+ * checkInputSize(encodeInputBytes(page, framed, 'seo', 'hook_after_render'), limits, 'seo', 'hook_after_render');
  * ```
  */
-export function checkInputSize(text: string | Uint8Array, limits: EffectiveLimits, pluginId: string, operation: string): void {
+export function checkInputSize(input: Uint8Array, limits: EffectiveLimits, pluginId: string, operation: string): void {
   const max = limits.maxInputBytes;
-  if (typeof text !== 'string') {
-    if (text.byteLength > max) throw inputTooLarge(text.byteLength, max, pluginId, operation);
-    return;
+  if (input.byteLength > max) {
+    throw new GuestError(ErrorCodes.LIMIT, `${operation}: the input is ${input.byteLength} bytes, over the ${max}-byte input limit`, {
+      pluginId,
+      operation,
+      limit: { name: 'maxInputBytes', value: max },
+    });
   }
-  // UTF-8 takes at least one byte and at most three per UTF-16 unit.
-  if (text.length * 3 <= max) return;
-  const bytes = text.length > max ? text.length : new TextEncoder().encode(text).byteLength;
-  if (bytes > max) throw inputTooLarge(bytes, max, pluginId, operation);
-}
-
-function inputTooLarge(bytes: number, max: number, pluginId: string, operation: string): GuestError {
-  return new GuestError(ErrorCodes.LIMIT, `${operation}: the input is ${bytes} bytes, over the ${max}-byte input limit`, {
-    pluginId,
-    operation,
-    limit: { name: 'maxInputBytes', value: max },
-  });
 }
 
 /**

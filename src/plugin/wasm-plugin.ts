@@ -14,7 +14,7 @@ import type { PreparedModule } from '../manager/module-cache.ts';
 import { httpEnvFunctions } from '../http/http-host-functions.ts';
 import type { HttpSession } from '../http/http-session.ts';
 import { utf8Length } from '../util/json-codec.ts';
-import { decodeOutput, encodeInput } from '../util/frame-codec.ts';
+import { decodeOutput, encodeInputBytes } from '../util/frame-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
 import { applyFuelBudget, checkAfterCall, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
 import type { EffectiveLimits } from './limits.ts';
@@ -59,6 +59,8 @@ export interface WasmHttp {
 
 /** Errors after which the instance's memory can no longer be trusted. */
 const INSTANCE_BREAKING: ReadonlySet<string> = new Set([ErrorCodes.TRAP, ErrorCodes.FUEL, ErrorCodes.MEMORY, ErrorCodes.STACK, ErrorCodes.TIMEOUT, ErrorCodes.LIMIT]);
+
+const NO_INPUT = new Uint8Array(0);
 
 /** Extism's own log line when its host-side buffer cap refuses an allocation. */
 const HOST_MEMORY_REFUSED = /^memory limit exceeded: /;
@@ -183,7 +185,7 @@ export class WasmPlugin implements PluginRuntime {
     this.#guest = undefined;
     if (guest === undefined) return;
     try {
-      if (this.#exports.has('shutdown') && !this.#broken) await guest.call('shutdown', '');
+      if (this.#exports.has('shutdown') && !this.#broken) await guest.call('shutdown', NO_INPUT);
     } catch {
       // A plugin failing in its own shutdown must not stop the unload.
     } finally {
@@ -197,9 +199,9 @@ export class WasmPlugin implements PluginRuntime {
     if (this.#closed) {
       return Promise.reject(new PluginError(ErrorCodes.CLOSED, `${exportName}: the plugin is unloaded`, { pluginId: metadata.id, operation: exportName }));
     }
-    let input: string | Uint8Array;
+    let input: Uint8Array;
     try {
-      input = encodeInput(data, this.#framed, metadata.id, exportName);
+      input = encodeInputBytes(data, this.#framed, metadata.id, exportName);
       checkInputSize(input, limits, metadata.id, exportName);
     } catch (err) {
       // The host's data was refused before the plugin ran: recorded, but never the plugin's
@@ -215,7 +217,7 @@ export class WasmPlugin implements PluginRuntime {
    * releases the queue exactly once, after the call's results are read: the next call starts
    * synchronously inside `release()` and runs guest code at once.
    */
-  #execute(exportName: string, input: string | Uint8Array, cause: PluginEvent | undefined): Promise<unknown> {
+  #execute(exportName: string, input: Uint8Array, cause: PluginEvent | undefined): Promise<unknown> {
     const started = performance.now();
     resetCallWatch(this.#watch);
     // Events the guest publishes during this call are caused by `cause` (event chains are bounded).
@@ -232,7 +234,7 @@ export class WasmPlugin implements PluginRuntime {
     return this.#run(exportName, input, started);
   }
 
-  #run(exportName: string, input: string | Uint8Array, started: number): Promise<unknown> {
+  #run(exportName: string, input: Uint8Array, started: number): Promise<unknown> {
     return (this.#guest as Guest).callThen(
       exportName,
       input,
@@ -299,7 +301,7 @@ export class WasmPlugin implements PluginRuntime {
     this.#options.stats.restarts++;
     if (this.#exports.has('initialize')) {
       const { metadata, config } = this.#options;
-      await (this.#guest as Guest | undefined)?.call('initialize', encodeInput({ pluginId: metadata.id, config }, this.#framed, metadata.id, 'initialize'));
+      await (this.#guest as Guest | undefined)?.call('initialize', encodeInputBytes({ pluginId: metadata.id, config }, this.#framed, metadata.id, 'initialize'));
     }
     this.#broken = false;
   }

@@ -57,6 +57,22 @@ export function encodeInput(data: unknown, framed: boolean, pluginId: string, op
 }
 
 /**
+ * {@link encodeInput} as the bytes a call hands the engine (UTF-8 JSON or a frame): the one
+ * place a call's input is encoded, so size checks and the engine see the same bytes.
+ *
+ * @throws GuestError `E_INPUT` as encodeInput does.
+ *
+ * @example
+ * ```ts
+ * const input = encodeInputBytes({ title: 'Hi' }, false, 'seo', 'hook_after_render'); // UTF-8 of '{"title":"Hi"}'
+ * ```
+ */
+export function encodeInputBytes(data: unknown, framed: boolean, pluginId: string, operation: string): Uint8Array {
+  const input = encodeInput(data, framed, pluginId, operation);
+  return typeof input === 'string' ? encoder.encode(input) : input;
+}
+
+/**
  * Parses a plugin's output: a frame (first byte 0) or UTF-8 JSON; empty output is `undefined`.
  *
  * @throws GuestError `E_OUTPUT` when the bytes are neither a well-formed frame nor UTF-8 JSON.
