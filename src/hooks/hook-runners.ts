@@ -84,7 +84,7 @@ export function runFilter(list: readonly Registration[], data: unknown, env: Run
     if (isThenable(out)) {
       // The last handler (the usual case: one plugin on the hook) needs no async loop: one
       // reaction maps "no output" to the data and applies the error policy.
-      if (i === list.length - 1 && env.control === undefined) return settleLast(out, current, env, r);
+      if (i === list.length - 1 && plain) return settleLast(out, current, env, r);
       return filterAsync(list, i, out, current, env);
     }
     if (out !== undefined) current = out;
