@@ -61,6 +61,15 @@ export interface EventBusOptions {
 type Unsubscribe = () => void;
 /** `run` of a subscription that has ended: mitt may still call it within the emit under way. */
 const SKIP = (): undefined => undefined;
+
+/**
+ * Ends a subscription for good. Delivery walks a copy of the list (or the one handler it
+ * holds), so a subscriber removed earlier in the same publish must still be skipped.
+ */
+function end(sub: Subscriber): void {
+  sub.active = false;
+  sub.run = SKIP;
+}
 const RESOLVED: Promise<void> = Promise.resolve();
 type Channel = Record<string, PluginEvent>;
 
@@ -156,10 +165,7 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
     }
     return () => {
       if (!sub.active) return;
-      // Delivery walks a copy of the list (or the one handler it holds): a subscriber removed
-      // earlier in this same publish must not run.
-      sub.active = false;
-      sub.run = SKIP;
+      end(sub);
       this.#subscribers.delete(sub);
       off();
     };
@@ -303,10 +309,7 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
    * ```
    */
   clear(): void {
-    for (const sub of this.#subscribers) {
-      sub.active = false;
-      sub.run = SKIP;
-    }
+    for (const sub of this.#subscribers) end(sub);
     this.#subscribers.clear();
     this.#emitter.all.clear();
     for (const stream of [...this.#streams]) stream.end();
