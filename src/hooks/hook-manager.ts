@@ -186,6 +186,8 @@ export class HookManager<M extends HookMapOf<M> = UntypedHooks> {
       return publicDefinition(current);
     }
     this.#definitions.set(name, { ...next, origin: 'defined' });
+    // Its calls' environment follows the new kind and policy.
+    this.#plainEnvs.delete(name);
     return { ...next };
   }
 
@@ -262,10 +264,10 @@ export class HookManager<M extends HookMapOf<M> = UntypedHooks> {
       const list = this.#handlers.get(hook) ?? NO_HANDLERS;
       if (stored !== undefined && options.timeoutMs === undefined && options.signal === undefined && options.errorPolicy === undefined) {
         // The common call: a defined hook, no limits, its own policy. Its environment is the
-        // same every time, so it is built once per hook (again if the definition changes; an
-        // entry goes with its definition, so names nobody defined never fill this map).
+        // same every time, so it is built once per hook (an entry goes when its definition is
+        // replaced or removed, so names nobody defined never fill this map).
         let env = this.#plainEnvs.get(hook);
-        if (env === undefined || env.kind !== definition.kind || env.policy !== definition.errorPolicy) {
+        if (env === undefined) {
           env = this.#env(hook, definition.kind, definition.errorPolicy, undefined);
           this.#plainEnvs.set(hook, env);
         }
