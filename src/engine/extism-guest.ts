@@ -7,6 +7,7 @@
 import createPlugin, { type CallContext, type Plugin as ExtismPlugin } from '@extism/extism';
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import { FRAME_VERSION } from '../util/frame-codec.ts';
+import { printable } from '../util/printable.ts';
 import { INSTRUMENT_EXPORTS } from '../instrument/index.ts';
 import { allocate, allocationBudget, budgetedContexts, configGet, variableSetter, withContext } from './budgeted-kernel.ts';
 import { bulkCopyFunctions, callBuffers, directIoFunctions, fuelCharger } from './guest-io-functions.ts';
@@ -33,6 +34,11 @@ export interface GuestOptions {
   onLog: GuestLogSink;
   /** Functions offered in the `extism:host/user` namespace. */
   hostFunctions: Record<string, HostFunction>;
+  /**
+   * Further import namespaces, served as given (e.g. the instrumenter's limit import, which
+   * lives in a namespace of its own so that Extism's module linking keeps its names).
+   */
+  namespaces?: Record<string, Record<string, HostFunction>>;
   /** Run in a worker thread (wall-clock timeouts, async host functions). */
   runInWorker?: boolean;
   /** Wall-clock limit per call; worker mode only. */
@@ -172,7 +178,8 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   const charges = { fuel: chargeFuel, buffer: (bytes: number) => budget?.take(bytes) ?? true };
   const guestIo = { ...directIoFunctions(() => memory, io, charges), ...bulkCopyFunctions(() => memory, charges) };
   let userFunctions: Record<string, HostFunction> = { reed_frame_version: frameVersion, ...options.hostFunctions };
-  checkImports(module, { ...guestIo, ...userFunctions }, options.pluginId);
+  const namespaces = options.namespaces ?? {};
+  checkImports(module, { ...guestIo, ...userFunctions }, namespaces, options.pluginId);
   let envFunctions: Record<string, HostFunction> = { ...(budget === undefined ? {} : { alloc: allocate, config_get: configGet(options.config) }), ...options.envFunctions };
   if (budget !== undefined) {
     // Every block a host function creates (alloc, store) is charged to the call's budget
@@ -200,6 +207,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
         logger: consoleFor(options.onLog) as unknown as Console,
         config: options.config,
         functions: {
+          ...namespaces,
           'extism:host/user': userFunctions,
           ...(Object.keys(envFunctions).length === 0 ? {} : { 'extism:host/env': locked(envFunctions) }),
         },
@@ -277,11 +285,12 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
  * Fails early, with the full list, when the module needs imports we do not provide: Extism
  * would otherwise report only the first.
  */
-function checkImports(module: WebAssembly.Module, userFunctions: Record<string, HostFunction>, pluginId: string): void {
+function checkImports(module: WebAssembly.Module, userFunctions: Record<string, HostFunction>, namespaces: Record<string, Record<string, HostFunction>>, pluginId: string): void {
   const missing: string[] = [];
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.module === 'extism:host/env') continue;
     if (imp.module === 'extism:host/user' && imp.kind === 'function' && imp.name in userFunctions) continue;
+    if (imp.kind === 'function' && Object.hasOwn(namespaces, imp.module) && Object.hasOwn(namespaces[imp.module]!, imp.name)) continue;
     missing.push(`${imp.module}.${imp.name} (${imp.kind})`);
   }
   if (missing.length > 0) {
@@ -300,7 +309,8 @@ function classifyCallError(err: unknown, pluginId: string, exportName: string): 
   const message = workerErrorMessage(describeError(err));
   const operation = exportName;
   if (message.startsWith(GUEST_ERROR_PREFIX)) {
-    return new GuestError(ErrorCodes.GUEST, `${exportName}: ${message.slice(GUEST_ERROR_PREFIX.length)}`, { pluginId, cause: err, operation });
+    // The guest's own words (error_set): never raw into the host's logs.
+    return new GuestError(ErrorCodes.GUEST, `${exportName}: ${printable(message.slice(GUEST_ERROR_PREFIX.length))}`, { pluginId, cause: err, operation });
   }
   if (/call canceled due to timeout|timed out/i.test(message)) {
     return new GuestError(ErrorCodes.TIMEOUT, `${exportName}: the call exceeded its time limit`, { pluginId, cause: err, operation });

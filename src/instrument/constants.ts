@@ -16,6 +16,13 @@ export const ExportKind = { func: 0, table: 1, memory: 2, global: 3 } as const;
  */
 export const LimitReason = { NONE: 0, FUEL: 1, STACK: 2, MEMORY: 3 } as const;
 
+/**
+ * Passed to the limit import (never written to `__reed_limit_reason`) when an exported
+ * `() -> i32` function returns nonzero; the next call of the import carries the code itself.
+ * Extism's other hosts treat a nonzero export return as a failure, and the JS SDK discards it.
+ */
+export const RETURN_CODE_SIGNAL = 0x100;
+
 /** Fuel charged per byte-count unit of bulk memory ops: size >>> MEMORY_BYTES_SHIFT (1 per 64 bytes). */
 export const MEMORY_BYTES_SHIFT = 6;
 /** Fuel charged per table element unit of table ops: count >>> TABLE_ELEMS_SHIFT (1 per 8 elements). */

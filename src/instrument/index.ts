@@ -21,7 +21,7 @@ import { scanModule } from './module-scan.ts';
 import { RESERVED, type ResolvedOptions, makePlan } from './plan.ts';
 
 export { InstrumentError } from './errors.ts';
-export { LimitReason } from './constants.ts';
+export { LimitReason, RETURN_CODE_SIGNAL } from './constants.ts';
 
 /** Options of {@link instrument}. */
 export interface InstrumentOptions {
@@ -35,6 +35,11 @@ export interface InstrumentOptions {
   maxCallDepth?: number;
   /** An imported `(func (param i32))` called with the reason code right before a limit trap (and when memory.grow fails). */
   limitImport?: { module: string; name: string };
+  /**
+   * Also call the limit import when an exported `() -> i32` function returns nonzero (Extism's
+   * convention for a failed call): `RETURN_CODE_SIGNAL`, then the code. Default false.
+   */
+  signalReturnCodes?: boolean;
   /** Check the input with `WebAssembly.validate` when the runtime has it (default true), so invalid input is an error, not invalid output. */
   validate?: boolean;
 }
@@ -100,7 +105,7 @@ function resolveOptions(options: InstrumentOptions): ResolvedOptions {
   if (limit !== undefined && (typeof limit.module !== 'string' || typeof limit.name !== 'string')) {
     throw new InstrumentError('limitImport needs string module and name');
   }
-  return { fuel: options.fuel ?? true, defaultFuel, memoryMaxPages: cap, maxCallDepth: depth, limitImport: limit };
+  return { fuel: options.fuel ?? true, defaultFuel, memoryMaxPages: cap, maxCallDepth: depth, limitImport: limit, signalReturnCodes: options.signalReturnCodes === true };
 }
 
 function validateInput(bytes: Uint8Array): void {

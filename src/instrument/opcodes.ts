@@ -49,6 +49,7 @@ export const Op = {
   global_set: 0x24,
   memory_grow: 0x40,
   i32_const: 0x41,
+  i32_eqz: 0x45,
   i64_const: 0x42,
   i32_add: 0x6a,
   i32_sub: 0x6b,

@@ -16,6 +16,7 @@ export interface ResolvedOptions {
   memoryMaxPages: number | undefined;
   maxCallDepth: number;
   limitImport: { module: string; name: string } | undefined;
+  signalReturnCodes: boolean;
 }
 
 /** One added wrapper around an exported function. */
@@ -45,6 +46,8 @@ export interface Plan {
   gBudget: number;
   gReason: number;
   gDepth: number;
+  /** Export wrappers under way: 0 when the host enters, above 0 when a host function re-enters. */
+  gEntered: number;
   /** Function indices of the added helpers (undefined when not needed). */
   fOutOfFuel: number | undefined;
   fStackOverflow: number | undefined;
@@ -159,6 +162,7 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
     gBudget: globals + 1,
     gReason: globals + 2,
     gDepth: globals + 3,
+    gEntered: globals + 4,
     fOutOfFuel,
     fStackOverflow,
     fGrow,
@@ -172,6 +176,9 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
 
 /** Flag marking a `blockTypeOf` entry as a type index rather than a one-byte block type. */
 export const BLOCK_TYPE_INDEX = 0x4000_0000;
+
+/** Globals the rewriter appends: the four exported ones, then the wrappers' entry count. */
+export const ADDED_GLOBALS = 5;
 
 /** Names of the added exports (mirrors INSTRUMENT_EXPORTS in index.ts). */
 export const RESERVED = { fuel: '__reed_fuel', fuelBudget: '__reed_fuel_budget', reason: '__reed_limit_reason', depth: '__reed_depth' } as const;

@@ -6,7 +6,7 @@ import { copyConstExpr } from './const-expr.ts';
 import { ExportKind } from './constants.ts';
 import { capLimits, writeLimits } from './memory-cap.ts';
 import type { SectionRef } from './module-scan.ts';
-import { RESERVED, type Plan } from './plan.ts';
+import { ADDED_GLOBALS, RESERVED, type Plan } from './plan.ts';
 import { ByteReader } from './reader.ts';
 import { readLimits, readValType } from './types.ts';
 import type { ByteWriter } from './writer.ts';
@@ -111,7 +111,7 @@ export function writeFunctionSection(bytes: Uint8Array, ref: SectionRef | undefi
  */
 export function writeGlobalSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: Plan, w: ByteWriter): void {
   const { r, count } = open(bytes, ref);
-  w.u32(count + 4);
+  w.u32(count + ADDED_GLOBALS);
   if (r) {
     for (let i = 0; i < count; i++) {
       const from = r.pos;
@@ -140,6 +140,7 @@ export function writeGlobalSection(bytes: Uint8Array, ref: SectionRef | undefine
   i64Global(plan.opts.defaultFuel); // budget
   i32Global(); // reason
   i32Global(); // depth
+  i32Global(); // entered: export wrappers under way (not exported)
 }
 
 /**

@@ -3,9 +3,10 @@
  * bulk-op charge, and the bodies of the added helper and wrapper functions. All inserted
  * sequences are stack-neutral, so they can go anywhere a block may start.
  */
-import { FUEL_PER_PAGE, LimitReason } from './constants.ts';
+import { FUEL_PER_PAGE, LimitReason, RETURN_CODE_SIGNAL } from './constants.ts';
 import { Op } from './opcodes.ts';
-import type { Plan } from './plan.ts';
+import type { Plan, Wrapper } from './plan.ts';
+import { ValType } from './types.ts';
 import type { ByteWriter } from './writer.ts';
 
 const IF = 0x04;
@@ -261,6 +262,7 @@ export function writeAddedBodies(w: ByteWriter, plan: Plan): void {
     w.u8(Op.global_set);
     w.u32(plan.gFuel);
     writeSetReason(w, plan, LimitReason.FUEL);
+    writeLeaveAll(w, plan);
     w.u8(UNREACHABLE);
     w.u8(END);
     w.patchSize(at);
@@ -269,37 +271,102 @@ export function writeAddedBodies(w: ByteWriter, plan: Plan): void {
     const at = w.reserveSize();
     w.u8(0);
     writeSetReason(w, plan, LimitReason.STACK);
+    writeLeaveAll(w, plan);
     w.u8(UNREACHABLE);
     w.u8(END);
     w.patchSize(at);
   }
   if (plan.fGrow !== undefined) writeGrowBody(w, plan);
-  for (const wrapper of plan.wrappers) {
-    // Entry from the host: fresh budget, depth and reason for every call, then the original.
-    const at = w.reserveSize();
+  for (const wrapper of plan.wrappers) writeWrapperBody(w, plan, wrapper);
+}
+
+/**
+ * An export wrapper. Entered from the host (no call of the module's under way), it starts a
+ * fresh budget, depth and reason; re-entered by a host function during a call (real
+ * wasm-bindgen glue does this) it goes on with the call's budget and depth, so a host function
+ * cannot buy its caller a new budget. A `() -> i32` export's nonzero return is signalled to the
+ * limit import: RETURN_CODE_SIGNAL, then the code.
+ */
+function writeWrapperBody(w: ByteWriter, plan: Plan, wrapper: Wrapper): void {
+  const type = plan.info.types[wrapper.typeIndex]!;
+  const params = type.params.length;
+  const signalsReturn = plan.opts.signalReturnCodes && plan.limitFunc !== undefined && params === 0 && type.results.length === 1 && type.results[0] === ValType.i32;
+  const at = w.reserveSize();
+  if (signalsReturn) {
+    w.u8(1); // one local: the return code
+    w.u8(1);
+    w.u8(ValType.i32);
+  } else {
     w.u8(0);
-    w.u8(Op.global_get);
-    w.u32(plan.gBudget);
-    w.u8(Op.global_set);
-    w.u32(plan.gFuel);
-    w.u8(Op.i32_const);
-    w.u8(0);
-    w.u8(Op.global_set);
-    w.u32(plan.gDepth);
-    w.u8(Op.i32_const);
-    w.u8(0);
-    w.u8(Op.global_set);
-    w.u32(plan.gReason);
-    const params = plan.info.types[wrapper.typeIndex]!.params.length;
-    for (let i = 0; i < params; i++) {
-      w.u8(Op.local_get);
-      w.u32(i);
-    }
-    w.u8(Op.call);
-    w.u32(wrapper.target);
-    w.u8(END);
-    w.patchSize(at);
   }
+  w.u8(Op.global_get);
+  w.u32(plan.gEntered);
+  w.u8(Op.i32_eqz);
+  w.u8(IF);
+  w.u8(VOID);
+  w.u8(Op.global_get);
+  w.u32(plan.gBudget);
+  w.u8(Op.global_set);
+  w.u32(plan.gFuel);
+  w.u8(Op.i32_const);
+  w.u8(0);
+  w.u8(Op.global_set);
+  w.u32(plan.gDepth);
+  w.u8(Op.i32_const);
+  w.u8(0);
+  w.u8(Op.global_set);
+  w.u32(plan.gReason);
+  w.u8(END);
+  writeAddToGlobal(w, plan.gEntered, 1);
+  for (let i = 0; i < params; i++) {
+    w.u8(Op.local_get);
+    w.u32(i);
+  }
+  w.u8(Op.call);
+  w.u32(wrapper.target);
+  writeAddToGlobal(w, plan.gEntered, -1);
+  if (signalsReturn) {
+    w.u8(Op.local_tee);
+    w.u8(0);
+    w.u8(IF);
+    w.u8(VOID);
+    w.u8(Op.i32_const);
+    w.s32(RETURN_CODE_SIGNAL);
+    w.u8(Op.call);
+    w.u32(plan.limitFunc!);
+    w.u8(Op.local_get);
+    w.u8(0);
+    w.u8(Op.call);
+    w.u32(plan.limitFunc!);
+    w.u8(END);
+    w.u8(Op.local_get);
+    w.u8(0);
+  }
+  w.u8(END);
+  w.patchSize(at);
+}
+
+/**
+ * `entered := 0` before a limit trap unwinds every frame, so the next entry from the host starts
+ * a fresh budget on the same instance. (After a trap that is not a limit the count is stale: a
+ * host must replace such an instance, as the ReedCMS host does after every trap.)
+ */
+function writeLeaveAll(w: ByteWriter, plan: Plan): void {
+  w.u8(Op.i32_const);
+  w.u8(0);
+  w.u8(Op.global_set);
+  w.u32(plan.gEntered);
+}
+
+/** `global := global + delta` for an i32 global. */
+function writeAddToGlobal(w: ByteWriter, global: number, delta: number): void {
+  w.u8(Op.global_get);
+  w.u32(global);
+  w.u8(Op.i32_const);
+  w.s32(delta);
+  w.u8(Op.i32_add);
+  w.u8(Op.global_set);
+  w.u32(global);
 }
 
 /**

@@ -83,8 +83,9 @@ export interface Limits {
 }
 
 /**
- * Reads limits; rejects 64-bit (memory64/table64) flags. Shared memories (threads) are read but
- * their atomics are rejected later by the opcode reader.
+ * Reads limits; rejects 64-bit (memory64/table64) flags and shared memories: threads are not
+ * supported, and a module declaring a shared memory would otherwise load as long as it used no
+ * atomics (a SharedArrayBuffer the host never meant to create).
  *
  * @example
  * ```ts
@@ -94,8 +95,8 @@ export interface Limits {
 export function readLimits(r: ByteReader, what: 'memory' | 'table'): Limits {
   const at = r.pos;
   const flags = r.u8();
-  const allowed = what === 'memory' ? 0x03 : 0x01;
-  if ((flags & ~allowed) !== 0) r.fail(`unsupported ${what} limits flags 0x${flags.toString(16)} (memory64/table64/custom page sizes are not supported)`, at);
+  if (what === 'memory' && (flags & 0x02) !== 0) r.fail('shared memory (threads) is not supported', at);
+  if ((flags & ~0x01) !== 0) r.fail(`unsupported ${what} limits flags 0x${flags.toString(16)} (memory64/table64/custom page sizes are not supported)`, at);
   const min = r.u32();
   const max = flags & 0x01 ? r.u32() : undefined;
   return { flags, min, max };

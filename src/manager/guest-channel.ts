@@ -10,6 +10,7 @@ import { capabilitySet, eventTypeMatches } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import { PublishStatus } from '../plugin/wasm-plugin.ts';
 import type { ReportTargets } from './manager-errors.ts';
+import { printable } from '../util/printable.ts';
 
 /** Event type prefixes only the host publishes. */
 const RESERVED_EVENT_PREFIXES = ['plugin.', 'system.', 'stream.'];
@@ -102,7 +103,8 @@ export class GuestChannel {
    * ```
    */
   denied(data: DeniedEventData): void {
-    this.#out.logger.warn(`[${data.pluginId}] denied ${data.what}: ${data.reason}`);
+    // The reason may quote what the guest asked for (a URL, an event type): escaped for the log.
+    this.#out.logger.warn(`[${data.pluginId}] denied ${data.what}: ${printable(data.reason)}`);
     if (!this.#out.isClosed()) this.#out.events.publish({ type: GuestEvents.DENIED, data, source: data.pluginId }).catch(() => {});
   }
 }

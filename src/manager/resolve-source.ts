@@ -52,6 +52,7 @@ async function describeDir(source: { dir: string }, runtime: RuntimeAdapter): Pr
   const manifestPath = runtime.joinPath(dir, 'plugin.toml');
   let text: string;
   try {
+    await checkInsideFolder(runtime, dir, manifestPath, undefined);
     text = await runtime.readText(manifestPath);
   } catch (err) {
     if (err instanceof PluginError) throw err;
@@ -66,6 +67,7 @@ async function describeDir(source: { dir: string }, runtime: RuntimeAdapter): Pr
     origin: dir,
     async module() {
       let bytes: Uint8Array;
+      await checkInsideFolder(runtime, dir, wasmPath, metadata.id);
       try {
         bytes = await runtime.readBytes(wasmPath);
       } catch (err) {
@@ -78,6 +80,28 @@ async function describeDir(source: { dir: string }, runtime: RuntimeAdapter): Pr
       return { bytes, sha256: metadata.sha256 };
     },
   };
+}
+
+/**
+ * Refuses a plugin file that resolves outside its folder through a symlink (the manifest's own
+ * paths are already kept relative and free of `..`). A file that does not resolve is left to
+ * the read, which reports it.
+ */
+async function checkInsideFolder(runtime: RuntimeAdapter, dir: string, path: string, pluginId: string | undefined): Promise<void> {
+  if (runtime.realPath === undefined) return;
+  let root: string;
+  let target: string;
+  try {
+    [root, target] = await Promise.all([runtime.realPath(dir), runtime.realPath(path)]);
+  } catch {
+    return;
+  }
+  const base = root.replace(/[\\/]+$/, '');
+  if (target.startsWith(`${base}/`) || target.startsWith(`${base}\\`)) return;
+  throw new PluginError(ErrorCodes.IO, `${path} resolves to ${target}, outside the plugin folder ${root}: a plugin's files must stay inside its folder (symlinks leaving it are refused)`, {
+    pluginId,
+    operation: 'load',
+  });
 }
 
 function describeJsPlugin(source: { plugin: Plugin }): DescribedSource {

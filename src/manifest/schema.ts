@@ -124,6 +124,15 @@ const network = v.pipe(table, strictTable(
 
 const sha256 = v.pipe(v.string('must be a string'), v.regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits'));
 
+/**
+ * Whether a path a manifest names stays inside the plugin's folder: relative, `/`-separated,
+ * without `..` or `.` segments, empty segments, backslashes, drive letters or NUL.
+ */
+function isInsideFolder(path: string): boolean {
+  if (path.startsWith('/') || path.includes('\\') || path.includes('\0') || /^[A-Za-z]:/.test(path)) return false;
+  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
 /** The whole plugin.toml document. Unknown keys are errors, so a typo never goes unnoticed. */
 export const manifestSchema = strictTable(
   {
@@ -138,7 +147,7 @@ export const manifestSchema = strictTable(
       v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(-1_000_000), v.maxValue(1_000_000)),
       100,
     ),
-    wasm: v.optional(v.pipe(nonEmpty('wasm'), v.regex(/\.wasm$/, 'must name a .wasm file')), 'plugin.wasm'),
+    wasm: v.optional(v.pipe(nonEmpty('wasm'), v.regex(/\.wasm$/, 'must name a .wasm file'), v.check(isInsideFolder, 'must be a relative path inside the plugin folder (no "..", no absolute path, "/" as separator)')), 'plugin.wasm'),
     sha256: v.optional(sha256),
     capabilities: v.optional(v.array(capability, 'must be an array of capability tables'), []),
     dependencies: v.optional(v.array(dependency, 'must be an array of [[dependencies]] tables'), []),

@@ -3,7 +3,8 @@
  * output size and fuel after it, and the translation of a trap into the limit that caused it.
  */
 import { ErrorCodes, GuestError, PluginError, type ErrorCode } from '../errors.ts';
-import { INSTRUMENT_EXPORTS, LimitReason } from '../instrument/index.ts';
+import { INSTRUMENT_EXPORTS, LimitReason, RETURN_CODE_SIGNAL } from '../instrument/index.ts';
+import { utf8Length } from '../util/json-codec.ts';
 import type { EffectiveLimits } from './limits.ts';
 
 /** What happened during one call, gathered from host functions and logs. */
@@ -22,6 +23,10 @@ export interface CallWatch {
   eventsPublished: number;
   /** The last abort/panic line the guest logged. */
   abortNote: string | undefined;
+  /** The export's nonzero return code, signalled by the instrumented wrapper (0: none). */
+  returnCode: number;
+  /** The wrapper signalled RETURN_CODE_SIGNAL: the limit import's next argument is the code. */
+  returnCodeNext: boolean;
 }
 
 /**
@@ -33,7 +38,7 @@ export interface CallWatch {
  * ```
  */
 export function newCallWatch(): CallWatch {
-  return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, varsRefused: false, eventsPublished: 0, abortNote: undefined };
+  return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, varsRefused: false, eventsPublished: 0, abortNote: undefined, returnCode: 0, returnCodeNext: false };
 }
 
 /**
@@ -52,6 +57,28 @@ export function resetCallWatch(watch: CallWatch): void {
   watch.varsRefused = false;
   watch.eventsPublished = 0;
   watch.abortNote = undefined;
+  watch.returnCode = 0;
+  watch.returnCodeNext = false;
+}
+
+/**
+ * What the instrumented module's limit import receives: a limit reason, or (for an export's
+ * nonzero return) RETURN_CODE_SIGNAL followed by the code.
+ *
+ * @example
+ * ```ts
+ * const functions = { [LIMIT_IMPORT.name]: (_context, value: number) => recordLimitSignal(watch, value) };
+ * ```
+ */
+export function recordLimitSignal(watch: CallWatch, value: number): void {
+  if (watch.returnCodeNext) {
+    watch.returnCodeNext = false;
+    watch.returnCode = value;
+  } else if (value === RETURN_CODE_SIGNAL) {
+    watch.returnCodeNext = true;
+  } else {
+    watch.limitReason = value;
+  }
 }
 
 /** The instrumentation globals of a live instance (inline mode). */
@@ -183,6 +210,10 @@ export function checkAfterCall(outputBytes: number, watch: CallWatch, limits: Ef
       limit: { name: 'maxLogBytes', value: limits.maxLogBytes },
     });
   }
+  if (watch.returnCode !== 0) {
+    // Extism's other hosts fail a call whose export returns nonzero; the JS SDK drops the code.
+    throw new GuestError(ErrorCodes.GUEST, `${operation} returned ${watch.returnCode} (a nonzero return is a failure) without an error message`, { pluginId, operation });
+  }
   if (watch.varsRefused) {
     // In a worker Extism drops the error it sets for a refused var_set, and the call "succeeds"
     // without the variable: end it the same way as inline.
@@ -190,6 +221,35 @@ export function checkAfterCall(outputBytes: number, watch: CallWatch, limits: Ef
       pluginId,
       operation,
       limit: { name: 'maxVarBytes', value: limits.maxVarBytes },
+    });
+  }
+}
+
+/**
+ * The most a byte of plugin output can grow when the next plugin gets it as JSON: a control
+ * character in a framed string becomes `\u00XX` (6 bytes), and `1e20` becomes 21 digits.
+ */
+const REENCODED_GROWTH = 6;
+
+/**
+ * Checks that a decoded output still fits `maxOutputBytes` once it is JSON again, as the next
+ * plugin in a chain receives it, so an output that only grows on the way (framed control
+ * characters, exponent numbers) fails as its producer's call and not as the next plugin's
+ * input. Outputs that cannot grow past the limit are not re-encoded.
+ *
+ * @example
+ * ```ts
+ * checkReencodedSize(output.byteLength, result, limits, 'seo', 'hook_after_render');
+ * ```
+ */
+export function checkReencodedSize(outputBytes: number, result: unknown, limits: EffectiveLimits, pluginId: string, operation: string): void {
+  if (outputBytes * REENCODED_GROWTH <= limits.maxOutputBytes || result === undefined) return;
+  const size = utf8Length(JSON.stringify(result));
+  if (size > limits.maxOutputBytes) {
+    throw new GuestError(ErrorCodes.LIMIT, `${operation}: the output is ${size} bytes as JSON, over the ${limits.maxOutputBytes}-byte output limit`, {
+      pluginId,
+      operation,
+      limit: { name: 'maxOutputBytes', value: limits.maxOutputBytes },
     });
   }
 }

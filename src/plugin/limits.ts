@@ -96,8 +96,17 @@ export function instrumentationKey(limits: EffectiveLimits): string {
   return `f${limits.fuel ?? 'off'}:p${Math.floor(limits.memoryBytes / PAGE_BYTES)}:d${limits.maxCallDepth ?? 'off'}`;
 }
 
-/** The host function an instrumented module calls with the reason, right before a limit trap. */
-export const LIMIT_IMPORT = { module: 'extism:host/user', name: 'reed_limit' } as const;
+/**
+ * The namespace of the imports our instrumenter adds. Not `extism:host/user`: Extism also uses
+ * that name for a linked module, so an instrumented module named so could not be linked.
+ */
+export const INSTRUMENT_NAMESPACE = 'reed:host/instrument';
+
+/**
+ * The host function an instrumented module calls with the reason right before a limit trap,
+ * and with an export's nonzero return code (see `recordLimitSignal`).
+ */
+export const LIMIT_IMPORT = { module: INSTRUMENT_NAMESPACE, name: 'limit' } as const;
 
 /**
  * The instrumenter options that enforce a plugin's limits: the one place that maps limits to
@@ -116,5 +125,6 @@ export function instrumentOptions(limits: EffectiveLimits): InstrumentOptions {
     memoryMaxPages: Math.max(0, Math.floor(limits.memoryBytes / PAGE_BYTES)),
     maxCallDepth: limits.maxCallDepth ?? 0,
     limitImport: LIMIT_IMPORT,
+    signalReturnCodes: true,
   };
 }

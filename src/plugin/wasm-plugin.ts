@@ -13,11 +13,12 @@ import type { PluginMetadata } from '../manifest/types.ts';
 import type { PreparedModule } from '../manager/module-cache.ts';
 import { httpEnvFunctions } from '../http/http-host-functions.ts';
 import type { HttpSession } from '../http/http-session.ts';
-import { utf8Length } from '../util/json-codec.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan, utf8Length } from '../util/json-codec.ts';
+import { printable } from '../util/printable.ts';
 import { decodeOutput, encodeInputBytes } from '../util/frame-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
-import { applyFuelBudget, checkAfterCall, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
-import type { EffectiveLimits } from './limits.ts';
+import { applyFuelBudget, checkAfterCall, checkReencodedSize, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, recordLimitSignal, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
+import { LIMIT_IMPORT, type EffectiveLimits } from './limits.ts';
 import { recordFailure, recordFuel, recordRefused, recordSuccess } from './stats.ts';
 import type { PluginContext, PluginRuntime, PluginStats } from './types.ts';
 
@@ -263,7 +264,9 @@ export class WasmPlugin implements PluginRuntime {
     let result: unknown;
     try {
       checkAfterCall(output.byteLength, this.#watch, limits, metadata.id, exportName);
-      result = decodeOutput(output, metadata.id, exportName);
+      // The ABI ignores these exports' output (docs/abi.md): whatever bytes they leave are not read.
+      result = OUTPUT_IGNORED.has(exportName) ? undefined : decodeOutput(output, metadata.id, exportName);
+      checkReencodedSize(output.byteLength, result, limits, metadata.id, exportName);
     } catch (err) {
       return this.#failed(err, exportName, started, true);
     }
@@ -314,6 +317,7 @@ export class WasmPlugin implements PluginRuntime {
       logLevel: this.#options.logLevel,
       onLog: (level, message) => this.#onLog(level, message),
       hostFunctions: this.#hostFunctions(),
+      namespaces: { [LIMIT_IMPORT.module]: { [LIMIT_IMPORT.name]: (_context: unknown, value: number): void => recordLimitSignal(this.#watch, value) } },
       runInWorker: isolation === 'worker',
       workerOptions: this.#options.workerOptions,
       timeoutMs: limits.timeoutMs,
@@ -345,7 +349,7 @@ export class WasmPlugin implements PluginRuntime {
       else if (worker && VARS_REFUSED.test(message)) watch.varsRefused = true;
       // Guests that abort (AssemblyScript's abort, a Rust panic) log why just before they trap,
       // and Extism drops any error they set once they trap: keep the line for the trap's error.
-      else if (/^(abort|panic)/i.test(message)) watch.abortNote = message;
+      else if (/^(abort|panic)/i.test(message)) watch.abortNote = printable(message);
     }
     if (watch.logsDropped) return;
     watch.logBytes += utf8Length(message);
@@ -354,7 +358,7 @@ export class WasmPlugin implements PluginRuntime {
       this.#options.onLog('warn', `log limit of ${this.#options.limits.maxLogBytes} bytes per call reached; dropping the rest of this call's logs`);
       return;
     }
-    this.#options.onLog(level, message);
+    this.#options.onLog(level, printable(message));
   }
 
   /** Our `extism:host/user` functions. They never throw into Extism: they return status codes. */
@@ -370,8 +374,12 @@ export class WasmPlugin implements PluginRuntime {
           return PublishStatus.DENIED;
         }
         try {
-          const text = context.read(offset)?.text();
-          if (text === undefined) return PublishStatus.MALFORMED;
+          const block = context.read(offset);
+          if (block === null) return PublishStatus.MALFORMED;
+          // Data nested too deep to serialize again would fail its receivers, not this plugin.
+          const bytes = block.bytes();
+          if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) return PublishStatus.MALFORMED;
+          const text = block.text();
           const parsed = JSON.parse(text) as { type?: unknown; data?: unknown };
           if (parsed === null || typeof parsed !== 'object' || typeof parsed.type !== 'string' || parsed.type === '') {
             return PublishStatus.MALFORMED;
@@ -381,12 +389,12 @@ export class WasmPlugin implements PluginRuntime {
           return PublishStatus.MALFORMED;
         }
       },
-      reed_limit: (_context, reason: number): void => {
-        this.#watch.limitReason = reason;
-      },
     };
   }
 }
+
+/** Exports whose output the guest ABI ignores. */
+const OUTPUT_IGNORED: ReadonlySet<string> = new Set(['initialize', 'on_event', 'shutdown']);
 
 function checkExports(pluginId: string, caps: CapabilitySet, exports: Set<string>): void {
   const missing: string[] = [];

@@ -26,6 +26,11 @@ export interface RuntimeAdapter {
   readBytes(path: string): Promise<Uint8Array>;
   /** Joins a folder and a file name the platform's way. */
   joinPath(dir: string, name: string): string;
+  /**
+   * The path with every symlink resolved, where there is a file system: the manager reads a
+   * plugin's files only when they resolve inside its folder.
+   */
+  realPath?(path: string): Promise<string>;
   /** Bytes behind a URL (http(s) through fetch; file: where the platform can). */
   fetchBytes(url: URL): Promise<Uint8Array>;
   /**

@@ -9,6 +9,7 @@ import { fetchUrlBytes, type RuntimeAdapter } from './adapter.ts';
 interface DenoApi {
   readDir(path: string): AsyncIterable<{ name: string; isDirectory: boolean; isFile: boolean; isSymlink: boolean }>;
   readFile(path: string): Promise<Uint8Array>;
+  realPath(path: string): Promise<string>;
   readTextFile(path: string): Promise<string>;
   stat(path: string): Promise<{ isFile: boolean }>;
   watchFs(path: string): AsyncIterable<unknown> & { close(): void };
@@ -62,6 +63,7 @@ export const denoRuntime: RuntimeAdapter = {
   readText: (path) => deno().readTextFile(path),
   readBytes: (path) => deno().readFile(path),
   joinPath: join,
+  realPath: (path) => deno().realPath(path),
   async fetchBytes(url) {
     if (url.protocol === 'file:') return deno().readFile(fileUrlPath(url));
     return fetchUrlBytes(url);

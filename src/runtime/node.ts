@@ -2,7 +2,7 @@
  * The Node.js adapter: plugin folders on disk, file: URLs, worker threads.
  */
 import { watch } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fetchUrlBytes, type RuntimeAdapter } from './adapter.ts';
@@ -36,6 +36,7 @@ export const nodeRuntime: RuntimeAdapter = {
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   },
   joinPath: (dir, name) => join(dir, name),
+  realPath: (path) => realpath(path),
   async fetchBytes(url) {
     if (url.protocol === 'file:') return nodeRuntime.readBytes(fileURLToPath(url));
     return fetchUrlBytes(url);

@@ -8,6 +8,46 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
+ * The deepest nesting of arrays and objects a plugin may return. `JSON.parse` takes any depth,
+ * but `JSON.stringify` overflows the stack near 4,000 levels (V8), so deeper output would fail
+ * the next plugin's call, under that plugin's id: it is refused where it is produced.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+const OPEN_ARRAY = 0x5b;
+const OPEN_OBJECT = 0x7b;
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `max`. Output that cannot be that
+ * deep (too short, too few brackets, counted with native `indexOf`) skips the full scan.
+ *
+ * @example
+ * ```ts
+ * nestsDeeperThan(new TextEncoder().encode('[[1]]'), 1); // true
+ * ```
+ */
+export function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
+  if (bytes.byteLength <= 2 * max) return false;
+  let opens = 0;
+  for (let i = bytes.indexOf(OPEN_ARRAY); i !== -1 && opens <= max; i = bytes.indexOf(OPEN_ARRAY, i + 1)) opens++;
+  for (let i = bytes.indexOf(OPEN_OBJECT); i !== -1 && opens <= max; i = bytes.indexOf(OPEN_OBJECT, i + 1)) opens++;
+  if (opens <= max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.byteLength; i++) {
+    const b = bytes[i];
+    if (inString) {
+      if (b === 0x5c) i++;
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === OPEN_ARRAY || b === OPEN_OBJECT) {
+      if (++depth > max) return true;
+    } else if (b === 0x5d || b === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
  * Serializes data for a plugin call.
  *
  * @throws GuestError `E_INPUT` for cycles, BigInt, or a top-level value JSON cannot represent.
@@ -37,7 +77,8 @@ export function encodeJson(data: unknown, pluginId: string, operation: string): 
 /**
  * Parses a plugin's output. Empty output means "no result" and yields `undefined`.
  *
- * @throws GuestError `E_OUTPUT` when the bytes are not UTF-8 or not JSON.
+ * @throws GuestError `E_OUTPUT` when the bytes are not UTF-8 or not JSON, or nest deeper than
+ * `MAX_JSON_DEPTH`.
  *
  * @example
  * ```ts
@@ -46,6 +87,9 @@ export function encodeJson(data: unknown, pluginId: string, operation: string): 
  */
 export function decodeJson(bytes: Uint8Array, pluginId: string, operation: string): unknown {
   if (bytes.byteLength === 0) return undefined;
+  if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) {
+    throw new GuestError(ErrorCodes.OUTPUT, `${operation}: the output nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, { pluginId, operation });
+  }
   let text: string;
   try {
     text = decoder.decode(bytes);

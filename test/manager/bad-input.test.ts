@@ -2,7 +2,7 @@
  * Every kind of bad input gets a typed PluginError naming the plugin and the cause, and a
  * well-behaved plugin in the same manager keeps returning correct results right after.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
@@ -102,6 +102,48 @@ describe('bad modules', () => {
     await expectLoadError({ dir }, 'E_IO', 'nowasm', /cannot read the module .*plugin\.wasm/);
   });
 
+  it('a manifest naming a module outside its folder is E_MANIFEST, and nothing outside is read', async () => {
+    const outside = join(scratch, 'outside');
+    await mkdir(outside, { recursive: true });
+    await writeFile(join(outside, 'x.wasm'), echoWasm);
+    for (const [name, wasm] of [
+      ['dotdot', '../outside/x.wasm'],
+      ['absolute', `${outside}/x.wasm`],
+      ['backslash', '..\\outside\\x.wasm'],
+      ['dot', './plugin.wasm'],
+    ] as const) {
+      const dir = join(scratch, `escape-${name}`);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'plugin.toml'), manifestToml(`escape-${name}`, [], `wasm = ${JSON.stringify(wasm)}`));
+      const error = await expectLoadError({ dir }, 'E_MANIFEST', `escape-${name}`, /wasm: .*relative path inside the plugin folder/);
+      expect((error as PluginError & { issues?: { path: string }[] }).issues?.map((i) => i.path)).toEqual(['wasm']);
+      errors.length = 0;
+    }
+    // A subfolder inside is fine.
+    const dir = join(scratch, 'nested-ok');
+    await mkdir(join(dir, 'build'), { recursive: true });
+    await writeFile(join(dir, 'build', 'p.wasm'), echoWasm);
+    await writeFile(join(dir, 'plugin.toml'), manifestToml('nested-ok', ['Hook = "transform_data"'], 'wasm = "build/p.wasm"'));
+    await expect(manager.load({ dir })).resolves.toBe('nested-ok');
+  });
+
+  it('a symlinked module or manifest that leaves the plugin folder is refused (E_IO)', async () => {
+    const outside = join(scratch, 'outside-link');
+    await mkdir(outside, { recursive: true });
+    await writeFile(join(outside, 'x.wasm'), echoWasm);
+    await writeFile(join(outside, 'plugin.toml'), manifestToml('linked-toml'));
+    const dir = join(scratch, 'symlinked');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'plugin.toml'), manifestToml('symlinked'));
+    await symlink(join(outside, 'x.wasm'), join(dir, 'plugin.wasm'));
+    await expectLoadError({ dir }, 'E_IO', 'symlinked', /resolves to .*outside the plugin folder/);
+    errors.length = 0;
+    const tomlDir = join(scratch, 'symlinked-toml');
+    await mkdir(tomlDir, { recursive: true });
+    await symlink(join(outside, 'plugin.toml'), join(tomlDir, 'plugin.toml'));
+    await expectLoadError({ dir: tomlDir }, 'E_IO', undefined, /plugin\.toml resolves to .*outside the plugin folder/);
+  });
+
   it('missing plugin folder', async () => {
     await expectLoadError({ dir: join(scratch, 'does-not-exist') }, 'E_IO', undefined, /cannot read .*plugin\.toml/);
   });
@@ -112,6 +154,17 @@ describe('bad modules', () => {
 
   it('a sha256 that does not match', async () => {
     await expectLoadError({ manifest: manifestToml('hash', [], `sha256 = "${'0'.repeat(64)}"`), wasm: echoWasm }, 'E_WASM', 'hash', /sha256 is [0-9a-f]{64}, the manifest expects 0{64}/);
+  });
+
+  it('a module declaring a shared memory (threads) is refused with E_INSTRUMENT', async () => {
+    // No atomics anywhere: the declaration alone is refused. (wabt 1.0.39 refuses to validate a
+    // shared memory, so the limits flag is set on the binary: section 5, one memory, 1..2 pages.)
+    const wasm = await buildWatPlugin('(module (memory 1 2) (func (export "hook_transform_data") (result i32) i32.const 0))');
+    const at = wasm.findIndex((_, i) => [0x05, 0x04, 0x01, 0x01, 0x01, 0x02].every((b, k) => wasm[i + k] === b));
+    expect(at).toBeGreaterThan(0);
+    wasm[at + 3] = 0x03;
+    expect(WebAssembly.validate(wasm)).toBe(true);
+    await expectLoadError({ manifest: manifestToml('shared', ['Hook = "transform_data"']), wasm }, 'E_INSTRUMENT', 'shared', /shared memory \(threads\) is not supported/);
   });
 
   it('a module importing a host function we do not provide', async () => {

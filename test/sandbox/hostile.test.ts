@@ -11,6 +11,7 @@ import { compileWat } from '../support/wat.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';
 import { manifestToml } from '../support/wat-plugins.ts';
+import { LIMIT_IMPORT } from '../../src/plugin/limits.ts';
 
 const HOSTILE_DIR = join(import.meta.dirname, 'hostile');
 const LIMITS = {
@@ -226,7 +227,7 @@ describe('quarantine is fail-closed and blames only the plugin', () => {
 describe('precompiled modules', () => {
   it("a module instrumented with a bigger budget elsewhere still gets this host's fuel limit", async () => {
     const { instrument } = await import('@reedcms/plugins');
-    const bytes = instrument(await hostileWat('infinite-loop'), { defaultFuel: 10_000_000_000n, memoryMaxPages: 16, limitImport: { module: 'extism:host/user', name: 'reed_limit' } }).bytes;
+    const bytes = instrument(await hostileWat('infinite-loop'), { defaultFuel: 10_000_000_000n, memoryMaxPages: 16, limitImport: LIMIT_IMPORT }).bytes;
     const manager = new PluginManager({ logger: captureLogger(), limits: { fuel: 5_000 } });
     await manager.load({ manifest: manifestToml('prebuilt', ['Hook = "transform_data"']), wasm: new WebAssembly.Module(bytes) });
     await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({ code: 'E_FUEL', limit: { name: 'fuel', value: 5_000 } });
