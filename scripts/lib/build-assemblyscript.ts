@@ -13,7 +13,7 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
+import { ascFlags as sharedAscFlags } from '../../src/cli/asc-flags.ts';
 
 /** Repository root (scripts/lib/ is two levels down). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -46,9 +46,8 @@ export interface BuildAssemblyScriptResult {
 }
 
 /**
- * The asc flags every ReedCMS AssemblyScript plugin is built with. The incremental runtime
- * survives repeated calls on one instance (the stub runtime broke on the second call); the SDK's
- * abort handler replaces the `env.abort` import an Extism host does not provide.
+ * The asc flags, from the one definition the CLI uses too. asc resolves this internal path of
+ * the abort handler against its base directory (the repository root).
  *
  * @example
  * ```ts
@@ -56,14 +55,7 @@ export interface BuildAssemblyScriptResult {
  * ```
  */
 export function ascFlags(): string[] {
-  return [
-    '--runtime', 'incremental',
-    // asc resolves this internal path against its base directory (the repository root).
-    '--use', 'abort=sdk/assembly/abort/reedAbort',
-    '--optimizeLevel', '3',
-    '--shrinkLevel', '0',
-    '--noColors',
-  ];
+  return sharedAscFlags('sdk/assembly/abort/reedAbort');
 }
 
 /**
@@ -96,6 +88,8 @@ export async function buildAssemblyScript(options: BuildAssemblyScriptOptions): 
   ];
   let stdout = '';
   let stderr = '';
+  // Imported only when something is stale: loading the compiler alone takes seconds.
+  const { default: asc } = await import('assemblyscript/asc');
   const result = await asc.main(argv, {
     stdout: { write: (chunk) => void (stdout += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk)) },
     stderr: { write: (chunk) => void (stderr += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk)) },

@@ -9,6 +9,7 @@ import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts
 import { FRAME_VERSION } from '../util/frame-codec.ts';
 import { printable } from '../util/printable.ts';
 import { INSTRUMENT_EXPORTS } from '../instrument/index.ts';
+import { describeMissingImports } from './import-hints.ts';
 import { allocate, allocationBudget, budgetedContexts, configGet, variableSetter, withContext } from './budgeted-kernel.ts';
 import { bulkCopyFunctions, callBuffers, directIoFunctions, fuelCharger } from './guest-io-functions.ts';
 
@@ -286,15 +287,15 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
  * would otherwise report only the first.
  */
 function checkImports(module: WebAssembly.Module, userFunctions: Record<string, HostFunction>, namespaces: Record<string, Record<string, HostFunction>>, pluginId: string): void {
-  const missing: string[] = [];
+  const missing: WebAssembly.ModuleImportDescriptor[] = [];
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.module === 'extism:host/env') continue;
     if (imp.module === 'extism:host/user' && imp.kind === 'function' && imp.name in userFunctions) continue;
     if (imp.kind === 'function' && Object.hasOwn(namespaces, imp.module) && Object.hasOwn(namespaces[imp.module]!, imp.name)) continue;
-    missing.push(`${imp.module}.${imp.name} (${imp.kind})`);
+    missing.push(imp);
   }
   if (missing.length > 0) {
-    throw new PluginError(ErrorCodes.LINK, `the module imports what the host does not provide: ${missing.join(', ')}`, {
+    throw new PluginError(ErrorCodes.LINK, `the module imports what the host does not provide: ${describeMissingImports(missing)}`, {
       pluginId,
       operation: 'instantiate',
     });

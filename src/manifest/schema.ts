@@ -34,8 +34,87 @@ export type CapabilityKind = keyof typeof CAPABILITY_KINDS;
 const unknownKey = (known: readonly string[]) => (issue: { expected: string | null }) =>
   issue.expected === 'never' ? `unknown key (known keys: ${known.join(', ')})` : 'must be a table';
 
-/** A TOML table with exactly these keys: an unknown key is an error that lists the known ones. */
-const strictTable = <const E extends v.ObjectEntries>(entries: E) => v.strictObject(entries, unknownKey(Object.keys(entries)));
+/** Unknown-key issues made by strictTable (valibot's own are replaced by these). */
+const OWN_ISSUES = new WeakSet<object>();
+
+/**
+ * A TOML table with exactly these keys. Every unknown key is an error of its own, with the
+ * closest known key when one is near ("did you mean"): valibot's strictObject stops at the
+ * first, so an author with two typos would fix them one run at a time.
+ */
+const strictTable = <const E extends v.ObjectEntries>(entries: E) => {
+  const known = Object.keys(entries);
+  const inner = v.strictObject(entries, unknownKey(known));
+  const run: typeof inner['~run'] = (dataset, config) => {
+    const input = dataset.value;
+    const result = inner['~run'](dataset, config);
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) return result;
+    // Drop valibot's own unknown-key issue for this table (it named only the first); keep the
+    // issues of nested tables, ours included.
+    const issues = (result.issues ?? []).filter((issue) => !(issue.expected === 'never' && (issue.path?.length ?? 0) <= 1 && !OWN_ISSUES.has(issue)));
+    for (const key of Object.keys(input)) {
+      if (Object.hasOwn(entries, key)) continue;
+      const near = closest(key, known);
+      const value = (input as Record<string, unknown>)[key];
+      const issue = {
+        kind: 'schema',
+        type: 'strict_object',
+        input: value,
+        expected: 'never',
+        received: JSON.stringify(key),
+        message: near === undefined ? `unknown key (known keys: ${known.join(', ')})` : `unknown key: did you mean "${near}"?`,
+        path: [{ type: 'object', origin: 'key', input: input as Record<string, unknown>, key, value }],
+      } as unknown as (typeof issues)[number];
+      OWN_ISSUES.add(issue);
+      issues.push(issue);
+    }
+    if (issues.length === 0) return result;
+    return { ...result, typed: false, issues: issues as [(typeof issues)[number], ...typeof issues] } as ReturnType<typeof inner['~run']>;
+  };
+  return { ...inner, '~run': run } as typeof inner;
+};
+
+/**
+ * The known name nearest to `name` (edit distance at most 2, or a third of its length), or
+ * undefined when none is near: the "did you mean" of manifest messages.
+ *
+ * @example
+ * ```ts
+ * closest('capabilites', ['capabilities', 'limits']); // 'capabilities'
+ * ```
+ */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const candidate of known) {
+    const d = editDistance(name, candidate, bestDistance);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, giving up (returning `cap`) once it cannot be below `cap`. */
+function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) >= cap) return cap;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
+      row.push(value);
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin >= cap) return cap;
+    previous = row;
+  }
+  return Math.min(previous[b.length]!, cap);
+}
 
 /** Arrays are objects to JavaScript, but never a TOML table. */
 const table = v.custom<Record<string, unknown>>(

@@ -5,6 +5,7 @@
  * unreliable after one).
  */
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
+import { STOCK_IO_FUNCTIONS } from '../engine/guest-io-functions.ts';
 import { createGuest, functionExports, readsFrames, type Guest, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
 import { hookExportName } from '../hooks/hook-names.ts';
@@ -393,10 +394,36 @@ export class WasmPlugin implements PluginRuntime {
   }
 }
 
+/**
+ * The `extism:host/user` functions a WASM plugin may import: the I/O functions (whose stock
+ * stand-ins list their names) and the ones served in `#hostFunctions`. `reed-plugin check` reads
+ * this; a test links a module importing every name, so the list cannot drift.
+ */
+export const HOST_USER_FUNCTIONS: readonly string[] = [...Object.keys(STOCK_IO_FUNCTIONS), 'reed_publish_event'];
+
 /** Exports whose output the guest ABI ignores. */
 const OUTPUT_IGNORED: ReadonlySet<string> = new Set(['initialize', 'on_event', 'shutdown']);
 
 function checkExports(pluginId: string, caps: CapabilitySet, exports: Set<string>): void {
+  const missing = missingExports(caps, exports);
+  if (missing.length > 0) {
+    throw new PluginError(ErrorCodes.EXPORT, `the module lacks exports its manifest declares: ${missing.join(', ')}`, {
+      pluginId,
+      operation: 'load',
+    });
+  }
+}
+
+/**
+ * The exports a manifest's capabilities need that the module lacks, each naming its capability
+ * (also what `reed-plugin check` reports).
+ *
+ * @example
+ * ```ts
+ * missingExports(capabilitySet(meta), functionExports(module)); // ['hook_after_render (for Hook "after_render")']
+ * ```
+ */
+export function missingExports(caps: CapabilitySet, exports: ReadonlySet<string>): string[] {
   const missing: string[] = [];
   for (const hook of caps.hooks) {
     const name = hookExportName(hook);
@@ -405,12 +432,7 @@ function checkExports(pluginId: string, caps: CapabilitySet, exports: Set<string
   if (caps.commands.length > 0 && !exports.has('handle_command')) missing.push(`handle_command (for Command "${caps.commands.join('", "')}")`);
   if (caps.contentTypes.length > 0 && !exports.has('content_type')) missing.push(`content_type (for ContentType "${caps.contentTypes.join('", "')}")`);
   if (caps.templateFunctions.length > 0 && !exports.has('template_function')) missing.push(`template_function (for TemplateFunction "${caps.templateFunctions.join('", "')}")`);
-  if (missing.length > 0) {
-    throw new PluginError(ErrorCodes.EXPORT, `the module lacks exports its manifest declares: ${missing.join(', ')}`, {
-      pluginId,
-      operation: 'load',
-    });
-  }
+  return missing;
 }
 
 /**

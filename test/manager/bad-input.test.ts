@@ -163,7 +163,7 @@ describe('bad modules', () => {
     const at = wasm.findIndex((_, i) => [0x05, 0x04, 0x01, 0x01, 0x01, 0x02].every((b, k) => wasm[i + k] === b));
     expect(at).toBeGreaterThan(0);
     wasm[at + 3] = 0x03;
-    expect(WebAssembly.validate(wasm)).toBe(true);
+    expect(WebAssembly.validate(wasm as Uint8Array<ArrayBuffer>)).toBe(true);
     await expectLoadError({ manifest: manifestToml('shared', ['Hook = "transform_data"']), wasm }, 'E_INSTRUMENT', 'shared', /shared memory \(threads\) is not supported/);
   });
 
