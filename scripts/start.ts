@@ -64,7 +64,7 @@ try {
   await cms.save({ type: 'article', title: '   ', body: 'no title' });
 } catch (err) {
   if (!(err instanceof PluginError)) throw err;
-  console.log(`  rejected a draft without a title: ${err.code} from ${err.pluginId}: ${err.message.split('\n')[0]}`);
+  console.log(`  rejected a draft without a title: ${err.code}: ${err.message.split('\n')[0]}`);
 }
 
 rule('4. Render /' + saved.slug + ' through before_render (reading-time) and after_render (seo)');

@@ -57,12 +57,12 @@ export function initialize(): i32 {
 export function ${fn}(): i32 {
   const r = Input.json();
   if (!r.ok || !r.value.isObject()) {
-    fail("${o.id}: the input must be a JSON object");
+    fail("the input must be a JSON object");
     return 1;
   }
   const data = r.value;
   data.setString("title", data.getString("title") + suffix);
-  Log.info("${o.id}: title updated");
+  Log.info("title updated");
   Output.json(data);
   return 0;
 }
@@ -82,7 +82,7 @@ it('appends the configured suffix to the title', async () => {
   const r = await host.run('${o.hook}', { title: 'Hello', path: '/' });
   expect(r.error).toBeUndefined();
   expect(r.output).toEqual({ title: 'Hello!', path: '/' });
-  expect(r.logs).toContainEqual({ level: 'info', message: '${o.id}: title updated' });
+  expect(r.logs).toContainEqual({ level: 'info', message: 'title updated' });
   expect(r.fuel).toBeGreaterThan(0);
 });
 

@@ -116,10 +116,10 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
    * const off3 = bus.subscribe((e) => e.source === 'seo', (e) => audit(e));
    * ```
    */
-  subscribe(handler: (event: AnyEventOf<E>) => void | Promise<void>): Unsubscribe;
-  subscribe<P extends TypePattern<E>>(pattern: P, handler: (event: EventOf<E, MatchingTypes<E, P>>) => void | Promise<void>): Unsubscribe;
-  subscribe<S extends AnyEventOf<E>>(predicate: (event: AnyEventOf<E>) => event is S, handler: (event: S) => void | Promise<void>): Unsubscribe;
-  subscribe(filter: TypePattern<E> | ((event: AnyEventOf<E>) => boolean), handler: (event: AnyEventOf<E>) => void | Promise<void>): Unsubscribe;
+  subscribe(handler: (event: AnyEventOf<E>) => unknown): Unsubscribe;
+  subscribe<P extends TypePattern<E>>(pattern: P, handler: (event: EventOf<E, MatchingTypes<E, P>>) => unknown): Unsubscribe;
+  subscribe<S extends AnyEventOf<E>>(predicate: (event: AnyEventOf<E>) => event is S, handler: (event: S) => unknown): Unsubscribe;
+  subscribe(filter: TypePattern<E> | ((event: AnyEventOf<E>) => boolean), handler: (event: AnyEventOf<E>) => unknown): Unsubscribe;
   subscribe(filterOrHandler: string | ((event: any) => unknown), maybeHandler?: (event: any) => unknown): Unsubscribe {
     return this.subscribeAs(undefined, filterOrHandler as EventFilter, maybeHandler as EventHandler<any> | undefined);
   }

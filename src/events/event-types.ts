@@ -47,7 +47,7 @@ export interface PublishInput<T = unknown, K extends string = string> {
  * const log: EventHandler = (e) => console.log(e.type);
  * ```
  */
-export type EventHandler<T = unknown> = (event: PluginEvent<T>) => void | Promise<void>;
+export type EventHandler<T = unknown> = (event: PluginEvent<T>) => unknown;
 
 /**
  * Which events a subscriber wants: a type pattern (`content.*`) or a predicate.

@@ -36,15 +36,18 @@ export class ErrorReporter {
   }
 
   /**
-   * Logs an error and publishes `plugin.error`; never throws.
+   * Logs an error (unless it is also thrown to the caller) and publishes `plugin.error`; never
+   * throws.
    *
    * @example
    * ```ts
    * errors.report(new PluginError(ErrorCodes.IO, 'cannot read plugin.toml', { pluginId: 'seo' }));
    * ```
    */
-  report(error: PluginError): void {
-    this.#out.logger.warn(error.message);
+  report(error: PluginError, options: { thrown?: boolean } = {}): void {
+    // An error thrown to the caller (load, reload) is the caller's to print: logging it too
+    // printed every failed load twice.
+    if (options.thrown !== true) this.#out.logger.warn(error.message);
     if (this.#out.isClosed()) return;
     this.#out.events.publish({ type: Events.PLUGIN_ERROR, data: { pluginId: error.pluginId, code: error.code, operation: error.operation, message: error.message, error } }).catch(() => {});
   }

@@ -178,7 +178,7 @@ export class PluginManager {
       });
       return pluginId;
     } catch (err) {
-      this.#errors.report(asPluginError(err, id, 'load'));
+      this.#errors.report(asPluginError(err, id, 'load'), { thrown: true });
       throw err;
     }
   }
@@ -237,7 +237,7 @@ export class PluginManager {
       // A manifest too broken to name its plugin still belongs to the one being reloaded.
       const error = asPluginError(err, id, 'reload');
       const named = error.pluginId === undefined ? new PluginError(error.code, error.message, { pluginId: id, cause: error, operation: 'reload' }) : error;
-      this.#errors.report(named);
+      this.#errors.report(named, { thrown: true });
       throw named;
     }
   }

@@ -162,15 +162,15 @@ export function checkInputSize(input: Uint8Array, limits: EffectiveLimits, plugi
  *
  * @example
  * ```ts
- * throw explainFailure(error, watch, meter, limits, 'seo', 'hook_after_render');
+ * throw explainFailure(error, watch, meter, limits, 'seo', 'hook_after_render', meta.limits.fuel);
  * ```
  */
-export function explainFailure(error: PluginError, watch: CallWatch, meter: MeterGlobals, limits: EffectiveLimits, pluginId: string, operation: string): PluginError {
+export function explainFailure(error: PluginError, watch: CallWatch, meter: MeterGlobals, limits: EffectiveLimits, pluginId: string, operation: string, askedFuel?: number | false): PluginError {
   const reason = watch.limitReason !== LimitReason.NONE ? watch.limitReason : ((meter.reason?.value as number | undefined) ?? LimitReason.NONE);
   const limitError = (code: ErrorCode, message: string, name: string, value: number) =>
     new GuestError(code, `${operation}: ${message}`, { pluginId, operation, cause: error, limit: { name, value } });
   if (error.code === ErrorCodes.TRAP || error.code === ErrorCodes.GUEST) {
-    if (reason === LimitReason.FUEL && limits.fuel !== null) return limitError(ErrorCodes.FUEL, `ran out of fuel (budget ${limits.fuel} per call)`, 'fuel', limits.fuel);
+    if (reason === LimitReason.FUEL && limits.fuel !== null) return limitError(ErrorCodes.FUEL, `ran out of fuel (budget ${limits.fuel} per call; ${fuelAdvice(limits.fuel, askedFuel)})`, 'fuel', limits.fuel);
     if (reason === LimitReason.STACK && limits.maxCallDepth !== null) return limitError(ErrorCodes.STACK, `exceeded the call depth limit of ${limits.maxCallDepth}`, 'maxCallDepth', limits.maxCallDepth);
     if (reason === LimitReason.MEMORY) return limitError(ErrorCodes.MEMORY, `hit the memory cap of ${limits.memoryBytes} bytes`, 'memoryBytes', limits.memoryBytes);
     if (watch.varsRefused) return limitError(ErrorCodes.LIMIT, `kept more than ${limits.maxVarBytes} bytes of variables`, 'maxVarBytes', limits.maxVarBytes);
@@ -185,6 +185,12 @@ export function explainFailure(error: PluginError, watch: CallWatch, meter: Mete
     return new GuestError(ErrorCodes.TRAP, `${operation} aborted: ${watch.abortNote}`, { pluginId, operation, cause: error });
   }
   return error;
+}
+
+/** How to get more fuel: the host raises its cap, or the plugin asks for up to it. */
+function fuelAdvice(budget: number, asked: number | false | undefined): string {
+  if (typeof asked === 'number' && asked > budget) return `the plugin asks for ${asked}, capped by the host: raise the host's limits.fuel`;
+  return "the host's limits.fuel sets it; a plugin's [limits] fuel may only lower it";
 }
 
 /**

@@ -280,7 +280,7 @@ export class WasmPlugin implements PluginRuntime {
     const { metadata, limits } = this.#options;
     if (!fuelRecorded) this.#recordFuel();
     const raw = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: exportName });
-    const error = explainFailure(raw, this.#watch, this.#meter, limits, metadata.id, exportName);
+    const error = explainFailure(raw, this.#watch, this.#meter, limits, metadata.id, exportName, metadata.limits.fuel);
     if (INSTANCE_BREAKING.has(error.code)) this.#broken = true;
     this.#fault(error, performance.now() - started);
     throw error;

@@ -80,11 +80,11 @@ describe('reed-plugin, from init to run', () => {
     const human = exec('npm', ['run', 'run'], PLUGIN);
     expect(human.status, human.stdout + human.stderr).toBe(0);
     expect(human.stdout).toContain('"title":"Hello ✓"');
-    expect(human.stdout).toMatch(/log: +\[info\] hello: title updated/);
+    expect(human.stdout).toMatch(/log: +\[info\] title updated/);
     expect(human.stdout).toMatch(/fuel: +[\d,]+ of 1,000,000/);
     const r = cli(['run', '.', 'after_render', '--input', '-', '--config', 'cfg.json', '--json', '--repeat', '3'].filter((a) => a !== '--config' && a !== 'cfg.json'), PLUGIN, '{"title":"Hi"}');
     const out = json(r);
-    expect(out).toMatchObject({ ok: true, output: { title: 'Hi ✓' }, error: null, logs: [{ level: 'info', message: 'hello: title updated' }], repeat: { runs: 3 } });
+    expect(out).toMatchObject({ ok: true, output: { title: 'Hi ✓' }, error: null, logs: [{ level: 'info', message: 'title updated' }], repeat: { runs: 3 } });
     expect(out['fuel'].used).toBeGreaterThan(0);
     expect(out['fuel'].budget).toBe(1_000_000);
   });
@@ -100,6 +100,27 @@ describe('reed-plugin, from init to run', () => {
     const r = exec(repoBin('deno'), ['run', '-A', CLI, 'run', PLUGIN, 'after_render', '--input', join(PLUGIN, 'test', 'input.json'), '--json'], SCRATCH);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(json(r)).toMatchObject({ ok: true, output: { title: 'Hello ✓' } });
+  });
+});
+
+describe('TypeScript users of the package', () => {
+  it('typecheck the virtual module (vite/client types) and subscribers returning values', () => {
+    mkdirSync(join(SCRATCH, 'ts-user'), { recursive: true });
+    writeFileSync(
+      join(SCRATCH, 'ts-user', 'app.ts'),
+      `/// <reference types="@reedcms/plugins/vite/client" />
+import plugins from 'virtual:reed-plugins';
+import { PluginManager, type PluginEvent } from '@reedcms/plugins';
+const seen: PluginEvent[] = [];
+const manager = new PluginManager({ sources: plugins });
+manager.events.subscribe('content.*', (e) => seen.push(e));
+manager.events.subscribe((e) => seen.push(e));
+export const first: string | undefined = plugins[0]?.id;
+`,
+    );
+    writeFileSync(join(SCRATCH, 'ts-user', 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', lib: ['ES2023', 'DOM'], types: [], skipLibCheck: true }, files: ['app.ts'] }));
+    const r = exec(repoBin('tsc'), ['-p', 'tsconfig.json'], join(SCRATCH, 'ts-user'));
+    expect(r.status, r.stdout + r.stderr).toBe(0);
   });
 });
 

@@ -86,6 +86,19 @@ for (const isolation of ['inline', 'worker'] as const) {
       }
     });
 
+    it('E_FUEL says when the plugin asked for more fuel than the host grants, and how to raise it', async () => {
+      await manager.load({ manifest: manifestToml('greedy', ['Hook = "transform_data"'], '[limits]\nfuel = 50000000'), wasm: await hostileWat('infinite-loop') });
+      try {
+        await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({
+          code: 'E_FUEL',
+          limit: { name: 'fuel', value: LIMITS.fuel },
+          message: expect.stringContaining("the plugin asks for 50000000, capped by the host: raise the host's limits.fuel"),
+        });
+      } finally {
+        await manager.unload('greedy');
+      }
+    });
+
     it('escapes ANSI sequences, newlines and bidi overrides in guest logs and error messages', async () => {
       await manager.load({ manifest: manifestToml('ansi', ['Hook = "transform_data"']), wasm: await hostileWat('escape-sequences') });
       try {

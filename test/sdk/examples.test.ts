@@ -85,7 +85,7 @@ describe('seo', () => {
 
   it('fails clearly on input that is not a JSON object', async () => {
     const { plugin } = await start('seo');
-    await expect(plugin.call('hook_after_render', '[1]')).rejects.toThrow(/seo: after_render input must be a JSON object/);
+    await expect(plugin.call('hook_after_render', '[1]')).rejects.toThrow(/after_render input must be a JSON object/);
   });
 });
 
@@ -141,10 +141,10 @@ describe('content-validator', () => {
   it('rejects an empty title and an oversized body (counted in code points)', async () => {
     const { plugin } = await start('content-validator', { max_body_chars: 10 });
     await expect(plugin.call('hook_before_save', JSON.stringify({ type: 'article', title: '  \n ', body: '' }))).rejects.toThrow(
-      'content-validator: title is required',
+      'title is required',
     );
     await expect(plugin.call('hook_before_save', JSON.stringify({ type: 'article', title: 't', body: 'x'.repeat(11) }))).rejects.toThrow(
-      'content-validator: body has 11 characters, more than the 10 allowed',
+      'body has 11 characters, more than the 10 allowed',
     );
     const emoji = JSON.parse(await callText(plugin, 'hook_before_save', JSON.stringify({ type: 'article', title: 't', body: '😀'.repeat(10) })));
     expect(emoji.body).toBe('😀'.repeat(10));
@@ -169,7 +169,7 @@ describe('content-validator', () => {
     expect(stats).toEqual({ validated: 2, rejected: 1, events: 1 });
     expect(guest.logs.some((l) => l.level === 'info' && l.message.includes('content.created'))).toBe(true);
     await expect(guest.plugin.call('handle_command', JSON.stringify({ command: 'nope', args: {} }))).rejects.toThrow(
-      'content-validator: unknown command "nope"',
+      'unknown command "nope"',
     );
   });
 });

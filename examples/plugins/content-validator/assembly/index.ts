@@ -20,7 +20,7 @@ let events = 0;
 export function initialize(): i32 {
   const max = Config.json().getNumber("max_body_chars", 100000);
   if (!(max >= 1)) {
-    fail("content-validator: max_body_chars must be a number ≥ 1");
+    fail("max_body_chars must be a number ≥ 1");
     return 1;
   }
   maxBodyChars = max;
@@ -58,7 +58,7 @@ export function handle_command(): i32 {
   const r = Input.json();
   const command = r.ok ? r.value.getString("command") : "";
   if (command != "stats") {
-    fail("content-validator: unknown command " + Json.quote(command));
+    fail("unknown command " + Json.quote(command));
     return 1;
   }
   const stats: JsonValue = Json.object()
@@ -71,7 +71,7 @@ export function handle_command(): i32 {
 
 function reject(reason: string): i32 {
   rejected++;
-  fail("content-validator: " + reason);
+  fail(reason);
   return 1;
 }
 

@@ -15,7 +15,7 @@ let wordsPerMinute: f64 = 200;
 export function initialize(): i32 {
   const wpm = Config.json().getNumber("words_per_minute", 200);
   if (!(wpm >= 1)) {
-    fail("reading-time: words_per_minute must be a number ≥ 1");
+    fail("words_per_minute must be a number ≥ 1");
     return 1;
   }
   wordsPerMinute = wpm;
@@ -25,7 +25,7 @@ export function initialize(): i32 {
 export function hook_before_render(): i32 {
   const r = Input.json();
   if (!r.ok || !r.value.isObject()) {
-    fail("reading-time: before_render input must be a JSON object: " + (r.ok ? "got " + r.value.toString() : r.error));
+    fail("before_render input must be a JSON object: " + (r.ok ? "got " + r.value.toString() : r.error));
     return 1;
   }
   const page = r.value;

@@ -23,7 +23,7 @@ export function initialize(): i32 {
 export function hook_after_render(): i32 {
   const r = Input.json();
   if (!r.ok || !r.value.isObject()) {
-    fail("seo: after_render input must be a JSON object: " + (r.ok ? "got " + r.value.toString() : r.error));
+    fail("after_render input must be a JSON object: " + (r.ok ? "got " + r.value.toString() : r.error));
     return 1;
   }
   const page = r.value;
