@@ -81,12 +81,12 @@ describe('reed-plugin, from init to run', () => {
     expect(human.status, human.stdout + human.stderr).toBe(0);
     expect(human.stdout).toContain('"title":"Hello ✓"');
     expect(human.stdout).toMatch(/log: +\[info\] title updated/);
-    expect(human.stdout).toMatch(/fuel: +[\d,]+ of 1,000,000/);
+    expect(human.stdout).toMatch(/fuel: +[\d,]+ of 20,000,000/);
     const r = cli(['run', '.', 'after_render', '--input', '-', '--config', 'cfg.json', '--json', '--repeat', '3'].filter((a) => a !== '--config' && a !== 'cfg.json'), PLUGIN, '{"title":"Hi"}');
     const out = json(r);
     expect(out).toMatchObject({ ok: true, output: { title: 'Hi ✓' }, error: null, logs: [{ level: 'info', message: 'title updated' }], repeat: { runs: 3 } });
     expect(out['fuel'].used).toBeGreaterThan(0);
-    expect(out['fuel'].budget).toBe(1_000_000);
+    expect(out['fuel'].budget).toBe(20_000_000);
   });
 
   it('check and inspect report a healthy plugin', () => {

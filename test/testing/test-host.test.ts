@@ -16,7 +16,7 @@ describe('createTestHost', () => {
       expect(r.error).toBeUndefined();
       expect(r.output).toMatchObject({ meta: { wordCount: 5, readingTime: 3 } });
       expect(r.fuel).toBeGreaterThan(0);
-      expect(r.fuelBudget).toBe(1_000_000);
+      expect(r.fuelBudget).toBe(20_000_000);
       const bad = await host.run('before_render', 'not an object');
       expect(bad.error).toMatchObject({ code: 'E_GUEST', pluginId: 'reading-time' });
       expect(bad.output).toBeUndefined();

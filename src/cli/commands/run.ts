@@ -32,7 +32,7 @@ export const RUN: CommandSpec = {
   help: [
     '-i, --input FILE|-   the hook data as JSON (default null; - reads stdin)',
     '--config FILE        the plugin config as JSON (checked against config_schema)',
-    '--fuel N             fuel budget per call (default 1,000,000)',
+    `--fuel N             fuel budget per call (default ${formatCount(DEFAULT_LIMITS.fuel ?? 0)})`,
     '--memory BYTES       linear memory cap',
     '--allow-host P       host-wide egress allow-list entry (repeatable; default: the manifest\'s)',
     '--mock-http FILE     JSON { "<url>": { "status", "json" | "body", "headers" } } answering requests',
