@@ -14,11 +14,29 @@ export const ExportKind = { func: 0, table: 1, memory: 2, global: 3 } as const;
  * if (exports.__reed_limit_reason.value === LimitReason.FUEL) console.log('out of fuel');
  * ```
  */
-export const LimitReason = { NONE: 0, FUEL: 1, STACK: 2, MEMORY: 3 } as const;
+export const LimitReason = { NONE: 0, FUEL: 1, STACK: 2, MEMORY: 3, TABLE: 4 } as const;
 
-/** Fuel charged per byte-count unit of bulk memory ops: size >>> MEMORY_BYTES_SHIFT (1 per 64 bytes). */
-export const MEMORY_BYTES_SHIFT = 6;
-/** Fuel charged per table element unit of table ops: count >>> TABLE_ELEMS_SHIFT (1 per 8 elements). */
-export const TABLE_ELEMS_SHIFT = 3;
+// Prices of size-dependent operations. Measured in V8 (Node 20) by bench/bulk-costs.ts, as the
+// time each op holds the thread per unit against a plain loop's time per fuel (BENCHMARKS.md),
+// and set so that no op runs much longer per fuel than that loop: a fuel budget bounds time.
+
+/** Bulk memory ops (memory.copy/fill/init) and the host's copies: size >>> MEMORY_BYTES_SHIFT fuel (1 per 4 bytes). */
+export const MEMORY_BYTES_SHIFT = 2;
+/** Static fuel every bulk memory or table op pays on top of its instruction: each is a runtime call of ~5-10 ns in V8. */
+export const BULK_OP_BASE_FUEL = 64;
+/**
+ * table.fill/copy/init: count << shift fuel, by the table's element type (funcref entries also
+ * update V8's dispatch table: ~25 ns each, against ~2-10 ns for externref). table.copy pays the
+ * dearer of its two tables.
+ */
+export const TABLE_ELEMENT_FUEL_SHIFT: Readonly<Record<number, number>> = { 0x70: 8, 0x6f: 7 };
+/** A successful table.grow: count << shift fuel, by element type (~130 ns per funcref entry, ~20 ns per externref). */
+export const TABLE_GROW_FUEL_SHIFT: Readonly<Record<number, number>> = { 0x70: 10, 0x6f: 8 };
 /** Fuel charged per page of a successful memory.grow (64 KiB / 64 bytes per fuel). */
 export const FUEL_PER_PAGE = 1024;
+/**
+ * Static fuel of every successful memory.grow or table.grow: each one makes V8 account external
+ * memory and often collect garbage (~20-90 µs measured), so a guest cannot buy thousands of
+ * one-page grows with one budget. Total growth is bounded by the caps in any case.
+ */
+export const GROW_BASE_FUEL = 16_384;
