@@ -144,7 +144,7 @@ export interface ScanContext {
   fuel: boolean;
   /** Fuel or depth limit: exits need the LEAVE code and the body an epilogue. */
   wrap: boolean;
-  /** 1 when a new limit import shifts defined functions, else 0. */
+  /** How many added imports shift the defined functions (0 when none). */
   shift: number;
   importedFuncs: number;
   typeCount: number;

@@ -135,7 +135,7 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
       : undefined;
   const shift = addedImports.length;
   const imported = info.importedFuncs;
-  const remapFunc = shift === 0 ? (i: number): number => i : (i: number): number => (i >= imported ? i + 1 : i);
+  const remapFunc = shift === 0 ? (i: number): number => i : (i: number): number => (i >= imported ? i + shift : i);
 
   const totalFuncs = info.funcTypes.length + shift;
   const addedFuncTypes: number[] = [];
