@@ -3,7 +3,8 @@
  * memory.grow, table.fill/copy/init/grow on funcref and externref tables) this measures the
  * nanoseconds it holds the thread per fuel unit the instrumenter charges for it, against the
  * nanoseconds per fuel of a plain counting loop, in the same process, interleaved. A ratio near
- * 1 means a fuel budget bounds time the same whatever the plugin does; the target is <= 3.
+ * 1 means a fuel budget bounds time the same whatever the plugin does; the target is <= 3
+ * (memory.grow: reported only, see docs/instrument.md "Cost model").
  * Run alone: `npm run bench:one -- bench/bulk-costs.ts`.
  */
 // The compiled package (npm run build), as users import it.
@@ -25,6 +26,8 @@ interface Kernel {
   sizes: Array<[units: number, reps: number]>;
   /** grow kernels need a fresh instance per call (a grown table or memory stays grown). */
   fresh?: boolean;
+  /** A module of its own (default: PRELUDE and the segments), so fresh instances stay small. */
+  module?: string;
 }
 
 const PRELUDE = `
@@ -55,7 +58,7 @@ const KERNELS: Kernel[] = [
   { name: 'memory.fill', wat: repeatLoop('(memory.fill (i32.const 0) (i32.const 7) (local.get $n))'), sizes: [[1 << 20, 64], [SMALL, 200_000]] },
   { name: 'memory.copy', wat: repeatLoop('(memory.copy (i32.const 0) (i32.const 2097152) (local.get $n))'), sizes: [[1 << 20, 64], [SMALL, 200_000]] },
   { name: 'memory.init', wat: repeatLoop('(memory.init $big (i32.const 0) (i32.const 0) (local.get $n))'), sizes: [[LARGE, 512], [SMALL, 200_000]] },
-  { name: 'memory.grow', wat: repeatLoop('(drop (memory.grow (local.get $n)))'), sizes: [[1, 900]], fresh: true },
+  { name: 'memory.grow', wat: repeatLoop('(drop (memory.grow (local.get $n)))'), sizes: [[1, 900], [64, 14]], fresh: true, module: '(memory 1)' },
   { name: 'table.fill funcref', wat: repeatLoop('(table.fill $f (i32.const 0) (ref.func $target) (local.get $n))'), sizes: [[LARGE, 32], [SMALL, 200_000]] },
   { name: 'table.fill externref', wat: repeatLoop('(table.fill $e (i32.const 0) (ref.null extern) (local.get $n))'), sizes: [[LARGE, 32], [SMALL, 200_000]] },
   { name: 'table.copy funcref', wat: repeatLoop('(table.copy $f $f (i32.const 0) (i32.const 1) (local.get $n))'), sizes: [[LARGE, 32], [SMALL, 200_000]] },
@@ -78,8 +81,8 @@ interface Runner {
   run(units: number, reps: number): [number, number];
 }
 
-async function runner(body: string, fresh: boolean): Promise<Runner> {
-  const plain = await compileWat(`(module ${PRELUDE} ${segments()} ${body})`, 'bulk.wat');
+async function runner(body: string, fresh: boolean, source?: string): Promise<Runner> {
+  const plain = await compileWat(`(module ${source ?? `${PRELUDE} ${segments()}`} ${body})`, 'bulk.wat');
   const { bytes } = instrument(plain, { defaultFuel: BUDGET, memoryMaxPages: 1024 });
   const module = await WebAssembly.compile(bytes);
   const make = () => new WebAssembly.Instance(module, {}).exports as Record<string, unknown>;
@@ -110,7 +113,7 @@ export async function runBulkCostsBench(): Promise<BenchResult[]> {
   const LOOP_REPS = 2_000_000;
   const results: BenchResult[] = [];
   for (const kernel of KERNELS) {
-    const op = await runner(kernel.wat, kernel.fresh ?? false);
+    const op = await runner(kernel.wat, kernel.fresh ?? false, kernel.module);
     for (const [units, reps] of kernel.sizes) {
       for (let i = 0; i < 3; i++) {
         op.run(units, reps);
@@ -132,14 +135,17 @@ export async function runBulkCostsBench(): Promise<BenchResult[]> {
       const loopMedian = median(loopNsPerFuel);
       const ratio = opMedian / loopMedian;
       const unit = kernel.name.startsWith('memory.grow') ? 'page' : kernel.name.startsWith('memory') ? 'byte' : 'element';
+      // memory.grow is priced below its time on purpose: total growth is bounded by memoryBytes
+      // per instance, and a time-equivalent price would put a few pages over the default budget.
+      const reportOnly = kernel.name === 'memory.grow';
       results.push({
-        name: `${kernel.name} × ${units} ${unit}s: ns per fuel vs a plain loop`,
-        candidateUs: opMedian / 1000,
-        baselineUs: loopMedian / 1000,
+        name: `${kernel.name} × ${units} ${unit}s vs a plain loop of the same fuel`,
+        candidateUs: opNs / 1000,
+        baselineUs: (loopMedian * opFuel) / 1000,
         ratio,
-        target: `<= ${TARGET}`,
-        pass: ratio <= TARGET,
-        details: `${(opNs / (units * reps)).toFixed(3)} ns per ${unit}, ${(opFuel / (units * reps)).toFixed(4)} fuel per ${unit}; loop ${loopMedian.toFixed(3)} ns/fuel`,
+        target: reportOnly ? 'report' : `<= ${TARGET}`,
+        pass: reportOnly || ratio <= TARGET,
+        details: `${(opNs / (units * reps)).toFixed(3)} ns and ${(opFuel / (units * reps)).toFixed(2)} fuel per ${unit}; ${(opMedian).toFixed(3)} vs ${loopMedian.toFixed(3)} ns/fuel`,
       });
     }
   }
