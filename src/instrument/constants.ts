@@ -22,14 +22,14 @@ export const LimitReason = { NONE: 0, FUEL: 1, STACK: 2, MEMORY: 3, TABLE: 4 } a
 
 /** Bulk memory ops (memory.copy/fill/init) and the host's copies: size >>> MEMORY_BYTES_SHIFT fuel (1 per 4 bytes). */
 export const MEMORY_BYTES_SHIFT = 2;
-/** Static fuel every bulk memory or table op pays on top of its instruction: each is a runtime call of ~5-10 ns in V8. */
-export const BULK_OP_BASE_FUEL = 64;
+/** Static fuel every bulk memory or table op pays on top of its instruction: each is a runtime call of ~5-15 ns in V8. */
+export const BULK_OP_BASE_FUEL = 128;
 /**
  * table.fill/copy/init: count << shift fuel, by the table's element type (funcref entries also
- * update V8's dispatch table: ~20-45 ns each, against ~2-10 ns for externref): 512 and 128 fuel
+ * update V8's dispatch table: ~20-55 ns each, against ~2-35 ns for externref): 512 and 256 fuel
  * per element. table.copy pays the dearer of its two tables.
  */
-export const TABLE_ELEMENT_FUEL_SHIFT: Readonly<Record<number, number>> = { 0x70: 9, 0x6f: 7 };
+export const TABLE_ELEMENT_FUEL_SHIFT: Readonly<Record<number, number>> = { 0x70: 9, 0x6f: 8 };
 /** A successful table.grow: count << shift fuel, by element type (~130 ns per funcref entry, ~20 ns per externref). */
 export const TABLE_GROW_FUEL_SHIFT: Readonly<Record<number, number>> = { 0x70: 10, 0x6f: 8 };
 /** Fuel charged per page of a successful memory.grow (64 KiB / 64 bytes per fuel). */
