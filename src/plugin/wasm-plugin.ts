@@ -66,6 +66,9 @@ const INSTANCE_BREAKING: ReadonlySet<string> = new Set([ErrorCodes.TRAP, ErrorCo
 
 const NO_INPUT = new Uint8Array(0);
 
+/** V8's limit on tables per module: a grow naming a higher index is not from our instrumenter. */
+const MAX_TABLES = 100_000;
+
 /** Extism's own log line when its host-side buffer cap refuses an allocation. */
 const HOST_MEMORY_REFUSED = /^memory limit exceeded: /;
 const VARS_REFUSED = /^var memory limit exceeded: /;
@@ -408,8 +411,11 @@ export class WasmPlugin implements PluginRuntime {
     const size = newSize >>> 0;
     const next = { memoryPages: this.#sizes.memoryPages, tableElements: [...this.#sizes.tableElements] };
     if (kind === GrowKind.MEMORY) next.memoryPages = size;
-    else if (kind === GrowKind.TABLE && index >= 0 && index < next.tableElements.length) next.tableElements[index] = size;
-    else return 0;
+    else if (kind === GrowKind.TABLE && index >= 0 && index < MAX_TABLES) {
+      // A table the reed.limits section did not list (a stripped section) started at 0.
+      while (next.tableElements.length <= index) next.tableElements.push(0);
+      next.tableElements[index] = size;
+    } else return 0;
     if (!account.setFixed(sizeBytes(next))) {
       this.#watch.budgetRefused = true;
       return 0;
