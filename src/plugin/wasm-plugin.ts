@@ -102,6 +102,8 @@ export class WasmPlugin implements PluginRuntime {
   /** The module reads frames (long strings as raw UTF-8 beside the JSON). */
   readonly #framed: boolean;
   readonly #budget: MemoryBudget;
+  /** The limits failures are explained with (the plugin's, with the module's baked-in table cap). */
+  readonly #failureLimits: EffectiveLimits;
   /** What the module allocates when instantiated (its reed.limits section; none: unknown, 0). */
   readonly #initialSizes: { memoryPages: number; tableElements: number[] };
   /** The live instance's share of the budget, and its sizes as its grow import reports them. */
@@ -116,6 +118,9 @@ export class WasmPlugin implements PluginRuntime {
     this.#budget = options.memoryBudget ?? new MemoryBudget(Number.POSITIVE_INFINITY);
     const declared = readModuleLimits(options.prepared.module);
     this.#initialSizes = { memoryPages: declared?.memoryPages ?? 0, tableElements: declared?.tableElements ?? [] };
+    // A module instrumented at build time carries its own table cap: name that one in errors.
+    const tableCap = declared?.maxTableElements;
+    this.#failureLimits = tableCap == null || tableCap === options.limits.maxTableElements ? options.limits : { ...options.limits, maxTableElements: tableCap };
   }
 
   /**
@@ -291,13 +296,13 @@ export class WasmPlugin implements PluginRuntime {
 
   /** Types a failed call by its real cause, marks a broken instance, records the fault; throws. */
   #failed(err: unknown, exportName: string, started: number, fuelRecorded = false): never {
-    const { metadata, limits } = this.#options;
+    const { metadata } = this.#options;
     if (!fuelRecorded) {
       this.#recordFuel();
       this.#endCallMemory();
     }
     const raw = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: exportName });
-    const error = explainFailure(raw, this.#watch, this.#meter, limits, metadata.id, exportName, this.#budget.limitBytes);
+    const error = explainFailure(raw, this.#watch, this.#meter, this.#failureLimits, metadata.id, exportName, this.#budget.limitBytes);
     if (INSTANCE_BREAKING.has(error.code)) this.#broken = true;
     this.#fault(error, performance.now() - started);
     throw error;

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, Hooks, PluginManager, type PluginError } from '@reedcms/plugins';
+import { DEFAULT_LIMITS, Hooks, PluginManager, precompile, type PluginError } from '@reedcms/plugins';
 import { compileWat } from '../support/wat.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger } from '../support/capture-logger.ts';
@@ -91,6 +91,19 @@ for (const isolation of ['inline', 'worker'] as const) {
       }
     });
 
+    it('a module instrumented at build time keeps its own table cap and reports it', async () => {
+      const module = await precompile(await hostileWat('table-grower'), { ...LIMITS, maxTableElements: 1000 });
+      await manager.load({ manifest: manifestToml('prebuilt', ['Hook = "transform_data"']), wasm: module });
+      try {
+        const error = await failure(manager.hooks.execute(Hooks.TRANSFORM_DATA, GROW, { errorPolicy: 'fail' }));
+        expect(error).toMatchObject({ code: 'E_MEMORY', pluginId: 'prebuilt', limit: { name: 'maxTableElements', value: 1000 } });
+        expect(manager.stats('prebuilt').memory).toEqual({ bytes: 0, peak: 0 });
+        await expectNeighbourHealthy();
+      } finally {
+        await manager.unload('prebuilt');
+      }
+    });
+
     it('a table.fill storm over 5,000,000 funcref entries ends with E_FUEL', async () => {
       await loadHostile('fill-storm', 'table-fill-storm');
       try {
@@ -107,6 +120,23 @@ for (const isolation of ['inline', 'worker'] as const) {
       const error = await failure(loadHostile('imports-table', 'imported-table'));
       expect(error).toMatchObject({ code: 'E_LINK', pluginId: 'imports-table' });
       expect(error.message).toMatch(/env\.table \(table\)/);
+      await expectNeighbourHealthy();
+    });
+
+    it('a GC module allocating a 1 GB array (array.new_default) is refused at load with a typed error', async () => {
+      // By hand (wabt lacks GC): (type $a (array (mut i8))) (func (export "hook_transform_data") (result i32)
+      //   (drop (array.new_default $a (i32.const 1000000000))) (i32.const 0))
+      const name = [...new TextEncoder().encode('hook_transform_data')];
+      const gc = new Uint8Array([
+        0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+        1, 8, 2, 0x5e, 0x78, 0x01, 0x60, 0x00, 0x01, 0x7f,
+        3, 2, 1, 1,
+        7, 23, 1, 19, ...name, 0x00, 0x00,
+        10, 16, 1, 14, 0, 0x41, 0x80, 0x94, 0xeb, 0xdc, 0x03, 0xfb, 0x07, 0x00, 0x1a, 0x41, 0x00, 0x0b,
+      ]);
+      const error = await failure(manager.load({ manifest: manifestToml('gc-array', ['Hook = "transform_data"']), wasm: gc }));
+      // Node 20's V8 does not accept GC at all (E_WASM); where an engine does, the rewriter refuses it.
+      expect(error).toMatchObject({ code: WebAssembly.validate(gc) ? 'E_INSTRUMENT' : 'E_WASM', pluginId: 'gc-array' });
       await expectNeighbourHealthy();
     });
 
