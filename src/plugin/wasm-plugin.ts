@@ -13,14 +13,14 @@ import type { PluginMetadata } from '../manifest/types.ts';
 import type { PreparedModule } from '../manager/module-cache.ts';
 import { httpEnvFunctions } from '../http/http-host-functions.ts';
 import type { HttpSession } from '../http/http-session.ts';
-import { GrowKind, readModuleLimits } from '../instrument/index.ts';
 import { utf8Length } from '../util/json-codec.ts';
 import { decodeOutput, encodeInputBytes } from '../util/frame-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
 import { applyFuelBudget, checkAfterCall, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
-import { GROW_IMPORT, PAGE_BYTES, type EffectiveLimits } from './limits.ts';
-import { MemoryBudget, TABLE_ELEMENT_BYTES, type MemoryAccount } from './memory-budget.ts';
-import { recordFailure, recordFuel, recordMemory, recordRefused, recordSuccess } from './stats.ts';
+import { InstanceMemory } from './instance-memory.ts';
+import { GROW_IMPORT, type EffectiveLimits } from './limits.ts';
+import { MemoryBudget } from './memory-budget.ts';
+import { recordFailure, recordFuel, recordRefused, recordSuccess } from './stats.ts';
 import type { PluginContext, PluginRuntime, PluginStats } from './types.ts';
 
 /** The status codes `reed_publish_event` returns to the guest. */
@@ -66,9 +66,6 @@ const INSTANCE_BREAKING: ReadonlySet<string> = new Set([ErrorCodes.TRAP, ErrorCo
 
 const NO_INPUT = new Uint8Array(0);
 
-/** V8's limit on tables per module: a grow naming a higher index is not from our instrumenter. */
-const MAX_TABLES = 100_000;
-
 /** Extism's own log line when its host-side buffer cap refuses an allocation. */
 const HOST_MEMORY_REFUSED = /^memory limit exceeded: /;
 const VARS_REFUSED = /^var memory limit exceeded: /;
@@ -101,26 +98,23 @@ export class WasmPlugin implements PluginRuntime {
   #closed = false;
   /** The module reads frames (long strings as raw UTF-8 beside the JSON). */
   readonly #framed: boolean;
-  readonly #budget: MemoryBudget;
+  /** The live instance's share of the manager-wide memory budget. */
+  readonly #memory: InstanceMemory;
   /** The limits failures are explained with (the plugin's, with the module's baked-in table cap). */
   readonly #failureLimits: EffectiveLimits;
-  /** What the module allocates when instantiated (its reed.limits section; none: unknown, 0). */
-  readonly #initialSizes: { memoryPages: number; tableElements: number[] };
-  /** The live instance's share of the budget, and its sizes as its grow import reports them. */
-  #account: MemoryAccount | undefined;
-  #sizes = { memoryPages: 0, tableElements: [] as number[] };
 
   private constructor(options: WasmPluginOptions, exports: Set<string>, capabilities: CapabilitySet) {
     this.#options = options;
     this.#capabilities = capabilities;
     this.#exports = exports;
     this.#framed = readsFrames(options.prepared.module);
-    this.#budget = options.memoryBudget ?? new MemoryBudget(Number.POSITIVE_INFINITY);
-    const declared = readModuleLimits(options.prepared.module);
-    this.#initialSizes = { memoryPages: declared?.memoryPages ?? 0, tableElements: declared?.tableElements ?? [] };
+    const budget = options.memoryBudget ?? new MemoryBudget(Number.POSITIVE_INFINITY);
+    this.#memory = new InstanceMemory(budget, options.prepared.module, options.metadata.id, options.stats, () => {
+      this.#watch.budgetRefused = true;
+    });
     // A module instrumented at build time carries its own table cap: name that one in errors.
-    const tableCap = declared?.maxTableElements;
-    this.#failureLimits = tableCap == null || tableCap === options.limits.maxTableElements ? options.limits : { ...options.limits, maxTableElements: tableCap };
+    const tableCap = this.#memory.tableCap;
+    this.#failureLimits = tableCap === null || tableCap === options.limits.maxTableElements ? options.limits : { ...options.limits, maxTableElements: tableCap };
   }
 
   /**
@@ -211,7 +205,7 @@ export class WasmPlugin implements PluginRuntime {
       // A plugin failing in its own shutdown must not stop the unload.
     } finally {
       await guest.close();
-      this.#releaseMemory();
+      this.#memory.release();
     }
   }
 
@@ -282,7 +276,7 @@ export class WasmPlugin implements PluginRuntime {
   #succeeded(output: Uint8Array, exportName: string, started: number): unknown {
     const { metadata, stats, limits } = this.#options;
     this.#recordFuel();
-    this.#endCallMemory();
+    this.#memory.endCall();
     let result: unknown;
     try {
       checkAfterCall(output.byteLength, this.#watch, limits, metadata.id, exportName);
@@ -299,10 +293,10 @@ export class WasmPlugin implements PluginRuntime {
     const { metadata } = this.#options;
     if (!fuelRecorded) {
       this.#recordFuel();
-      this.#endCallMemory();
+      this.#memory.endCall();
     }
     const raw = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: exportName });
-    const error = explainFailure(raw, this.#watch, this.#meter, this.#failureLimits, metadata.id, exportName, this.#budget.limitBytes);
+    const error = explainFailure(raw, this.#watch, this.#meter, this.#failureLimits, metadata.id, exportName, this.#memory.budgetBytes);
     if (INSTANCE_BREAKING.has(error.code)) this.#broken = true;
     this.#fault(error, performance.now() - started);
     throw error;
@@ -323,7 +317,7 @@ export class WasmPlugin implements PluginRuntime {
     const old = this.#guest;
     this.#guest = undefined;
     if (old !== undefined) await old.close().catch(() => {});
-    this.#releaseMemory();
+    this.#memory.release();
     await this.#instantiate();
     this.#options.stats.restarts++;
     if (this.#exports.has('initialize')) {
@@ -335,7 +329,7 @@ export class WasmPlugin implements PluginRuntime {
 
   async #instantiate(): Promise<void> {
     const { metadata, prepared, limits, config, isolation, http } = this.#options;
-    this.#reserveInitialMemory();
+    this.#memory.reserve();
     const guest = await createGuest(prepared.module, {
       pluginId: metadata.id,
       config: extismConfig(metadata.id, config),
@@ -347,7 +341,7 @@ export class WasmPlugin implements PluginRuntime {
       timeoutMs: limits.timeoutMs,
       hostMemoryBytes: limits.maxInputBytes + limits.maxOutputBytes + limits.maxLogBytes + 1024 * 1024,
       maxVarBytes: limits.maxVarBytes,
-      chargeHostBytes: (bytes) => this.#chargeHostBytes(bytes),
+      chargeHostBytes: (bytes) => this.#memory.chargeHost(bytes),
       meterFuel: limits.fuel !== null,
       onHostMemoryRefused: () => {
         this.#watch.hostMemoryRefused = true;
@@ -358,75 +352,12 @@ export class WasmPlugin implements PluginRuntime {
       envFunctions: http === undefined ? undefined : httpEnvFunctions(http.session, http.mode === 'worker' ? { mode: 'fetch' } : http.mode === 'jspi' ? { mode: 'status' } : { mode: 'refuse', reason: http.reason ?? 'HTTP is unavailable here' }),
       fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
     }).catch((err: unknown) => {
-      this.#releaseMemory();
+      this.#memory.release();
       throw err;
     });
     this.#guest = guest;
     this.#meter = meterGlobals(await guest.instance());
     applyFuelBudget(this.#meter, limits);
-  }
-
-  /**
-   * Charges what the engine allocates at instantiation (declared memory and table minimums)
-   * before it allocates it.
-   *
-   * @throws GuestError `E_MEMORY` (limit `memoryBudgetBytes`) when it does not fit the budget.
-   */
-  #reserveInitialMemory(): void {
-    const account = this.#budget.open();
-    this.#sizes = { memoryPages: this.#initialSizes.memoryPages, tableElements: [...this.#initialSizes.tableElements] };
-    const bytes = sizeBytes(this.#sizes);
-    if (!account.setFixed(bytes)) {
-      const { metadata } = this.#options;
-      const budget = this.#budget;
-      throw new GuestError(
-        ErrorCodes.MEMORY,
-        `the module needs ${bytes} bytes of memory and tables, but the host-wide memory budget of ${budget.limitBytes} bytes has only ${Math.max(0, budget.limitBytes - budget.usedBytes)} left`,
-        { pluginId: metadata.id, operation: 'instantiate', limit: { name: 'memoryBudgetBytes', value: budget.limitBytes } },
-      );
-    }
-    this.#account = account;
-    recordMemory(this.#options.stats, bytes);
-  }
-
-  /** The instance is gone: its memory and tables go back to the budget. */
-  #releaseMemory(): void {
-    this.#account?.close();
-    this.#account = undefined;
-  }
-
-  /** The call is over: its host buffers go back; its memory figure is recorded. */
-  #endCallMemory(): void {
-    const account = this.#account;
-    if (account === undefined) return;
-    account.endCall();
-    recordMemory(this.#options.stats, account.fixedBytes);
-  }
-
-  #chargeHostBytes(bytes: number): boolean {
-    if (this.#account?.takeTransient(bytes) ?? true) return true;
-    this.#watch.budgetRefused = true;
-    return false;
-  }
-
-  /** `reed_grow(kind, index, newSize)`: 1 when the new size fits the budget (see GROW_IMPORT). */
-  #grow(kind: number, index: number, newSize: number): number {
-    const account = this.#account;
-    if (account === undefined) return 0;
-    const size = newSize >>> 0;
-    const next = { memoryPages: this.#sizes.memoryPages, tableElements: [...this.#sizes.tableElements] };
-    if (kind === GrowKind.MEMORY) next.memoryPages = size;
-    else if (kind === GrowKind.TABLE && index >= 0 && index < MAX_TABLES) {
-      // A table the reed.limits section did not list (a stripped section) started at 0.
-      while (next.tableElements.length <= index) next.tableElements.push(0);
-      next.tableElements[index] = size;
-    } else return 0;
-    if (!account.setFixed(sizeBytes(next))) {
-      this.#watch.budgetRefused = true;
-      return 0;
-    }
-    this.#sizes = next;
-    return 1;
   }
 
   #onLog(level: Exclude<LogLevel, 'silent'>, message: string): void {
@@ -479,16 +410,9 @@ export class WasmPlugin implements PluginRuntime {
       reed_limit: (_context, reason: number): void => {
         this.#watch.limitReason = reason;
       },
-      [GROW_IMPORT.name]: (_context, kind: number, index: number, newSize: number): number => this.#grow(kind, index, newSize),
+      [GROW_IMPORT.name]: (_context, kind: number, index: number, newSize: number): number => this.#memory.grow(kind, index, newSize),
     };
   }
-}
-
-/** Host bytes of a memory of `memoryPages` and tables of `tableElements`. */
-function sizeBytes(sizes: { memoryPages: number; tableElements: number[] }): number {
-  let elements = 0;
-  for (const n of sizes.tableElements) elements += n;
-  return sizes.memoryPages * PAGE_BYTES + elements * TABLE_ELEMENT_BYTES;
 }
 
 function checkExports(pluginId: string, caps: CapabilitySet, exports: Set<string>): void {
