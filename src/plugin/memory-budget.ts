@@ -28,6 +28,7 @@ export class MemoryBudget {
   #used = 0;
 
   constructor(limitBytes: number = DEFAULT_MEMORY_BUDGET_BYTES) {
+    if (!(limitBytes >= 0)) throw new TypeError('memoryBudgetBytes must be a non-negative number of bytes');
     this.limitBytes = limitBytes;
   }
 

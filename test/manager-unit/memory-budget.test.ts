@@ -43,4 +43,9 @@ describe('MemoryBudget', () => {
     expect(a.setFixed(10)).toBe(false); // a closed account takes nothing
     expect(budget.open().setFixed(100)).toBe(true);
   });
+
+  it('refuses a budget that is not a number of bytes', () => {
+    expect(() => new MemoryBudget(Number.NaN)).toThrow(TypeError);
+    expect(() => new MemoryBudget(-1)).toThrow(/memoryBudgetBytes/);
+  });
 });
