@@ -121,16 +121,17 @@ export async function runBulkCostsBench(): Promise<BenchResult[]> {
       }
       const opNsPerFuel: number[] = [];
       const loopNsPerFuel: number[] = [];
-      let opNs = 0;
+      const opTimes: number[] = [];
       let opFuel = 0;
       for (let round = 0; round < 9; round++) {
         const [ns, fuel] = op.run(units, reps);
         const [lns, lfuel] = loop.run(0, LOOP_REPS);
         opNsPerFuel.push(ns / fuel);
         loopNsPerFuel.push(lns / lfuel);
-        opNs = ns;
-        opFuel = fuel;
+        opTimes.push(ns);
+        opFuel = fuel; // the same every round: fuel is deterministic
       }
+      const opNs = median(opTimes);
       const opMedian = median(opNsPerFuel);
       const loopMedian = median(loopNsPerFuel);
       const ratio = opMedian / loopMedian;
