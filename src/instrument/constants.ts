@@ -35,8 +35,10 @@ export const TABLE_GROW_FUEL_SHIFT: Readonly<Record<number, number>> = { 0x70: 1
 /** Fuel charged per page of a successful memory.grow (64 KiB / 64 bytes per fuel). */
 export const FUEL_PER_PAGE = 1024;
 /**
- * Static fuel of every successful memory.grow or table.grow: each one makes V8 account external
- * memory and often collect garbage (~20-90 µs measured), so a guest cannot buy thousands of
- * one-page grows with one budget. Total growth is bounded by the caps in any case.
+ * Static fuel of every memory.grow or table.grow by n > 0 that passes its cap check, whether
+ * the host's grow import or the engine then refuses it: a grow makes V8 account external memory
+ * and often collect garbage (~5-60 µs measured), and asking the host is a host call, so a guest
+ * cannot buy thousands of grows (or of refused asks) with one budget. A grow past the cap is
+ * refused in the module for 1 fuel. Total growth is bounded by the caps in any case.
  */
 export const GROW_BASE_FUEL = 16_384;

@@ -150,7 +150,11 @@ function writeRefuse(w: ByteWriter, plan: Plan, code: number): void {
   w.u8(END);
 }
 
-/** Before growing: `old + n > max` refuses; then the host's grow import, when there is one. */
+/**
+ * Before growing: `old + n > max` refuses (1 fuel: the instruction); a grow past that pays
+ * GROW_BASE_FUEL (when n > 0) whatever comes of it, since the host call and the engine's grow
+ * cost their time either way; then the host's grow import, when there is one.
+ */
 function writeGrowChecks(w: ByteWriter, plan: Plan, L: GrowLocals, max: number, code: number, kind: number, index: number): void {
   w.u8(Op.local_get);
   w.u8(L.old);
@@ -163,6 +167,22 @@ function writeGrowChecks(w: ByteWriter, plan: Plan, L: GrowLocals, max: number, 
   w.s64(BigInt(max));
   w.u8(I64_GT_U);
   writeRefuse(w, plan, code);
+  if (plan.fOutOfFuel !== undefined) {
+    // fuel -= GROW_BASE_FUEL * (n != 0)
+    w.u8(Op.global_get);
+    w.u32(plan.gFuel);
+    w.u8(Op.local_get);
+    w.u8(L.delta);
+    w.u8(Op.i32_const);
+    w.u8(0);
+    w.u8(I32_NE);
+    w.u8(Op.i64_extend_i32_u);
+    w.u8(Op.i64_const);
+    w.s32(GROW_BASE_FUEL);
+    w.u8(Op.i64_mul);
+    w.u8(Op.i64_sub);
+    writeStoreAndCheckFuel(w, plan, L.scratch);
+  }
   if (plan.growFunc === undefined) return;
   writeAskHost(w, plan, L, kind, index, true);
   w.u8(I32_EQZ);
@@ -188,7 +208,7 @@ function writeAskHost(w: ByteWriter, plan: Plan, L: GrowLocals, kind: number, in
 
 /**
  * After the grow (its result on the stack): failed → reason, and the host told the old size;
- * grown → fuel -= price + GROW_BASE_FUEL (when n > 0). Leaves the result.
+ * grown → fuel -= the price of the growth. Leaves the result.
  */
 function writeGrowOutcome(w: ByteWriter, plan: Plan, L: GrowLocals, code: number, kind: number, index: number, writePrice: () => void): void {
   w.u8(Op.local_tee);
@@ -208,17 +228,6 @@ function writeGrowOutcome(w: ByteWriter, plan: Plan, L: GrowLocals, code: number
     w.u8(Op.global_get);
     w.u32(plan.gFuel);
     writePrice();
-    // + GROW_BASE_FUEL * (n != 0)
-    w.u8(Op.local_get);
-    w.u8(L.delta);
-    w.u8(Op.i32_const);
-    w.u8(0);
-    w.u8(I32_NE);
-    w.u8(Op.i64_extend_i32_u);
-    w.u8(Op.i64_const);
-    w.s32(GROW_BASE_FUEL);
-    w.u8(Op.i64_mul);
-    w.u8(I64_ADD);
     w.u8(Op.i64_sub);
     writeStoreAndCheckFuel(w, plan, L.scratch);
   }

@@ -116,6 +116,7 @@ describe('grow import', () => {
     expect(m.call('grow', 3)).toBe(1);
     expect(m.call('grow', 1)).toBe(-1);
     expect(m.reason()).toBe(LimitReason.MEMORY);
+    expect(m.fuelUsed()).toBe(2n + BigInt(GROW_BASE_FUEL)); // asking the host is paid for, granted or not
     expect(m.call('growE', 10)).toBe(0);
     expect(m.call('growE', 1)).toBe(-1);
     expect(m.reason()).toBe(LimitReason.TABLE);
