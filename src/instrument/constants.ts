@@ -23,7 +23,7 @@ export const LimitReason = { NONE: 0, FUEL: 1, STACK: 2, MEMORY: 3, TABLE: 4 } a
 /** Bulk memory ops (memory.copy/fill/init) and the host's copies: size >>> MEMORY_BYTES_SHIFT fuel (1 per 4 bytes). */
 export const MEMORY_BYTES_SHIFT = 2;
 /** Static fuel every bulk memory or table op pays on top of its instruction: each is a runtime call of ~5-15 ns in V8. */
-export const BULK_OP_BASE_FUEL = 128;
+export const BULK_OP_BASE_FUEL = 64;
 /**
  * table.fill/copy/init: count << shift fuel, by the table's element type (funcref entries also
  * update V8's dispatch table: ~20-55 ns each, against ~2-35 ns for externref): 512 and 256 fuel
