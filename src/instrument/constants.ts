@@ -22,7 +22,11 @@ export const LimitReason = { NONE: 0, FUEL: 1, STACK: 2, MEMORY: 3, TABLE: 4 } a
 
 /** Bulk memory ops (memory.copy/fill/init) and the host's copies: size >>> MEMORY_BYTES_SHIFT fuel (1 per 4 bytes). */
 export const MEMORY_BYTES_SHIFT = 2;
-/** Static fuel every bulk memory or table op pays on top of its instruction: each is a runtime call of ~5-15 ns in V8. */
+/**
+ * Static fuel every bulk memory or table op pays on top of its instruction: each is a runtime
+ * call of ~5-8 ns in V8. Not more: AssemblyScript code runs thousands of tiny copies and fills
+ * per call (128 pushed ordinary plugins past their budgets; BENCHMARKS.md).
+ */
 export const BULK_OP_BASE_FUEL = 64;
 /**
  * table.fill/copy/init: count << shift fuel, by the table's element type (funcref entries also
