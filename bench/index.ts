@@ -18,6 +18,7 @@ const SUITES: Array<[file: string, exportName: string]> = [
   ['payload.ts', 'runPayloadBench'],
   ['http.ts', 'runHttpBench'],
   ['instrument.ts', 'runInstrumentBench'],
+  ['bulk-costs.ts', 'runBulkCostsBench'],
   ['events.ts', 'runEventsBench'],
   ['hooks.ts', 'runHooksBench'],
   ['runtimes.ts', 'runRuntimesBench'],

@@ -50,7 +50,7 @@ export async function hookPair(pkg: Pkg, createPlugin: CreatePlugin, module: Web
   // echo is built with imports the fast I/O functions; a raw host answers "unavailable" (the SDK
   // then takes Extism's stock copy path), as bench/dispatch.ts does.
   const host = { ...pkg.STOCK_IO_FUNCTIONS, reed_publish_event: () => 0 };
-  const raw = await createPlugin({ wasm: [{ module }] }, { useWasi: false, functions: { 'extism:host/user': host, 'reed:host/instrument': { limit: () => {} } } });
+  const raw = await createPlugin({ wasm: [{ module }] }, { useWasi: false, functions: { 'extism:host/user': host, 'reed:host/instrument': { limit: () => {}, grow: () => 1 } } });
   const ours = () => manager.hooks.execute('transform_data', DATA);
   const rawCall = async () => JSON.parse((await raw.call('hook_transform_data', JSON.stringify(DATA)))?.text() ?? 'null') as unknown;
   if (JSON.stringify(await ours()) !== JSON.stringify(DATA) || JSON.stringify(await rawCall()) !== JSON.stringify(DATA)) throw new Error('echo returned something else');

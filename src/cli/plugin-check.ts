@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManifestError, PluginError, describeError } from '../errors.ts';
 import { importHint } from '../engine/import-hints.ts';
-import { LIMIT_IMPORT, DEFAULT_LIMITS, instrumentOptions, resolveLimits, type EffectiveLimits } from '../plugin/limits.ts';
+import { isInstrumentImport, DEFAULT_LIMITS, instrumentOptions, resolveLimits, type EffectiveLimits } from '../plugin/limits.ts';
 import { HOST_USER_FUNCTIONS, missingExports } from '../plugin/wasm-plugin.ts';
 import { capabilitySet, type CapabilitySet } from '../manifest/capabilities.ts';
 import { closest } from '../manifest/schema.ts';
@@ -115,7 +115,7 @@ function isProvided(imp: WebAssembly.ModuleImportDescriptor): boolean {
   if (imp.kind !== 'function') return false;
   if (imp.module === 'extism:host/env') return true;
   if (imp.module === 'extism:host/user') return HOST_USER_FUNCTIONS.includes(imp.name);
-  return imp.module === LIMIT_IMPORT.module && imp.name === LIMIT_IMPORT.name;
+  return isInstrumentImport(imp.module, imp.name);
 }
 
 /**

@@ -52,6 +52,12 @@ export interface GuestOptions {
   /** Cap on the plugin's variables (Extism `var_set`), which live between calls. */
   maxVarBytes?: number;
   /**
+   * Inline: also charges every host buffer of a call to a shared budget (the manager-wide
+   * memory budget); false refuses the buffer as the per-call cap does. The owner gives the
+   * call's bytes back when the call ends.
+   */
+  chargeHostBytes?: ((bytes: number) => boolean) | undefined;
+  /**
    * Called inline when the call's host-buffer budget refuses a buffer. A direct signal: the
    * refusal is also logged, but a guest can log the same words.
    */
@@ -170,7 +176,9 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   // every block on every allocation, which a guest making 32,000 tiny allocations in one call
   // turns into seconds of host CPU that fuel does not see. In a worker the wall-clock timeout
   // bounds that, and a host function per allocation would cost a round trip between threads.
-  const budget = runInWorker ? undefined : allocationBudget(options.hostMemoryBytes ?? Number.POSITIVE_INFINITY, options.onLog, options.onHostMemoryRefused);
+  const own = runInWorker ? undefined : allocationBudget(options.hostMemoryBytes ?? Number.POSITIVE_INFINITY, options.onLog, options.onHostMemoryRefused);
+  const shared = options.chargeHostBytes;
+  const budget = own === undefined || shared === undefined ? own : { take: (bytes: number) => own.take(bytes) && shared(bytes), reset: () => own.reset() };
   // The guest I/O functions charge the budget and the fuel themselves, in one order (budget,
   // fuel, copy), so they are not wrapped below: the per-call path pays no adapter either.
   const io = callBuffers();

@@ -32,14 +32,14 @@ export function importHint(module: string, name: string): string | undefined {
  * @example
  * ```ts
  * describeMissingImports([{ module: 'env', name: 'seed', kind: 'function' }]);
- * // 'env.seed (function: Math.random is not available …)'
+ * // 'env.seed (function): Math.random is not available …'
  * ```
  */
 export function describeMissingImports(imports: readonly { module: string; name: string; kind: string }[]): string {
   return imports
     .map(({ module, name, kind }) => {
       const hint = importHint(module, name);
-      return `${module}.${name} (${kind}${hint === undefined ? '' : `: ${hint}`})`;
+      return `${module}.${name} (${kind})${hint === undefined ? '' : `: ${hint}`}`;
     })
     .join('; ');
 }

@@ -48,9 +48,9 @@ class Templates {
   epilogue: Uint8Array = EMPTY;
   /** The exit code before `return` and tail calls. */
   leave: Uint8Array = EMPTY;
-  /** Size charge: `local.set s; local.get fuel; local.get s; i64.extend_i32_u; i64.const` (the shift follows). */
+  /** Size charge: `local.set s; local.get fuel; local.get s; i64.extend_i32_u; i64.const` (the shift and its op follow). */
   sizeHead: Uint8Array = EMPTY;
-  /** Size charge: `i64.shr_u` and the meter tail (the depth follows). */
+  /** Size charge: the meter tail (the depth follows). */
   sizeMid: Uint8Array = EMPTY;
   /** Size charge: `local.get s` (puts the size back). */
   sizeEnd: Uint8Array = EMPTY;
@@ -260,12 +260,10 @@ export class BodyEmitter {
         const sizeMid = t.sizeMid;
         const sizeEnd = t.sizeEnd;
         for (let k = 0; k < sizeHead.length; k++) buf[p++] = sizeHead[k]!;
-        let shift = events[i + 3]!; // 0-63: a one-byte positive signed LEB128
-        while (shift >= 0x40) {
-          buf[p++] = (shift & 0x7f) | 0x80;
-          shift >>>= 7;
-        }
-        buf[p++] = shift;
+        // value = shift: >= 0 charges size >>> shift, < 0 charges size << -shift (0-63: a one-byte LEB128)
+        const shift = events[i + 3]!;
+        buf[p++] = shift < 0 ? -shift : shift;
+        buf[p++] = shift < 0 ? Op.i64_shl : Op.i64_shr_u;
         for (let k = 0; k < sizeMid.length; k++) buf[p++] = sizeMid[k]!;
         let label = events[i + 2]!;
         while (label >= 0x80) {
@@ -290,7 +288,7 @@ export class BodyEmitter {
         cursor = events[i + 2]!;
       } else if (kind === EV_GROW) {
         w.u8(Op.call);
-        w.u32(plan.fGrow!);
+        w.u32(events[i + 3]! >>> 0);
         cursor = events[i + 2]!;
       }
       buf = w.reserve(0); // the same buffer (the bound covered it); re-read to stay safe

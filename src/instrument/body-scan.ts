@@ -13,7 +13,7 @@
  * whole cost is charged when it is entered. Code after an unconditional branch (br, br_table,
  * return, unreachable, return_call*) is dead until the enclosing block ends: no meter.
  */
-import { MEMORY_BYTES_SHIFT, TABLE_ELEMS_SHIFT } from './constants.ts';
+import { BULK_OP_BASE_FUEL, MEMORY_BYTES_SHIFT, TABLE_ELEMENT_FUEL_SHIFT } from './constants.ts';
 import {
   EV_EPILOGUE,
   EV_GROW,
@@ -28,7 +28,7 @@ import {
 } from './body-events.ts';
 import { skipImmediates, skipShortLeb } from './immediates.ts';
 import { Misc, skipMemarg, skipMiscImmediates } from './opcodes.ts';
-import type { ByteReader } from './reader.ts';
+import { ByteReader } from './reader.ts';
 import { skipBlockType } from './types.ts';
 
 const FRAME_BLOCK = 0;
@@ -85,17 +85,76 @@ const KIND: Uint8Array = (() => {
   return t;
 })();
 
+/** EV_SIZE value meaning "no size charge" (real values are shifts within ±63). */
+const NO_SIZE_CHARGE = 0x7fff;
+
+/**
+ * Records the replacement of a grow instruction `[at, pos)` with a call of `helper`, which
+ * charges the fuel global: synced out before and back in after, like a call. Returns the new
+ * event count.
+ */
+function writeGrowEvents(ev: Int32Array, n: number, fuel: boolean, at: number, pos: number, helper: number): number {
+  if (fuel) {
+    ev[n] = EV_SYNC_OUT;
+    ev[n + 1] = at;
+    ev[n + 2] = at;
+    ev[n + 3] = 0;
+    n += 4;
+  }
+  ev[n] = EV_GROW;
+  ev[n + 1] = at;
+  ev[n + 2] = pos;
+  ev[n + 3] = helper;
+  n += 4;
+  if (fuel) {
+    ev[n] = EV_SYNC_IN;
+    ev[n + 1] = pos;
+    ev[n + 2] = pos;
+    ev[n + 3] = 0;
+    n += 4;
+  }
+  return n;
+}
+
+/**
+ * The per-element price (a left shift) of table.fill/copy/init at `at`, by its table's element
+ * type; table.copy pays the dearer of its two tables. Re-reads the table immediates (rare ops).
+ */
+function tableShift(ctx: ScanContext, bytes: Uint8Array, at: number, sub: number): number {
+  const r = new ByteReader(bytes, at + 1);
+  r.u32(); // sub-opcode
+  const tables: number[] = [];
+  if (sub === Misc.table_copy) tables.push(r.u32(), r.u32());
+  else if (sub === Misc.table_init) {
+    r.u32(); // element segment
+    tables.push(r.u32());
+  } else tables.push(r.u32());
+  let shift = 0;
+  for (const t of tables) {
+    const refType = ctx.tableRefTypes[t];
+    if (refType === undefined) return r.fail(`table index ${t} out of range`, at);
+    shift = Math.max(shift, TABLE_ELEMENT_FUEL_SHIFT[refType] ?? 0);
+  }
+  return shift;
+}
+
 /** What pass 1 needs to know about the module and the options (fixed for one module). */
 export interface ScanContext {
   /** Meter fuel. */
   fuel: boolean;
   /** Fuel or depth limit: exits need the LEAVE code and the body an epilogue. */
   wrap: boolean;
-  /** 1 when a new limit import shifts defined functions, else 0. */
+  /** How many added imports shift the defined functions (0 when none). */
   shift: number;
   importedFuncs: number;
   typeCount: number;
   totalFuncs: number;
+  /** Element type of each table, by table index. */
+  tableRefTypes: readonly number[];
+  /** Output index of each table's grow helper, by table index. */
+  tableGrowFuncs: readonly number[];
+  /** Output index of the memory.grow helper (-1 without a memory). */
+  memoryGrowFunc: number;
 }
 
 /**
@@ -123,7 +182,7 @@ export class ScanState {
  * @example
  * ```ts
  * r.end = bodyEnd;
- * scanBody(state, { fuel: true, wrap: true, shift: 0, importedFuncs: 1, typeCount: 3, totalFuncs: 9 }, bytes, r, codeStart, bodyEnd);
+ * scanBody(state, { fuel: true, wrap: true, shift: 0, importedFuncs: 1, typeCount: 3, totalFuncs: 9, tableRefTypes: [], tableGrowFuncs: [], memoryGrowFunc: -1 }, bytes, r, codeStart, bodyEnd);
  * ```
  */
 export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, r: ByteReader, pos: number, end: number): void {
@@ -371,14 +430,26 @@ export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, 
       case K_MISC: {
         r.pos = pos;
         const sub = r.u32();
+        if (sub === Misc.table_grow) {
+          // Replaced by its table's grow helper, which checks the caps and charges fuel on the
+          // fuel global: sync around it like a call.
+          const table = r.u32();
+          const helper = ctx.tableGrowFuncs[table];
+          if (helper === undefined) r.fail(`table index ${table} out of range`, at);
+          pos = r.pos;
+          n = writeGrowEvents(ev, n, fuel, at, pos, helper);
+          cost++;
+          break;
+        }
         skipMiscImmediates(r, sub, at);
         pos = r.pos;
         cost++;
         if (fuel) {
-          let sizeShift = -1;
+          let sizeShift = NO_SIZE_CHARGE;
           if (sub === Misc.memory_copy || sub === Misc.memory_fill || sub === Misc.memory_init) sizeShift = MEMORY_BYTES_SHIFT;
-          else if (sub === Misc.table_copy || sub === Misc.table_fill || sub === Misc.table_init || sub === Misc.table_grow) sizeShift = TABLE_ELEMS_SHIFT;
-          if (sizeShift >= 0) {
+          else if (sub === Misc.table_copy || sub === Misc.table_fill || sub === Misc.table_init) sizeShift = -tableShift(ctx, bytes, at, sub);
+          if (sizeShift !== NO_SIZE_CHARGE) {
+            cost += BULK_OP_BASE_FUEL;
             ev[n] = EV_SIZE;
             ev[n + 1] = at;
             ev[n + 2] = level;
@@ -389,29 +460,10 @@ export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, 
         break;
       }
       case K_GROW:
-        // The grow helper charges the fuel global: sync around it like a call.
         r.pos = pos;
         if (r.u32() !== 0) r.fail('multiple memories are not supported', at);
         pos = r.pos;
-        if (fuel) {
-          ev[n] = EV_SYNC_OUT;
-          ev[n + 1] = at;
-          ev[n + 2] = at;
-          ev[n + 3] = 0;
-          n += 4;
-        }
-        ev[n] = EV_GROW;
-        ev[n + 1] = at;
-        ev[n + 2] = pos;
-        ev[n + 3] = 0;
-        n += 4;
-        if (fuel) {
-          ev[n] = EV_SYNC_IN;
-          ev[n + 1] = pos;
-          ev[n + 2] = pos;
-          ev[n + 3] = 0;
-          n += 4;
-        }
+        n = writeGrowEvents(ev, n, fuel, at, pos, ctx.memoryGrowFunc);
         cost++;
         break;
       default:

@@ -52,6 +52,9 @@ export class BodyRewriter {
       importedFuncs: info.importedFuncs,
       typeCount: info.types.length,
       totalFuncs: info.funcTypes.length,
+      tableRefTypes: info.tables.map((t) => t.refType),
+      tableGrowFuncs: plan.fTableGrow,
+      memoryGrowFunc: plan.fGrow ?? -1,
     };
     this.emitter = new BodyEmitter(bytes, plan, w);
   }

@@ -1,6 +1,6 @@
 /**
  * WebAssembly binary rewriter that puts hard limits into a module itself: fuel metering,
- * a memory cap and a call-depth limit. Dependency-free, web-standard APIs only (Uint8Array,
+ * memory and table caps and a call-depth limit. Dependency-free, web-standard APIs only (Uint8Array,
  * TextEncoder/TextDecoder, and WebAssembly.validate when present), so it runs in browsers, Node,
  * Deno, workerd and at build time. See docs/instrument.md for the cost model.
  *
@@ -22,6 +22,8 @@ import { RESERVED, type ResolvedOptions, makePlan } from './plan.ts';
 
 export { InstrumentError } from './errors.ts';
 export { LimitReason, RETURN_CODE_SIGNAL } from './constants.ts';
+export { GrowKind } from './grow-helpers.ts';
+export { LIMITS_SECTION, readModuleLimits, type ModuleLimits } from './limits-section.ts';
 
 /** Options of {@link instrument}. */
 export interface InstrumentOptions {
@@ -40,6 +42,14 @@ export interface InstrumentOptions {
    * convention for a failed call): `RETURN_CODE_SIGNAL`, then the code. Default false.
    */
   signalReturnCodes?: boolean;
+  /** Cap on the elements of all tables together (and so of each); undefined leaves tables alone. */
+  maxTableElements?: number;
+  /**
+   * An imported `(func (param $kind i32) (param $index i32) (param $newSize i32) (result i32))`
+   * asked before every memory.grow (kind 0, pages) and table.grow (kind 1, elements) whether the
+   * new size is allowed (nonzero: yes), e.g. a host-wide memory budget. See grow-helpers.ts.
+   */
+  growImport?: { module: string; name: string };
   /** Check the input with `WebAssembly.validate` when the runtime has it (default true), so invalid input is an error, not invalid output. */
   validate?: boolean;
 }
@@ -105,7 +115,18 @@ function resolveOptions(options: InstrumentOptions): ResolvedOptions {
   if (limit !== undefined && (typeof limit.module !== 'string' || typeof limit.name !== 'string')) {
     throw new InstrumentError('limitImport needs string module and name');
   }
-  return { fuel: options.fuel ?? true, defaultFuel, memoryMaxPages: cap, maxCallDepth: depth, limitImport: limit, signalReturnCodes: options.signalReturnCodes === true };
+  const grow = options.growImport;
+  if (grow !== undefined && (typeof grow.module !== 'string' || typeof grow.name !== 'string')) {
+    throw new InstrumentError('growImport needs string module and name');
+  }
+  if (grow !== undefined && limit !== undefined && grow.module === limit.module && grow.name === limit.name) {
+    throw new InstrumentError('growImport and limitImport must be different functions');
+  }
+  const tables = options.maxTableElements;
+  if (tables !== undefined && (!Number.isInteger(tables) || tables < 0 || tables > 0xffff_ffff)) {
+    throw new InstrumentError('maxTableElements must be an integer in [0, 2^32)');
+  }
+  return { fuel: options.fuel ?? true, defaultFuel, memoryMaxPages: cap, maxCallDepth: depth, limitImport: limit, maxTableElements: tables, growImport: grow, signalReturnCodes: options.signalReturnCodes === true };
 }
 
 function validateInput(bytes: Uint8Array): void {

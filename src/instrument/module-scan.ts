@@ -3,8 +3,10 @@
  * plan depends on (types, imports, function signatures, memory, globals, exports, start). The
  * code section is only located here; it is read once, later, by the body rewriter.
  */
+import { copyConstExpr } from './const-expr.ts';
 import { InstrumentError } from './errors.ts';
 import { ByteReader } from './reader.ts';
+import { ByteWriter } from './writer.ts';
 import { type FuncType, type Limits, readFuncType, readLimits, readRefType, readValType } from './types.ts';
 
 /** Section ids of WebAssembly 2.0. */
@@ -44,6 +46,15 @@ export interface ExportEntry {
   index: number;
 }
 
+/** One table of the input. */
+export interface TableInfo {
+  imported: boolean;
+  /** 0x70 funcref or 0x6f externref. */
+  refType: number;
+  limits: Limits;
+  limitsOffset: number;
+}
+
 /** What the rewrite plan needs to know about the input module. */
 export interface ModuleInfo {
   sections: SectionRef[];
@@ -56,6 +67,10 @@ export interface ModuleInfo {
   /** Imports as (module, name, kind, typeIndex for functions). */
   funcImports: { module: string; name: string; typeIndex: number }[];
   memory: { imported: boolean; limits: Limits; limitsOffset: number } | undefined;
+  /** Every table, imported ones first (table index order), with where its limits lie. */
+  tables: TableInfo[];
+  /** Elements of all element segments together (the engine keeps passive ones alive). */
+  elementCount: number;
   exports: ExportEntry[];
   start: number | undefined;
   bySection: Map<number, SectionRef>;
@@ -86,6 +101,8 @@ export function scanModule(bytes: Uint8Array): ModuleInfo {
     definedGlobals: 0,
     funcImports: [],
     memory: undefined,
+    tables: [],
+    elementCount: 0,
     exports: [],
     start: undefined,
     bySection: new Map(),
@@ -136,10 +153,10 @@ function readSection(bytes: Uint8Array, ref: SectionRef, info: ModuleInfo): void
       for (let n = r.count(); n > 0; n--) info.funcTypes.push(checkType(r, r.u32(), info));
       break;
     case SectionId.table:
-      for (let n = r.count(); n > 0; n--) {
-        readRefType(r);
-        readLimits(r, 'table');
-      }
+      for (let n = r.count(); n > 0; n--) info.tables.push(readTable(r, false));
+      break;
+    case SectionId.element:
+      info.elementCount = countElements(r);
       break;
     case SectionId.memory: {
       const n = r.count();
@@ -165,7 +182,7 @@ function readSection(bytes: Uint8Array, ref: SectionRef, info: ModuleInfo): void
       info.start = r.u32();
       break;
     default:
-      return; // custom, element, code, data, data count: read when rewritten or copied
+      return; // custom, code, data, data count: read when rewritten or copied
   }
   if (!r.atEnd) r.fail(`section ${ref.id} has trailing bytes`, r.pos);
 }
@@ -190,8 +207,7 @@ function readImports(r: ByteReader, info: ModuleInfo): void {
         break;
       }
       case 1:
-        readRefType(r);
-        readLimits(r, 'table');
+        info.tables.push(readTable(r, true));
         break;
       case 2: {
         if (info.memory !== undefined) r.fail('multiple memories are not supported', kindAt);
@@ -210,4 +226,43 @@ function readImports(r: ByteReader, info: ModuleInfo): void {
         r.fail(kind === 4 ? 'exception handling (tag import) is not supported' : `unknown import kind ${kind}`, kindAt);
     }
   }
+}
+
+function readTable(r: ByteReader, imported: boolean): TableInfo {
+  const refType = readRefType(r);
+  const limitsOffset = r.pos;
+  return { imported, refType, limits: readLimits(r, 'table'), limitsOffset };
+}
+
+/**
+ * Sums the elements of every segment (all eight encodings). Only counted here: the section is
+ * copied, with function indices remapped, by element-section.ts.
+ */
+function countElements(r: ByteReader): number {
+  const scratch = new ByteWriter(64);
+  const skipExpr = (): void => {
+    scratch.pos = 0;
+    copyConstExpr(r, scratch, (f) => f);
+  };
+  let total = 0;
+  for (let n = r.count(); n > 0; n--) {
+    const at = r.pos;
+    const flags = r.u32();
+    if (flags > 7) r.fail(`unsupported element segment flags ${flags}`, at);
+    if ((flags & 0x01) === 0) {
+      if (flags & 0x02) r.u32(); // table index
+      skipExpr(); // offset
+    }
+    if (flags & 0x03) {
+      if (flags & 0x04) readRefType(r);
+      else if (r.u8() !== 0x00) r.fail('unsupported element kind', r.pos - 1);
+    }
+    const count = r.count();
+    total += count;
+    for (let i = 0; i < count; i++) {
+      if (flags & 0x04) skipExpr();
+      else r.u32();
+    }
+  }
+  return total;
 }

@@ -1,12 +1,14 @@
 /**
  * Second pass: writes the output module section by section, in the input's order, creating the
  * sections the plan needs but the module lacks (e.g. a global section) at their proper place.
- * Sections the rewrite does not touch (tables, data, data count, custom) are copied verbatim.
+ * Sections the rewrite does not touch (data, data count, custom) are copied verbatim; a
+ * `reed.limits` custom section recording the module's initial sizes and caps is appended.
  */
 import { BodyRewriter } from './code-rewriter.ts';
 import { needsElementSection, writeElementSection } from './element-section.ts';
 import { InstrumentError } from './errors.ts';
 import { SECTION_RANK, SectionId, type SectionRef } from './module-scan.ts';
+import { writeLimitsSection } from './limits-section.ts';
 import { customSectionName, remapNameSection } from './name-section.ts';
 import type { Plan } from './plan.ts';
 import { ByteReader } from './reader.ts';
@@ -17,6 +19,7 @@ import {
   writeImportSection,
   writeMemorySection,
   writeStartSection,
+  writeTableSection,
   writeTypeSection,
 } from './sections.ts';
 import { writeAddedBodies } from './snippets.ts';
@@ -39,7 +42,7 @@ export function writeModule(bytes: Uint8Array, plan: Plan): { bytes: Uint8Array<
   // Sections the output must have even when the input has none.
   const required = new Set<number>([SectionId.global, SectionId.export]);
   if (plan.newTypes.length > 0) required.add(SectionId.type);
-  if (plan.addImport) required.add(SectionId.import);
+  if (plan.addedImports.length > 0) required.add(SectionId.import);
   if (plan.addedFuncTypes.length > 0) {
     required.add(SectionId.function);
     required.add(SectionId.code);
@@ -63,6 +66,8 @@ export function writeModule(bytes: Uint8Array, plan: Plan): { bytes: Uint8Array<
         return section(id, () => writeFunctionSection(bytes, ref, plan, w));
       case SectionId.memory:
         return section(id, () => writeMemorySection(bytes, ref!, plan, w));
+      case SectionId.table:
+        return section(id, () => writeTableSection(bytes, ref!, plan, w));
       case SectionId.global:
         return section(id, () => writeGlobalSection(bytes, ref, plan, w));
       case SectionId.export:
@@ -76,7 +81,7 @@ export function writeModule(bytes: Uint8Array, plan: Plan): { bytes: Uint8Array<
           meters += writeCodeSection(bytes, ref, plan, w);
         });
       default:
-        w.bytes(bytes, ref!.start, ref!.end); // table, data, data count
+        w.bytes(bytes, ref!.start, ref!.end); // data, data count
     }
   };
   const flushMissing = (beforeRank: number): void => {
@@ -92,6 +97,7 @@ export function writeModule(bytes: Uint8Array, plan: Plan): { bytes: Uint8Array<
     emit(ref.id, ref);
   }
   flushMissing(Infinity);
+  writeLimitsSection(w, plan);
   return { bytes: w.finish(), meters };
 }
 

@@ -58,6 +58,7 @@ export const Op = {
   i64_lt_s: 0x53,
   i64_sub: 0x7d,
   i64_mul: 0x7e,
+  i64_shl: 0x86,
   i64_shr_u: 0x88,
   i64_extend_i32_u: 0xad,
   ref_func: 0xd2,

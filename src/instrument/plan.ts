@@ -6,8 +6,10 @@
  */
 import { InstrumentError } from './errors.ts';
 import { ExportKind } from './constants.ts';
+import { capLimits } from './memory-cap.ts';
 import type { ModuleInfo } from './module-scan.ts';
-import { type FuncType, ValType, sameFuncType } from './types.ts';
+import { MAX_TABLE_ELEMENTS, capTables } from './table-cap.ts';
+import { type FuncType, type Limits, ValType, sameFuncType } from './types.ts';
 
 /** Options after defaults are applied. */
 export interface ResolvedOptions {
@@ -17,6 +19,15 @@ export interface ResolvedOptions {
   maxCallDepth: number;
   limitImport: { module: string; name: string } | undefined;
   signalReturnCodes: boolean;
+  maxTableElements: number | undefined;
+  growImport: { module: string; name: string } | undefined;
+}
+
+/** A function import the rewrite adds after the module's own. */
+export interface AddedImport {
+  module: string;
+  name: string;
+  typeIndex: number;
 }
 
 /** One added wrapper around an exported function. */
@@ -32,15 +43,25 @@ export interface Wrapper {
 export interface Plan {
   opts: ResolvedOptions;
   info: ModuleInfo;
-  /** 1 when a limit import is added in front of the defined functions. */
+  /** How many imports are added in front of the defined functions (each shifts them by one). */
   shift: number;
-  /** True when the limit import is new (not reused from the module's own imports). */
-  addImport: boolean;
+  /** The imports added (limit and grow imports the module does not already have). */
+  addedImports: AddedImport[];
   limitFunc: number | undefined;
+  /** The host's grow import `(kind, index, newSize) -> allowed`, called before every grow. */
+  growFunc: number | undefined;
   newTypes: FuncType[];
   typeVoid: number;
   typeI32Void: number;
   typeGrow: number;
+  /** The memory's limits as written (capped), or undefined without a memory. */
+  memoryLimits: Limits | undefined;
+  /** Every table's limits as written (capped), table index order. */
+  tableLimits: Limits[];
+  /** Total elements all tables may hold together at run time. */
+  tableTotalCap: number;
+  /** The table.grow helper of each table, by table index. */
+  fTableGrow: number[];
   /** Global indices of the added globals. */
   gFuel: number;
   gBudget: number;
@@ -91,27 +112,33 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
   const typeVoid = typeIndex({ params: [], results: [] });
   const typeI32Void = typeIndex({ params: [ValType.i32], results: [] });
   const typeGrow = info.memory ? typeIndex({ params: [ValType.i32], results: [ValType.i32] }) : -1;
+  // Caps first: a module over them is refused before anything else is decided.
+  const memoryLimits = info.memory === undefined ? undefined : capLimits(info.memory.limits, opts.memoryMaxPages, info.memory.limitsOffset);
+  const tableLimits = capTables(info, opts.maxTableElements);
 
-  // The limit import: reuse an identical existing import, else add one after the others.
-  let limitFunc: number | undefined;
-  let addImport = false;
-  if (opts.limitImport) {
-    const { module, name } = opts.limitImport;
+  // The host imports: reuse an identical existing import, else add one after the others.
+  const addedImports: AddedImport[] = [];
+  const hostImport = (wanted: { module: string; name: string }, type: FuncType, shown: string): number => {
+    const { module, name } = wanted;
     const found = info.funcImports.findIndex((i) => i.module === module && i.name === name);
     if (found >= 0) {
-      const t = info.types[info.funcImports[found]!.typeIndex]!;
-      if (!sameFuncType(t, { params: [ValType.i32], results: [] })) {
-        throw new InstrumentError(`module imports ${module}.${name} with a type other than (func (param i32))`);
+      if (!sameFuncType(info.types[info.funcImports[found]!.typeIndex]!, type)) {
+        throw new InstrumentError(`module imports ${module}.${name} with a type other than ${shown}`);
       }
-      limitFunc = found;
-    } else {
-      addImport = true;
-      limitFunc = info.importedFuncs;
+      return found;
     }
-  }
-  const shift = addImport ? 1 : 0;
+    addedImports.push({ module, name, typeIndex: typeIndex(type) });
+    return info.importedFuncs + addedImports.length - 1;
+  };
+  const limitFunc = opts.limitImport ? hostImport(opts.limitImport, { params: [ValType.i32], results: [] }, '(func (param i32))') : undefined;
+  const grows = info.memory !== undefined || info.tables.length > 0;
+  const growFunc =
+    opts.growImport && grows
+      ? hostImport(opts.growImport, { params: [ValType.i32, ValType.i32, ValType.i32], results: [ValType.i32] }, '(func (param i32 i32 i32) (result i32))')
+      : undefined;
+  const shift = addedImports.length;
   const imported = info.importedFuncs;
-  const remapFunc = shift === 0 ? (i: number): number => i : (i: number): number => (i >= imported ? i + 1 : i);
+  const remapFunc = shift === 0 ? (i: number): number => i : (i: number): number => (i >= imported ? i + shift : i);
 
   const totalFuncs = info.funcTypes.length + shift;
   const addedFuncTypes: number[] = [];
@@ -122,6 +149,7 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
   const fOutOfFuel = opts.fuel ? addFunc(typeVoid) : undefined;
   const fStackOverflow = opts.maxCallDepth > 0 ? addFunc(typeVoid) : undefined;
   const fGrow = info.memory ? addFunc(typeGrow) : undefined;
+  const fTableGrow = info.tables.map((t) => addFunc(typeIndex({ params: [t.refType, ValType.i32], results: [ValType.i32] })));
 
   const wrappers: Wrapper[] = [];
   const wrapperOf = new Map<number, number>();
@@ -152,12 +180,17 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
     opts,
     info,
     shift,
-    addImport,
+    addedImports,
     limitFunc,
+    growFunc,
     newTypes,
     typeVoid,
     typeI32Void,
     typeGrow,
+    memoryLimits,
+    tableLimits,
+    tableTotalCap: opts.maxTableElements ?? MAX_TABLE_ELEMENTS,
+    fTableGrow,
     gFuel: globals,
     gBudget: globals + 1,
     gReason: globals + 2,

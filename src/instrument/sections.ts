@@ -4,11 +4,11 @@
  */
 import { copyConstExpr } from './const-expr.ts';
 import { ExportKind } from './constants.ts';
-import { capLimits, writeLimits } from './memory-cap.ts';
+import { writeLimits } from './memory-cap.ts';
 import type { SectionRef } from './module-scan.ts';
 import { ADDED_GLOBALS, RESERVED, type Plan } from './plan.ts';
 import { ByteReader } from './reader.ts';
-import { readLimits, readValType } from './types.ts';
+import { type Limits, readLimits, readValType } from './types.ts';
 import type { ByteWriter } from './writer.ts';
 
 /** Reads the entry count of a section and returns a reader positioned after it. */
@@ -40,7 +40,7 @@ export function writeTypeSection(bytes: Uint8Array, ref: SectionRef | undefined,
 }
 
 /**
- * Import section: the imported memory's limits capped, then the limit import if it is new.
+ * Import section: imported memory and table limits capped, then the added host imports.
  *
  * @example
  * ```ts
@@ -49,13 +49,13 @@ export function writeTypeSection(bytes: Uint8Array, ref: SectionRef | undefined,
  */
 export function writeImportSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: Plan, w: ByteWriter): void {
   const { r, count } = open(bytes, ref);
-  w.u32(count + (plan.addImport ? 1 : 0));
-  if (r) copyWithCappedMemory(bytes, r.pos, r.end, plan, w, true);
-  if (plan.addImport && plan.opts.limitImport) {
-    w.name(plan.opts.limitImport.module);
-    w.name(plan.opts.limitImport.name);
+  w.u32(count + plan.addedImports.length);
+  if (r) copyWithCappedLimits(bytes, r.pos, r.end, plan, w, true);
+  for (const added of plan.addedImports) {
+    w.name(added.module);
+    w.name(added.name);
     w.u8(ExportKind.func);
-    w.u32(plan.typeI32Void);
+    w.u32(added.typeIndex);
   }
 }
 
@@ -68,22 +68,47 @@ export function writeImportSection(bytes: Uint8Array, ref: SectionRef | undefine
  * ```
  */
 export function writeMemorySection(bytes: Uint8Array, ref: SectionRef, plan: Plan, w: ByteWriter): void {
-  copyWithCappedMemory(bytes, ref.payloadStart, ref.end, plan, w, false);
+  copyWithCappedLimits(bytes, ref.payloadStart, ref.end, plan, w, false);
 }
 
-/** Copies [from, to), replacing the memory limits when the memory lives in this range. */
-function copyWithCappedMemory(bytes: Uint8Array, from: number, to: number, plan: Plan, w: ByteWriter, imported: boolean): void {
+/**
+ * Table section: every table's limits capped.
+ *
+ * @example
+ * ```ts
+ * writeTableSection(bytes, info.bySection.get(4)!, plan, w);
+ * ```
+ */
+export function writeTableSection(bytes: Uint8Array, ref: SectionRef, plan: Plan, w: ByteWriter): void {
+  copyWithCappedLimits(bytes, ref.payloadStart, ref.end, plan, w, false);
+}
+
+/**
+ * Copies [from, to), writing the capped limits of every memory and table (imported ones when
+ * `imported`, else defined ones) whose limits lie in this range.
+ */
+function copyWithCappedLimits(bytes: Uint8Array, from: number, to: number, plan: Plan, w: ByteWriter, imported: boolean): void {
+  const edits: Array<{ at: number; limits: Limits }> = [];
   const memory = plan.info.memory;
-  if (memory === undefined || memory.imported !== imported || plan.opts.memoryMaxPages === undefined) {
-    w.bytes(bytes, from, to);
-    return;
+  if (memory !== undefined && plan.memoryLimits !== undefined && memory.imported === imported && plan.opts.memoryMaxPages !== undefined) {
+    edits.push({ at: memory.limitsOffset, limits: plan.memoryLimits });
   }
-  const at = memory.limitsOffset;
-  w.bytes(bytes, from, at);
-  const r = new ByteReader(bytes, at, to);
-  readLimits(r, 'memory');
-  writeLimits(w, capLimits(memory.limits, plan.opts.memoryMaxPages, at));
-  w.bytes(bytes, r.pos, to);
+  if (plan.opts.maxTableElements !== undefined) {
+    plan.info.tables.forEach((table, i) => {
+      if (table.imported === imported) edits.push({ at: table.limitsOffset, limits: plan.tableLimits[i]! });
+    });
+  }
+  edits.sort((a, b) => a.at - b.at);
+  let cursor = from;
+  for (const edit of edits) {
+    if (edit.at < from || edit.at >= to) continue;
+    w.bytes(bytes, cursor, edit.at);
+    const r = new ByteReader(bytes, edit.at, to);
+    readLimits(r, 'memory'); // skips the old limits (table flags are a subset)
+    writeLimits(w, edit.limits);
+    cursor = r.pos;
+  }
+  w.bytes(bytes, cursor, to);
 }
 
 /**

@@ -3,14 +3,14 @@
  * bulk-op charge, and the bodies of the added helper and wrapper functions. All inserted
  * sequences are stack-neutral, so they can go anywhere a block may start.
  */
-import { FUEL_PER_PAGE, LimitReason, RETURN_CODE_SIGNAL } from './constants.ts';
+import { LimitReason, RETURN_CODE_SIGNAL } from './constants.ts';
+import { writeMemoryGrowBody, writeTableGrowBody } from './grow-helpers.ts';
 import { Op } from './opcodes.ts';
 import type { Plan, Wrapper } from './plan.ts';
 import { ValType } from './types.ts';
 import type { ByteWriter } from './writer.ts';
 
 const IF = 0x04;
-const ELSE = 0x05;
 const END = 0x0b;
 const VOID = 0x40;
 const UNREACHABLE = 0x00;
@@ -70,7 +70,7 @@ export function writeMeterTail(w: ByteWriter, _plan: Plan, fuelLocal: number): v
 }
 
 /** For helpers without a fuel local: `local.tee s; global.set fuel; local.get s; i64.const 0; i64.lt_s; if call outOfFuel end` */
-function writeStoreAndCheckFuel(w: ByteWriter, plan: Plan, scratch64: number): void {
+export function writeStoreAndCheckFuel(w: ByteWriter, plan: Plan, scratch64: number): void {
   w.u8(Op.local_tee);
   w.u32(scratch64);
   w.u8(Op.global_set);
@@ -88,17 +88,20 @@ function writeStoreAndCheckFuel(w: ByteWriter, plan: Plan, scratch64: number): v
 }
 
 /**
- * Charges a size-dependent op (memory.copy/fill/init, table.*) by its size operand, which is on
- * top of the stack: `size >>> shift` fuel. Saves the size in the i32 scratch and puts it back.
+ * Charges a size-dependent op (memory.copy/fill/init, table.fill/copy/init) by its size
+ * operand, which is on top of the stack: `size >>> shift` fuel, or `size << -shift` for a
+ * negative shift. Saves the size in the i32 scratch and puts it back.
  *
  * @example
  * ```ts
- * writeSizeCharge(w, plan, 6, fuelLocal, scratch32, level); // 1 fuel per 64 bytes
+ * writeSizeCharge(w, plan, 2, fuelLocal, scratch32, level); // 1 fuel per 4 bytes
+ * writeSizeCharge(w, plan, -8, fuelLocal, scratch32, level); // 256 fuel per element
  * ```
  */
 export function writeSizeCharge(w: ByteWriter, plan: Plan, shift: number, fuelLocal: number, scratch32: number, level: number): void {
   writeSizeChargeHead(w, fuelLocal, scratch32);
-  w.s32(shift);
+  w.s32(Math.abs(shift));
+  w.u8(shift < 0 ? Op.i64_shl : Op.i64_shr_u);
   writeSizeChargeMid(w, plan, fuelLocal);
   w.u32(level);
   writeSizeChargeEnd(w, scratch32);
@@ -126,7 +129,7 @@ export function writeSizeChargeHead(w: ByteWriter, fuelLocal: number, scratch32:
 }
 
 /**
- * The size charge between its shift and its branch depth: `i64.shr_u` and the meter tail.
+ * The size charge between its shift (with its shift op) and its branch depth: the meter tail.
  *
  * @example
  * ```ts
@@ -134,7 +137,6 @@ export function writeSizeChargeHead(w: ByteWriter, fuelLocal: number, scratch32:
  * ```
  */
 export function writeSizeChargeMid(w: ByteWriter, plan: Plan, fuelLocal: number): void {
-  w.u8(Op.i64_shr_u);
   writeMeterTail(w, plan, fuelLocal);
 }
 
@@ -230,7 +232,7 @@ export function writeDepthLeave(w: ByteWriter, plan: Plan): void {
 }
 
 /** `reason := code; limitImport(code)` (the import call only when one is configured). */
-function writeSetReason(w: ByteWriter, plan: Plan, code: number): void {
+export function writeSetReason(w: ByteWriter, plan: Plan, code: number): void {
   w.u8(Op.i32_const);
   w.u8(code);
   w.u8(Op.global_set);
@@ -245,7 +247,8 @@ function writeSetReason(w: ByteWriter, plan: Plan, code: number): void {
 
 /**
  * Writes the bodies (size-prefixed) of the added helper functions, in the order `makePlan`
- * numbered them: out-of-fuel, stack-overflow, memory.grow, then the export wrappers.
+ * numbered them: out-of-fuel, stack-overflow, memory.grow, table.grow (one per table), then the
+ * export wrappers.
  *
  * @example
  * ```ts
@@ -276,7 +279,8 @@ export function writeAddedBodies(w: ByteWriter, plan: Plan): void {
     w.u8(END);
     w.patchSize(at);
   }
-  if (plan.fGrow !== undefined) writeGrowBody(w, plan);
+  if (plan.fGrow !== undefined) writeMemoryGrowBody(w, plan);
+  plan.fTableGrow.forEach((_, table) => writeTableGrowBody(w, plan, table));
   for (const wrapper of plan.wrappers) writeWrapperBody(w, plan, wrapper);
 }
 
@@ -367,49 +371,4 @@ function writeAddToGlobal(w: ByteWriter, global: number, delta: number): void {
   w.u8(Op.i32_add);
   w.u8(Op.global_set);
   w.u32(global);
-}
-
-/**
- * memory.grow replacement `(param $pages i32) (result i32)`: grows; on failure records reason
- * MEMORY (no trap: the guest decides); on success charges FUEL_PER_PAGE per page.
- */
-function writeGrowBody(w: ByteWriter, plan: Plan): void {
-  const at = w.reserveSize();
-  const result = 1;
-  const scratch64 = 2;
-  w.u8(2); // local groups: 1 x i32 (result), 1 x i64 (scratch)
-  w.u8(1);
-  w.u8(0x7f);
-  w.u8(1);
-  w.u8(0x7e);
-  w.u8(Op.local_get);
-  w.u8(0);
-  w.u8(Op.memory_grow);
-  w.u8(0);
-  w.u8(Op.local_tee);
-  w.u8(result);
-  w.u8(Op.i32_const);
-  w.u8(0x7f); // -1
-  w.u8(Op.i32_eq);
-  w.u8(IF);
-  w.u8(VOID);
-  writeSetReason(w, plan, LimitReason.MEMORY);
-  if (plan.fOutOfFuel !== undefined) {
-    w.u8(ELSE);
-    w.u8(Op.global_get);
-    w.u32(plan.gFuel);
-    w.u8(Op.local_get);
-    w.u8(0);
-    w.u8(Op.i64_extend_i32_u);
-    w.u8(I64_CONST);
-    w.s32(FUEL_PER_PAGE);
-    w.u8(Op.i64_mul);
-    w.u8(Op.i64_sub);
-    writeStoreAndCheckFuel(w, plan, scratch64);
-  }
-  w.u8(END);
-  w.u8(Op.local_get);
-  w.u8(result);
-  w.u8(END);
-  w.patchSize(at);
 }

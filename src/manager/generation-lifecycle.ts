@@ -9,6 +9,7 @@ import { Events } from '../events/event-names.ts';
 import { planHttp } from '../http/plan-http.ts';
 import { JsPlugin } from '../plugin/js-plugin.ts';
 import { resolveLimits } from '../plugin/limits.ts';
+import { DEFAULT_MEMORY_BUDGET_BYTES, MemoryBudget } from '../plugin/memory-budget.ts';
 import type { PluginRuntime } from '../plugin/types.ts';
 import { WasmPlugin } from '../plugin/wasm-plugin.ts';
 import type { RuntimeAdapter } from '../runtime/adapter.ts';
@@ -42,9 +43,12 @@ export interface GenerationBuilderDeps extends ContextDeps, ContributionTargets 
 export class GenerationBuilder {
   readonly #deps: GenerationBuilderDeps;
   readonly #modules = new ModuleCache();
+  /** The manager-wide memory budget every WASM instance draws on. */
+  readonly #memory: MemoryBudget;
 
   constructor(deps: GenerationBuilderDeps) {
     this.#deps = deps;
+    this.#memory = new MemoryBudget(deps.config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES);
   }
 
   /**
@@ -94,6 +98,7 @@ export class GenerationBuilder {
       prepared,
       config,
       limits,
+      memoryBudget: this.#memory,
       http: net.http,
       logLevel: host.logLevels?.[metadata.id] ?? host.logLevel ?? 'info',
       onLog: (level, message) => guest.log(metadata.id, level, message),

@@ -29,6 +29,12 @@ export interface PluginManagerConfig {
   /** `false` (default): a broken plugin is reported and the rest load. `true`: stop at the first. */
   failOnError?: boolean;
   limits?: HostLimits;
+  /**
+   * Host-wide memory budget, bytes, over every WASM plugin's linear memory, tables (8 bytes per
+   * element) and host buffers: a load or a grow that would pass it is refused (`E_MEMORY`, limit
+   * `memoryBudgetBytes`). Default 256 MiB (`DEFAULT_MEMORY_BUDGET_BYTES`).
+   */
+  memoryBudgetBytes?: number;
   /** `inline` (default: same thread) or `worker` (a worker thread per plugin). */
   isolation?: 'inline' | 'worker';
   /**

@@ -5,7 +5,7 @@
  * plugin), because a compiled module's bytes cannot be read back.
  */
 import { compileModule } from '../engine/extism-guest.ts';
-import { ErrorCodes, PluginError } from '../errors.ts';
+import { ErrorCodes, GuestError, PluginError } from '../errors.ts';
 import { INSTRUMENT_EXPORTS, InstrumentError, LimitReason, instrument } from '../instrument/index.ts';
 import { LIMIT_IMPORT, instrumentOptions, instrumentationKey, type EffectiveLimits } from '../plugin/limits.ts';
 import { sha256Hex } from '../util/sha256.ts';
@@ -85,12 +85,17 @@ async function instrumentAndCompile(bytes: Uint8Array, limits: EffectiveLimits, 
     // Validated just above: the rewriter need not run WebAssembly.validate a second time.
     instrumented = instrument(bytes, { ...instrumentOptions(limits), validate: false }).bytes;
   } catch (err) {
-    const code = err instanceof InstrumentError && err.reason === LimitReason.MEMORY ? ErrorCodes.MEMORY : ErrorCodes.INSTRUMENT;
-    throw new PluginError(code, `cannot apply the plugin's limits to its module: ${err instanceof Error ? err.message : String(err)}`, {
-      pluginId,
-      cause: err,
-      operation: 'instrument',
-    });
+    const message = `cannot apply the plugin's limits to its module: ${err instanceof Error ? err.message : String(err)}`;
+    // A module over a cap (declared minimums, element segments) is refused before the engine allocates it.
+    const limit = !(err instanceof InstrumentError)
+      ? undefined
+      : err.reason === LimitReason.MEMORY
+        ? { name: 'memoryBytes', value: limits.memoryBytes }
+        : err.reason === LimitReason.TABLE
+          ? { name: 'maxTableElements', value: limits.maxTableElements }
+          : undefined;
+    if (limit !== undefined) throw new GuestError(ErrorCodes.MEMORY, message, { pluginId, cause: err, operation: 'instrument', limit });
+    throw new PluginError(ErrorCodes.INSTRUMENT, message, { pluginId, cause: err, operation: 'instrument' });
   }
   return { module: await compileModule(instrumented, pluginId), instrumented: true, sha256 };
 }

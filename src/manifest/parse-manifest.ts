@@ -97,6 +97,7 @@ function isCapabilityKind(key: string): boolean {
 const LIMIT_FIELDS: Readonly<Record<keyof RawManifest['limits'], keyof RequestedLimits>> = {
   fuel: 'fuel',
   memory_bytes: 'memoryBytes',
+  max_table_elements: 'maxTableElements',
   max_call_depth: 'maxCallDepth',
   max_input_bytes: 'maxInputBytes',
   max_output_bytes: 'maxOutputBytes',

@@ -181,6 +181,7 @@ const limits = v.pipe(table, strictTable(
   {
     fuel: v.optional(v.union([positiveInt(Number.MAX_SAFE_INTEGER), v.literal(false)], 'must be a positive integer or false')),
     memory_bytes: v.optional(positiveInt(4 * 1024 * 1024 * 1024)),
+    max_table_elements: v.optional(positiveInt(0xffff_ffff)),
     max_call_depth: v.optional(positiveInt(1_000_000)),
     max_input_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
     max_output_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),

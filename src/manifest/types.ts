@@ -26,6 +26,8 @@ export interface RequestedLimits {
   fuel?: number | false;
   /** The plugin's linear memory cap, bytes. */
   memoryBytes?: number;
+  /** Elements of all the plugin's tables together (funcref/externref tables live outside linear memory). */
+  maxTableElements?: number;
   /** Deepest guest call stack. */
   maxCallDepth?: number;
   maxInputBytes?: number;

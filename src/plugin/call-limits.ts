@@ -21,6 +21,8 @@ export interface CallWatch {
   varsRefused: boolean;
   /** Events published by the guest in this call (refused ones included). */
   eventsPublished: number;
+  /** The host-wide memory budget refused a grow or a host buffer in this call. */
+  budgetRefused: boolean;
   /** The last abort/panic line the guest logged. */
   abortNote: string | undefined;
   /** The export's nonzero return code, signalled by the instrumented wrapper (0: none). */
@@ -38,7 +40,7 @@ export interface CallWatch {
  * ```
  */
 export function newCallWatch(): CallWatch {
-  return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, varsRefused: false, eventsPublished: 0, abortNote: undefined, returnCode: 0, returnCodeNext: false };
+  return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, varsRefused: false, eventsPublished: 0, budgetRefused: false, abortNote: undefined, returnCode: 0, returnCodeNext: false };
 }
 
 /**
@@ -56,6 +58,7 @@ export function resetCallWatch(watch: CallWatch): void {
   watch.hostMemoryRefused = false;
   watch.varsRefused = false;
   watch.eventsPublished = 0;
+  watch.budgetRefused = false;
   watch.abortNote = undefined;
   watch.returnCode = 0;
   watch.returnCodeNext = false;
@@ -165,14 +168,27 @@ export function checkInputSize(input: Uint8Array, limits: EffectiveLimits, plugi
  * throw explainFailure(error, watch, meter, limits, 'seo', 'hook_after_render', meta.limits.fuel);
  * ```
  */
-export function explainFailure(error: PluginError, watch: CallWatch, meter: MeterGlobals, limits: EffectiveLimits, pluginId: string, operation: string, askedFuel?: number | false): PluginError {
+export function explainFailure(
+  error: PluginError,
+  watch: CallWatch,
+  meter: MeterGlobals,
+  limits: EffectiveLimits,
+  pluginId: string,
+  operation: string,
+  memoryBudgetBytes: number = Number.POSITIVE_INFINITY,
+  askedFuel?: number | false,
+): PluginError {
   const reason = watch.limitReason !== LimitReason.NONE ? watch.limitReason : ((meter.reason?.value as number | undefined) ?? LimitReason.NONE);
   const limitError = (code: ErrorCode, message: string, name: string, value: number) =>
     new GuestError(code, `${operation}: ${message}`, { pluginId, operation, cause: error, limit: { name, value } });
   if (error.code === ErrorCodes.TRAP || error.code === ErrorCodes.GUEST) {
     if (reason === LimitReason.FUEL && limits.fuel !== null) return limitError(ErrorCodes.FUEL, `ran out of fuel (budget ${limits.fuel} per call; ${fuelAdvice(limits.fuel, askedFuel)})`, 'fuel', limits.fuel);
     if (reason === LimitReason.STACK && limits.maxCallDepth !== null) return limitError(ErrorCodes.STACK, `exceeded the call depth limit of ${limits.maxCallDepth}`, 'maxCallDepth', limits.maxCallDepth);
+    if (watch.budgetRefused) {
+      return limitError(ErrorCodes.MEMORY, `was refused memory: the host-wide memory budget of ${memoryBudgetBytes} bytes is spent`, 'memoryBudgetBytes', memoryBudgetBytes);
+    }
     if (reason === LimitReason.MEMORY) return limitError(ErrorCodes.MEMORY, `hit the memory cap of ${limits.memoryBytes} bytes`, 'memoryBytes', limits.memoryBytes);
+    if (reason === LimitReason.TABLE) return limitError(ErrorCodes.MEMORY, `hit the table cap of ${limits.maxTableElements} elements`, 'maxTableElements', limits.maxTableElements);
     if (watch.varsRefused) return limitError(ErrorCodes.LIMIT, `kept more than ${limits.maxVarBytes} bytes of variables`, 'maxVarBytes', limits.maxVarBytes);
     if (watch.hostMemoryRefused) return limitError(ErrorCodes.LIMIT, `exceeded the host buffer limit (${limits.maxOutputBytes} output bytes)`, 'maxOutputBytes', limits.maxOutputBytes);
     if (watch.logsDropped) return limitError(ErrorCodes.LIMIT, `logged more than ${limits.maxLogBytes} bytes`, 'maxLogBytes', limits.maxLogBytes);

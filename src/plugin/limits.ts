@@ -12,6 +12,11 @@ export interface EffectiveLimits {
   fuel: number | null;
   /** Linear memory cap in bytes (rounded down to whole 64 KiB pages). */
   memoryBytes: number;
+  /**
+   * Elements of all the module's tables together: engines allocate tables outside linear
+   * memory (declared minimums eagerly, `table.grow` at run time), so they are capped apart.
+   */
+  maxTableElements: number;
   /** Deepest guest call stack; null: only the engine's own limit. */
   maxCallDepth: number | null;
   maxInputBytes: number;
@@ -41,6 +46,11 @@ export interface EffectiveLimits {
 export const DEFAULT_LIMITS: Readonly<EffectiveLimits> = {
   fuel: 20_000_000,
   memoryBytes: 64 * 1024 * 1024,
+  // Real toolchains declare one funcref table of a few to tens of thousands of entries (measured:
+  // a Go 1.24 go-pdk plugin 6,268; Emscripten's webp codec 442; clang C 6; AssemblyScript none).
+  // 1,000,000 leaves them room (a 35 MB Rust module scales to well under 100,000) and bounds a
+  // plugin's tables at ~8 MB of host memory, an eighth of the memory cap.
+  maxTableElements: 1_000_000,
   maxCallDepth: 10_000,
   maxInputBytes: 8 * 1024 * 1024,
   maxOutputBytes: 8 * 1024 * 1024,
@@ -69,6 +79,7 @@ export function resolveLimits(host: HostLimits = {}, requested: RequestedLimits 
   return {
     fuel: minNullable(hostFuel, askedFuel),
     memoryBytes: Math.min(host.memoryBytes ?? DEFAULT_LIMITS.memoryBytes, requested.memoryBytes ?? Infinity),
+    maxTableElements: Math.min(host.maxTableElements ?? DEFAULT_LIMITS.maxTableElements, requested.maxTableElements ?? Infinity),
     maxCallDepth: minNullable(host.maxCallDepth ?? DEFAULT_LIMITS.maxCallDepth, requested.maxCallDepth ?? null),
     maxInputBytes: Math.min(host.maxInputBytes ?? DEFAULT_LIMITS.maxInputBytes, requested.maxInputBytes ?? Infinity),
     maxOutputBytes: Math.min(host.maxOutputBytes ?? DEFAULT_LIMITS.maxOutputBytes, requested.maxOutputBytes ?? Infinity),
@@ -91,24 +102,43 @@ function minNullable(a: number | null, b: number | null): number | null {
  *
  * @example
  * ```ts
- * instrumentationKey(limits); // 'f1000000:p1024:d10000'
+ * instrumentationKey(limits); // 'f1000000:p1024:d10000:t1000000'
  * ```
  */
 export function instrumentationKey(limits: EffectiveLimits): string {
-  return `f${limits.fuel ?? 'off'}:p${Math.floor(limits.memoryBytes / PAGE_BYTES)}:d${limits.maxCallDepth ?? 'off'}`;
+  return `f${limits.fuel ?? 'off'}:p${Math.floor(limits.memoryBytes / PAGE_BYTES)}:d${limits.maxCallDepth ?? 'off'}:t${limits.maxTableElements}`;
 }
 
 /**
  * The namespace of the imports our instrumenter adds. Not `extism:host/user`: Extism also uses
  * that name for a linked module, so an instrumented module named so could not be linked.
  */
-export const INSTRUMENT_NAMESPACE = 'reed:host/instrument';
+export const INSTRUMENT_IMPORT_MODULE = 'reed:host/instrument';
 
 /**
  * The host function an instrumented module calls with the reason right before a limit trap,
  * and with an export's nonzero return code (see `recordLimitSignal`).
  */
-export const LIMIT_IMPORT = { module: INSTRUMENT_NAMESPACE, name: 'limit' } as const;
+export const LIMIT_IMPORT = { module: INSTRUMENT_IMPORT_MODULE, name: 'limit' } as const;
+
+/**
+ * The host function an instrumented module asks before every memory.grow and table.grow
+ * (`(kind, index, newSize) -> allowed`, src/instrument/grow-helpers.ts): how the host keeps the
+ * manager-wide memory budget and learns sizes it cannot read (a worker's memory).
+ */
+export const GROW_IMPORT = { module: INSTRUMENT_IMPORT_MODULE, name: 'grow' } as const;
+
+/**
+ * Whether an import is one the instrumenter adds (and the host serves).
+ *
+ * @example
+ * ```ts
+ * isInstrumentImport('reed:host/instrument', 'limit'); // true
+ * ```
+ */
+export function isInstrumentImport(module: string, name: string): boolean {
+  return module === INSTRUMENT_IMPORT_MODULE && (name === LIMIT_IMPORT.name || name === GROW_IMPORT.name);
+}
 
 /**
  * The instrumenter options that enforce a plugin's limits: the one place that maps limits to
@@ -128,5 +158,7 @@ export function instrumentOptions(limits: EffectiveLimits): InstrumentOptions {
     maxCallDepth: limits.maxCallDepth ?? 0,
     limitImport: LIMIT_IMPORT,
     signalReturnCodes: true,
+    maxTableElements: limits.maxTableElements,
+    growImport: GROW_IMPORT,
   };
 }

@@ -21,6 +21,7 @@ export function emptyStats(): PluginStats {
     timeMs: { last: 0, total: 0 },
     lastError: undefined,
     restarts: 0,
+    memory: { bytes: 0, peak: 0 },
   };
 }
 
@@ -92,5 +93,18 @@ export function recordFuel(stats: PluginStats, used: number): void {
  * ```
  */
 export function snapshotStats(stats: PluginStats): PluginStats {
-  return { ...stats, fuel: { ...stats.fuel }, timeMs: { ...stats.timeMs } };
+  return { ...stats, fuel: { ...stats.fuel }, timeMs: { ...stats.timeMs }, memory: { ...stats.memory } };
+}
+
+/**
+ * Records the memory and table bytes an instance holds now.
+ *
+ * @example
+ * ```ts
+ * recordMemory(stats, 2 * 65_536);
+ * ```
+ */
+export function recordMemory(stats: PluginStats, bytes: number): void {
+  stats.memory.bytes = bytes;
+  if (bytes > stats.memory.peak) stats.memory.peak = bytes;
 }

@@ -100,6 +100,12 @@ export interface PluginStats {
   lastError: PluginError | undefined;
   /** How many times the instance was replaced after a trap. */
   restarts: number;
+  /**
+   * Host memory the plugin's instance holds: its linear memory plus its tables (8 bytes per
+   * element), in bytes, after the last call (`bytes`) and at most since load (`peak`). WASM
+   * plugins only (0 for JS plugins); the same figure in inline and worker isolation.
+   */
+  memory: { bytes: number; peak: number };
 }
 
 /** One entry of `manager.plugins()`. */

@@ -19,7 +19,9 @@ import { printable } from '../util/printable.ts';
 import { decodeOutput, encodeInputBytes } from '../util/frame-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
 import { applyFuelBudget, checkAfterCall, checkReencodedSize, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, recordLimitSignal, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
-import { LIMIT_IMPORT, type EffectiveLimits } from './limits.ts';
+import { InstanceMemory } from './instance-memory.ts';
+import { GROW_IMPORT, LIMIT_IMPORT, type EffectiveLimits } from './limits.ts';
+import { MemoryBudget } from './memory-budget.ts';
 import { recordFailure, recordFuel, recordRefused, recordSuccess } from './stats.ts';
 import type { PluginContext, PluginRuntime, PluginStats } from './types.ts';
 
@@ -32,6 +34,8 @@ export interface WasmPluginOptions {
   prepared: PreparedModule;
   config: Record<string, unknown>;
   limits: EffectiveLimits;
+  /** The manager-wide memory budget its instances draw on (default: none). */
+  memoryBudget?: MemoryBudget;
   logLevel: LogLevel;
   onLog: (level: Exclude<LogLevel, 'silent'>, message: string) => void;
   /** Publishes an event for the guest; returns a PublishStatus code. */
@@ -96,12 +100,23 @@ export class WasmPlugin implements PluginRuntime {
   #closed = false;
   /** The module reads frames (long strings as raw UTF-8 beside the JSON). */
   readonly #framed: boolean;
+  /** The live instance's share of the manager-wide memory budget. */
+  readonly #memory: InstanceMemory;
+  /** The limits failures are explained with (the plugin's, with the module's baked-in table cap). */
+  readonly #failureLimits: EffectiveLimits;
 
   private constructor(options: WasmPluginOptions, exports: Set<string>, capabilities: CapabilitySet) {
     this.#options = options;
     this.#capabilities = capabilities;
     this.#exports = exports;
     this.#framed = readsFrames(options.prepared.module);
+    const budget = options.memoryBudget ?? new MemoryBudget(Number.POSITIVE_INFINITY);
+    this.#memory = new InstanceMemory(budget, options.prepared.module, options.metadata.id, options.stats, () => {
+      this.#watch.budgetRefused = true;
+    });
+    // A module instrumented at build time carries its own table cap: name that one in errors.
+    const tableCap = this.#memory.tableCap;
+    this.#failureLimits = tableCap === null || tableCap === options.limits.maxTableElements ? options.limits : { ...options.limits, maxTableElements: tableCap };
   }
 
   /**
@@ -192,6 +207,7 @@ export class WasmPlugin implements PluginRuntime {
       // A plugin failing in its own shutdown must not stop the unload.
     } finally {
       await guest.close();
+      this.#memory.release();
     }
   }
 
@@ -262,6 +278,7 @@ export class WasmPlugin implements PluginRuntime {
   #succeeded(output: Uint8Array, exportName: string, started: number): unknown {
     const { metadata, stats, limits } = this.#options;
     this.#recordFuel();
+    this.#memory.endCall();
     let result: unknown;
     try {
       checkAfterCall(output.byteLength, this.#watch, limits, metadata.id, exportName);
@@ -277,10 +294,13 @@ export class WasmPlugin implements PluginRuntime {
 
   /** Types a failed call by its real cause, marks a broken instance, records the fault; throws. */
   #failed(err: unknown, exportName: string, started: number, fuelRecorded = false): never {
-    const { metadata, limits } = this.#options;
-    if (!fuelRecorded) this.#recordFuel();
+    const { metadata } = this.#options;
+    if (!fuelRecorded) {
+      this.#recordFuel();
+      this.#memory.endCall();
+    }
     const raw = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: exportName });
-    const error = explainFailure(raw, this.#watch, this.#meter, limits, metadata.id, exportName, metadata.limits.fuel);
+    const error = explainFailure(raw, this.#watch, this.#meter, this.#failureLimits, metadata.id, exportName, this.#memory.budgetBytes, metadata.limits.fuel);
     if (INSTANCE_BREAKING.has(error.code)) this.#broken = true;
     this.#fault(error, performance.now() - started);
     throw error;
@@ -301,6 +321,7 @@ export class WasmPlugin implements PluginRuntime {
     const old = this.#guest;
     this.#guest = undefined;
     if (old !== undefined) await old.close().catch(() => {});
+    this.#memory.release();
     await this.#instantiate();
     this.#options.stats.restarts++;
     if (this.#exports.has('initialize')) {
@@ -312,18 +333,26 @@ export class WasmPlugin implements PluginRuntime {
 
   async #instantiate(): Promise<void> {
     const { metadata, prepared, limits, config, isolation, http } = this.#options;
+    this.#memory.reserve();
     const guest = await createGuest(prepared.module, {
       pluginId: metadata.id,
       config: extismConfig(metadata.id, config),
       logLevel: this.#options.logLevel,
       onLog: (level, message) => this.#onLog(level, message),
       hostFunctions: this.#hostFunctions(),
-      namespaces: { [LIMIT_IMPORT.module]: { [LIMIT_IMPORT.name]: (_context: unknown, value: number): void => recordLimitSignal(this.#watch, value) } },
+      // The instrumenter's imports: limit signals, and the grow check of the memory budget.
+      namespaces: {
+        [LIMIT_IMPORT.module]: {
+          [LIMIT_IMPORT.name]: (_context: unknown, value: number): void => recordLimitSignal(this.#watch, value),
+          [GROW_IMPORT.name]: (_context: unknown, kind: number, index: number, newSize: number): number => this.#memory.grow(kind, index, newSize),
+        },
+      },
       runInWorker: isolation === 'worker',
       workerOptions: this.#options.workerOptions,
       timeoutMs: limits.timeoutMs,
       hostMemoryBytes: limits.maxInputBytes + limits.maxOutputBytes + limits.maxLogBytes + 1024 * 1024,
       maxVarBytes: limits.maxVarBytes,
+      chargeHostBytes: (bytes) => this.#memory.chargeHost(bytes),
       meterFuel: limits.fuel !== null,
       onHostMemoryRefused: () => {
         this.#watch.hostMemoryRefused = true;
@@ -333,6 +362,9 @@ export class WasmPlugin implements PluginRuntime {
       },
       envFunctions: http === undefined ? undefined : httpEnvFunctions(http.session, http.mode === 'worker' ? { mode: 'fetch' } : http.mode === 'jspi' ? { mode: 'status' } : { mode: 'refuse', reason: http.reason ?? 'HTTP is unavailable here' }),
       fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
+    }).catch((err: unknown) => {
+      this.#memory.release();
+      throw err;
     });
     this.#guest = guest;
     this.#meter = meterGlobals(await guest.instance());

@@ -131,7 +131,9 @@ describe('guest HTTP under the network policy', () => {
   });
 
   it("a manifest's [limits] may lower the host's HTTP limits, never raise them", async () => {
-    start({ limits: { maxHttpRequests: 3 } });
+    // Four requests through the stock I/O (worker isolation) take the SDK's JSON code past the
+    // default 1,000,000 fuel since bulk memory ops pay their per-op cost (docs/instrument.md).
+    start({ limits: { maxHttpRequests: 3, fuel: 2_000_000 } });
     const network = `[network]\nallowed_hosts = ${JSON.stringify([server.origin])}`;
     await manager.load({ manifest: manifestToml('modest', ['Command = "fetch"'], `[limits]\nmax_http_requests = 1\n${network}`), wasm: await readFixture('http-client') });
     await manager.load({ manifest: manifestToml('greedy', ['Command = "fetch"'], `[limits]\nmax_http_requests = 50\n${network}`), wasm: await readFixture('http-client') });

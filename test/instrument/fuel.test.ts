@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LimitReason, instrument } from '../../src/instrument/index.ts';
+import { BULK_OP_BASE_FUEL, FUEL_PER_PAGE, GROW_BASE_FUEL, MEMORY_BYTES_SHIFT } from '../../src/instrument/constants.ts';
 import { compileWat, load, trap } from './harness.ts';
 
 const KERNELS = `(module
@@ -93,14 +94,17 @@ describe('fuel', () => {
 
   it('charges bulk memory by size and grown pages', async () => {
     const m = await load(KERNELS);
+    const base = BigInt(BULK_OP_BASE_FUEL);
     m.call('fill', 6400);
-    expect(m.fuelUsed()).toBe(4n + 100n); // 4 instructions + 6400 / 64
-    m.call('copy', 63);
-    expect(m.fuelUsed()).toBe(4n);
+    expect(m.fuelUsed()).toBe(4n + base + BigInt(6400 >>> MEMORY_BYTES_SHIFT)); // 4 instructions, the op's base, its bytes
+    m.call('copy', 3);
+    expect(m.fuelUsed()).toBe(4n + base);
     m.call('copy', 640);
-    expect(m.fuelUsed()).toBe(14n);
+    expect(m.fuelUsed()).toBe(4n + base + BigInt(640 >>> MEMORY_BYTES_SHIFT));
     expect(m.call('grow', 2)).toBe(1);
-    expect(m.fuelUsed()).toBe(2n + 2048n);
+    expect(m.fuelUsed()).toBe(2n + 2n * BigInt(FUEL_PER_PAGE) + BigInt(GROW_BASE_FUEL));
+    expect(m.call('grow', 0)).toBe(3); // a query: no growth, no grow charge
+    expect(m.fuelUsed()).toBe(2n);
     expect(m.call('grow', 100_000)).toBe(-1); // failed growth is not charged by size
     expect(m.fuelUsed()).toBe(2n);
   });

@@ -86,7 +86,7 @@ describe('memory cap', () => {
   });
 
   it('stops a memory.grow bomb at the cap', async () => {
-    const m = await load(MEMORY, { memoryMaxPages: 64, limitImport: { module: 'reed', name: 'limit' } });
+    const m = await load(MEMORY, { memoryMaxPages: 64, defaultFuel: 10n ** 9n, limitImport: { module: 'reed', name: 'limit' } });
     expect(trap(() => m.call('bomb'))).toBeInstanceOf(WebAssembly.RuntimeError);
     expect(m.reason()).toBe(LimitReason.MEMORY);
     expect(m.call('size')).toBe(64);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import createPlugin from '@extism/extism';
 import { LimitReason, RETURN_CODE_SIGNAL, instrument } from '../../src/instrument/index.ts';
-import { LIMIT_IMPORT, instrumentOptions, resolveLimits } from '../../src/plugin/limits.ts';
+import { GROW_IMPORT, LIMIT_IMPORT, instrumentOptions, resolveLimits } from '../../src/plugin/limits.ts';
 import { compileWat } from '../support/wat.ts';
 
 // `outer` calls the host forever; the host re-enters through `inner`, which burns some fuel.
@@ -108,7 +108,7 @@ describe('Extism module linking', () => {
     const signals: number[] = [];
     const plugin = await createPlugin(
       { wasm: [{ data: library, name: 'extism:host/user' }, { data: main, name: 'main' }] },
-      { useWasi: false, functions: { [LIMIT_IMPORT.module]: { [LIMIT_IMPORT.name]: (_c: unknown, v: number) => void signals.push(v) } } },
+      { useWasi: false, functions: { [LIMIT_IMPORT.module]: { [LIMIT_IMPORT.name]: (_c: unknown, v: number) => void signals.push(v), [GROW_IMPORT.name]: () => 1 } } },
     );
     try {
       const out = await plugin.call('run', '');

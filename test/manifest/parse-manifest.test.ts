@@ -48,6 +48,7 @@ minLength = 1
 [limits]
 fuel = 500000
 memory_bytes = 16777216
+max_table_elements = 5000
 max_call_depth = 200
 max_input_bytes = 1024
 max_output_bytes = 2048
@@ -92,6 +93,7 @@ const EXPECTED_FULL: PluginMetadata = {
   limits: {
     fuel: 500000,
     memoryBytes: 16777216,
+    maxTableElements: 5000,
     maxCallDepth: 200,
     maxInputBytes: 1024,
     maxOutputBytes: 2048,
@@ -238,6 +240,7 @@ describe('parseManifest: object input', () => {
     limits: {
       fuel: 500000,
       memory_bytes: 16777216,
+      max_table_elements: 5000,
       max_call_depth: 200,
       max_input_bytes: 1024,
       max_output_bytes: 2048,
@@ -270,6 +273,7 @@ describe('parseManifest: object input', () => {
     limits: {
       fuel: 500000,
       memoryBytes: 16777216,
+      maxTableElements: 5000,
       maxCallDepth: 200,
       maxInputBytes: 1024,
       maxOutputBytes: 2048,

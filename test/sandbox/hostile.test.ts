@@ -324,10 +324,11 @@ describe('hostile plugins asking the host for memory blocks', () => {
 });
 
 describe('hostile plugins making the host copy for them', () => {
-  // 2,000,000 fuel buys 128 MB of host-side copies at the memory.copy rate; each loop copies
-  // 1 MiB 2,000 times for about 16,000 fuel of guest instructions. Inline only: in a worker the
-  // host cannot reach the module's memory and these functions copy nothing.
-  const limits = { ...LIMITS, fuel: 2_000_000 };
+  // 10,000,000 fuel buys 40 MB of host-side copies at the memory.copy rate (1 fuel per 4 bytes),
+  // more than the ~10 MiB host-buffer budget of one call; each loop copies 1 MiB 2,000 times for
+  // about 16,000 fuel of guest instructions. Inline only: in a worker the host cannot reach the
+  // module's memory and these functions copy nothing.
+  const limits = { ...LIMITS, fuel: 10_000_000 };
   const page = 'x'.repeat(1 << 20);
   const loops = [
     [Hooks.TRANSFORM_DATA, 'reading the input again and again (reed_input_read)'],

@@ -1,7 +1,7 @@
 ;; Hostile: makes the host copy for it. Each loop runs 2,000 times and each pass costs the guest
 ;; a few instructions of fuel, but makes the host copy a whole 1 MiB payload: 2 GB of host copies
 ;; per call for about 16,000 fuel, unless every host-side copy costs fuel by its size, as the
-;; guest's own memory.copy does (1 per 64 bytes: 32,768,000 fuel for the loop).
+;; guest's own memory.copy does (1 per 4 bytes: 524,288,000 fuel for the loop).
 ;; Expected inline, with a budget of a few million fuel: E_FUEL. (In a worker the host cannot
 ;; reach the module's memory: every function answers -1 without copying.)
 ;; - hook_transform_data: reads the whole input again and again (reed_input_read).
