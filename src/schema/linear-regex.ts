@@ -36,6 +36,11 @@ export class LinearRegex {
     private readonly program: readonly Instruction[],
   ) {}
 
+  /** Program size: a match costs at most (text length + 1) × (states + 1) steps. */
+  get states(): number {
+    return this.program.length;
+  }
+
   /** @throws RegexRefusal when the pattern is outside the accepted subset or too large. */
   static compile(source: string): LinearRegex {
     const tree = parseRegex(source);

@@ -3,7 +3,7 @@
  * config names every bad field (E_CONFIG) and the plugin does not load.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, PluginManager, validateConfig, type Plugin } from '@reedcms/plugins';
+import { ConfigError, ManifestError, PluginManager, validateConfig, type Plugin } from '@reedcms/plugins';
 import { captureLogger } from '../support/capture-logger.ts';
 
 const SCHEMA = {
@@ -55,5 +55,62 @@ describe('config schemas', () => {
   it('leaves config alone when there is no schema', () => {
     const config = { anything: 1 };
     expect(validateConfig(undefined, config, 'p')).toBe(config);
+  });
+});
+
+describe('config schemas are the plugin\'s and run bounded', () => {
+  const refusal = (schema: Record<string, unknown>, config: Record<string, unknown> = {}): ManifestError | ConfigError => {
+    try {
+      validateConfig(schema, config, 'p');
+    } catch (err) {
+      return err as ManifestError | ConfigError;
+    }
+    throw new Error('expected a refusal');
+  };
+
+  it('keeps the meaning of the patterns authors write (ECMA-262, unicode)', () => {
+    const schema = {
+      properties: {
+        slug: { type: 'string', pattern: '^[a-z0-9-]+$' },
+        url: { type: 'string', pattern: '^https?://' },
+        date: { type: 'string', pattern: '\\d{4}-\\d{2}-\\d{2}' },
+        name: { type: 'string', pattern: '^\\p{Lu}\\p{Ll}+$' },
+      },
+      patternProperties: { '^x-': { type: 'string' } },
+    };
+    expect(validateConfig(schema, { slug: 'a-1', url: 'http://x', date: 'due 2026-12-02!', name: 'Ådne', 'x-a': 'b' }, 'p')).toBeDefined();
+    const error = refusal(schema, { slug: 'A_1', url: 'ftp://x', date: '2026-1-2', name: 'ådne', 'x-a': 1 });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.issues.map((i) => i.path).sort()).toEqual(['date', 'name', 'slug', 'url', 'x-a']);
+  });
+
+  it('types every schema fault as E_MANIFEST with its path, and every config fault as E_CONFIG', () => {
+    const self = refusal({ $ref: '#' });
+    expect(self).toBeInstanceOf(ManifestError);
+    expect(self).toMatchObject({ code: 'E_MANIFEST', pluginId: 'p', issues: [{ path: 'config_schema', message: expect.stringContaining('refers to itself') }] });
+    expect(refusal({ properties: { a: { $ref: '#/$defs/missing' } } })).toMatchObject({ code: 'E_MANIFEST', pluginId: 'p', issues: [{ path: 'config_schema.properties.a.$ref' }] });
+    expect(refusal({ properties: { a: { pattern: '(?<=x)y' } } })).toMatchObject({ code: 'E_MANIFEST', issues: [{ path: 'config_schema.properties.a.pattern' }] });
+    const shared = { type: 'string' };
+    expect(refusal({ properties: { a: shared, b: shared } })).toMatchObject({ code: 'E_MANIFEST', issues: [{ path: 'config_schema.properties.b', message: expect.stringContaining('appears twice') }] });
+    let deepSchema: Record<string, unknown> = { type: 'object' };
+    for (let i = 0; i < 500; i++) deepSchema = { properties: { a: deepSchema } };
+    expect(refusal(deepSchema)).toMatchObject({ code: 'E_MANIFEST', issues: [{ message: 'is nested more than 128 levels deep' }] });
+
+    let deepConfig: Record<string, unknown> = {};
+    for (let i = 0; i < 20_000; i++) deepConfig = { a: deepConfig };
+    const deep = refusal({ type: 'object', additionalProperties: { $ref: '#' } }, deepConfig);
+    expect(deep).toBeInstanceOf(ConfigError);
+    expect(deep).toMatchObject({ code: 'E_CONFIG', pluginId: 'p', issues: [{ message: 'is nested more than 256 levels deep' }] });
+    expect(refusal({ properties: { a: { type: 'string' } } }, { a: undefined })).toMatchObject({ code: 'E_CONFIG', pluginId: 'p' });
+  });
+
+  it('lists a huge number of bad values without overflowing (the first error stands)', () => {
+    const error = refusal({ properties: { list: { items: { type: 'string' } } } }, { list: Array.from({ length: 200_000 }, (_, i) => i) });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.issues[0]).toEqual({ path: 'list[0]', message: 'Instance type "number" is invalid. Expected "string".' });
+    // Fewer errors are listed in full by the validator: the issues are capped at 100 (reading them is quadratic).
+    const many = refusal({ properties: { list: { items: { type: 'string' } } } }, { list: Array.from({ length: 30_000 }, (_, i) => i) });
+    expect(many.issues).toHaveLength(101);
+    expect(many.issues[100]?.message).toMatch(/only the first 100 are listed/);
   });
 });
