@@ -64,6 +64,7 @@ const CASES: Case[] = [
       ...['backreference', 'huge', 'invalid', 'lookahead', 'lookbehind', 'named'].map((p) => `config_schema.properties.${p}.pattern`),
     ],
   },
+  { file: 'format-url', config: { home: `http://${'a'.repeat(40)}!` }, code: 'E_MANIFEST', paths: ['config_schema.properties.home.format'], message: /format "url" .* use "uri"/ },
   { file: 'ref-self', config: {}, code: 'E_MANIFEST', paths: ['config_schema'], message: /refers to itself without descending into the data \(# → #\)/ },
   { file: 'ref-loop', config: {}, code: 'E_MANIFEST', paths: ['config_schema.$defs.a'], message: /#\/\$defs\/a → #\/\$defs\/b → #\/\$defs\/b\/allOf\/0 → #\/\$defs\/a/ },
   {
