@@ -104,6 +104,16 @@ describe('config schemas are the plugin\'s and run bounded', () => {
     expect(refusal({ properties: { a: { type: 'string' } } }, { a: undefined })).toMatchObject({ code: 'E_CONFIG', pluginId: 'p' });
   });
 
+  it('refuses in-place cycles through dependentSchemas and $recursiveRef too, and answers huge bounds and tiny multipleOf directly', () => {
+    expect(refusal({ dependentSchemas: { a: { $ref: '#' } } }, { a: 1 })).toMatchObject({ code: 'E_MANIFEST', issues: [{ path: 'config_schema', message: expect.stringContaining('# → #/dependentSchemas/a → #') }] });
+    expect(refusal({ $recursiveRef: '#' })).toMatchObject({ code: 'E_MANIFEST', issues: [{ message: expect.stringContaining('refers to itself') }] });
+    // A recursion that descends with the data is fine.
+    expect(validateConfig({ $recursiveAnchor: true, properties: { kids: { items: { $recursiveRef: '#' } } } }, { kids: [{ kids: [] }] }, 'p')).toEqual({ kids: [{ kids: [] }] });
+    const bounds = { properties: { big: { multipleOf: 1e-300 }, text: { minLength: 1e9 }, list: { maxItems: 1e308, minItems: 0 } } };
+    expect(validateConfig(bounds, { big: 1e308, list: [1, 2] }, 'p')).toEqual({ big: 1e308, list: [1, 2] });
+    expect(refusal(bounds, { text: 'abc' }).issues.map((i) => i.path)).toEqual(['text']);
+  });
+
   it('lists a huge number of bad values without overflowing (the first error stands)', () => {
     const error = refusal({ properties: { list: { items: { type: 'string' } } } }, { list: Array.from({ length: 200_000 }, (_, i) => i) });
     expect(error).toBeInstanceOf(ConfigError);
