@@ -13,6 +13,11 @@
  * - Every schema evaluation is counted (an accessor on each schema object, read once per
  *   evaluation) and the validation stops past MAX_SCHEMA_STEPS: exponential nesting cannot hang.
  * - The data's nesting (MAX_JSON_DEPTH) and the quadratic `uniqueItems` work are bounded first.
+ *
+ * This leans on the validator's workings (it reads `$ref` first on every evaluation, records
+ * `__absolute_ref__`, spells its patternProperties errors as below), which is why
+ * @cfworker/json-schema is pinned to an exact version; test/manager/hostile-schemas.test.ts
+ * fails (or hangs to its timeout) if an upgrade changes them.
  */
 import { dereference, encodePointer, validate, type OutputUnit, type Schema, type ValidationResult } from '@cfworker/json-schema';
 import { LinearRegex } from './linear-regex.ts';

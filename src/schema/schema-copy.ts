@@ -3,10 +3,11 @@
  * walking it the way @cfworker/json-schema does (its own keyword tables), and collecting what
  * needs checking: every regular expression (`pattern`, `patternProperties` keys) and every
  * `$ref`, each with its path. Refuses what cannot be plain schema data: nesting past
- * MAX_SCHEMA_DEPTH, objects shared or cyclic (only a JS caller can make those), non-JSON values.
+ * MAX_SCHEMA_DEPTH or past MAX_SCHEMA_NODES values (an object shared by a JS caller is copied
+ * each time it appears, so sharing cannot multiply work unseen), cycles, non-JSON values.
  */
 import { ignoredKeyword, schemaArrayKeyword, schemaMapKeyword } from '@cfworker/json-schema';
-import { MAX_SCHEMA_DEPTH } from './schema-limits.ts';
+import { MAX_SCHEMA_DEPTH, MAX_SCHEMA_NODES } from './schema-limits.ts';
 
 /**
  * `format`s the validator checks with a backtracking pattern that can take exponential time on
@@ -49,12 +50,20 @@ export interface SchemaCopy {
  */
 export function copySchema(schema: unknown, path: string): SchemaCopy {
   const copy: SchemaCopy = { root: true, objects: new Map(), regexes: [], usesUniqueItems: false, issues: [] };
-  const seen = new Set<object>();
-  copy.root = copyNode(schema, path, '', 0, true, copy, seen) as SchemaCopy['root'];
+  const walk: Walk = { ancestors: new Set(), nodes: 0 };
+  copy.root = copyNode(schema, path, '', 0, true, copy, walk) as SchemaCopy['root'];
   return copy;
 }
 
-function copyNode(value: unknown, path: string, pointer: string, depth: number, asSchema: boolean, copy: SchemaCopy, seen: Set<object>): unknown {
+interface Walk {
+  /** The objects on the path from the root to the current one (a repeat is a cycle). */
+  ancestors: Set<object>;
+  nodes: number;
+}
+
+function copyNode(value: unknown, path: string, pointer: string, depth: number, asSchema: boolean, copy: SchemaCopy, walk: Walk): unknown {
+  if (++walk.nodes === MAX_SCHEMA_NODES + 1) copy.issues.push({ path, message: `the schema holds more than ${MAX_SCHEMA_NODES.toLocaleString('en-US')} values` });
+  if (walk.nodes > MAX_SCHEMA_NODES) return null;
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) copy.issues.push({ path, message: `${value} is not a JSON number` });
     else if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') copy.issues.push({ path, message: `a ${typeof value} is not JSON data` });
@@ -64,12 +73,20 @@ function copyNode(value: unknown, path: string, pointer: string, depth: number, 
     copy.issues.push({ path, message: `is nested more than ${MAX_SCHEMA_DEPTH} levels deep` });
     return {};
   }
-  if (seen.has(value)) {
-    copy.issues.push({ path, message: 'is an object that appears twice in the schema (a schema must be plain JSON data; share definitions with $ref)' });
+  if (walk.ancestors.has(value)) {
+    copy.issues.push({ path, message: 'contains itself (a schema must be plain JSON data; refer with $ref)' });
     return {};
   }
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((item, i) => copyNode(item, `${path}[${i}]`, `${pointer}/${i}`, depth + 1, asSchema, copy, seen));
+  walk.ancestors.add(value);
+  try {
+    return copyContainer(value, path, pointer, depth, asSchema, copy, walk);
+  } finally {
+    walk.ancestors.delete(value);
+  }
+}
+
+function copyContainer(value: object, path: string, pointer: string, depth: number, asSchema: boolean, copy: SchemaCopy, walk: Walk): unknown {
+  if (Array.isArray(value)) return value.map((item, i) => copyNode(item, `${path}[${i}]`, `${pointer}/${i}`, depth + 1, asSchema, copy, walk));
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
     copy.issues.push({ path, message: `a ${(value as object).constructor?.name ?? 'non-plain object'} is not JSON data` });
@@ -82,21 +99,16 @@ function copyNode(value: unknown, path: string, pointer: string, depth: number, 
     const innerPath = `${path}.${key}`;
     const innerPointer = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     if (!asSchema || ignoredKeyword[key]) {
-      setOwn(out, key, copyNode(inner, innerPath, innerPointer, depth + 1, false, copy, seen));
+      setOwn(out, key, copyNode(inner, innerPath, innerPointer, depth + 1, false, copy, walk));
       if (asSchema && key === 'pattern' && typeof inner === 'string') copy.regexes.push({ keyword: 'pattern', holder: out, path: innerPath });
       if (asSchema && key === 'uniqueItems' && inner === true) copy.usesUniqueItems = true;
       if (asSchema && key === 'format' && typeof inner === 'string' && Object.hasOwn(UNBOUNDED_FORMATS, inner)) {
         copy.issues.push({ path: innerPath, message: `format "${inner}" is checked by a pattern that can take exponential time; use "${UNBOUNDED_FORMATS[inner]}"` });
       }
     } else if (schemaMapKeyword[key] && inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
-      if (seen.has(inner)) {
-        copy.issues.push({ path: innerPath, message: 'is an object that appears twice in the schema' });
-        continue;
-      }
-      seen.add(inner);
       const map: Record<string, unknown> = {};
       for (const [name, sub] of Object.entries(inner as Record<string, unknown>)) {
-        setOwn(map, name, copyNode(sub, `${innerPath}.${name}`, `${innerPointer}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 2, true, copy, seen));
+        setOwn(map, name, copyNode(sub, `${innerPath}.${name}`, `${innerPointer}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 2, true, copy, walk));
       }
       setOwn(out, key, map);
       if (key === 'patternProperties') copy.regexes.push({ keyword: 'patternProperties', holder: out, path: innerPath });
@@ -104,7 +116,7 @@ function copyNode(value: unknown, path: string, pointer: string, depth: number, 
       // cfworker walks any other object as a schema (a $ref may point into it); arrays only
       // under the array keywords (allOf, items, …).
       const schemaLike = Array.isArray(inner) ? schemaArrayKeyword[key] === true : true;
-      setOwn(out, key, copyNode(inner, innerPath, innerPointer, depth + 1, schemaLike, copy, seen));
+      setOwn(out, key, copyNode(inner, innerPath, innerPointer, depth + 1, schemaLike, copy, walk));
     }
   }
   return out;

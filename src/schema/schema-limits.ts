@@ -8,6 +8,9 @@
 /** Nesting of a schema document (objects and arrays inside each other). */
 export const MAX_SCHEMA_DEPTH = 128;
 
+/** Values in a schema document (a schema is written by hand; this also bounds its share of the work). */
+export const MAX_SCHEMA_NODES = 100_000;
+
 /** Nesting of the data validated (a host config, content): deeper data is refused before validation. */
 export const MAX_JSON_DEPTH = 256;
 

@@ -90,8 +90,15 @@ describe('config schemas are the plugin\'s and run bounded', () => {
     expect(self).toMatchObject({ code: 'E_MANIFEST', pluginId: 'p', issues: [{ path: 'config_schema', message: expect.stringContaining('refers to itself') }] });
     expect(refusal({ properties: { a: { $ref: '#/$defs/missing' } } })).toMatchObject({ code: 'E_MANIFEST', pluginId: 'p', issues: [{ path: 'config_schema.properties.a.$ref' }] });
     expect(refusal({ properties: { a: { pattern: '(?<=x)y' } } })).toMatchObject({ code: 'E_MANIFEST', issues: [{ path: 'config_schema.properties.a.pattern' }] });
+    // A JS caller may share objects (each use is copied) but not build cycles or 2^n expansions.
     const shared = { type: 'string' };
-    expect(refusal({ properties: { a: shared, b: shared } })).toMatchObject({ code: 'E_MANIFEST', issues: [{ path: 'config_schema.properties.b', message: expect.stringContaining('appears twice') }] });
+    expect(refusal({ properties: { a: shared, b: shared } }, { a: 1, b: 'x' }).issues.map((i) => i.path)).toEqual(['a']);
+    const cyclic: Record<string, unknown> = { type: 'object' };
+    cyclic['properties'] = { self: cyclic };
+    expect(refusal(cyclic)).toMatchObject({ code: 'E_MANIFEST', issues: [{ path: 'config_schema.properties.self', message: expect.stringContaining('contains itself') }] });
+    let dag: Record<string, unknown> = { type: 'string' };
+    for (let i = 0; i < 40; i++) dag = { allOf: [dag, dag] };
+    expect(refusal(dag)).toMatchObject({ code: 'E_MANIFEST', issues: [{ message: 'the schema holds more than 100,000 values' }] });
     let deepSchema: Record<string, unknown> = { type: 'object' };
     for (let i = 0; i < 500; i++) deepSchema = { properties: { a: deepSchema } };
     expect(refusal(deepSchema)).toMatchObject({ code: 'E_MANIFEST', issues: [{ message: 'is nested more than 128 levels deep' }] });
