@@ -15,6 +15,8 @@ import type { Capability, ManifestInput, PluginMetadata, RequestedLimits } from 
  */
 const MAX_MANIFEST_DEPTH = 1_000;
 const MAX_MANIFEST_VALUES = 1_000_000;
+/** plugin.toml is written by hand: 1 MiB is far past any real one (parsing costs ~0.3 µs per character). */
+const MAX_MANIFEST_CHARS = 1024 * 1024;
 
 /** Keys whose values are user data (a JSON Schema), never renamed. */
 const OPAQUE_KEYS = new Set(['config_schema']);
@@ -51,6 +53,9 @@ export function parseManifest(input: ManifestInput, source?: string): PluginMeta
 }
 
 function parseTomlText(text: string, source: string | undefined): Record<string, unknown> {
+  if (text.length > MAX_MANIFEST_CHARS) {
+    throw new ManifestError(withSource([{ path: '', message: `a manifest may be at most ${MAX_MANIFEST_CHARS.toLocaleString('en-US')} characters (this one has ${text.length.toLocaleString('en-US')})` }], source), { operation: 'parse' });
+  }
   try {
     return parseToml(text, { maxDepth: MAX_MANIFEST_DEPTH }) as Record<string, unknown>;
   } catch (err) {

@@ -678,6 +678,11 @@ describe('parseManifest: documents too deep or too large to walk', () => {
     expect(issuesOf(`${base}[config_schema]\nx = ${'{ a = '.repeat(20_000)}1${' }'.repeat(20_000)}`)[0]?.message).toMatch(/malformed TOML.*excessively nested/);
   });
 
+  it('refuses manifest text over 1 MiB before parsing it', () => {
+    const huge = `${base}capabilities = [${'{ Hook = "h" },'.repeat(80_000)}]`;
+    expect(issuesOf(huge)[0]?.message).toMatch(/at most 1,048,576 characters \(this one has 1,2\d\d,\d{3}\)/);
+  });
+
   it('refuses object manifests nested past 1,000 levels, cyclic, or expanding past 1,000,000 values', () => {
     let deep: Record<string, unknown> = {};
     for (let i = 0; i < 20_000; i++) deep = { a: deep };
