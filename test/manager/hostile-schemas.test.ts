@@ -57,11 +57,12 @@ const CASES: Case[] = [
   },
   {
     file: 'unbounded-patterns',
-    config: {},
+    config: { smuggled: `${'a'.repeat(LONG)}!` },
     code: 'E_MANIFEST',
     paths: [
       'config_schema.patternProperties["(?=x)"]',
-      ...['backreference', 'huge', 'invalid', 'lookahead', 'lookbehind', 'named'].map((p) => `config_schema.properties.${p}.pattern`),
+      ...['backreference', 'huge', 'invalid', 'lookahead', 'lookbehind', 'named', 'smuggled'].map((p) => `config_schema.properties.${p}.pattern`),
+      'config_schema.properties.smuggled_format.format',
     ],
   },
   { file: 'format-url', config: { home: `http://${'a'.repeat(40)}!` }, code: 'E_MANIFEST', paths: ['config_schema.properties.home.format'], message: /format "url" .* use "uri"/ },
