@@ -14,6 +14,8 @@ import { BoundedSchema, DataRefusal, SchemaRefusal } from '../schema/bounded-sch
  * later ones), so only the first MAX_ERRORS_READ are read: 30,000 bad items took 31 s.
  */
 const MAX_ISSUES = 100;
+/** An issue's message is cut here (the validator quotes a whole `enum` in its message). */
+const MAX_MESSAGE_CHARS = 300;
 const MAX_ERRORS_READ = 1_000;
 
 /** Keywords whose own error only says "a child failed": the child's error says why. */
@@ -87,7 +89,8 @@ function toIssues(all: readonly OutputUnit[]): ManifestIssue[] {
     const deeper = errors.slice(index + 1).some((e) => e.instanceLocation.startsWith(`${error.instanceLocation}/`) || e.keywordLocation.startsWith(`${error.keywordLocation}/`));
     if (AGGREGATE_KEYWORDS.has(error.keyword) && deeper) continue;
     const path = pointerToPath(error.instanceLocation);
-    const message = error.keyword === 'false' ? 'is not allowed (unknown key)' : error.error;
+    const full = error.keyword === 'false' ? 'is not allowed (unknown key)' : error.error;
+    const message = full.length > MAX_MESSAGE_CHARS ? `${full.slice(0, MAX_MESSAGE_CHARS)}…` : full;
     const key = `${path}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);

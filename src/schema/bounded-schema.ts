@@ -170,13 +170,13 @@ export class BoundedSchema {
     }
   }
 
-  /** Makes every evaluation of a schema object spend one step: the validator reads `$ref` first, on each. */
+  /** Makes every evaluation of a schema object spend its weight: the validator reads `$ref` first, on each. */
   private countEvaluations(): void {
-    for (const object of this.copy.objects.keys()) {
+    for (const [object, { weight }] of this.copy.objects) {
       const ref = object['$ref'];
       Object.defineProperty(object, '$ref', {
         get: () => {
-          this.#budget?.spend();
+          this.#budget?.spend(weight);
           return ref;
         },
         enumerable: false,

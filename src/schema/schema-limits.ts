@@ -14,7 +14,10 @@ export const MAX_SCHEMA_NODES = 100_000;
 /** Nesting of the data validated (a host config, content): deeper data is refused before validation. */
 export const MAX_JSON_DEPTH = 256;
 
-/** Schema evaluations (one per subschema applied to one value) in one validation. */
+/**
+ * Schema evaluations (one per subschema applied to one value) in one validation; one with a
+ * large `enum` or `const` counts once per 4 of its values (src/schema/schema-copy.ts).
+ */
 export const MAX_SCHEMA_STEPS = 250_000;
 
 /** Instructions of one compiled pattern, after `{n,m}` repetitions are expanded (RE2 caps repetition at 1,000 too). */

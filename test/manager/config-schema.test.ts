@@ -121,6 +121,15 @@ describe('config schemas are the plugin\'s and run bounded', () => {
     expect(refusal(bounds, { text: 'abc' }).issues.map((i) => i.path)).toEqual(['text']);
   });
 
+  it('weighs a huge enum by its size, so it cannot multiply work unseen, and cuts its quoted message', () => {
+    const values = Array.from({ length: 99_000 }, (_, i) => `v${i}`);
+    const error = refusal({ properties: { list: { items: { enum: values } } } }, { list: Array.from({ length: 10_000 }, () => 'nope') });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]?.path).toBe('list[0]');
+    expect(error.issues[0]?.message.length).toBe(301);
+  });
+
   it('lists a huge number of bad values without overflowing (the first error stands)', () => {
     const error = refusal({ properties: { list: { items: { type: 'string' } } } }, { list: Array.from({ length: 200_000 }, (_, i) => i) });
     expect(error).toBeInstanceOf(ConfigError);
