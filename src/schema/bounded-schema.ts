@@ -64,13 +64,26 @@ const MAX_SHOWN_SEGMENTS = 12;
  */
 export class BoundedSchema {
   #budget: WorkBudget | undefined;
+  /** Whether any `$ref` can make the validator revisit schemas (else it stays within the schema's shape). */
+  readonly #recursive: boolean;
+  /** What applying every schema object once weighs (see SchemaObjectInfo.weight). */
+  readonly #weight: number;
 
+  /**
+   * Two copies of the schema: `counted` spends a step per evaluation (an accessor the validator
+   * reads, which slows it ~2×), `plain` does not and serves data small enough that a schema
+   * without `$ref` cannot pass the budget: without `$ref` each schema object is applied to each
+   * value at most once, so the work is at most (the objects' weights) × values.
+   */
   private constructor(
     private readonly path: string,
-    private readonly copy: SchemaCopy,
-    private readonly lookup: Record<string, Schema | boolean>,
+    private readonly plain: Variant,
+    private readonly counted: Variant,
     private readonly regexes: ReadonlyMap<string, LinearRegex>,
-  ) {}
+  ) {
+    this.#recursive = [...plain.copy.objects.keys()].some((o) => o['$ref'] !== undefined || o['$recursiveRef'] !== undefined);
+    this.#weight = Math.max(1, [...plain.copy.objects.values()].reduce((sum, info) => sum + info.weight, 0));
+  }
 
   /**
    * Copies and checks a schema. `path` prefixes every issue (`config_schema`).
@@ -78,10 +91,10 @@ export class BoundedSchema {
    * @throws SchemaRefusal listing every problem found.
    */
   static compile(schema: unknown, path: string): BoundedSchema {
-    const copy = copySchema(schema, path);
-    const issues = [...copy.issues];
+    const plain = copySchema(schema, path);
+    const issues = [...plain.issues];
     const regexes = new Map<string, LinearRegex>();
-    for (const site of copy.regexes) {
+    for (const site of plain.regexes) {
       for (const [source, where] of siteSources(site)) {
         if (regexes.has(source)) continue;
         try {
@@ -93,13 +106,7 @@ export class BoundedSchema {
       }
     }
     if (issues.length > 0) throw new SchemaRefusal(issues);
-    let lookup: Record<string, Schema | boolean>;
-    try {
-      lookup = dereference(copy.root as Schema | boolean);
-    } catch (err) {
-      throw new SchemaRefusal([{ path, message: `cannot be read as a JSON Schema: ${err instanceof Error ? err.message : String(err)}` }]);
-    }
-    const bounded = new BoundedSchema(path, copy, lookup, regexes);
+    const bounded = new BoundedSchema(path, variant(plain, path), variant(copySchema(schema, path), path), regexes);
     bounded.checkReferences();
     bounded.countEvaluations();
     return bounded;
@@ -112,17 +119,20 @@ export class BoundedSchema {
    *   DataRefusal when the data is too deep or too large to validate in bounded time.
    */
   validate(instance: unknown): ValidationResult {
-    const strings = scanData(instance, this.copy.usesUniqueItems, this.copy.regexes.length > 0);
-    const restore = this.substitutePatterns(strings);
+    const { usesUniqueItems, regexes } = this.plain.copy;
+    const { strings, values } = scanData(instance, usesUniqueItems, regexes.length > 0);
+    const safe = !this.#recursive && values * this.#weight <= MAX_SCHEMA_STEPS;
+    const chosen = safe ? this.plain : this.counted;
+    const restore = this.substitutePatterns(chosen, strings);
     try {
       // A first pass that stops at the first error decides validity cheaply; only an invalid
       // value gets the full pass that lists every error. The validator spreads error lists (the
       // stack caps them near 100,000), so when listing overflows, the first pass's errors stand.
-      const quick = this.run(instance, true);
+      const quick = this.run(chosen, instance, true);
       if (quick.valid) return quick;
       let full: ValidationResult;
       try {
-        full = this.run(instance, false);
+        full = this.run(chosen, instance, false);
       } catch (err) {
         if (!(err instanceof SchemaRefusal)) throw err;
         full = quick;
@@ -134,10 +144,10 @@ export class BoundedSchema {
   }
 
   /** One validator pass under a fresh step budget. */
-  private run(instance: unknown, shortCircuit: boolean): ValidationResult {
+  private run(chosen: Variant, instance: unknown, shortCircuit: boolean): ValidationResult {
     this.#budget = new WorkBudget(MAX_SCHEMA_STEPS, 'schema evaluations');
     try {
-      return validate(instance, this.copy.root as Schema | boolean, '2020-12', this.lookup, shortCircuit);
+      return validate(instance, chosen.copy.root as Schema | boolean, '2020-12', chosen.lookup, shortCircuit);
     } catch (err) {
       if (err instanceof BudgetExceeded) throw new SchemaRefusal([{ path: this.path, message: `validating against it ${err.message} (nested $ref, anyOf, allOf… multiply)` }]);
       // The engine's stack: recursion, or the validator spreading an exponential error list.
@@ -154,25 +164,25 @@ export class BoundedSchema {
   private checkReferences(): void {
     const issues: SchemaIssue[] = [];
     const targets = new Map<SchemaObject, SchemaObject>();
-    for (const [object, where] of this.copy.objects) {
+    for (const [object, where] of this.plain.copy.objects) {
       const ref = object['$ref'];
       if (ref === undefined) continue;
-      const target = this.lookup[(object as { __absolute_ref__?: string }).__absolute_ref__ ?? String(ref)];
+      const target = this.plain.lookup[(object as { __absolute_ref__?: string }).__absolute_ref__ ?? String(ref)];
       if (target === undefined) issues.push({ path: `${where.path}.$ref`, message: `${JSON.stringify(ref)} does not resolve to a schema in this document (remote schemas are not fetched)` });
       else if (typeof target === 'object') targets.set(object, target as SchemaObject);
     }
     if (issues.length > 0) throw new SchemaRefusal(issues);
-    const cycle = findInPlaceCycle(this.copy, targets);
+    const cycle = findInPlaceCycle(this.plain.copy, targets);
     if (cycle !== undefined) {
-      const first = this.copy.objects.get(cycle[0] as SchemaObject);
-      const chain = cycle.map((o) => `#${this.copy.objects.get(o)?.pointer ?? ''}`).join(' → ');
+      const first = this.plain.copy.objects.get(cycle[0] as SchemaObject);
+      const chain = cycle.map((o) => `#${this.plain.copy.objects.get(o)?.pointer ?? ''}`).join(' → ');
       throw new SchemaRefusal([{ path: first?.path ?? this.path, message: `refers to itself without descending into the data (${chain}): validating would never end` }]);
     }
   }
 
   /** Makes every evaluation of a schema object spend its weight: the validator reads `$ref` first, on each. */
   private countEvaluations(): void {
-    for (const [object, { weight }] of this.copy.objects) {
+    for (const [object, { weight }] of this.counted.copy.objects) {
       const ref = object['$ref'];
       Object.defineProperty(object, '$ref', {
         get: () => {
@@ -186,11 +196,11 @@ export class BoundedSchema {
   }
 
   /** Puts the literal-set stand-ins in place of the patterns, for the strings in `strings`. */
-  private substitutePatterns(strings: ReadonlySet<string> | undefined): { renames: boolean; rename: (e: OutputUnit) => OutputUnit; undo: () => void } {
+  private substitutePatterns(chosen: Variant, strings: ReadonlySet<string> | undefined): { renames: boolean; rename: (e: OutputUnit) => OutputUnit; undo: () => void } {
     const undo: Array<() => void> = [];
     const names: Array<[string, string]> = [];
     const none = { renames: false, rename: (e: OutputUnit) => e, undo: () => {} };
-    if (strings === undefined || this.copy.regexes.length === 0) return none;
+    if (strings === undefined || chosen.copy.regexes.length === 0) return none;
     const budget = new WorkBudget(MAX_REGEX_STEPS, 'pattern-matching steps');
     const standIns = new Map<string, string>();
     const standIn = (source: string): string => {
@@ -209,7 +219,7 @@ export class BoundedSchema {
       }
       return pattern;
     };
-    for (const site of this.copy.regexes) {
+    for (const site of chosen.copy.regexes) {
       const holder = site.holder;
       if (site.keyword === 'pattern') {
         const original = holder['pattern'];
@@ -238,6 +248,20 @@ export class BoundedSchema {
       return { ...e, keywordLocation, error };
     };
     return { renames: names.length > 0, rename, undo: () => undo.reverse().forEach((f) => f()) };
+  }
+}
+
+/** A copy of the schema and the validator's index of it. */
+interface Variant {
+  copy: SchemaCopy;
+  lookup: Record<string, Schema | boolean>;
+}
+
+function variant(copy: SchemaCopy, path: string): Variant {
+  try {
+    return { copy, lookup: dereference(copy.root as Schema | boolean) };
+  } catch (err) {
+    throw new SchemaRefusal([{ path, message: `cannot be read as a JSON Schema: ${err instanceof Error ? err.message : String(err)}` }]);
   }
 }
 
@@ -291,10 +315,10 @@ function findInPlaceCycle(copy: SchemaCopy, targets: ReadonlyMap<SchemaObject, S
 }
 
 /**
- * Checks the data's nesting and `uniqueItems` work, and collects its strings (keys and values)
- * when there are patterns to match. Recursion is safe: it stops at MAX_JSON_DEPTH.
+ * Checks the data's nesting and `uniqueItems` work, counts its values, and collects its strings
+ * (keys and values) when there are patterns to match. Recursion is safe: it stops at MAX_JSON_DEPTH.
  */
-function scanData(instance: unknown, uniqueItems: boolean, collect: boolean): Set<string> | undefined {
+function scanData(instance: unknown, uniqueItems: boolean, collect: boolean): { strings: Set<string> | undefined; values: number } {
   const strings = collect ? new Set<string>() : undefined;
   const path: Array<string | number> = [];
   const counted = new Map<object, number>();
@@ -325,13 +349,13 @@ function scanData(instance: unknown, uniqueItems: boolean, collect: boolean): Se
       for (const [key, inner] of Object.entries(value)) {
         strings?.add(key);
         path.push(key);
-        nodes += scan(inner, depth + 1);
+        nodes += 1 + scan(inner, depth + 1);
         path.pop();
       }
     }
     counted.set(value, nodes);
     return nodes;
   };
-  scan(instance, 0);
-  return strings;
+  // Keys count as values too (propertyNames and patternProperties apply to them).
+  return { strings, values: scan(instance, 0) };
 }
