@@ -18,6 +18,9 @@ const MAX_ISSUES = 100;
 const MAX_MESSAGE_CHARS = 300;
 const MAX_ERRORS_READ = 1_000;
 
+/** The schema of a plugin without `config_schema`: anything (that is plain, bounded data). */
+const ANY = BoundedSchema.compile(true, 'config_schema');
+
 /** Keywords whose own error only says "a child failed": the child's error says why. */
 const AGGREGATE_KEYWORDS = new Set(['properties', 'additionalProperties', 'items', 'prefixItems', 'unevaluatedProperties', 'patternProperties', 'allOf', '$ref']);
 
@@ -54,8 +57,12 @@ export class ConfigError extends PluginError {
  * ```
  */
 export function validateConfig(schema: Record<string, unknown> | undefined, config: Record<string, unknown>, pluginId: string): Record<string, unknown> {
-  if (schema === undefined) return config;
   try {
+    if (schema === undefined) {
+      // Still checked for depth: it is serialized for the plugin, and 20,000 levels overflowed the stack there.
+      ANY.validate(config);
+      return config;
+    }
     const bounded = BoundedSchema.compile(schema, 'config_schema');
     const withDefaults = applyDefaults(schema, config);
     const result = bounded.validate(withDefaults);

@@ -79,6 +79,7 @@ const CASES: Case[] = [
   { file: 'ref-descending-fanout', config: { x: nested(40, [], (inner) => [inner]) }, code: 'E_MANIFEST', paths: ['config_schema'], message: /more than 250,000 schema evaluations/ },
   { file: 'unique-items', config: { list: Array.from({ length: 10_000 }, (_, i) => i) }, code: 'E_CONFIG', paths: ['list'], message: /too many to check uniqueItems/ },
   { file: 'recursive-tree', config: nested(20_000, {}, (inner) => ({ a: inner })) as Record<string, unknown>, code: 'E_CONFIG', message: /nested more than 256 levels deep/ },
+  { file: 'no-schema', config: nested(20_000, {}, (inner) => ({ a: inner })) as Record<string, unknown>, code: 'E_CONFIG', message: /nested more than 256 levels deep/ },
   { file: 'legit-patterns', config: { slug: 'my-plugin-2', base_url: 'https://example.com', date: 'on 2026-12-02', name: 'Élodie', emoji: '😀😎', word: 'the cms works', 'x-tag': 'v' }, code: null },
 ];
 
