@@ -121,6 +121,12 @@ describe('config schemas are the plugin\'s and run bounded', () => {
     expect(refusal(bounds, { text: 'abc' }).issues.map((i) => i.path)).toEqual(['text']);
   });
 
+  it('bounds a $ref-free schema whose branches multiply over a large config too', () => {
+    const schema = { properties: { list: { items: { anyOf: Array.from({ length: 300 }, (_, i) => ({ const: `k${i}` })) } } } };
+    expect(validateConfig(schema, { list: Array.from({ length: 100 }, () => 'k299') }, 'p')).toBeDefined();
+    expect(refusal(schema, { list: Array.from({ length: 1_000 }, () => 'k299') })).toMatchObject({ code: 'E_MANIFEST', issues: [{ message: expect.stringContaining('more than 250,000 schema evaluations') }] });
+  });
+
   it('weighs a huge enum by its size, so it cannot multiply work unseen, and cuts its quoted message', () => {
     const values = Array.from({ length: 99_000 }, (_, i) => `v${i}`);
     const error = refusal({ properties: { list: { items: { enum: values } } } }, { list: Array.from({ length: 10_000 }, () => 'nope') });
