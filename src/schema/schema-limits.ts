@@ -23,8 +23,8 @@ export const MAX_SCHEMA_STEPS = 250_000;
 /** Instructions of one compiled pattern, after `{n,m}` repetitions are expanded (RE2 caps repetition at 1,000 too). */
 export const MAX_REGEX_PROGRAM = 10_000;
 
-/** Matcher steps (one per live state per character) over all patterns in one validation. */
-export const MAX_REGEX_STEPS = 20_000_000;
+/** Matcher steps (one per live state per character; ~40 ns each) over all patterns in one validation. */
+export const MAX_REGEX_STEPS = 10_000_000;
 
 /** `uniqueItems` compares every pair: an array's length × its size (in values) may not pass this. */
 export const MAX_UNIQUE_ITEMS_WORK = 4_000_000;
