@@ -4,7 +4,7 @@
  */
 import type { ValidationResult } from '@cfworker/json-schema';
 import { ErrorCodes, PluginError } from '../errors.ts';
-import { BoundedSchema, DataRefusal, SchemaRefusal } from '../schema/bounded-schema.ts';
+import { BoundedSchema, DataRefusal } from '../schema/bounded-schema.ts';
 
 /**
  * A content type definition, as a plugin returns it from `content_type`. Only `schema` has a
@@ -156,7 +156,7 @@ function compile(definition: ContentTypeDefinition, pluginId: string, name: stri
   try {
     return BoundedSchema.compile(definition.schema, 'schema');
   } catch (err) {
-    const why = err instanceof SchemaRefusal ? err.issues.map((i) => `${i.path}: ${i.message}`).join('; ') : err instanceof Error ? err.message : String(err);
-    throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has an unusable schema: ${why}`, { pluginId, cause: err, operation: 'content_type' });
+    // A SchemaRefusal's message lists every issue with its path.
+    throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has an unusable schema: ${err instanceof Error ? err.message : String(err)}`, { pluginId, cause: err, operation: 'content_type' });
   }
 }
