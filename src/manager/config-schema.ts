@@ -1,10 +1,25 @@
 /**
  * Validates the config a host gives a plugin against the plugin's `config_schema` (JSON Schema),
  * with @cfworker/json-schema: maintained, and it runs at the edge (no `eval`/`new Function`,
- * which workerd forbids). Top-level `default`s of the schema fill in missing keys first.
+ * which workerd forbids). Top-level `default`s of the schema fill in missing keys first. The
+ * schema comes with the untrusted plugin, so it runs bounded (src/schema/bounded-schema.ts): no
+ * backtracking regex, no endless `$ref`, a step budget.
  */
-import { Validator, type OutputUnit, type Schema } from '@cfworker/json-schema';
-import { ErrorCodes, PluginError, type ManifestIssue } from '../errors.ts';
+import type { OutputUnit } from '@cfworker/json-schema';
+import { ErrorCodes, ManifestError, PluginError, type ManifestIssue } from '../errors.ts';
+import { BoundedSchema, DataRefusal, SchemaRefusal } from '../schema/bounded-schema.ts';
+
+/**
+ * Issues named in one ConfigError. Reading the validator's errors is quadratic (each against the
+ * later ones), so only the first MAX_ERRORS_READ are read: 30,000 bad items took 31 s.
+ */
+const MAX_ISSUES = 100;
+/** An issue's message is cut here (the validator quotes a whole `enum` in its message). */
+const MAX_MESSAGE_CHARS = 300;
+const MAX_ERRORS_READ = 1_000;
+
+/** The schema of a plugin without `config_schema`: anything (that is plain, bounded data). */
+const ANY = BoundedSchema.compile(true, 'config_schema');
 
 /** Keywords whose own error only says "a child failed": the child's error says why. */
 const AGGREGATE_KEYWORDS = new Set(['properties', 'additionalProperties', 'items', 'prefixItems', 'unevaluatedProperties', 'patternProperties', 'allOf', '$ref']);
@@ -31,7 +46,10 @@ export class ConfigError extends PluginError {
 /**
  * Applies the schema's top-level defaults, then validates. Returns the config to hand the plugin.
  *
- * @throws ConfigError (`E_CONFIG`) naming every bad field.
+ * @throws ConfigError (`E_CONFIG`) naming every bad field, or the config that cannot be validated
+ *   in bounded time (nested past 256 levels, an array too long for `uniqueItems`);
+ *   ManifestError (`E_MANIFEST`) when the schema itself is unusable or unsafe (an unresolvable or
+ *   endless `$ref`, a pattern outside the linear-time subset, too much work), each with its path.
  *
  * @example
  * ```ts
@@ -39,17 +57,23 @@ export class ConfigError extends PluginError {
  * ```
  */
 export function validateConfig(schema: Record<string, unknown> | undefined, config: Record<string, unknown>, pluginId: string): Record<string, unknown> {
-  if (schema === undefined) return config;
-  const withDefaults = applyDefaults(schema, config);
-  let validator: Validator;
   try {
-    validator = new Validator(schema as Schema, '2020-12', false);
+    if (schema === undefined) {
+      // Still checked for depth: it is serialized for the plugin, and 20,000 levels overflowed the stack there.
+      ANY.validate(config);
+      return config;
+    }
+    const bounded = BoundedSchema.compile(schema, 'config_schema');
+    const withDefaults = applyDefaults(schema, config);
+    const result = bounded.validate(withDefaults);
+    if (!result.valid) throw new ConfigError(toIssues(result.errors), pluginId);
+    return withDefaults;
   } catch (err) {
-    throw new PluginError(ErrorCodes.MANIFEST, `config_schema is not a usable JSON Schema: ${err instanceof Error ? err.message : String(err)}`, { pluginId, cause: err, operation: 'config' });
+    if (err instanceof SchemaRefusal) throw new ManifestError(err.issues, { pluginId, cause: err, operation: 'config' });
+    if (err instanceof DataRefusal) throw new ConfigError(err.issues, pluginId);
+    if (err instanceof PluginError) throw err;
+    throw new PluginError(ErrorCodes.MANIFEST, `config_schema cannot validate the config: ${err instanceof Error ? err.message : String(err)}`, { pluginId, cause: err, operation: 'config' });
   }
-  const result = validator.validate(withDefaults);
-  if (!result.valid) throw new ConfigError(toIssues(result.errors), pluginId);
-  return withDefaults;
 }
 
 function applyDefaults(schema: Record<string, unknown>, config: Record<string, unknown>): Record<string, unknown> {
@@ -64,17 +88,23 @@ function applyDefaults(schema: Record<string, unknown>, config: Record<string, u
   return out;
 }
 
-function toIssues(errors: readonly OutputUnit[]): ManifestIssue[] {
+function toIssues(all: readonly OutputUnit[]): ManifestIssue[] {
+  const errors = all.slice(0, MAX_ERRORS_READ);
   const issues: ManifestIssue[] = [];
   const seen = new Set<string>();
   for (const [index, error] of errors.entries()) {
     const deeper = errors.slice(index + 1).some((e) => e.instanceLocation.startsWith(`${error.instanceLocation}/`) || e.keywordLocation.startsWith(`${error.keywordLocation}/`));
     if (AGGREGATE_KEYWORDS.has(error.keyword) && deeper) continue;
     const path = pointerToPath(error.instanceLocation);
-    const message = error.keyword === 'false' ? 'is not allowed (unknown key)' : error.error;
+    const full = error.keyword === 'false' ? 'is not allowed (unknown key)' : error.error;
+    const message = full.length > MAX_MESSAGE_CHARS ? `${full.slice(0, MAX_MESSAGE_CHARS)}…` : full;
     const key = `${path}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    if (issues.length === MAX_ISSUES) {
+      issues.push({ path: '', message: `… and more (only the first ${MAX_ISSUES} are listed)` });
+      break;
+    }
     issues.push({ path, message });
   }
   return issues;

@@ -2,8 +2,9 @@
  * The content types plugins contribute (`{ ContentType = "article" }`): a registry the host can
  * query and validate content against. Each name has exactly one provider.
  */
-import { Validator, type Schema } from '@cfworker/json-schema';
+import type { ValidationResult } from '@cfworker/json-schema';
 import { ErrorCodes, PluginError } from '../errors.ts';
+import { BoundedSchema, DataRefusal } from '../schema/bounded-schema.ts';
 
 /**
  * A content type definition, as a plugin returns it from `content_type`. Only `schema` has a
@@ -35,7 +36,7 @@ export interface ContentValidation {
 }
 
 interface Entry extends ContentTypeInfo {
-  validator: Validator | undefined;
+  validator: BoundedSchema | undefined;
 }
 
 /**
@@ -78,7 +79,9 @@ export class ContentTypeRegistry {
   /**
    * Validates content against a type's schema (a type without a schema accepts anything).
    *
-   * @throws PluginError `E_NOT_FOUND` for an unknown type.
+   * @throws PluginError `E_NOT_FOUND` for an unknown type; `E_INPUT` for content that cannot be
+   *   validated in bounded time (nested past 256 levels, an array too long for `uniqueItems`);
+   *   `E_OUTPUT` (blaming the providing plugin) when its schema needs more than its bounds.
    *
    * @example
    * ```ts
@@ -89,11 +92,14 @@ export class ContentTypeRegistry {
     const entry = this.#types.get(name);
     if (entry === undefined) throw new PluginError(ErrorCodes.NOT_FOUND, `no content type "${name}" is registered`, { operation: 'contentTypes.validate' });
     if (entry.validator === undefined) return { valid: true, errors: [] };
-    let result: ReturnType<Validator['validate']>;
+    let result: ValidationResult;
     try {
       result = entry.validator.validate(content);
     } catch (err) {
-      // A schema that compiles but fails on use (an unresolvable $ref…) is the plugin's fault.
+      if (err instanceof DataRefusal) {
+        throw new PluginError(ErrorCodes.INPUT, `content for type "${name}" cannot be validated: ${err.message}`, { pluginId: entry.pluginId, cause: err, operation: 'contentTypes.validate' });
+      }
+      // A schema that compiles but fails on use (too much work for this content) is the plugin's fault.
       throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has a schema that cannot validate: ${err instanceof Error ? err.message : String(err)}`, {
         pluginId: entry.pluginId,
         cause: err,
@@ -143,34 +149,14 @@ export class ContentTypeRegistry {
   }
 }
 
-/** Schema keywords holding regular expressions: a plugin's regex would run unbounded on the host. */
-const REGEX_KEYWORDS = new Set(['pattern', 'patternProperties']);
-
-/** The path of the first regex keyword in a schema, or undefined. */
-function findRegexKeyword(value: unknown, path = 'schema'): string | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    if (REGEX_KEYWORDS.has(key) && !Array.isArray(value)) return `${path}.${key}`;
-    const found = findRegexKeyword(inner, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-function compile(definition: ContentTypeDefinition, pluginId: string, name: string): Validator | undefined {
+function compile(definition: ContentTypeDefinition, pluginId: string, name: string): BoundedSchema | undefined {
   if (definition.schema === undefined) return undefined;
   // Content comes from CMS users and is validated on the host's thread, outside any fuel
-  // budget: a plugin's regular expression could backtrack for minutes (ReDoS).
-  const regex = findRegexKeyword(definition.schema);
-  if (regex !== undefined) {
-    throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}": ${regex} is not allowed (regular expressions from a plugin would run unbounded on the host; check patterns in the plugin's own hooks)`, {
-      pluginId,
-      operation: 'content_type',
-    });
-  }
+  // budget: the plugin's schema runs bounded (no backtracking regex, no endless $ref).
   try {
-    return new Validator(definition.schema as Schema, '2020-12', false);
+    return BoundedSchema.compile(definition.schema, 'schema');
   } catch (err) {
+    // A SchemaRefusal's message lists every issue with its path.
     throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has an unusable schema: ${err instanceof Error ? err.message : String(err)}`, { pluginId, cause: err, operation: 'content_type' });
   }
 }

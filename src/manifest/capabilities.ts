@@ -1,6 +1,8 @@
 /**
  * Reads what a manifest's capabilities grant, grouped by kind, and matches event patterns.
  */
+import { LinearRegex } from '../schema/linear-regex.ts';
+import { WorkBudget } from '../schema/work-budget.ts';
 import type { Capability, PluginMetadata } from './types.ts';
 
 /** A plugin's capabilities, grouped by kind. */
@@ -40,7 +42,14 @@ export function capabilitySet(meta: Pick<PluginMetadata, 'capabilities'>): Capab
   return set;
 }
 
-const patternCache = new Map<string, RegExp>();
+const patternCache = new Map<string, { test(type: string): boolean }>();
+
+/**
+ * `**` becomes `.+`: one is linear on the engine's matcher, two or more backtrack polynomially
+ * (`a.**.**.**.b` against a long plugin-published type), so those run on the linear-time matcher.
+ * Its work is bounded by type length × pattern size, hence no budget of its own.
+ */
+const UNBOUNDED = new WorkBudget(Number.POSITIVE_INFINITY, 'steps');
 
 /**
  * Does an event type match a pattern? `*` matches one dotted segment, a trailing `**` any
@@ -62,7 +71,8 @@ export function eventTypeMatches(pattern: string, type: string): boolean {
       .split('.')
       .map((segment) => (segment === '**' ? '.+' : segment === '*' ? '[^.]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
       .join('\\.');
-    regex = new RegExp(`^${source}$`);
+    const linear = pattern.split('.').filter((segment) => segment === '**').length > 1 ? LinearRegex.compile(`^${source}$`) : undefined;
+    regex = linear === undefined ? new RegExp(`^${source}$`) : { test: (type: string) => linear.test(type, UNBOUNDED) };
     patternCache.set(pattern, regex);
   }
   return regex.test(type);

@@ -8,6 +8,16 @@ import { ManifestError, type ManifestIssue } from '../errors.ts';
 import { manifestSchema, PLUGIN_ID_PATTERN, type RawManifest } from './schema.ts';
 import type { Capability, ManifestInput, PluginMetadata, RequestedLimits } from './types.ts';
 
+/**
+ * Bounds of a manifest document, so reading it takes bounded stack and time: TOML nested deeper
+ * fails to parse, and an object manifest (from a JS caller) deeper or larger, or cyclic, is
+ * refused before it is walked.
+ */
+const MAX_MANIFEST_DEPTH = 1_000;
+const MAX_MANIFEST_VALUES = 1_000_000;
+/** plugin.toml is written by hand: 1 MiB is far past any real one (parsing costs ~0.3 µs per character). */
+const MAX_MANIFEST_CHARS = 1024 * 1024;
+
 /** Keys whose values are user data (a JSON Schema), never renamed. */
 const OPAQUE_KEYS = new Set(['config_schema']);
 
@@ -29,6 +39,8 @@ export function parseManifest(input: ManifestInput, source?: string): PluginMeta
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     throw new ManifestError(withSource([{ path: '', message: 'a manifest must be a table (object)' }], source), { operation: 'parse' });
   }
+  const shape = shapeProblem(document);
+  if (shape !== undefined) throw new ManifestError(withSource([{ path: '', message: shape }], source), { operation: 'parse' });
   const normalized = snakeCaseKeys(document);
   const result = v.safeParse(manifestSchema, normalized, { abortEarly: false });
   if (!result.success) {
@@ -41,8 +53,11 @@ export function parseManifest(input: ManifestInput, source?: string): PluginMeta
 }
 
 function parseTomlText(text: string, source: string | undefined): Record<string, unknown> {
+  if (text.length > MAX_MANIFEST_CHARS) {
+    throw new ManifestError(withSource([{ path: '', message: `a manifest may be at most ${MAX_MANIFEST_CHARS.toLocaleString('en-US')} characters (this one has ${text.length.toLocaleString('en-US')})` }], source), { operation: 'parse' });
+  }
   try {
-    return parseToml(text) as Record<string, unknown>;
+    return parseToml(text, { maxDepth: MAX_MANIFEST_DEPTH }) as Record<string, unknown>;
   } catch (err) {
     const where = err instanceof TomlError ? ` (line ${err.line}, column ${err.column})` : '';
     const first = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
@@ -51,6 +66,20 @@ function parseTomlText(text: string, source: string | undefined): Record<string,
       operation: 'parse',
     });
   }
+}
+
+/** Why a document is too deep or too large to walk (iteratively: the walk itself must not overflow). */
+function shapeProblem(document: object): string | undefined {
+  const stack: Array<[unknown, number]> = [[document, 0]];
+  let values = 0;
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (++values > MAX_MANIFEST_VALUES) return `a manifest may hold at most ${MAX_MANIFEST_VALUES.toLocaleString('en-US')} values (or it refers to itself)`;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_MANIFEST_DEPTH) return `a manifest may be nested at most ${MAX_MANIFEST_DEPTH} levels deep`;
+    for (const inner of Object.values(value)) stack.push([inner, depth + 1]);
+  }
+  return undefined;
 }
 
 function withSource(issues: ManifestIssue[], source: string | undefined): ManifestIssue[] {

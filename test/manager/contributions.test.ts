@@ -88,23 +88,62 @@ describe('template functions', () => {
 });
 
 describe('content type schemas from plugins are safe to run on the host', () => {
-  it('refuses regular expressions (ReDoS) and types a schema that fails on use', async () => {
+  it('runs their patterns in linear time, refuses what cannot be bounded, and types a schema that fails on use', async () => {
     const manager = new PluginManager({ logger: captureLogger() });
-    const redos = manager.load({
+    // A classic ReDoS shape: bounded here, with the same answers as the engine's matcher.
+    await manager.load({
       plugin: {
         metadata: { id: 'regexy', name: 'Regexy', version: '1.0.0' },
-        initialize: (ctx) => ctx.contentTypes.register('post', { schema: { properties: { title: { type: 'string', pattern: '^(a|a)+$' } } } }),
+        initialize: (ctx) => ctx.contentTypes.register('post', { schema: { properties: { title: { type: 'string', pattern: '^(a|a)+$' } }, patternProperties: { '^(x+x+)+y$': { type: 'number' } } } }),
       },
     });
-    await expect(redos).rejects.toMatchObject({ code: 'E_OUTPUT', pluginId: 'regexy', message: expect.stringContaining('schema.properties.title.pattern') });
-    expect(manager.plugins()).toEqual([]);
-    expect(manager.hooks.names()).toEqual([]);
-    expect(manager.contentTypes.list()).toEqual([]);
+    expect(manager.contentTypes.validate('post', { title: 'aaaa' })).toEqual({ valid: true, errors: [] });
+    expect(manager.contentTypes.validate('post', { title: `${'a'.repeat(50_000)}!` })).toEqual({ valid: false, errors: [{ path: 'title', message: 'String does not match pattern.' }] });
+    const keyed = manager.contentTypes.validate('post', { [`${'x'.repeat(20_000)}y`]: 'not a number', xxy: 1 });
+    expect(keyed.valid).toBe(false);
+    expect(keyed.errors.map((e) => e.message)).toContainEqual(expect.stringContaining('matches pattern "^(x+x+)+y$"'));
 
-    await manager.load({
+    // A backreference has no linear-time algorithm: refused at registration, with its path.
+    const backref = manager.load({
+      plugin: {
+        metadata: { id: 'backref', name: 'Backref', version: '1.0.0' },
+        initialize: (ctx) => ctx.contentTypes.register('note', { schema: { properties: { title: { type: 'string', pattern: '^(a+)\\1$' } } } }),
+      },
+    });
+    await expect(backref).rejects.toMatchObject({ code: 'E_OUTPUT', pluginId: 'backref', message: expect.stringContaining('schema.properties.title.pattern: pattern "^(a+)\\\\1$" uses a backreference') });
+    expect(manager.plugins().map((p) => p.id)).toEqual(['regexy']);
+
+    // An unresolvable $ref is refused when the type is registered, not when content arrives.
+    const dangling = manager.load({
       plugin: { metadata: { id: 'dangling', name: 'Dangling', version: '1.0.0' }, initialize: (ctx) => ctx.contentTypes.register('note', { schema: { $ref: '#/nope' } }) },
     });
-    expect(() => manager.contentTypes.validate('note', {})).toThrow(expect.objectContaining({ code: 'E_OUTPUT', pluginId: 'dangling' }));
+    await expect(dangling).rejects.toMatchObject({ code: 'E_OUTPUT', pluginId: 'dangling', message: expect.stringContaining('schema.$ref: "#/nope" does not resolve') });
+    expect(manager.contentTypes.list().map((t) => t.name)).toEqual(['post']);
+    await manager.shutdown();
+  });
+
+  it('bounds validation work: exponential schemas blame the plugin (E_OUTPUT), oversized content is E_INPUT', async () => {
+    const manager = new PluginManager({ logger: captureLogger() });
+    await manager.load({
+      plugin: {
+        metadata: { id: 'fanout', name: 'Fan-out', version: '1.0.0' },
+        initialize: (ctx) => {
+          ctx.contentTypes.register('tree', { schema: { $defs: { t: { items: { allOf: [{ $ref: '#/$defs/t' }, { $ref: '#/$defs/t' }] } } }, $ref: '#/$defs/t' } });
+          ctx.contentTypes.register('tags', { schema: { type: 'array', uniqueItems: true } });
+        },
+      },
+    });
+    await manager.load({ plugin: { metadata: { id: 'plain', name: 'Plain', version: '1.0.0' }, initialize: (ctx) => ctx.contentTypes.register('doc', { schema: { type: 'object' } }) } });
+    let nested: unknown = [];
+    for (let i = 0; i < 40; i++) nested = [nested];
+    expect(() => manager.contentTypes.validate('tree', nested)).toThrow(expect.objectContaining({ code: 'E_OUTPUT', pluginId: 'fanout', message: expect.stringContaining('more than 250,000 schema evaluations') }));
+    expect(manager.contentTypes.validate('tree', [[[]]])).toEqual({ valid: true, errors: [] });
+    expect(() => manager.contentTypes.validate('tags', Array.from({ length: 10_000 }, (_, i) => i))).toThrow(expect.objectContaining({ code: 'E_INPUT', pluginId: 'fanout' }));
+    expect(manager.contentTypes.validate('tags', [1, 2, 1]).valid).toBe(false);
+    let deep: unknown = {};
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    expect(() => manager.contentTypes.validate('doc', deep)).toThrow(expect.objectContaining({ code: 'E_INPUT', pluginId: 'plain', message: expect.stringContaining('nested more than 256 levels deep') }));
+    expect(manager.contentTypes.validate('doc', { a: { b: 1 } })).toEqual({ valid: true, errors: [] });
     await manager.shutdown();
   });
 });

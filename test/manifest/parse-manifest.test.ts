@@ -664,3 +664,38 @@ proxy = "x"
     expect(err.message).toContain('capabilities[1]: ');
   });
 });
+
+describe('parseManifest: documents too deep or too large to walk', () => {
+  const base = 'id = "deep"\nname = "Deep"\nversion = "1.0.0"\n';
+  const issuesOf = (input: string | Record<string, unknown>): ManifestIssue[] => {
+    try {
+      parseManifest(input);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ManifestError);
+      return [...(err as ManifestError).issues];
+    }
+    throw new Error('expected a ManifestError');
+  };
+
+  it('refuses TOML nested 20,000 deep (arrays or inline tables) with E_MANIFEST, not a RangeError', () => {
+    expect(issuesOf(`${base}[config_schema]\nx = ${'['.repeat(20_000)}${']'.repeat(20_000)}`)[0]?.message).toMatch(/malformed TOML.*excessively nested/);
+    expect(issuesOf(`${base}[config_schema]\nx = ${'{ a = '.repeat(20_000)}1${' }'.repeat(20_000)}`)[0]?.message).toMatch(/malformed TOML.*excessively nested/);
+  });
+
+  it('refuses manifest text over 1 MiB before parsing it', () => {
+    const huge = `${base}capabilities = [${'{ Hook = "h" },'.repeat(80_000)}]`;
+    expect(issuesOf(huge)[0]?.message).toMatch(/at most 1,048,576 characters \(this one has 1,2\d\d,\d{3}\)/);
+  });
+
+  it('refuses object manifests nested past 1,000 levels, cyclic, or expanding past 1,000,000 values', () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    expect(issuesOf({ id: 'deep', name: 'Deep', version: '1.0.0', limits: deep })).toEqual([{ path: '', message: 'a manifest may be nested at most 1000 levels deep' }]);
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    expect(issuesOf({ id: 'deep', name: 'Deep', version: '1.0.0', network: cyclic })[0]?.message).toMatch(/nested at most 1000 levels/);
+    let dag: unknown = 1;
+    for (let i = 0; i < 60; i++) dag = { l: dag, r: dag }; // 2^60 values once expanded
+    expect(issuesOf({ id: 'deep', name: 'Deep', version: '1.0.0', network: dag as Record<string, unknown> })[0]?.message).toMatch(/at most 1,000,000 values/);
+  });
+});
