@@ -11,8 +11,11 @@ export const MAX_SCHEMA_DEPTH = 128;
 /** Values in a schema document (a schema is written by hand; this also bounds its share of the work). */
 export const MAX_SCHEMA_NODES = 100_000;
 
-/** Nesting of the data validated (a host config, content): deeper data is refused before validation. */
-export const MAX_JSON_DEPTH = 256;
+/**
+ * Nesting of the data validated (a host config, content): deeper data is refused before
+ * validation. One bound for all JSON the host and plugins exchange (plugin output too).
+ */
+export { MAX_JSON_DEPTH } from '../util/json-codec.ts';
 
 /**
  * Schema evaluations (one per subschema applied to one value) in one validation; one with a

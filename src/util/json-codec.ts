@@ -8,11 +8,13 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * The deepest nesting of arrays and objects a plugin may return. `JSON.parse` takes any depth,
- * but `JSON.stringify` overflows the stack near 4,000 levels (V8), so deeper output would fail
- * the next plugin's call, under that plugin's id: it is refused where it is produced.
+ * The deepest nesting of arrays and objects in JSON the host and plugins exchange: a plugin's
+ * output, a host config, content to validate. `JSON.parse` takes any depth, but
+ * `JSON.stringify` overflows the stack near 4,000 levels (V8) and validators recurse, so deeper
+ * output would fail the next plugin's call under that plugin's id: it is refused where it is
+ * produced.
  */
-export const MAX_JSON_DEPTH = 512;
+export const MAX_JSON_DEPTH = 256;
 
 const OPEN_ARRAY = 0x5b;
 const OPEN_OBJECT = 0x7b;
