@@ -10,6 +10,7 @@ import type { PluginEvent } from '../events/event-bus.ts';
 import { hookExportName } from '../hooks/hook-names.ts';
 import { capabilitySet, type CapabilitySet } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
+import type { ChainKey } from '../manager/event-chains.ts';
 import type { PreparedModule } from '../manager/module-cache.ts';
 import { httpEnvFunctions } from '../http/http-host-functions.ts';
 import type { HttpSession } from '../http/http-session.ts';
@@ -32,8 +33,11 @@ export interface WasmPluginOptions {
   limits: EffectiveLimits;
   logLevel: LogLevel;
   onLog: (level: Exclude<LogLevel, 'silent'>, message: string) => void;
-  /** Publishes an event for the guest; returns a PublishStatus code. */
-  publish: (type: string, data: unknown, cause: PluginEvent | undefined) => number;
+  /**
+   * Publishes an event for the guest; returns a PublishStatus code. `cause` is the event the
+   * call is handling, or a token for the call itself (it starts an event chain).
+   */
+  publish: (type: string, data: unknown, cause: ChainKey) => number;
   /** Told when a call's publications pass `maxEventsPerCall` (once per call). */
   onEventsRefused?: (reason: string) => void;
   stats: PluginStats;
@@ -86,8 +90,11 @@ export class WasmPlugin implements PluginRuntime {
   readonly #hookExports = new Map<string, string>();
   /** The running call's observations (host functions and logs write here); reset per call. */
   readonly #watch: CallWatch = newCallWatch();
-  /** The event the running call is handling, if any (for event-chain depth). */
+  /** The event the running call is handling, if any (its publications join that event's chain). */
   #cause: PluginEvent | undefined;
+  /** The running call's export, and its chain token once it publishes without a cause. */
+  #export = '';
+  #trigger: ChainKey | undefined;
   #guest: Guest | undefined;
   #meter: MeterGlobals = { fuel: undefined, reason: undefined, budget: undefined };
   #broken = false;
@@ -222,6 +229,8 @@ export class WasmPlugin implements PluginRuntime {
     resetCallWatch(this.#watch);
     // Events the guest publishes during this call are caused by `cause` (event chains are bounded).
     this.#cause = cause;
+    this.#export = exportName;
+    this.#trigger = undefined;
     this.#options.http?.session.beginCall();
     // Only a trapped instance needs the slow path. The common case is one promise chain with no
     // async frames of its own: this is the per-call hot path.
@@ -376,7 +385,9 @@ export class WasmPlugin implements PluginRuntime {
           if (parsed === null || typeof parsed !== 'object' || typeof parsed.type !== 'string' || parsed.type === '') {
             return PublishStatus.MALFORMED;
           }
-          return this.#options.publish(parsed.type, parsed.data ?? null, this.#cause);
+          // A call the host made directly starts a chain of its own (token made on first use).
+          const cause = this.#cause ?? (this.#trigger ??= { call: `a ${this.#export} call of "${this.#options.metadata.id}"` });
+          return this.#options.publish(parsed.type, parsed.data ?? null, cause);
         } catch {
           return PublishStatus.MALFORMED;
         }
