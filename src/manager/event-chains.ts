@@ -8,8 +8,9 @@
  *
  * A chain's accepted events wait in one queue per publisher and are delivered round-robin, a
  * few per macrotask, so a chatty plugin cannot crowd the others out of the chain's deliveries
- * and no chain holds the event loop for long. Memory stays bounded: a chain queues at most
- * `maxEventsPerChain` events. The first refusal in a chain is reported as one `plugin.denied`;
+ * and no chain holds the event loop for long; a turn starts when the previous one's subscribers
+ * are done. Memory stays bounded: a chain queues at most `maxEventsPerChain` events and has at
+ * most one turn of plugin calls in flight. The first refusal in a chain is reported as one `plugin.denied`;
  * the rest of that chain's refusals are silent.
  */
 import { describeError } from '../errors.ts';
@@ -199,6 +200,7 @@ export class EventChains {
     }
     // Counted now: events published during this turn's deliveries wait for the next turn
     // (breadth first), so a turn's work is bounded.
+    const delivering: Array<Promise<void>> = [];
     for (let n = Math.min(EVENTS_PER_TURN, chain.queued); n > 0; n--) {
       const [publisher, queue] = chain.queues.entries().next().value as [string, Pending[]];
       const pending = queue.shift() as Pending;
@@ -206,20 +208,28 @@ export class EventChains {
       chain.queues.delete(publisher);
       if (queue.length > 0) chain.queues.set(publisher, queue);
       chain.queued--;
-      this.#deliver(chain, pending);
+      delivering.push(this.#deliver(chain, pending));
     }
-    if (chain.queued > 0) this.#schedule(chain);
+    // The next turn waits for this one's subscribers (at most the bus's delivery timeout), so
+    // a chain has at most one turn of plugin calls in flight: backpressure, not a backlog.
+    chain.scheduled = true;
+    void Promise.all(delivering).then(() => {
+      chain.scheduled = false;
+      if (chain.queued > 0) this.#schedule(chain);
+    });
   }
 
-  #deliver(chain: Chain, pending: Pending): void {
+  /** Dispatches one event; resolves when its subscribers are done (never rejects). */
+  #deliver(chain: Chain, pending: Pending): Promise<void> {
+    const failed = (err: unknown) => this.#out.logger.error(`[${pending.source}] publish failed: ${describeError(err)}`);
     let event: PluginEvent;
     try {
       event = this.#out.events.createEvent({ type: pending.type, data: pending.data, source: pending.source });
     } catch (err) {
-      this.#out.logger.error(`[${pending.source}] publish failed: ${describeError(err)}`);
-      return;
+      failed(err);
+      return Promise.resolve();
     }
     this.#links.set(event, { chain, depth: pending.depth });
-    this.#out.events.dispatch(event).catch((err: unknown) => this.#out.logger.error(`[${pending.source}] publish failed: ${describeError(err)}`));
+    return this.#out.events.dispatch(event).catch(failed);
   }
 }
