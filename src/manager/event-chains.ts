@@ -198,8 +198,8 @@ export class EventChains {
       chain.queued = 0;
       return;
     }
-    // Counted now: events published during this turn's deliveries wait for the next turn
-    // (breadth first), so a turn's work is bounded.
+    // Counted now: events published during this turn's deliveries wait for a later turn, so a
+    // turn's work is bounded (and each publisher's events go oldest first).
     const delivering: Array<Promise<void>> = [];
     for (let n = Math.min(EVENTS_PER_TURN, chain.queued); n > 0; n--) {
       const [publisher, queue] = chain.queues.entries().next().value as [string, Pending[]];

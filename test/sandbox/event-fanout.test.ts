@@ -88,8 +88,9 @@ for (const isolation of ['inline', 'worker'] as const) {
         expect(onEventCalls(['a', 'b'], 2)).toBe(2 * budget);
         // Both publishers reached the host subscriber.
         expect(new Set(chat.map((e) => e.source))).toEqual(new Set(['a', 'b']));
-        // One report per chain. Inline the order is breadth-first and deterministic: with 4 per
-        // event `a` publishes the 61st (level 3), with 20 `b` does (level 2).
+        // One report per chain. Inline the order is deterministic, and these levels are small
+        // enough to stay breadth-first: with 4 per event `a` publishes the 61st (its answers to
+        // `b`'s 16), with 20 `b` does (its answers to `a`'s 20).
         const refusal = { what: 'event', type: 'chat.msg', limit: 'maxEventsPerChain', pluginId: isolation === 'inline' ? blamed : expect.stringMatching(/^[ab]$/), reason: expect.stringContaining('a hook_transform_data call of "a"') };
         expect(denied.map((e) => e.data)).toEqual([expect.objectContaining(refusal), expect.objectContaining(refusal)]);
         expect(manager.stats('a').faults + manager.stats('b').faults).toBe(0);
@@ -160,3 +161,34 @@ for (const isolation of ['inline', 'worker'] as const) {
     });
   });
 }
+
+describe('event chain defaults', () => {
+  // The issue's case with no limits configured: 43,692 plugin calls from one hook call before.
+  // Inline only: worker isolation is covered above with smaller budgets (see the header).
+  it('two plugins answering each event with 4: one hook call makes exactly 1,000 on_event calls (maxEventsPerChain default)', async () => {
+    const manager = new PluginManager({ logger: captureLogger() });
+    const denied: PluginEvent[] = [];
+    let chat = 0;
+    manager.events.subscribe('chat.*', () => void chat++);
+    manager.events.subscribe('plugin.denied', (e) => void denied.push(e));
+    try {
+      const wasm = await fanoutWasm(4);
+      await manager.load({ manifest: manifestToml('a', ['Hook = "transform_data"', 'Event = "chat.*"']), wasm });
+      await manager.load({ manifest: manifestToml('b', ['Event = "chat.*"']), wasm });
+      await manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' });
+      const calls = () => manager.stats('a').calls + manager.stats('b').calls - 1;
+      await until(() => chat === 1_000 && calls() === 1_000, 'the chain delivered');
+      await quiet();
+      expect([chat, calls()]).toEqual([1_000, 1_000]);
+      expect(denied.map((e) => e.data)).toEqual([expect.objectContaining({ pluginId: expect.stringMatching(/^[ab]$/), limit: 'maxEventsPerChain' })]);
+    } finally {
+      await manager.shutdown();
+    }
+  });
+
+  it('a chain limit that is not a positive integer is refused when the manager is made', () => {
+    for (const limits of [{ maxEventsPerChain: 0 }, { maxCallsPerChain: 1.5 }, { maxEventChainDepth: Number.NaN }]) {
+      expect(() => new PluginManager({ logger: captureLogger(), limits })).toThrow(TypeError);
+    }
+  });
+});
