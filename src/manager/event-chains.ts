@@ -16,6 +16,7 @@
 import { describeError } from '../errors.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
 import type { DeniedEventData } from '../http/guest-events.ts';
+import { DEFAULT_LIMITS } from '../plugin/limits.ts';
 import type { ReportTargets } from './manager-errors.ts';
 
 /** The host-wide chain limits (in `limits` of the manager config). */
@@ -29,13 +30,14 @@ export interface EventChainLimits {
 }
 
 /**
- * The defaults: depth as before; as many events as one call may publish (`maxEventsPerCall`);
- * calls enough for those events to reach ten subscribers each.
+ * The defaults: depth as before; as many events as one call may publish (`maxEventsPerCall`,
+ * so one call's allowance fits one chain); calls enough for those events to reach ten
+ * subscribers each.
  */
 export const DEFAULT_CHAIN_LIMITS: Readonly<Required<EventChainLimits>> = {
   maxEventChainDepth: 8,
-  maxEventsPerChain: 1_000,
-  maxCallsPerChain: 10_000,
+  maxEventsPerChain: DEFAULT_LIMITS.maxEventsPerCall,
+  maxCallsPerChain: 10 * DEFAULT_LIMITS.maxEventsPerCall,
 };
 
 /** Events one chain delivers per macrotask before it yields to timers and I/O. */
