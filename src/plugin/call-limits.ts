@@ -20,6 +20,8 @@ export interface CallWatch {
   varsRefused: boolean;
   /** Events published by the guest in this call (refused ones included). */
   eventsPublished: number;
+  /** Bytes of the events the guest published in this call (refused ones included). */
+  eventBytes: number;
   /** The last abort/panic line the guest logged. */
   abortNote: string | undefined;
 }
@@ -33,7 +35,7 @@ export interface CallWatch {
  * ```
  */
 export function newCallWatch(): CallWatch {
-  return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, varsRefused: false, eventsPublished: 0, abortNote: undefined };
+  return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, varsRefused: false, eventsPublished: 0, eventBytes: 0, abortNote: undefined };
 }
 
 /**
@@ -51,6 +53,7 @@ export function resetCallWatch(watch: CallWatch): void {
   watch.hostMemoryRefused = false;
   watch.varsRefused = false;
   watch.eventsPublished = 0;
+  watch.eventBytes = 0;
   watch.abortNote = undefined;
 }
 

@@ -38,8 +38,8 @@ export interface WasmPluginOptions {
    * call is handling, or a token for the call itself (it starts an event chain).
    */
   publish: (type: string, data: unknown, cause: ChainKey) => number;
-  /** Told when a call's publications pass `maxEventsPerCall` (once per call). */
-  onEventsRefused?: (reason: string) => void;
+  /** Told when a call's publications pass `maxEventsPerCall` or `maxOutputBytes` (once per call). */
+  onEventsRefused?: (reason: string, limit: 'maxEventsPerCall' | 'maxOutputBytes') => void;
   stats: PluginStats;
   isolation: 'inline' | 'worker';
   /** The runtime's extra options for worker isolation (see RuntimeAdapter.workerOptions). */
@@ -374,14 +374,26 @@ export class WasmPlugin implements PluginRuntime {
         const { limits } = this.#options;
         if (++this.#watch.eventsPublished > limits.maxEventsPerCall) {
           if (this.#watch.eventsPublished === limits.maxEventsPerCall + 1) {
-            this.#options.onEventsRefused?.(`more than ${limits.maxEventsPerCall} events in one call (maxEventsPerCall); the rest of this call's events are refused`);
+            this.#options.onEventsRefused?.(`more than ${limits.maxEventsPerCall} events in one call (maxEventsPerCall); the rest of this call's events are refused`, 'maxEventsPerCall');
           }
           return PublishStatus.DENIED;
         }
         try {
-          const text = context.read(offset)?.text();
-          if (text === undefined) return PublishStatus.MALFORMED;
-          const parsed = JSON.parse(text) as { type?: unknown; data?: unknown };
+          const block = context.read(offset);
+          if (block === null) return PublishStatus.MALFORMED;
+          // Decoding, parsing and queueing an event cost the host, not the guest's fuel, and one
+          // block can be published again and again: a call's events total at most
+          // maxOutputBytes, checked before any of that work.
+          const before = this.#watch.eventBytes;
+          // (A PluginOutput is a DataView; its declared type hides that.)
+          this.#watch.eventBytes = before + (block as unknown as DataView).byteLength;
+          if (this.#watch.eventBytes > limits.maxOutputBytes) {
+            if (before <= limits.maxOutputBytes) {
+              this.#options.onEventsRefused?.(`events of more than ${limits.maxOutputBytes} bytes in one call (maxOutputBytes); the rest of this call's events are refused`, 'maxOutputBytes');
+            }
+            return PublishStatus.DENIED;
+          }
+          const parsed = JSON.parse(block.text()) as { type?: unknown; data?: unknown };
           if (parsed === null || typeof parsed !== 'object' || typeof parsed.type !== 'string' || parsed.type === '') {
             return PublishStatus.MALFORMED;
           }

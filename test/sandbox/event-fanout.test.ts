@@ -141,6 +141,22 @@ for (const isolation of ['inline', 'worker'] as const) {
       await neighbourHealthy();
     });
 
+    it('a guest publishing one 256 KiB block again and again: a call\'s events total at most maxOutputBytes, refused before any decoding; reported once per call', async () => {
+      const { manager, chat, denied, neighbourHealthy } = await start({ maxOutputBytes: 1024 * 1024 });
+      await manager.load({ manifest: manifestToml('bloat', ['Hook = "transform_data"', 'Event = "chat.*"']), wasm: await compileWat(await readFile(join(HOSTILE_DIR, 'event-bloat.wat'), 'utf8'), 'event-bloat.wat') });
+      for (let call = 1; call <= 2; call++) {
+        expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, { call }, { errorPolicy: 'fail' })).toEqual({ call });
+        // 4 × 262,144 bytes is exactly 1 MiB; the 5th passes it (and stops the guest's loop).
+        await until(() => chat.length === 4 * call && denied.length === call, `call ${call}'s events`);
+      }
+      await quiet();
+      expect(chat).toHaveLength(8);
+      expect(chat.every((e) => e.type === 'chat.big' && e.source === 'bloat' && (e.data as string).length === 262_144 - 29)).toBe(true);
+      expect(denied.map((e) => e.data)).toEqual([1, 2].map(() => expect.objectContaining({ pluginId: 'bloat', what: 'event', limit: 'maxOutputBytes' })));
+      expect(manager.stats('bloat').faults).toBe(0);
+      await neighbourHealthy();
+    });
+
     it('a guest publishing a type with a NUL byte, an ANSI escape or 300 characters is refused (malformed), told so, and reported with the type escaped', async () => {
       const { manager, chat, denied, neighbourHealthy } = await start({});
       await manager.load({ manifest: manifestToml('forger', ['Hook = "transform_data"', 'Event = "chat.*"']), wasm: await compileWat(await readFile(join(HOSTILE_DIR, 'event-type-forgery.wat'), 'utf8'), 'event-type-forgery.wat') });
