@@ -9,9 +9,9 @@
  * A chain's accepted events wait in one queue per publisher and are delivered round-robin, a
  * few per macrotask, so a chatty plugin cannot crowd the others out of the chain's deliveries
  * and no chain holds the event loop for long; a turn starts when the previous one's subscribers
- * are done. Memory stays bounded: a chain queues at most `maxEventsPerChain` events and has at
- * most one turn of plugin calls in flight. The first refusal in a chain is reported as one `plugin.denied`;
- * the rest of that chain's refusals are silent.
+ * are done. Memory stays bounded: a chain queues at most `maxEventsPerChain` events and has one
+ * turn of plugin calls in flight (one more per delivery timeout a stuck subscriber outlasts).
+ * The first refusal in a chain is reported as one `plugin.denied`; the rest are silent.
  */
 import { describeError } from '../errors.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
