@@ -10,13 +10,14 @@
  * Subscriptions are mitt's: exact-type subscribers sit on their type, patterns and predicates
  * on mitt's `*` channel (exact-type subscribers therefore run before pattern ones), added and
  * removed with mitt's `on`/`off`. Publishing walks mitt's handler map (`all`) the way mitt's
- * `emit` does (see `deliver`). Event types containing `*` are refused, so the `*` channel never
- * receives a `*`-typed event.
+ * `emit` does (see `deliver`). Types and patterns follow one grammar (event-type-grammar.ts):
+ * a type never contains `*`, so the `*` channel never receives a `*`-typed event.
  */
 import mitt, { type Emitter, type EventHandlerMap, type Handler, type WildcardHandler } from 'mitt';
 import { AsyncDeliveries, type Delivery, type Subscriber } from './async-deliveries.ts';
 import { isoNow, nextEventId } from './event-id.ts';
 import { EventStream, type StreamOptions } from './event-stream.ts';
+import { eventPatternProblem, eventTypeProblem } from './event-type-grammar.ts';
 import type {
   AnyEventOf,
   EventFilter,
@@ -138,7 +139,8 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
     const filter = maybeHandler === undefined ? undefined : (filterOrHandler as EventFilter);
     if (typeof handler !== 'function') throw new TypeError('subscribe needs a handler function');
     if (filter !== undefined && typeof filter !== 'string' && typeof filter !== 'function') throw new TypeError('an event filter is a type pattern or a predicate');
-    if (filter === '') throw new TypeError('an event type pattern must not be empty');
+    const problem = typeof filter === 'string' ? eventPatternProblem(filter) : undefined;
+    if (problem !== undefined) throw new TypeError(problem);
 
     // Exact types get their own list (no matching cost when publishing other types).
     const exact = typeof filter === 'string' && !filter.includes('*') ? filter : undefined;
@@ -333,8 +335,8 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
    * valid one). Shared by publish (which rejects) and createEvent (which throws).
    */
   #checkType(type: unknown): TypeError | undefined {
-    if (typeof type !== 'string' || type === '') return new TypeError('an event needs a non-empty string `type`');
-    if (type.includes('*')) return new TypeError(`an event type cannot contain "*" (it is the wildcard): "${type}"`);
+    const problem = eventTypeProblem(type);
+    if (problem !== undefined) return new TypeError(problem);
     this.#lastValidType = type;
     return undefined;
   }

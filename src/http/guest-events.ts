@@ -28,9 +28,9 @@ export interface DeniedEventData {
   kind?: string;
   /** HTTP: the URL refused (after redirects, the hop that was refused). */
   url?: string;
-  /** The limit that was hit (HTTP: `maxHttpRequests`, `maxHttpResponseBytes`, `httpTimeoutMs`, `maxHttpRedirects`; events: `maxEventsPerCall`). */
+  /** The limit that was hit (HTTP: `maxHttpRequests`, `maxHttpResponseBytes`, `httpTimeoutMs`, `maxHttpRedirects`; events: `maxEventsPerCall`, `maxOutputBytes`, `maxEventChainDepth`, `maxEventsPerChain`, `maxCallsPerChain`). */
   limit?: string;
-  /** Events: the type the plugin tried to publish. */
+  /** Events: the type the plugin tried to publish (absent when the type itself was malformed). */
   type?: string;
 }
 

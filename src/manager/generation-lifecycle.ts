@@ -103,7 +103,7 @@ export class GenerationBuilder {
       logLevel: host.logLevels?.[metadata.id] ?? host.logLevel ?? 'info',
       onLog: (level, message) => guest.log(metadata.id, level, message),
       publish: (type, data, cause) => guest.publish(metadata, type, data, cause),
-      onEventsRefused: (reason) => guest.denied({ pluginId: metadata.id, what: 'event', reason, limit: 'maxEventsPerCall' }),
+      onEventsRefused: (reason, limit) => guest.denied({ pluginId: metadata.id, what: 'event', reason, limit }),
       stats: record.stats,
       isolation: net.isolation,
       workerOptions: runtime.workerOptions,

@@ -1,81 +1,79 @@
 /**
  * What a WASM plugin's guest code sends the host besides call results: events it publishes
- * (`reed_publish_event`), its log lines, and the refusals the host answers with. Every refusal
- * is logged and published as `plugin.denied`, so a plugin cannot fail silently.
+ * (`reed_publish_event`), its log lines, and the refusals the host answers with. Refusals are
+ * logged and published as `plugin.denied` (a limit once per call or chain, not per refused
+ * event), so a plugin cannot fail silently.
  */
-import { describeError } from '../errors.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
+import { eventTypeProblem } from '../events/event-type-grammar.ts';
 import { GuestEvents, type DeniedEventData, type LogEventData } from '../http/guest-events.ts';
 import { capabilitySet, eventTypeMatches } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import { PublishStatus } from '../plugin/wasm-plugin.ts';
+import { EventChains, resolveChainLimits, type ChainKey, type EventChainLimits } from './event-chains.ts';
 import type { ReportTargets } from './manager-errors.ts';
 import { printable } from '../util/printable.ts';
 
 /** Event type prefixes only the host publishes. */
 const RESERVED_EVENT_PREFIXES = ['plugin.', 'system.', 'stream.'];
-/** The longest chain of events plugins may publish in answer to each other. */
-const MAX_EVENT_CHAIN = 8;
 
 /**
- * The host end of every WASM plugin's events and logs (one per manager: the event-chain bound
+ * The host end of every WASM plugin's events and logs (one per manager: the event-chain budget
  * spans plugins).
  *
  * @example
  * ```ts
- * const guest = new GuestChannel({ events, logger, isClosed: () => closed });
+ * const guest = new GuestChannel({ events, logger, isClosed: () => closed }, config.limits);
  * WasmPlugin.create({ …, onLog: (level, message) => guest.log(id, level, message), publish: (type, data, cause) => guest.publish(metadata, type, data, cause) });
  * ```
  */
 export class GuestChannel {
   readonly #out: ReportTargets;
-  /** How many plugin-published events led to each event (absent: published by the host). */
-  readonly #eventDepth = new WeakMap<PluginEvent, number>();
+  readonly #chains: EventChains;
 
-  constructor(out: ReportTargets) {
+  /** @throws TypeError when a chain limit is not a positive integer. */
+  constructor(out: ReportTargets, limits?: EventChainLimits) {
     this.#out = out;
+    this.#chains = new EventChains(resolveChainLimits(limits), out, (data) => this.denied(data));
   }
 
   /**
-   * `reed_publish_event` from a guest: only declared event types, always with its own source.
-   * Returns a PublishStatus code for the guest.
+   * `reed_publish_event` from a guest: only well-formed, declared event types, always with its
+   * own source, within its chain's budget. Returns a PublishStatus code for the guest.
    *
    * @example
    * ```ts
    * guest.publish(metadata, 'seo.indexed', { url }, currentEvent); // PublishStatus.OK or DENIED
    * ```
    */
-  publish(metadata: PluginMetadata, type: string, data: unknown, cause: PluginEvent | undefined): number {
-    const declared = capabilitySet(metadata).events;
+  publish(metadata: PluginMetadata, type: string, data: unknown, cause: ChainKey): number {
+    // First: a refused type is quoted in messages, so it must be known harmless.
+    const problem = eventTypeProblem(type);
+    if (problem !== undefined) {
+      this.denied({ pluginId: metadata.id, what: 'event', reason: `publishing was refused: ${problem}` });
+      return PublishStatus.MALFORMED;
+    }
     if (RESERVED_EVENT_PREFIXES.some((prefix) => type.startsWith(prefix))) {
       this.denied({ pluginId: metadata.id, what: 'event', reason: `publishing "${type}" was refused: plugin.*, system.* and stream.* events are the host's own`, type });
       return PublishStatus.DENIED;
     }
-    if (!declared.some((pattern) => eventTypeMatches(pattern, type))) {
+    if (!capabilitySet(metadata).events.some((pattern) => eventTypeMatches(pattern, type))) {
       this.denied({ pluginId: metadata.id, what: 'event', reason: `publishing "${type}" was refused: the plugin declares no matching Event capability`, type });
       return PublishStatus.DENIED;
     }
-    // Plugins answering each other's events could chain forever: bound the chain's length.
-    const depth = (cause === undefined ? 0 : (this.#eventDepth.get(cause) ?? 0)) + 1;
-    if (depth > MAX_EVENT_CHAIN) {
-      this.denied({ pluginId: metadata.id, what: 'event', reason: `publishing "${type}" was refused: an event chain of ${depth} plugin-published events (the limit is ${MAX_EVENT_CHAIN})`, type });
-      return PublishStatus.DENIED;
-    }
-    // Host functions are synchronous: deliver after the guest call, on a macrotask, so a busy
-    // chain of plugin events never starves timers and I/O.
-    setTimeout(() => {
-      if (this.#out.isClosed()) return;
-      let event: PluginEvent;
-      try {
-        event = this.#out.events.createEvent({ type, data, source: metadata.id });
-      } catch (err) {
-        this.#out.logger.error(`[${metadata.id}] publish failed: ${describeError(err)}`);
-        return;
-      }
-      this.#eventDepth.set(event, depth);
-      this.#out.events.dispatch(event).catch((err: unknown) => this.#out.logger.error(`[${metadata.id}] publish failed: ${describeError(err)}`));
-    }, 0);
-    return PublishStatus.OK;
+    return this.#chains.publish(metadata.id, type, data, cause) ? PublishStatus.OK : PublishStatus.DENIED;
+  }
+
+  /**
+   * May `pluginId`'s `on_event` receive `event`? Counted against the event's chain.
+   *
+   * @example
+   * ```ts
+   * if (guest.admitDelivery(event, 'seo')) await runtime.deliverEvent(event);
+   * ```
+   */
+  admitDelivery(event: PluginEvent, pluginId: string): boolean {
+    return this.#chains.admitCall(event, pluginId);
   }
 
   /**

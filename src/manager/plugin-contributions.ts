@@ -18,6 +18,8 @@ export interface ContributionTargets {
   events: EventBus;
   contentTypes: ContentTypeRegistry;
   templates: TemplateRegistry;
+  /** May a plugin's `on_event` receive this event? (its event chain's call budget) */
+  admitDelivery: (event: PluginEvent, pluginId: string) => boolean;
 }
 
 /**
@@ -89,7 +91,7 @@ export function syncDeclared(record: PluginRecord, targets: ContributionTargets)
     // One subscription for all patterns, so an event matching two is delivered once; a
     // plugin's own events are not echoed back to it (that would invite loops).
     const wanted = (e: PluginEvent) => e.source !== metadata.id && !isGuestDiagnostic(e.type) && patterns.some((p) => eventTypeMatches(p, e.type));
-    const handler = (e: PluginEvent) => (record.state === 'active' && record.generation !== undefined ? record.generation.runtime.deliverEvent(e) : undefined);
+    const handler = (e: PluginEvent) => (record.state === 'active' && record.generation !== undefined && targets.admitDelivery(e, metadata.id) ? record.generation.runtime.deliverEvent(e) : undefined);
     disposers.push(targets.events.subscribeAs(metadata.id, wanted, handler));
   }
   for (const name of functions) {

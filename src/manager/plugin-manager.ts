@@ -86,13 +86,14 @@ export class PluginManager {
       onHandlerError: (error) => this.#errors.report(error),
       strictHooks: config.strictHooks ?? false,
     });
-    this.#targets = { hooks: this.hooks, events: this.events, contentTypes: this.contentTypes, templates: this.templates };
+    const guest = new GuestChannel(out, config.limits);
+    this.#targets = { hooks: this.hooks, events: this.events, contentTypes: this.contentTypes, templates: this.templates, admitDelivery: (event, id) => guest.admitDelivery(event, id) };
     this.#generations = new GenerationBuilder({
       ...this.#targets,
       config,
       runtime: this.#runtime,
       logger: this.#logger,
-      guest: new GuestChannel(out),
+      guest,
     });
     this.#watchers = new FolderWatchers(this.#runtime);
   }

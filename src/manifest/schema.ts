@@ -4,13 +4,12 @@
  */
 import * as v from 'valibot';
 import semver from 'semver';
+import { MANIFEST_EVENT_PATTERN, MAX_EVENT_TYPE_LENGTH } from '../events/event-type-grammar.ts';
 
 /** Plugin ids: lowercase, starting with a letter or digit; safe in paths, URLs and export names. */
 export const PLUGIN_ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 /** Hook, command, content type and template function names. */
 const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
-/** Event types and patterns: dotted segments, `*` as a whole segment or suffix. */
-const EVENT_PATTERN = /^(\*|[A-Za-z0-9_-]+(\.([A-Za-z0-9_-]+|\*))*(\.\*\*)?)$/;
 
 /** Hook kinds a `{ Hook = "…", kind = "…" }` capability may name (see src/hooks/hook-kinds.ts). */
 const HOOK_KIND_NAMES = ['filter', 'guard', 'first', 'collect', 'action'] as const;
@@ -18,7 +17,7 @@ const HOOK_KIND_NAMES = ['filter', 'guard', 'first', 'collect', 'action'] as con
 /** The capability kinds a plugin can declare, and what each value must look like. */
 export const CAPABILITY_KINDS = {
   Hook: NAME_PATTERN,
-  Event: EVENT_PATTERN,
+  Event: MANIFEST_EVENT_PATTERN,
   Command: NAME_PATTERN,
   ContentType: NAME_PATTERN,
   TemplateFunction: NAME_PATTERN,
@@ -162,6 +161,8 @@ const capability = v.pipe(
       addIssue({ message: `unknown capability kind "${kind}" (expected one of ${Object.keys(CAPABILITY_KINDS).join(', ')})` });
     } else if (typeof value !== 'string' || !pattern.test(value)) {
       addIssue({ message: `${kind} must be a name string, got ${JSON.stringify(value)}` });
+    } else if (kind === 'Event' && value.length > MAX_EVENT_TYPE_LENGTH) {
+      addIssue({ message: `Event must be at most ${MAX_EVENT_TYPE_LENGTH} characters, got ${value.length}` });
     }
   }),
 );

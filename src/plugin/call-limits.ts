@@ -23,6 +23,8 @@ export interface CallWatch {
   eventsPublished: number;
   /** The host-wide memory budget refused a grow or a host buffer in this call. */
   budgetRefused: boolean;
+  /** Bytes of the events the guest published in this call (refused ones included). */
+  eventBytes: number;
   /** The last abort/panic line the guest logged. */
   abortNote: string | undefined;
   /** The export's nonzero return code, signalled by the instrumented wrapper (0: none). */
@@ -40,7 +42,7 @@ export interface CallWatch {
  * ```
  */
 export function newCallWatch(): CallWatch {
-  return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, varsRefused: false, eventsPublished: 0, budgetRefused: false, abortNote: undefined, returnCode: 0, returnCodeNext: false };
+  return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, varsRefused: false, eventsPublished: 0, eventBytes: 0, budgetRefused: false, abortNote: undefined, returnCode: 0, returnCodeNext: false };
 }
 
 /**
@@ -59,6 +61,7 @@ export function resetCallWatch(watch: CallWatch): void {
   watch.varsRefused = false;
   watch.eventsPublished = 0;
   watch.budgetRefused = false;
+  watch.eventBytes = 0;
   watch.abortNote = undefined;
   watch.returnCode = 0;
   watch.returnCodeNext = false;

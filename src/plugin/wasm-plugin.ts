@@ -11,6 +11,7 @@ import type { PluginEvent } from '../events/event-bus.ts';
 import { hookExportName } from '../hooks/hook-names.ts';
 import { capabilitySet, type CapabilitySet } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
+import type { ChainKey } from '../manager/event-chains.ts';
 import type { PreparedModule } from '../manager/module-cache.ts';
 import { httpEnvFunctions } from '../http/http-host-functions.ts';
 import type { HttpSession } from '../http/http-session.ts';
@@ -38,10 +39,13 @@ export interface WasmPluginOptions {
   memoryBudget?: MemoryBudget;
   logLevel: LogLevel;
   onLog: (level: Exclude<LogLevel, 'silent'>, message: string) => void;
-  /** Publishes an event for the guest; returns a PublishStatus code. */
-  publish: (type: string, data: unknown, cause: PluginEvent | undefined) => number;
-  /** Told when a call's publications pass `maxEventsPerCall` (once per call). */
-  onEventsRefused?: (reason: string) => void;
+  /**
+   * Publishes an event for the guest; returns a PublishStatus code. `cause` is the event the
+   * call is handling, or a token for the call itself (it starts an event chain).
+   */
+  publish: (type: string, data: unknown, cause: ChainKey) => number;
+  /** Told when a call's publications pass `maxEventsPerCall` or `maxOutputBytes` (once per call). */
+  onEventsRefused?: (reason: string, limit: 'maxEventsPerCall' | 'maxOutputBytes') => void;
   stats: PluginStats;
   isolation: 'inline' | 'worker';
   /** The runtime's extra options for worker isolation (see RuntimeAdapter.workerOptions). */
@@ -92,8 +96,11 @@ export class WasmPlugin implements PluginRuntime {
   readonly #hookExports = new Map<string, string>();
   /** The running call's observations (host functions and logs write here); reset per call. */
   readonly #watch: CallWatch = newCallWatch();
-  /** The event the running call is handling, if any (for event-chain depth). */
+  /** The event the running call is handling, if any (its publications join that event's chain). */
   #cause: PluginEvent | undefined;
+  /** The running call's export, and its chain token once it publishes without a cause. */
+  #export = '';
+  #trigger: ChainKey | undefined;
   #guest: Guest | undefined;
   #meter: MeterGlobals = { fuel: undefined, reason: undefined, budget: undefined };
   #broken = false;
@@ -240,6 +247,8 @@ export class WasmPlugin implements PluginRuntime {
     resetCallWatch(this.#watch);
     // Events the guest publishes during this call are caused by `cause` (event chains are bounded).
     this.#cause = cause;
+    this.#export = exportName;
+    this.#trigger = undefined;
     this.#options.http?.session.beginCall();
     // Only a trapped instance needs the slow path. The common case is one promise chain with no
     // async frames of its own: this is the per-call hot path.
@@ -402,22 +411,34 @@ export class WasmPlugin implements PluginRuntime {
         const { limits } = this.#options;
         if (++this.#watch.eventsPublished > limits.maxEventsPerCall) {
           if (this.#watch.eventsPublished === limits.maxEventsPerCall + 1) {
-            this.#options.onEventsRefused?.(`more than ${limits.maxEventsPerCall} events in one call (maxEventsPerCall); the rest of this call's events are refused`);
+            this.#options.onEventsRefused?.(`more than ${limits.maxEventsPerCall} events in one call (maxEventsPerCall); the rest of this call's events are refused`, 'maxEventsPerCall');
           }
           return PublishStatus.DENIED;
         }
         try {
           const block = context.read(offset);
           if (block === null) return PublishStatus.MALFORMED;
+          // Decoding, parsing and queueing an event cost the host, not the guest's fuel, and one
+          // block can be published again and again: a call's events total at most
+          // maxOutputBytes, checked before any of that work.
+          const before = this.#watch.eventBytes;
+          // (A PluginOutput is a DataView; its declared type hides that.)
+          this.#watch.eventBytes = before + (block as unknown as DataView).byteLength;
+          if (this.#watch.eventBytes > limits.maxOutputBytes) {
+            if (before <= limits.maxOutputBytes) {
+              this.#options.onEventsRefused?.(`events of more than ${limits.maxOutputBytes} bytes in one call (maxOutputBytes); the rest of this call's events are refused`, 'maxOutputBytes');
+            }
+            return PublishStatus.DENIED;
+          }
           // Data nested too deep to serialize again would fail its receivers, not this plugin.
-          const bytes = block.bytes();
-          if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) return PublishStatus.MALFORMED;
-          const text = block.text();
-          const parsed = JSON.parse(text) as { type?: unknown; data?: unknown };
+          if (nestsDeeperThan(block.bytes(), MAX_JSON_DEPTH)) return PublishStatus.MALFORMED;
+          const parsed = JSON.parse(block.text()) as { type?: unknown; data?: unknown };
           if (parsed === null || typeof parsed !== 'object' || typeof parsed.type !== 'string' || parsed.type === '') {
             return PublishStatus.MALFORMED;
           }
-          return this.#options.publish(parsed.type, parsed.data ?? null, this.#cause);
+          // A call the host made directly starts a chain of its own (token made on first use).
+          const cause = this.#cause ?? (this.#trigger ??= { call: `a ${this.#export} call of "${this.#options.metadata.id}"` });
+          return this.#options.publish(parsed.type, parsed.data ?? null, cause);
         } catch {
           return PublishStatus.MALFORMED;
         }

@@ -24,9 +24,9 @@ describe('event chains between plugins', () => {
     const refusal = await denied;
     clearInterval(timer);
 
-    expect(refusal.data).toMatchObject({ what: 'event', reason: expect.stringContaining('event chain') });
-    // Both relays answer the host's start event, so two chains run; each is cut after 8
-    // plugin-published hops.
+    expect(refusal.data).toMatchObject({ what: 'event', limit: 'maxEventChainDepth', reason: expect.stringContaining('event chain') });
+    // Both relays answer the host's start event: one chain (one trigger) with two branches,
+    // each cut after 8 plugin-published hops, reported once.
     expect(pings[0]?.type).toBe('ping.start');
     const hops = pings.slice(1).map((e) => (e.data as { hop: number }).hop);
     expect(pings.slice(1).every((e) => e.type === `ping.${e.source}`)).toBe(true);
