@@ -4,6 +4,7 @@
  * check what it contributes, and take it down. A built generation stays inactive until the
  * manager swaps it in, so a version that fails anywhere here never replaces the running one.
  */
+import { resolveWasiSettings } from '../wasi/wasi-settings.ts';
 import { ErrorCodes, PluginError } from '../errors.ts';
 import { Events } from '../events/event-names.ts';
 import { planHttp } from '../http/plan-http.ts';
@@ -103,6 +104,7 @@ export class GenerationBuilder {
       isolation: net.isolation,
       workerOptions: runtime.workerOptions,
       onFault: (error) => this.#onFault(record, error),
+      wasi: resolveWasiSettings(metadata.wasi, host.deterministic, host.wasi?.[metadata.id]),
     });
   }
 

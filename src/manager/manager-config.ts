@@ -5,6 +5,7 @@ import type { LogLevel } from '../engine/extism-guest.ts';
 import type { RequestedLimits } from '../manifest/types.ts';
 import type { Logger, PluginSource } from '../plugin/types.ts';
 import type { RuntimeAdapter } from '../runtime/adapter.ts';
+import type { WasiConfig } from '../wasi/wasi-settings.ts';
 
 /**
  * Host-wide limits: the same fields as a manifest's `[limits]` (a plugin may ask for less,
@@ -70,4 +71,11 @@ export interface PluginManagerConfig {
   strictHooks?: boolean;
   /** Unfinished async deliveries one subscriber may have before its events are dropped. Default 1,024. */
   maxPendingDeliveries?: number;
+  /**
+   * WASI plugins see a fixed clock and seeded random bytes instead of the host's (tests,
+   * replays). Default false; `wasi.<id>.deterministic` overrides it per plugin.
+   */
+  deterministic?: boolean;
+  /** Per-plugin WASI settings by plugin id (args, env, deterministic); they win over the manifest's `[wasi]`. */
+  wasi?: Record<string, WasiConfig>;
 }

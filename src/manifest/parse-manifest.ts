@@ -9,7 +9,7 @@ import { manifestSchema, PLUGIN_ID_PATTERN, type RawManifest } from './schema.ts
 import type { Capability, ManifestInput, PluginMetadata, RequestedLimits } from './types.ts';
 
 /** Keys whose values are user data (a JSON Schema), never renamed. */
-const OPAQUE_KEYS = new Set(['config_schema']);
+const OPAQUE_KEYS = new Set(['config_schema', 'env']);
 
 /**
  * Parses and validates a manifest.
@@ -128,6 +128,7 @@ function toMetadata(raw: RawManifest): PluginMetadata {
   if (raw.homepage !== undefined) meta.homepage = raw.homepage;
   if (raw.sha256 !== undefined) meta.sha256 = raw.sha256.toLowerCase();
   if (raw.config_schema !== undefined) meta.configSchema = raw.config_schema;
+  if (raw.wasi !== undefined) meta.wasi = { args: [...raw.wasi.args], env: { ...raw.wasi.env } };
   for (const [key, value] of Object.entries(raw.limits)) {
     if (value !== undefined) (meta.limits as Record<string, unknown>)[LIMIT_FIELDS[key as keyof RawManifest['limits']]] = value;
   }

@@ -122,6 +122,17 @@ const network = v.pipe(table, strictTable(
   },
 ));
 
+/** A WASI environment variable's name: no `=` (it separates name and value) and no NUL. */
+const envName = v.pipe(v.string(), v.regex(/^[^=\0]+$/, 'an environment variable name must be non-empty, without "=" or NUL'));
+const noNul = (what: string) => v.pipe(v.string(`${what} must be a string`), v.regex(/^[^\0]*$/, `${what} must not contain NUL`));
+
+const wasi = v.pipe(table, strictTable(
+  {
+    env: v.optional(v.pipe(table, v.record(envName, noNul('an environment value'), 'must be a table of strings')), {}),
+    args: v.optional(v.array(noNul('an argument'), 'must be an array of strings'), []),
+  },
+));
+
 const sha256 = v.pipe(v.string('must be a string'), v.regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits'));
 
 /** The whole plugin.toml document. Unknown keys are errors, so a typo never goes unnoticed. */
@@ -145,6 +156,7 @@ export const manifestSchema = strictTable(
     config_schema: v.optional(v.pipe(table, v.record(v.string(), v.unknown(), 'must be a table (a JSON Schema)'))),
     limits: v.optional(limits, {}),
     network: v.optional(network, { allowed_hosts: [] }),
+    wasi: v.optional(wasi),
   },
 );
 

@@ -78,6 +78,8 @@ export interface PluginMetadata {
   configSchema?: Record<string, unknown>;
   limits: RequestedLimits;
   network: { allowedHosts: string[] };
+  /** The `[wasi]` table: args and environment a WASI guest sees (the host's config wins). */
+  wasi?: { args: string[]; env: Record<string, string> };
 }
 
 /**

@@ -18,6 +18,8 @@ import { decodeOutput, encodeInputBytes } from '../util/frame-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
 import { applyFuelBudget, checkAfterCall, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
 import type { EffectiveLimits } from './limits.ts';
+import { HOST_REACTOR_INIT } from '../wasi/wasi-link.ts';
+import type { WasiSettings } from '../wasi/wasi-settings.ts';
 import { recordFailure, recordFuel, recordRefused, recordSuccess } from './stats.ts';
 import type { PluginContext, PluginRuntime, PluginStats } from './types.ts';
 
@@ -44,6 +46,8 @@ export interface WasmPluginOptions {
   onFault?: (error: PluginError) => void;
   /** Outbound HTTP; absent: Extism's defaults (no network). */
   http?: WasmHttp | undefined;
+  /** The WASI world (args, env, determinism) of a module that imports WASI; default empty. */
+  wasi?: WasiSettings | undefined;
 }
 
 /**
@@ -117,6 +121,7 @@ export class WasmPlugin implements PluginRuntime {
     const exports = functionExports(options.prepared.module);
     const capabilities = capabilitySet(options.metadata);
     checkExports(options.metadata.id, capabilities, exports);
+    checkReactor(options.metadata.id, exports);
     const plugin = new WasmPlugin(options, exports, capabilities);
     await plugin.#instantiate();
     return plugin;
@@ -328,10 +333,34 @@ export class WasmPlugin implements PluginRuntime {
       },
       envFunctions: http === undefined ? undefined : httpEnvFunctions(http.session, http.mode === 'worker' ? { mode: 'fetch' } : http.mode === 'jspi' ? { mode: 'status' } : { mode: 'refuse', reason: http.reason ?? 'HTTP is unavailable here' }),
       fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
+      wasi: this.#options.wasi === undefined ? undefined : { settings: this.#options.wasi, maxLineBytes: limits.maxLogBytes },
+      onExit: () => {
+        // Whatever the code, the guest's runtime has shut down: its instance cannot go on.
+        this.#broken = true;
+      },
     });
     this.#guest = guest;
     this.#meter = meterGlobals(await guest.instance());
     applyFuelBudget(this.#meter, limits);
+    if (this.#exports.has(HOST_REACTOR_INIT)) await this.#initializeReactor(guest);
+  }
+
+  /**
+   * A reactor's `_initialize` (renamed at load, src/wasi/wasi-link.ts): once per instance,
+   * before `initialize`, as a metered call, so its fuel, logs and limits count as any call's.
+   */
+  async #initializeReactor(guest: Guest): Promise<void> {
+    const { metadata, limits } = this.#options;
+    resetCallWatch(this.#watch);
+    try {
+      await guest.call(HOST_REACTOR_INIT, NO_INPUT);
+    } catch (err) {
+      this.#broken = true;
+      this.#guest = undefined;
+      await guest.close().catch(() => {});
+      const raw = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, `_initialize failed: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: '_initialize' });
+      throw explainFailure(raw, this.#watch, this.#meter, limits, metadata.id, '_initialize');
+    }
   }
 
   #onLog(level: Exclude<LogLevel, 'silent'>, message: string): void {
@@ -385,6 +414,20 @@ export class WasmPlugin implements PluginRuntime {
         this.#watch.limitReason = reason;
       },
     };
+  }
+}
+
+/**
+ * A command module (`_start`, no `_initialize`) expects to run once, from `main` to exit; a
+ * plugin is called again and again, which only a reactor allows.
+ */
+function checkReactor(pluginId: string, exports: Set<string>): void {
+  if (exports.has('_start') && !exports.has(HOST_REACTOR_INIT) && !exports.has('_initialize')) {
+    throw new PluginError(
+      ErrorCodes.EXPORT,
+      'the module is a WASI command (it exports _start): build it as a reactor, which exports _initialize (Go: -buildmode=c-shared; C: -mexec-model=reactor; Rust: crate-type = ["cdylib"])',
+      { pluginId, operation: 'load' },
+    );
   }
 }
 
