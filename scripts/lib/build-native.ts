@@ -32,8 +32,12 @@ export const GO_FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures', 'go');
 /** The C SDK header. */
 export const C_SDK_DIR = join(REPO_ROOT, 'sdk', 'c');
 
-/** The flags every C plugin is built with (docs/abi.md, "C"). */
-export const C_FLAGS = ['--target=wasm32-wasi', '-O2', '-mexec-model=reactor'] as const;
+/**
+ * The flags every C plugin is built with (docs/abi.md, "C"). The 1 MiB stack: wasm-ld's default
+ * of 64 KiB lets deep recursion run off the bottom of C's stack (an out-of-bounds trap, after
+ * overwriting the plugin's own data) long before the host's call-depth limit stops it.
+ */
+export const C_FLAGS = ['--target=wasm32-wasi', '-O2', '-mexec-model=reactor', '-Wl,-z,stack-size=1048576'] as const;
 
 /** One native fixture's outcome. */
 export interface NativeBuild {

@@ -17,8 +17,8 @@ import { join } from 'node:path';
 /** A toolchain that was found (its command), or what is missing. */
 export type Toolchain = { found: true; command: string } | { found: false; missing: string };
 
-/** Debian's wasi-libc sysroot and the wasm32 compiler runtime, both needed to link. */
-const WASI_SYSROOT = '/usr/share/wasi-sysroot';
+/** Where wasi-libc's headers live: Debian's package, or a wasi-sdk style sysroot. */
+const WASI_LIBC_HEADERS = ['/usr/include/wasm32-wasi/stdio.h', '/usr/share/wasi-sysroot/include/stdio.h'];
 const APT_HINT = 'apt-get install -y clang lld wasi-libc libclang-rt-14-dev-wasm32';
 
 /**
@@ -32,7 +32,7 @@ const APT_HINT = 'apt-get install -y clang lld wasi-libc libclang-rt-14-dev-wasm
 export function findClang(): Toolchain {
   if (!runs('clang', ['--version'])) return { found: false, missing: `clang not found (${APT_HINT})` };
   if (!runs('wasm-ld', ['--version'])) return { found: false, missing: `wasm-ld (lld) not found (${APT_HINT})` };
-  if (!existsSync(WASI_SYSROOT)) return { found: false, missing: `wasi-libc not found at ${WASI_SYSROOT} (${APT_HINT})` };
+  if (!WASI_LIBC_HEADERS.some((path) => existsSync(path))) return { found: false, missing: `wasi-libc not found (${APT_HINT})` };
   return { found: true, command: 'clang' };
 }
 
