@@ -4,7 +4,8 @@
  *
  * Pinned to @extism/extism 2.0.0-rc13 (see DESIGN.md: 1.0.3 breaks after 16,383 calls).
  */
-import createPlugin, { type CallContext, type Plugin as ExtismPlugin } from '@extism/extism';
+import type { CallContext, Plugin as ExtismPlugin } from '@extism/extism';
+import { extismCreatePlugin } from './extism-loader.ts';
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import { FRAME_VERSION } from '../util/frame-codec.ts';
 import { INSTRUMENT_EXPORTS } from '../instrument/index.ts';
@@ -212,6 +213,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   // which applies the real policy (Extism's own matching is hostname-only).
   const httpThroughExtism = options.fetch !== undefined && (runInWorker || typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function');
   try {
+    const createPlugin = await extismCreatePlugin();
     plugin = await createPlugin(
       { wasm: [{ module }] },
       {

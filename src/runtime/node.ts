@@ -6,6 +6,35 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fetchUrlBytes, type RuntimeAdapter } from './adapter.ts';
+import type { CreatePlugin } from '../engine/extism-loader.ts';
+
+/** The warning `node:wasi` emits when it is loaded (Node 20+). */
+const WASI_WARNING = /^WASI is an experimental feature/;
+
+/**
+ * Loads Extism's Node build without the "ExperimentalWarning: WASI is an experimental
+ * feature" its `import 'wasi'` prints (the host serves its own WASI, src/wasi/, and never uses
+ * node:wasi). Only that warning, only while Extism loads: every other warning goes through.
+ *
+ * @example
+ * ```ts
+ * setExtismLoader(importExtismQuietly);
+ * ```
+ */
+export async function importExtismQuietly(): Promise<CreatePlugin> {
+  const emitWarning = process.emitWarning;
+  const filtered = function (this: unknown, warning: string | Error, ...rest: unknown[]): void {
+    const message = typeof warning === 'string' ? warning : warning.message;
+    if (WASI_WARNING.test(message)) return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  process.emitWarning = filtered;
+  try {
+    return (await import('@extism/extism')).default;
+  } finally {
+    if (process.emitWarning === filtered) process.emitWarning = emitWarning;
+  }
+}
 
 /**
  * Node's platform services.
