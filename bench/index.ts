@@ -21,6 +21,7 @@ const SUITES: Array<[file: string, exportName: string]> = [
   ['events.ts', 'runEventsBench'],
   ['hooks.ts', 'runHooksBench'],
   ['runtimes.ts', 'runRuntimesBench'],
+  ['wasi.ts', 'runWasiBench'],
 ];
 
 const runner = fileURLToPath(new URL('./support/run-suite.ts', import.meta.url));
