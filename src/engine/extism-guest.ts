@@ -325,7 +325,7 @@ function checkImports(module: WebAssembly.Module, userFunctions: Record<string, 
   }
   if (missing.length > 0) {
     // Only a module compiled elsewhere still names WASI as is: bytes are linked at load.
-    const hint = rawWasi ? '; a precompiled WebAssembly.Module must be built with precompile() or the Vite plugin, which link WASI to the host' : '';
+    const hint = rawWasi ? '; a precompiled WebAssembly.Module must be built with precompile() or the Vite plugin (or linkWasi() before instrument()), which link WASI to the host' : '';
     throw new PluginError(ErrorCodes.LINK, `the module imports what the host does not provide: ${missing.join(', ')}${hint}`, {
       pluginId,
       operation: 'instantiate',
@@ -342,7 +342,7 @@ function serveWasi(options: GuestOptions, runInWorker: boolean, memory: () => We
   if (runInWorker) {
     throw new PluginError(
       ErrorCodes.UNSUPPORTED,
-      "the module imports WASI (wasi_snapshot_preview1), which this host serves in 'inline' isolation only: in a worker the host cannot reach the plugin's memory. Load it with isolation 'inline' (fuel bounds its CPU)",
+      "the module imports WASI (wasi_snapshot_preview1), which this host serves in 'inline' isolation only: in a worker the host cannot reach the plugin's memory. Load it with isolation 'inline' (fuel bounds its CPU); a plugin with network access also needs JSPI to stay inline (docs/network.md)",
       { pluginId: options.pluginId, operation: 'instantiate' },
     );
   }
