@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Hooks, PluginManager, type PluginEvent } from '@reedcms/plugins';
+import { Hooks, PluginManager, instrument, precompile, type PluginEvent } from '@reedcms/plugins';
 import { compileWat } from '../support/wat.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';
@@ -224,6 +224,32 @@ describe('WASI modules that cannot run as plugins', () => {
     });
     expect(manager.plugins().map((p) => p.id)).toEqual(['good']);
     await expectNeighbourHealthy(manager);
+  });
+});
+
+describe('WASI modules compiled ahead of time', () => {
+  it('precompile() links WASI as the load does: the module runs', async () => {
+    const manager = new PluginManager({ limits: LIMITS, logger: captureLogger() });
+    try {
+      await manager.load({ manifest: probeManifest('pre'), wasm: await precompile(probe, LIMITS) });
+      await expect(manager.hooks.execute('wasi_inits', {}, { errorPolicy: 'fail' })).resolves.toBe(1);
+    } finally {
+      await manager.shutdown();
+    }
+  });
+
+  it('a module instrumented without linking names WASI as is: E_LINK saying how to build it', async () => {
+    const manager = new PluginManager({ limits: LIMITS, logger: captureLogger() });
+    try {
+      const module = await WebAssembly.compile(instrument(probe).bytes);
+      await expect(manager.load({ manifest: probeManifest('raw'), wasm: module })).rejects.toMatchObject({
+        code: 'E_LINK',
+        pluginId: 'raw',
+        message: expect.stringContaining('precompile()'),
+      });
+    } finally {
+      await manager.shutdown();
+    }
   });
 });
 
