@@ -18,7 +18,7 @@ import { decodeOutput, encodeInputBytes } from '../util/frame-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
 import { applyFuelBudget, checkAfterCall, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
 import type { EffectiveLimits } from './limits.ts';
-import { HOST_REACTOR_INIT } from '../wasi/wasi-link.ts';
+import { COMMAND_START, HOST_COMMAND_START, HOST_REACTOR_INIT, REACTOR_INIT } from '../wasi/wasi-link.ts';
 import type { WasiSettings } from '../wasi/wasi-settings.ts';
 import { recordFailure, recordFuel, recordRefused, recordSuccess } from './stats.ts';
 import type { PluginContext, PluginRuntime, PluginStats } from './types.ts';
@@ -422,7 +422,8 @@ export class WasmPlugin implements PluginRuntime {
  * plugin is called again and again, which only a reactor allows.
  */
 function checkReactor(pluginId: string, exports: Set<string>): void {
-  if (exports.has('_start') && !exports.has(HOST_REACTOR_INIT) && !exports.has('_initialize')) {
+  const command = exports.has(HOST_COMMAND_START) || exports.has(COMMAND_START);
+  if (command && !exports.has(HOST_REACTOR_INIT) && !exports.has(REACTOR_INIT)) {
     throw new PluginError(
       ErrorCodes.EXPORT,
       'the module is a WASI command (it exports _start): build it as a reactor, which exports _initialize (Go: -buildmode=c-shared; C: -mexec-model=reactor; Rust: crate-type = ["cdylib"])',

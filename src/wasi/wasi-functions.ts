@@ -14,7 +14,7 @@ import type { CallContext } from '@extism/extism';
 import type { HostFunction } from '../engine/extism-guest.ts';
 import type { HostCharges } from '../engine/guest-io-functions.ts';
 import { CLOCK_RESOLUTION_NS, type WasiEntropy } from './wasi-clock.ts';
-import { Errno, FileType, Stdio, WASI_FUNCTION_NAMES } from './wasi-constants.ts';
+import { ClockId, Errno, FileType, Stdio, WASI_FUNCTION_NAMES } from './wasi-constants.ts';
 import { WasiExit } from './wasi-exit.ts';
 import type { LineStream } from './wasi-streams.ts';
 
@@ -108,7 +108,8 @@ export function wasiFunctions(host: WasiHost): Record<string, HostFunction> {
     clock_res_get(_c: CallContext, clock: number, resultPtr: number): number {
       const m = mem();
       if (m === undefined || !inBounds(m, resultPtr >>> 0, 8)) return Errno.FAULT;
-      if (host.entropy.now(clock) === undefined) return Errno.INVAL;
+      // Asked without reading the clock: a deterministic clock must not advance here.
+      if (!(clock >= ClockId.REALTIME && clock <= ClockId.THREAD_CPUTIME)) return Errno.INVAL;
       m.view.setBigUint64(resultPtr >>> 0, CLOCK_RESOLUTION_NS, true);
       return Errno.SUCCESS;
     },

@@ -10,6 +10,9 @@
  *   while instantiating, before the host can reach the instance's memory (WASI calls made then
  *   would have nowhere to read or write) and outside any call's fuel accounting. The host calls
  *   it instead, once per instance, as an ordinary metered call (src/plugin/wasm-plugin.ts).
+ * - The `_start` export becomes `__reed_start`, for the same reason: Extism would run a
+ *   command's `main` while instantiating. A module with only `_start` is refused at load (a
+ *   command runs once; a plugin is called again and again); one with both is a reactor.
  *
  * Every other byte is copied as is; a module with neither is returned unchanged (no copy).
  */
@@ -24,6 +27,13 @@ export const HOST_WASI_MODULE = 'reed:wasi_snapshot_preview1';
 export const REACTOR_INIT = '_initialize';
 /** The name the host calls it by after {@link linkWasi}. */
 export const HOST_REACTOR_INIT = '__reed_initialize';
+/** A command's entry point (`main`, run once to exit). */
+export const COMMAND_START = '_start';
+/** Its name after {@link linkWasi}: the host never calls it, and Extism no longer sees it. */
+export const HOST_COMMAND_START = '__reed_start';
+
+/** Exports renamed by {@link linkWasi}. */
+const EXPORT_RENAMES: Readonly<Record<string, string>> = { [REACTOR_INIT]: HOST_REACTOR_INIT, [COMMAND_START]: HOST_COMMAND_START };
 
 const IMPORT_SECTION = 2;
 const EXPORT_SECTION = 7;
@@ -43,7 +53,7 @@ export function linkWasi(bytes: Uint8Array): Uint8Array {
   const imports = sections.find((s) => s.id === IMPORT_SECTION);
   const exports = sections.find((s) => s.id === EXPORT_SECTION);
   const renameImports = imports !== undefined && containsName(bytes, imports, WASI_MODULE);
-  const renameExports = exports !== undefined && containsName(bytes, exports, REACTOR_INIT);
+  const renameExports = exports !== undefined && (containsName(bytes, exports, REACTOR_INIT) || containsName(bytes, exports, COMMAND_START));
   if (!renameImports && !renameExports) return bytes;
   const w = new ByteWriter(bytes.length + 1024);
   w.bytes(bytes, 0, 8);
@@ -122,7 +132,7 @@ function rewriteExports(bytes: Uint8Array, s: Section, w: ByteWriter): void {
     const kindAt = r.pos;
     const kind = r.u8();
     r.u32(); // index
-    w.name(name === REACTOR_INIT && kind === 0 ? HOST_REACTOR_INIT : name);
+    w.name(kind === 0 ? (EXPORT_RENAMES[name] ?? name) : name);
     w.bytes(bytes, kindAt, r.pos);
   }
   w.bytes(bytes, r.pos, s.end);

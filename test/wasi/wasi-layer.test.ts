@@ -210,6 +210,23 @@ describe('WASI modules that cannot run as plugins', () => {
     await expectNeighbourHealthy(manager);
   });
 
+  it('a module exporting both _initialize and _start is a reactor: only _initialize runs', async () => {
+    const wasm = await compileWat(`(module
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (import "extism:host/user" "reed_output_write" (func $out (param i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (global $runs (mut i32) (i32.const 48))
+      (func (export "_initialize") (global.set $runs (i32.add (global.get $runs) (i32.const 1))))
+      (func (export "_start") (call $exit (i32.const 9)))
+      (func (export "hook_transform_data") (result i32)
+        (i32.store8 (i32.const 0) (global.get $runs))
+        (drop (call $out (i32.const 0) (i32.const 1)))
+        (i32.const 0)))`);
+    await manager.load({ manifest: manifestToml('both', ['Hook = "transform_data"']), wasm });
+    await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).resolves.toBe(1);
+    await manager.unload('both');
+  });
+
   it("a reactor whose _initialize never ends runs out of fuel: the load fails with E_FUEL", async () => {
     const wasm = await compileWat(`(module
       (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileWat } from '../support/wat.ts';
-import { HOST_REACTOR_INIT, HOST_WASI_MODULE, linkWasi } from '../../src/wasi/wasi-link.ts';
+import { HOST_COMMAND_START, HOST_REACTOR_INIT, HOST_WASI_MODULE, linkWasi } from '../../src/wasi/wasi-link.ts';
 import { lineStream } from '../../src/wasi/wasi-streams.ts';
 import { resolveWasiSettings } from '../../src/wasi/wasi-settings.ts';
 
@@ -25,6 +25,7 @@ describe('linkWasi', () => {
       (memory (export "memory") 1 2)
       (global (export "g") i32 (i32.const 7))
       (func (export "_initialize"))
+      (func (export "_start"))
       (func (export "hook_x") (result i32) (i32.const 0)))`);
     const linked = new WebAssembly.Module(linkWasi(wasm) as Uint8Array<ArrayBuffer>);
     expect(WebAssembly.Module.imports(linked).map((i) => `${i.module}.${i.name}:${i.kind}`)).toEqual([
@@ -32,7 +33,7 @@ describe('linkWasi', () => {
       'extism:host/env.input_length:function',
       'env.table:table',
     ]);
-    expect(WebAssembly.Module.exports(linked).map((e) => `${e.name}:${e.kind}`)).toEqual(['memory:memory', 'g:global', `${HOST_REACTOR_INIT}:function`, 'hook_x:function']);
+    expect(WebAssembly.Module.exports(linked).map((e) => `${e.name}:${e.kind}`)).toEqual(['memory:memory', 'g:global', `${HOST_REACTOR_INIT}:function`, `${HOST_COMMAND_START}:function`, 'hook_x:function']);
   });
 });
 
