@@ -78,7 +78,7 @@ export interface GuestOptions {
    * The WASI world of a module that imports WASI (src/wasi/); ignored for one that does not.
    * `maxLineBytes` bounds a buffered stdout/stderr line (the per-call log limit).
    */
-  wasi?: { settings: WasiSettings; maxLineBytes: number } | undefined;
+  wasi?: { settings: WasiSettings; maxLineBytes: number; maxFileHandles: number } | undefined;
   /**
    * Told when the guest called `proc_exit` (code 0 ends the call successfully, any other with
    * `E_GUEST`): the instance must be replaced, as after a trap.
@@ -354,6 +354,7 @@ function serveWasi(options: GuestOptions, runInWorker: boolean, memory: () => We
     logLevel: options.logLevel,
     onLog: options.onLog,
     maxLineBytes: options.wasi?.maxLineBytes ?? DEFAULT_LIMITS.maxLogBytes,
+    maxFileHandles: options.wasi?.maxFileHandles ?? DEFAULT_LIMITS.maxFileHandles,
   });
 }
 

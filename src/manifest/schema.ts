@@ -108,6 +108,7 @@ const limits = v.pipe(table, strictTable(
     max_log_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
     max_var_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
     max_events_per_call: v.optional(positiveInt(1_000_000)),
+    max_file_handles: v.optional(positiveInt(1_000_000)),
     timeout_ms: v.optional(positiveInt(24 * 60 * 60 * 1000)),
     max_http_requests: v.optional(positiveInt(1_000_000)),
     max_http_response_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
@@ -130,6 +131,19 @@ const wasi = v.pipe(table, strictTable(
   {
     env: v.optional(v.pipe(table, v.record(envName, noNul('an environment value'), 'must be a table of strings')), {}),
     args: v.optional(v.array(noNul('an argument'), 'must be an array of strings'), []),
+  },
+));
+
+const mount = v.pipe(table, strictTable(
+  {
+    path: v.pipe(v.string('must be a string'), v.regex(/^\/[^\0]*$/, 'must be an absolute path such as "/data"'), v.check((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'must not contain "." or ".." segments')),
+    mode: v.optional(v.picklist(['ro', 'rw'], 'must be "ro" or "rw"'), 'ro'),
+  },
+));
+
+const filesystem = v.pipe(table, strictTable(
+  {
+    mounts: v.optional(v.array(mount, 'must be an array of { path, mode } tables'), []),
   },
 ));
 
@@ -157,6 +171,7 @@ export const manifestSchema = strictTable(
     limits: v.optional(limits, {}),
     network: v.optional(network, { allowed_hosts: [] }),
     wasi: v.optional(wasi),
+    filesystem: v.optional(filesystem),
   },
 );
 

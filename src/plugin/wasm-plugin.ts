@@ -333,7 +333,7 @@ export class WasmPlugin implements PluginRuntime {
       },
       envFunctions: http === undefined ? undefined : httpEnvFunctions(http.session, http.mode === 'worker' ? { mode: 'fetch' } : http.mode === 'jspi' ? { mode: 'status' } : { mode: 'refuse', reason: http.reason ?? 'HTTP is unavailable here' }),
       fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
-      wasi: this.#options.wasi === undefined ? undefined : { settings: this.#options.wasi, maxLineBytes: limits.maxLogBytes },
+      wasi: this.#options.wasi === undefined ? undefined : { settings: this.#options.wasi, maxLineBytes: limits.maxLogBytes, maxFileHandles: limits.maxFileHandles },
       onExit: () => {
         // Whatever the code, the guest's runtime has shut down: its instance cannot go on.
         this.#broken = true;

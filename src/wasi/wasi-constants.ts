@@ -7,15 +7,31 @@
 export const Errno = {
   SUCCESS: 0,
   BADF: 8,
+  EXIST: 20,
   FAULT: 21,
   INVAL: 28,
+  ISDIR: 31,
+  MFILE: 33,
+  NOENT: 44,
+  NOSPC: 51,
   NOSYS: 52,
+  NOTDIR: 54,
+  NOTEMPTY: 55,
   SPIPE: 70,
   NOTCAPABLE: 76,
 } as const;
 
 /** `filetype` values. */
-export const FileType = { CHARACTER_DEVICE: 2 } as const;
+export const FileType = { CHARACTER_DEVICE: 2, DIRECTORY: 3, REGULAR_FILE: 4 } as const;
+
+/** `oflags` bits of `path_open`. */
+export const OpenFlags = { CREAT: 1, DIRECTORY: 2, EXCL: 4, TRUNC: 8 } as const;
+
+/** `fdflags` bit: every write goes to the end. */
+export const FDFLAG_APPEND = 1;
+
+/** `whence` of `fd_seek`. */
+export const Whence = { SET: 0, CUR: 1, END: 2 } as const;
 
 /** `clockid` values. */
 export const ClockId = { REALTIME: 0, MONOTONIC: 1, PROCESS_CPUTIME: 2, THREAD_CPUTIME: 3 } as const;

@@ -17,6 +17,8 @@ import { CLOCK_RESOLUTION_NS, type WasiEntropy } from './wasi-clock.ts';
 import { ClockId, Errno, FileType, Stdio, WASI_FUNCTION_NAMES } from './wasi-constants.ts';
 import { WasiExit } from './wasi-exit.ts';
 import type { LineStream } from './wasi-streams.ts';
+import { FIRST_FILE_FD, fileFunctions } from './wasi-file-functions.ts';
+import type { Mount } from './wasi-mounts.ts';
 
 /** What the WASI functions of one instance work with. */
 export interface WasiHost {
@@ -31,6 +33,8 @@ export interface WasiHost {
   args: readonly string[];
   /** The environment as `KEY=value` strings. */
   env: readonly string[];
+  /** Granted mounts (preopened from fd 3 on), and how many files may be open at once. */
+  files?: { mounts: readonly Mount[]; maxFileHandles: number } | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -228,9 +232,19 @@ export function wasiFunctions(host: WasiHost): Record<string, HostFunction> {
     sock_send: (): number => Errno.NOSYS,
     sock_shutdown: (): number => Errno.NOSYS,
   };
-  // Files are not granted: every other descriptor and path function answers for its descriptor.
+  // Everything else about descriptors and paths is not granted: answered for the descriptor.
   for (const name of WASI_FUNCTION_NAMES) {
     functions[name] ??= (_c: CallContext, fd: number): number => refuse(fd);
+  }
+  if (host.files === undefined || host.files.mounts.length === 0) return functions;
+  // Mounts: descriptors from 3 up go to the file functions; what those do not serve (rename,
+  // links, times, …) is ENOTCAPABLE for an open descriptor, EBADF for any other.
+  const files = fileFunctions({ mem, fuel: host.fuel, mounts: host.files.mounts, maxFileHandles: host.files.maxFileHandles });
+  for (const name of WASI_FUNCTION_NAMES) {
+    if (!name.startsWith('fd_') && !name.startsWith('path_')) continue;
+    const stdio = functions[name] as HostFunction;
+    const file: HostFunction = files.functions[name] ?? ((_c: CallContext, fd: number): number => (files.isOpen(fd) ? Errno.NOTCAPABLE : Errno.BADF));
+    functions[name] = (c: CallContext, fd: number, ...rest: unknown[]): unknown => (fd >= FIRST_FILE_FD ? file(c, fd, ...rest) : stdio(c, fd, ...rest));
   }
   return functions;
 }

@@ -22,6 +22,8 @@ export interface WasiInstanceOptions {
   onLog: GuestLogSink;
   /** The longest line buffered before it is cut (the per-call log limit). */
   maxLineBytes: number;
+  /** Files the guest may hold open at once. */
+  maxFileHandles: number;
 }
 
 /** One instance's WASI layer. */
@@ -50,7 +52,16 @@ export function wasiInstance(options: WasiInstanceOptions): WasiInstance {
   const stderr = lineStream(sink('warn'), options.maxLineBytes);
   const entropy = options.settings.deterministic ? deterministicEntropy(options.seed) : hostEntropy();
   return {
-    functions: wasiFunctions({ memory: options.memory, fuel: options.fuel, stdout, stderr, entropy, args: options.settings.args, env: options.settings.env }),
+    functions: wasiFunctions({
+      memory: options.memory,
+      fuel: options.fuel,
+      stdout,
+      stderr,
+      entropy,
+      args: options.settings.args,
+      env: options.settings.env,
+      files: { mounts: options.settings.mounts ?? [], maxFileHandles: options.maxFileHandles },
+    }),
     flush() {
       stdout.flush();
       stderr.flush();

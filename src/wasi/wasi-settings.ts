@@ -5,6 +5,8 @@
  * both set something, the host's value wins (env key by key).
  */
 
+import type { Mount } from './wasi-mounts.ts';
+
 /** The host's WASI settings for one plugin (`new PluginManager({ wasi: { seo: … } })`). */
 export interface WasiConfig {
   /** argv as the guest sees it (replaces the manifest's). */
@@ -27,6 +29,8 @@ export interface WasiSettings {
   /** `KEY=value` strings, in key order. */
   env: string[];
   deterministic: boolean;
+  /** Granted mounts (src/wasi/wasi-mounts.ts), shared by the plugin's instances. */
+  mounts?: Mount[];
 }
 
 /**
