@@ -5,12 +5,15 @@
  * (malloc bomb, stack bomb) end with their limit while a neighbour goes on. WASI plugins run
  * inline only: in worker isolation the load is refused with E_UNSUPPORTED.
  */
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hooks, PluginManager, type PluginError } from '@reedcms/plugins';
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';
 import { manifestToml } from '../support/wat-plugins.ts';
 import { nativeSkipReason } from '../support/native-fixtures.ts';
+import { REPO_ROOT } from '../../scripts/lib/build-assemblyscript.ts';
 
 const skip = nativeSkipReason('c-plugin');
 const LIMITS = { fuel: 20_000_000, memoryBytes: 16 * 1024 * 1024, maxCallDepth: 1_000, timeoutMs: 10_000 };
@@ -77,6 +80,73 @@ describe.skipIf(skip !== undefined)('C plugin, inline isolation', () => {
       await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, { title: 'after' }, { errorPolicy: 'fail' })).resolves.toEqual({ title: 'AFTER?!', year: 2024 });
     });
   }
+});
+
+const FILE_COMMANDS = ['read-file', 'read-outside', 'list', 'write-file', 'open-many'].map((c) => `Command = "${c}"`);
+const filesManifest = (mode: 'ro' | 'rw') =>
+  manifestToml('cfiles', FILE_COMMANDS, `[limits]\nmax_file_handles = 5\n[filesystem]\nmounts = [{ path = "/data", mode = "${mode}" }]`);
+
+describe.skipIf(skip !== undefined)('C plugin reading files from mounts, inline isolation', () => {
+  const run = async (config: ConstructorParameters<typeof PluginManager>[0], mode: 'ro' | 'rw', body: (m: PluginManager) => Promise<void>) => {
+    const manager = new PluginManager({ limits: LIMITS, logger: captureLogger(), ...config });
+    try {
+      const expectNeighbourHealthy = await withNeighbour(manager);
+      await manager.load({ manifest: filesManifest(mode), wasm: await readFixture('c-plugin') });
+      await body(manager);
+      await expectNeighbourHealthy();
+    } finally {
+      await manager.shutdown();
+    }
+  };
+  const memory = (mode: 'ro' | 'rw') => ({ filesystem: { cfiles: { '/data': { files: { 'hello.txt': 'hello from the host', 'posts/a.md': '# A' }, mode } } } });
+
+  it('reads a file and lists a directory of an in-memory mount through libc', () =>
+    run(memory('ro'), 'ro', async (m) => {
+      await expect(m.command('cfiles', 'read-file', {})).resolves.toEqual({ text: 'hello from the host' });
+      await expect(m.command('cfiles', 'list', {})).resolves.toEqual(['hello.txt', 'posts']);
+    }));
+
+  it('refuses a path leaving the mount with ENOTCAPABLE (the call goes on), and writes to a read-only mount', () =>
+    run(memory('rw'), 'ro', async (m) => {
+      await expect(m.command('cfiles', 'read-outside', {})).resolves.toEqual({ opened: false, error: 'Capabilities insufficient' });
+      // The host granted rw, the manifest asked for ro: read-only.
+      await expect(m.command('cfiles', 'write-file', {})).resolves.toEqual({ written: false, error: 'Capabilities insufficient' });
+    }));
+
+  it('writes to a mount both sides made rw', async () => {
+    const config = memory('rw');
+    await run(config, 'rw', async (m) => {
+      await expect(m.command('cfiles', 'write-file', {})).resolves.toEqual({ written: true });
+      await expect(m.command('cfiles', 'list', {})).resolves.toEqual(['hello.txt', 'out.txt', 'posts']);
+    });
+  });
+
+  it('bounds open files by maxFileHandles (EMFILE)', () =>
+    run(memory('ro'), 'ro', async (m) => {
+      await expect(m.command('cfiles', 'open-many', {})).resolves.toEqual({ opened: 5, error: 'No file descriptors available' });
+    }));
+
+  it('has no /data at all when the host grants nothing (libc finds no preopen: ENOTCAPABLE)', () =>
+    run({}, 'ro', async (m) => {
+      await expect(m.command('cfiles', 'read-file', {})).rejects.toMatchObject({ code: 'E_GUEST', pluginId: 'cfiles', message: expect.stringContaining('Capabilities insufficient') });
+    }));
+
+  it('mounts a real directory read-only on Node; a symlink out of it is refused', async () => {
+    const root = join(REPO_ROOT, 'build', 'wasi-mount-test');
+    await rm(root, { recursive: true, force: true });
+    await mkdir(join(root, 'data'), { recursive: true });
+    await mkdir(join(root, 'linked'), { recursive: true });
+    await writeFile(join(root, 'data', 'hello.txt'), 'hello from disk');
+    await writeFile(join(root, 'secret.txt'), 'not for plugins');
+    await symlink(join(root, 'secret.txt'), join(root, 'linked', 'hello.txt'));
+    await run({ filesystem: { cfiles: { '/data': { dir: join(root, 'data') } } } }, 'ro', async (m) => {
+      await expect(m.command('cfiles', 'read-file', {})).resolves.toEqual({ text: 'hello from disk' });
+      await expect(m.command('cfiles', 'read-outside', {})).resolves.toMatchObject({ opened: false });
+    });
+    await run({ filesystem: { cfiles: { '/data': { dir: join(root, 'linked') } } } }, 'ro', async (m) => {
+      await expect(m.command('cfiles', 'read-file', {})).rejects.toMatchObject({ code: 'E_GUEST', pluginId: 'cfiles', message: expect.stringContaining('No such file or directory') });
+    });
+  });
 });
 
 describe.skipIf(skip !== undefined)('C plugin, worker isolation', () => {

@@ -15,7 +15,7 @@ import { nativeSkipReason } from '../support/native-fixtures.ts';
 const skip = nativeSkipReason('go-plugin');
 // Go's runtime initialization (_initialize) fits in the default 1,000,000 fuel.
 const LIMITS = { fuel: 1_000_000, memoryBytes: 64 * 1024 * 1024, timeoutMs: 10_000 };
-const MANIFEST = manifestToml('goplug', ['Hook = "before_render"', 'Command = "echo"', 'Command = "spin"', 'Event = "content.*"']);
+const MANIFEST = manifestToml('goplug', ['Hook = "before_render"', 'Command = "echo"', 'Command = "spin"', 'Command = "read"', 'Event = "content.*"'], '[filesystem]\nmounts = [{ path = "/data" }]');
 
 async function withNeighbour(manager: PluginManager): Promise<() => Promise<void>> {
   await manager.load({ manifest: manifestToml('good', ['Hook = "transform_data"']), wasm: await readFixture('echo') });
@@ -32,7 +32,12 @@ describe.skipIf(skip !== undefined)('Go plugin, inline isolation', () => {
 
   beforeAll(async () => {
     logger = captureLogger();
-    manager = new PluginManager({ limits: LIMITS, logger, plugins: { goplug: { suffix: '?' } } });
+    manager = new PluginManager({
+      limits: LIMITS,
+      logger,
+      plugins: { goplug: { suffix: '?' } },
+      filesystem: { goplug: { '/data': { files: { 'hello.txt': 'hello, Go' } } } },
+    });
     expectNeighbourHealthy = await withNeighbour(manager);
     await manager.load({ manifest: MANIFEST, wasm: await readFixture('go-plugin') });
   });
@@ -51,6 +56,10 @@ describe.skipIf(skip !== undefined)('Go plugin, inline isolation', () => {
     logger.lines.length = 0;
     await expect(manager.command('goplug', 'echo', { a: [1, 'two'] })).resolves.toEqual({ a: [1, 'two'] });
     expect(logger.lines).toEqual([['info', '[goplug] go: echo via log_info']]);
+  });
+
+  it('reads a file from a granted mount with os.ReadFile', async () => {
+    await expect(manager.command('goplug', 'read', {})).resolves.toEqual({ text: 'hello, Go' });
   });
 
   it('receives events (module state lives on between calls)', async () => {
