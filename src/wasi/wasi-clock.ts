@@ -36,12 +36,15 @@ const RANDOM_CHUNK = 65_536;
  * ```
  */
 export function hostEntropy(): WasiEntropy {
-  const origin = BigInt(Math.round(performance.timeOrigin * 1_000)) * 1_000n;
+  // Wall time from Date.now() (every runtime has it; workerd's `performance.timeOrigin` is not
+  // a wall clock), refined below the millisecond by performance.now() where there is one.
+  const hasPerformance = typeof performance !== 'undefined' && typeof performance.now === 'function';
+  const monotonicNs = (): bigint => BigInt(Math.round((hasPerformance ? performance.now() : Date.now()) * 1_000)) * 1_000n;
+  const offset = BigInt(Date.now()) * 1_000_000n - monotonicNs();
   return {
     now(clock) {
-      const micros = BigInt(Math.round(performance.now() * 1_000)) * 1_000n;
-      if (clock === ClockId.REALTIME) return origin + micros;
-      if (clock === ClockId.MONOTONIC || clock === ClockId.PROCESS_CPUTIME || clock === ClockId.THREAD_CPUTIME) return micros;
+      if (clock === ClockId.REALTIME) return offset + monotonicNs();
+      if (clock === ClockId.MONOTONIC || clock === ClockId.PROCESS_CPUTIME || clock === ClockId.THREAD_CPUTIME) return monotonicNs();
       return undefined;
     },
     fill(target) {

@@ -13,7 +13,7 @@
  */
 import type * as Package from '../../src/index.ts';
 import { equal, ok, rejects } from './assert.ts';
-import { ALLOWED_ORIGIN, LIMITS } from './plugins.ts';
+import { ALLOWED_ORIGIN, LIMITS, WASI_SUITE_PLUGINS } from './plugins.ts';
 
 /** The package module under test (its public API). */
 export type PackageModule = typeof Package;
@@ -178,7 +178,8 @@ export const CASES: readonly SuiteCase[] = [
       if (!input.pkg.runtimeCapabilities().fileSystem) return;
       await withManager(input, async (manager) => {
         const { loaded } = await manager.initialize();
-        equal([...loaded].sort(), ['counter', 'echo', 'fetcher', 'flaky', 'framer', 'grower', 'publisher', 'spinner'], 'pluginDir discovery loads every folder');
+        const wasi = WASI_SUITE_PLUGINS.map((p) => p.id).filter((id) => input.plugins[id] !== undefined);
+        equal([...loaded].sort(), ['counter', 'echo', 'fetcher', 'flaky', 'framer', 'grower', 'publisher', 'spinner', ...wasi].sort(), 'pluginDir discovery loads every folder');
       }, { pluginDir: input.pluginDir as string });
     },
   },
@@ -333,6 +334,31 @@ export const CASES: readonly SuiteCase[] = [
         },
         { allowedHosts: [ALLOWED_ORIGIN], fetch: fakeFetch },
       );
+    },
+  },
+  {
+    name: 'WASI plugins built from C and Go: a hook with config, stdout as a log line, a file from a mount, a path outside refused, fuel',
+    async run(input) {
+      for (const { id } of WASI_SUITE_PLUGINS) {
+        if (input.plugins[id] === undefined) {
+          console.warn(`conformance: ${id} was not built here (clang or Go missing: see the test setup's output); its checks are skipped`);
+          continue;
+        }
+        const c = id === 'c-wasi';
+        await withManager(
+          input,
+          async (manager, lines) => {
+            await manager.load(plugin(input, id));
+            // C also reads time() (the deterministic clock: 2024).
+            equal(await manager.hooks.execute('before_render', { title: 'hello' }, { errorPolicy: 'fail' }), c ? { title: 'HELLO?!', year: 2024 } : { title: 'HELLO?!' }, `${id}: the hook, with config`);
+            ok(lines.some((l) => l.includes(c ? 'c: shouted HELLO' : 'go: shouting hello')), `${id}: stdout became a log line`);
+            equal(await manager.command(id, c ? 'read-file' : 'read', {}), { text: 'hello from the host' }, `${id}: a file from the granted mount`);
+            if (c) equal(await manager.command(id, 'read-outside', {}), { opened: false, error: 'Capabilities insufficient' }, 'c-wasi: a path leaving the mount is refused');
+            else await rejects(manager.command(id, 'spin', {}), 'E_FUEL', 'go-wasi: an endless loop', { pluginId: id, limit: { name: 'fuel', value: LIMITS.fuel } });
+          },
+          { deterministic: true, plugins: { [id]: { suffix: '?!' } }, filesystem: { [id]: { '/data': { files: { 'hello.txt': 'hello from the host' } } } } },
+        );
+      }
     },
   },
   {
