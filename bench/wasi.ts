@@ -1,13 +1,22 @@
 /**
- * WASI stdout: a small log line written with `fd_write` to stdout (how printf and fmt.Println
- * log) against the same text through Extism's `log_info` (its block made in one host call,
- * `reed_block_write`, as sdk/c/reed.h does), 100 lines per call, both through
- * `manager.hooks.execute` on one plugin, so the call itself costs both sides alike. Target:
- * fd_write at most 2× log_info. Run alone: `npm run bench:one -- bench/wasi.ts`.
+ * WASI plugins. Run alone: `npm run bench:one -- bench/wasi.ts`.
+ *
+ * - stdout: a small log line written with `fd_write` to stdout (how printf and fmt.Println log)
+ *   against the same text through Extism's `log_info` (its block made in one host call,
+ *   `reed_block_write`, as sdk/c/reed.h does), 100 lines per call, both through
+ *   `manager.hooks.execute` on one plugin, so the call itself costs both sides alike. Target:
+ *   fd_write at most 2× log_info.
+ * - the Go plugin (test/fixtures/go/plugin, built from source): load to first result through the
+ *   manager (link, instrument, compile, instantiate, `_initialize`, first hook) next to raw
+ *   Extism with its own WASI (node:wasi) in the same run; and the instrumenter on the Go and C
+ *   fixtures (size, MB/s).
  */
-import { Hooks, PluginManager } from '@reedcms/plugins';
+import { readFile } from 'node:fs/promises';
+import createPlugin from '@extism/extism';
+import { Hooks, PluginManager, instrument, linkWasi } from '@reedcms/plugins';
+import { buildNativeFixtures } from '../scripts/lib/build-native.ts';
 import { compileWat } from '../test/support/wat.ts';
-import { compare, printTable, type BenchResult } from './support/measure.ts';
+import { compare, median, printTable, type BenchResult } from './support/measure.ts';
 
 const LINE = 'rendered /articles/hello in 3 ms\n';
 const LINES = 100;
@@ -61,6 +70,7 @@ export async function runWasiBench(): Promise<BenchResult[]> {
     const t = await compare(fdWrite, logInfo, { ops: 300, rounds: 9, warmup: 300 });
     const ratio = t.candidateUs / t.baselineUs;
     return [
+      ...(await nativeRows()),
       {
         name: `${LINES} small log lines per call: fd_write to stdout vs log_info (same text)`,
         candidateUs: t.candidateUs,
@@ -74,6 +84,66 @@ export async function runWasiBench(): Promise<BenchResult[]> {
   } finally {
     await manager.shutdown();
   }
+}
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const GO_MANIFEST = 'id = "go"\nname = "go"\nversion = "1.0.0"\ncapabilities = [{ Hook = "before_render" }, { Command = "echo" }]\n';
+
+/** The Go plugin's load to first result and the instrumenter on the native fixtures, where built. */
+async function nativeRows(): Promise<BenchResult[]> {
+  const built = await buildNativeFixtures();
+  const rows: BenchResult[] = [];
+  const go = built.find((b) => b.name === 'go-plugin' && b.skipped === undefined);
+  if (go !== undefined) {
+    const wasm = new Uint8Array(await readFile(go.outFile));
+    const page = { title: 'hello' };
+    const ours: number[] = [];
+    const raw: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      let started = performance.now();
+      const manager = new PluginManager({ logger: silent });
+      await manager.load({ manifest: GO_MANIFEST, wasm });
+      await manager.hooks.execute(Hooks.BEFORE_RENDER, page);
+      ours.push((performance.now() - started) * 1000);
+      await manager.shutdown();
+      started = performance.now();
+      const plugin = await createPlugin({ wasm: [{ data: wasm }] }, { useWasi: true });
+      JSON.parse((await plugin.call('hook_before_render', JSON.stringify(page)))?.text() ?? 'null');
+      raw.push((performance.now() - started) * 1000);
+      await plugin.close();
+    }
+    const [o, r] = [median(ours), median(raw)];
+    rows.push({
+      name: 'Go plugin (go-pdk, 3.3 MB), load to first result: ours vs raw Extism with its own WASI (node:wasi)',
+      candidateUs: o,
+      baselineUs: r,
+      ratio: o / r,
+      target: 'report',
+      pass: true,
+      details: `link + instrument + compile + instantiate + _initialize + first hook (${(o / 1000).toFixed(1)} ms) vs createPlugin(useWasi) + call (${(r / 1000).toFixed(1)} ms)`,
+    });
+  }
+  for (const fixture of built.filter((b) => b.skipped === undefined)) {
+    const bytes = new Uint8Array(await readFile(fixture.outFile));
+    const times: number[] = [];
+    let out = 0;
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      out = instrument(linkWasi(bytes)).bytes.byteLength;
+      times.push(performance.now() - started);
+    }
+    const ms = median(times);
+    rows.push({
+      name: `instrumenter on the ${fixture.name} fixture (${(bytes.byteLength / 1024).toFixed(0)} KiB)`,
+      candidateUs: ms * 1000,
+      baselineUs: ms * 1000,
+      ratio: 1,
+      target: 'report',
+      pass: true,
+      details: `${(bytes.byteLength / 1e6 / (ms / 1000)).toFixed(0)} MB/s, output ${(out / bytes.byteLength).toFixed(2)}× the input`,
+    });
+  }
+  return rows;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) printTable(await runWasiBench());
