@@ -54,5 +54,14 @@ export const WASI_FUNCTION_NAMES = [
   'sock_recv', 'sock_send', 'sock_shutdown',
 ] as const;
 
+/**
+ * What the host's own work costs the guest, in bytes of copying (charged like every host copy:
+ * 1 fuel per 64 bytes). Reading one iovec, event subscription or directory entry costs the host
+ * about as much as a dozen guest instructions, far more than its 8 to 48 bytes would pay: a
+ * guest passing thousands of empty vectors per call would otherwise buy 100× more host CPU than
+ * its fuel says.
+ */
+export const HOST_COST_BYTES = { PER_ITEM: 1024 } as const;
+
 /** One function name of the snapshot. */
 export type WasiFunctionName = (typeof WASI_FUNCTION_NAMES)[number];

@@ -9,7 +9,7 @@
 import type { CallContext } from '@extism/extism';
 import type { HostFunction } from '../engine/extism-guest.ts';
 import type { HostCharges } from '../engine/guest-io-functions.ts';
-import { Errno, FDFLAG_APPEND, FileType, OpenFlags, Whence } from './wasi-constants.ts';
+import { Errno, FDFLAG_APPEND, FileType, HOST_COST_BYTES, OpenFlags, Whence } from './wasi-constants.ts';
 import type { FileInfo, Mount } from './wasi-mounts.ts';
 import { resolveInMount } from './wasi-paths.ts';
 
@@ -74,7 +74,8 @@ export function fileFunctions(host: FileHost): FileFunctions {
   const pathAt = (m: GuestMemory, ptr: number, len: number): string | undefined => {
     const at = ptr >>> 0;
     const n = len >>> 0;
-    if (!inBounds(m, at, n) || !host.fuel(n)) return undefined;
+    // Resolving a path (and, for a real directory, the platform's realpath) is a host call's work.
+    if (!inBounds(m, at, n) || !host.fuel(n + HOST_COST_BYTES.PER_ITEM)) return undefined;
     return decoder.decode(m.bytes.subarray(at, at + n));
   };
   /** The handle and the resolved path under it, or an errno. */
@@ -97,7 +98,7 @@ export function fileFunctions(host: FileHost): FileFunctions {
   const iovecs = (m: GuestMemory, ptr: number, count: number): Array<[number, number]> | undefined => {
     const at = ptr >>> 0;
     const n = count >>> 0;
-    if (!inBounds(m, at, n * IOVEC_BYTES) || !host.fuel(n * IOVEC_BYTES)) return undefined;
+    if (!inBounds(m, at, n * IOVEC_BYTES) || !host.fuel((n + 1) * HOST_COST_BYTES.PER_ITEM)) return undefined;
     const out: Array<[number, number]> = [];
     for (let i = 0; i < n; i++) {
       const buf = m.view.getUint32(at + i * IOVEC_BYTES, true);
@@ -318,7 +319,7 @@ export function fileFunctions(host: FileHost): FileFunctions {
         view.setUint8(20, handle.mount.tree.stat(childPath)?.kind === 'dir' ? FileType.DIRECTORY : FileType.REGULAR_FILE);
         entry.set(name, DIRENT_BYTES);
         const n = Math.min(entry.byteLength, room - used);
-        if (!host.fuel(n)) return Errno.FAULT;
+        if (!host.fuel(n + HOST_COST_BYTES.PER_ITEM)) return Errno.FAULT;
         m.bytes.set(entry.subarray(0, n), at + used);
         used += n;
       }

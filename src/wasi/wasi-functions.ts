@@ -14,7 +14,7 @@ import type { CallContext } from '@extism/extism';
 import type { HostFunction } from '../engine/extism-guest.ts';
 import type { HostCharges } from '../engine/guest-io-functions.ts';
 import { CLOCK_RESOLUTION_NS, type WasiEntropy } from './wasi-clock.ts';
-import { ClockId, Errno, FileType, Stdio, WASI_FUNCTION_NAMES } from './wasi-constants.ts';
+import { ClockId, Errno, FileType, HOST_COST_BYTES, Stdio, WASI_FUNCTION_NAMES } from './wasi-constants.ts';
 import { WasiExit } from './wasi-exit.ts';
 import type { LineStream } from './wasi-streams.ts';
 import { FIRST_FILE_FD, fileFunctions } from './wasi-file-functions.ts';
@@ -90,7 +90,7 @@ export function wasiFunctions(host: WasiHost): Record<string, HostFunction> {
     const total = list.reduce((n, b) => n + b.byteLength, 0);
     let at = bufPtr >>> 0;
     if (m === undefined || !inBounds(m, ptrsPtr >>> 0, list.length * 4) || !inBounds(m, at, total)) return Errno.FAULT;
-    if (!host.fuel(total)) return Errno.FAULT;
+    if (!host.fuel(total + list.length * HOST_COST_BYTES.PER_ITEM)) return Errno.FAULT;
     list.forEach((b, i) => {
       m.view.setUint32((ptrsPtr >>> 0) + i * 4, at, true);
       m.bytes.set(b, at);
@@ -142,7 +142,8 @@ export function wasiFunctions(host: WasiHost): Record<string, HostFunction> {
       const iovs = iovsPtr >>> 0;
       const n = iovsLen >>> 0;
       if (m === undefined || !inBounds(m, iovs, n * IOVEC_BYTES) || !inBounds(m, writtenPtr >>> 0, 4)) return Errno.FAULT;
-      // The vector itself is read by the host: a guest passing millions of empty vectors pays.
+      // The vector itself is read by the host: a guest passing thousands of empty vectors pays
+      // for each (and for the call), before the host does any more work.
       let total = 0;
       for (let i = 0; i < n; i++) {
         const at = m.view.getUint32(iovs + i * IOVEC_BYTES, true);
@@ -150,7 +151,7 @@ export function wasiFunctions(host: WasiHost): Record<string, HostFunction> {
         if (!inBounds(m, at, len)) return Errno.FAULT;
         total += len;
       }
-      if (!host.fuel(total + n * IOVEC_BYTES)) return Errno.FAULT;
+      if (!host.fuel(total + (n + 1) * HOST_COST_BYTES.PER_ITEM)) return Errno.FAULT;
       for (let i = 0; i < n; i++) {
         const at = m.view.getUint32(iovs + i * IOVEC_BYTES, true);
         const len = m.view.getUint32(iovs + i * IOVEC_BYTES + 4, true);
@@ -204,7 +205,7 @@ export function wasiFunctions(host: WasiHost): Record<string, HostFunction> {
       const events = outPtr >>> 0;
       if (m === undefined || n === 0) return Errno.INVAL;
       if (!inBounds(m, subs, n * SUBSCRIPTION_BYTES) || !inBounds(m, events, n * EVENT_BYTES) || !inBounds(m, eventsPtr >>> 0, 4)) return Errno.FAULT;
-      if (!host.fuel(n * (SUBSCRIPTION_BYTES + EVENT_BYTES))) return Errno.FAULT;
+      if (!host.fuel(n * HOST_COST_BYTES.PER_ITEM)) return Errno.FAULT;
       // Every clock is due at once (a sleep returns immediately: fuel, not time, bounds the
       // guest), stdout/stderr are always writable, anything else is a bad descriptor.
       for (let i = 0; i < n; i++) {
