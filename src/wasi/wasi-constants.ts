@@ -61,7 +61,15 @@ export const WASI_FUNCTION_NAMES = [
  * guest passing thousands of empty vectors per call would otherwise buy 100× more host CPU than
  * its fuel says.
  */
-export const HOST_COST_BYTES = { PER_ITEM: 1024 } as const;
+export const HOST_COST_BYTES = {
+  PER_ITEM: 1024,
+  /** Per byte written to stdout/stderr: the host buffers, decodes and logs it (1 fuel per 4 bytes). */
+  LOG_BYTE: 16,
+  /** Per random byte: `crypto.getRandomValues` costs far more than a copy (1 fuel per 4 bytes). */
+  RANDOM_BYTE: 16,
+  /** Per operation on a real directory: each is a few system calls (1,024 fuel). */
+  DIRECTORY_OP: 65_536,
+} as const;
 
 /** One function name of the snapshot. */
 export type WasiFunctionName = (typeof WASI_FUNCTION_NAMES)[number];

@@ -4,7 +4,7 @@
  * realpath and must stay inside the mount's root, so a symlink pointing out of it is refused
  * like `..` (the path does not exist, as far as the plugin can tell).
  */
-import { Errno } from './wasi-constants.ts';
+import { Errno, HOST_COST_BYTES } from './wasi-constants.ts';
 import type { FileInfo, FileTree } from './wasi-mounts.ts';
 
 /** The synchronous operations a runtime supplies for {@link directoryTree}. */
@@ -55,6 +55,7 @@ export function directoryTree(root: string, ops: SyncDirectoryOps): FileTree {
   };
   return {
     writable: false,
+    costBytes: HOST_COST_BYTES.DIRECTORY_OP,
     stat: (path) => statOf(inside(path)),
     read(path, offset, length) {
       const real = inside(path);

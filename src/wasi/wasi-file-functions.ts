@@ -10,7 +10,7 @@ import type { CallContext } from '@extism/extism';
 import type { HostFunction } from '../engine/extism-guest.ts';
 import type { HostCharges } from '../engine/guest-io-functions.ts';
 import { Errno, FDFLAG_APPEND, FileType, HOST_COST_BYTES, OpenFlags, Whence } from './wasi-constants.ts';
-import type { FileInfo, Mount } from './wasi-mounts.ts';
+import type { FileInfo, FileTree, Mount } from './wasi-mounts.ts';
 import { resolveInMount } from './wasi-paths.ts';
 
 /** Guest memory views, refreshed when it grows (see wasi-functions.ts). */
@@ -67,7 +67,8 @@ export interface FileFunctions {
  */
 export function fileFunctions(host: FileHost): FileFunctions {
   const handles = new Map<number, Handle>();
-  host.mounts.forEach((mount, i) => handles.set(FIRST_FILE_FD + i, { mount, path: '', kind: 'dir', position: 0, append: false, preopen: true }));
+  const mounts = host.mounts.map((mount) => ({ path: mount.path, tree: metered(mount.tree, host.fuel) }));
+  mounts.forEach((mount, i) => handles.set(FIRST_FILE_FD + i, { mount, path: '', kind: 'dir', position: 0, append: false, preopen: true }));
   let open = 0;
 
   const inBounds = (m: GuestMemory, at: number, length: number): boolean => at + length <= m.bytes.byteLength;
@@ -174,7 +175,7 @@ export function fileFunctions(host: FileHost): FileFunctions {
       }
       if (oflags & OpenFlags.DIRECTORY && info.kind !== 'dir') return Errno.NOTDIR;
       if (open >= host.maxFileHandles) return Errno.MFILE;
-      let next = FIRST_FILE_FD + host.mounts.length;
+      let next = FIRST_FILE_FD + mounts.length;
       while (handles.has(next)) next++;
       handles.set(next, { mount: found.handle.mount, path: found.path, kind: info.kind, position: 0, append: (fdflags & FDFLAG_APPEND) !== 0, preopen: false });
       open++;
@@ -340,5 +341,25 @@ export function fileFunctions(host: FileHost): FileFunctions {
     },
   };
   return { functions, isOpen: (fd) => handles.has(fd) };
+}
+
+/**
+ * The tree with every operation charged its cost first (a real directory's are system calls);
+ * out of fuel, the operation is not done (the guest stops at its next meter).
+ */
+function metered(tree: FileTree, fuel: HostCharges['fuel']): FileTree {
+  if (tree.costBytes === 0) return tree;
+  const pay = () => fuel(tree.costBytes);
+  return {
+    writable: tree.writable,
+    costBytes: tree.costBytes,
+    stat: (path) => (pay() ? tree.stat(path) : undefined),
+    read: (path, offset, length) => (pay() ? tree.read(path, offset, length) : undefined),
+    list: (path) => (pay() ? tree.list(path) : undefined),
+    write: (path, offset, data) => (pay() ? tree.write(path, offset, data) : Errno.FAULT),
+    truncate: (path) => (pay() ? tree.truncate(path) : Errno.FAULT),
+    remove: (path) => (pay() ? tree.remove(path) : Errno.FAULT),
+    mkdir: (path) => (pay() ? tree.mkdir(path) : Errno.FAULT),
+  };
 }
 

@@ -130,7 +130,7 @@ export function wasiFunctions(host: WasiHost): Record<string, HostFunction> {
       const at = ptr >>> 0;
       const count = length >>> 0;
       if (m === undefined || !inBounds(m, at, count)) return Errno.FAULT;
-      if (!host.fuel(count)) return Errno.FAULT;
+      if (!host.fuel(count * HOST_COST_BYTES.RANDOM_BYTE + HOST_COST_BYTES.PER_ITEM)) return Errno.FAULT;
       host.entropy.fill(m.bytes.subarray(at, at + count));
       return Errno.SUCCESS;
     },
@@ -151,7 +151,7 @@ export function wasiFunctions(host: WasiHost): Record<string, HostFunction> {
         if (!inBounds(m, at, len)) return Errno.FAULT;
         total += len;
       }
-      if (!host.fuel(total + (n + 1) * HOST_COST_BYTES.PER_ITEM)) return Errno.FAULT;
+      if (!host.fuel(total * HOST_COST_BYTES.LOG_BYTE + (n + 1) * HOST_COST_BYTES.PER_ITEM)) return Errno.FAULT;
       for (let i = 0; i < n; i++) {
         const at = m.view.getUint32(iovs + i * IOVEC_BYTES, true);
         const len = m.view.getUint32(iovs + i * IOVEC_BYTES + 4, true);

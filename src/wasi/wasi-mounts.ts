@@ -47,6 +47,8 @@ export interface FileInfo {
  */
 export interface FileTree {
   readonly writable: boolean;
+  /** What each operation costs the guest, in bytes of copying (0 in memory; system calls for a real directory). */
+  readonly costBytes: number;
   stat(path: string): FileInfo | undefined;
   /** Up to `length` bytes from `offset` (empty at or past the end), or undefined for no file. */
   read(path: string, offset: number, length: number): Uint8Array | undefined;
@@ -97,6 +99,7 @@ export function memoryTree(files: Record<string, string | Uint8Array>, writable:
   const parentExists = (path: string) => dirs.has(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
   return {
     writable,
+    costBytes: 0,
     stat(path) {
       const file = contents.get(path);
       if (file !== undefined) return { kind: 'file', size: file.byteLength };

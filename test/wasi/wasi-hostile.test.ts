@@ -54,7 +54,8 @@ for (const isolation of ['inline', 'worker'] as const) {
     }
 
     for (const name of FUEL_CASES) {
-      it(`${name} ends with E_FUEL, twice (the instance is replaced), and the neighbour is unaffected`, async () => {
+      const title = isolation === 'inline' ? `${name} ends with E_FUEL, twice (the instance is replaced), and the neighbour is unaffected` : `${name} is refused at load with E_UNSUPPORTED, and the neighbour is unaffected`;
+      it(title, async () => {
         if (!(await load(name))) return;
         try {
           logger.lines.length = 0;
@@ -74,7 +75,7 @@ for (const isolation of ['inline', 'worker'] as const) {
       });
     }
 
-    it('wasi-handle-hoard gets exactly maxFileHandles open files, then EMFILE; the call succeeds', async () => {
+    it(isolation === 'inline' ? 'wasi-handle-hoard gets exactly maxFileHandles open files, then EMFILE; the call succeeds' : 'wasi-handle-hoard is refused at load with E_UNSUPPORTED, and the neighbour is unaffected', async () => {
       if (!(await load('wasi-handle-hoard', MOUNT))) return;
       try {
         await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).resolves.toBe(`00${LIMITS.maxFileHandles},33`);

@@ -104,12 +104,12 @@ describe('WASI layer, inline isolation', () => {
     await expect(manager.hooks.execute('wasi_args', {}, { errorPolicy: 'fail' })).resolves.toBe('probe|--fast|#HOST_ONLY=h|LANG=C|MODE=host|');
   });
 
-  it('charges fuel for the bytes random_get writes (1 per 64 bytes, as memory.copy)', async () => {
+  it('charges fuel for the bytes random_get writes (1 per 4 bytes)', async () => {
     await manager.hooks.execute('wasi_random_none', {}, { errorPolicy: 'fail' });
     const none = manager.stats('probe').fuel.last as number;
     await manager.hooks.execute('wasi_random_big', {}, { errorPolicy: 'fail' });
     const big = manager.stats('probe').fuel.last as number;
-    expect(big - none).toBe(65_536 / 64);
+    expect(big - none).toBe(65_536 / 4);
   });
 
   it('_initialize runs once per instance, before any call', async () => {
