@@ -162,6 +162,9 @@ export function fileFunctions(host: FileHost): FileFunctions {
       if (m === undefined || !inBounds(m, fdOut >>> 0, 4)) return Errno.FAULT;
       const found = lookup(m, fd, ptr, len);
       if (typeof found === 'number') return found;
+      // Refused before anything changes: a file must not be created (or emptied) for a handle
+      // that cannot be given.
+      if (open >= host.maxFileHandles) return Errno.MFILE;
       const { tree } = found.handle.mount;
       let info = tree.stat(found.path);
       if (info !== undefined && oflags & OpenFlags.CREAT && oflags & OpenFlags.EXCL) return Errno.EXIST;
@@ -174,7 +177,6 @@ export function fileFunctions(host: FileHost): FileFunctions {
         if (info === undefined) return Errno.NOENT;
       }
       if (oflags & OpenFlags.DIRECTORY && info.kind !== 'dir') return Errno.NOTDIR;
-      if (open >= host.maxFileHandles) return Errno.MFILE;
       let next = FIRST_FILE_FD + mounts.length;
       while (handles.has(next)) next++;
       handles.set(next, { mount: found.handle.mount, path: found.path, kind: info.kind, position: 0, append: (fdflags & FDFLAG_APPEND) !== 0, preopen: false });
