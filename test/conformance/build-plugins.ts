@@ -9,7 +9,7 @@
  * ```
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/lib/build-assemblyscript.ts';
 import { fixturePath } from '../support/fixtures.ts';
@@ -46,6 +46,14 @@ export async function buildConformancePlugins(): Promise<string> {
     await writeAtomically(join(dir, 'plugin.toml'), plugin.manifest);
     await writeAtomically(join(dir, 'plugin.wasm'), await readFile(built));
   }
+  // A real directory for the WASI mount case (runtimes with a file system), beside the plugins:
+  // `<plugin dir>/../files/data/hello.txt`, and a symlink out of data/ for the escape check.
+  const files = join(CONFORMANCE_PLUGIN_DIR, '..', 'files');
+  await mkdir(join(files, 'data'), { recursive: true });
+  await writeAtomically(join(files, 'data', 'hello.txt'), 'hello from disk');
+  await writeAtomically(join(files, 'secret.txt'), 'not for plugins');
+  await rm(join(files, 'data', 'link.txt'), { force: true });
+  await symlink(join(files, 'secret.txt'), join(files, 'data', 'link.txt')).catch(() => {});
   return CONFORMANCE_PLUGIN_DIR;
 }
 

@@ -61,6 +61,6 @@ const MOUNT = '[filesystem]\nmounts = [{ path = "/data" }]\n';
  * ```
  */
 export const WASI_SUITE_PLUGINS: readonly SuitePlugin[] = [
-  { id: 'c-wasi', source: 'native:c-plugin', manifest: `${toml('c-wasi', ['Hook = "before_render"', 'Command = "read-file"', 'Command = "read-outside"'])}${MOUNT}` },
+  { id: 'c-wasi', source: 'native:c-plugin', manifest: `${toml('c-wasi', ['Hook = "before_render"', 'Command = "read-file"', 'Command = "read-outside"', 'Command = "read-link"', 'Command = "list"'])}${MOUNT}` },
   { id: 'go-wasi', source: 'native:go-plugin', manifest: `${toml('go-wasi', ['Hook = "before_render"', 'Command = "read"', 'Command = "spin"'])}${MOUNT}` },
 ];

@@ -362,6 +362,33 @@ export const CASES: readonly SuiteCase[] = [
     },
   },
   {
+    name: 'WASI: a real directory mounts read-only where there is a file system (a symlink out refused), else E_CONFIG',
+    async run(input) {
+      if (input.plugins['c-wasi'] === undefined) {
+        console.warn('conformance: c-wasi was not built here (clang missing: see the test setup\'s output); the real-directory checks are skipped');
+        return;
+      }
+      const dir = `${input.pluginDir ?? 'files'}/../files/data`;
+      await withManager(
+        input,
+        async (manager) => {
+          if (!input.pkg.runtimeCapabilities().fileSystem) {
+            await rejects(manager.load(plugin(input, 'c-wasi')), 'E_CONFIG', 'no real directories without a file system', { pluginId: 'c-wasi' });
+            return;
+          }
+          await manager.load(plugin(input, 'c-wasi'));
+          equal(await manager.command('c-wasi', 'read-file', {}), { text: 'hello from disk' }, 'a file of the real directory');
+          // link.txt points out of the mount: listed, but as absent as a file that does not exist.
+          equal(await manager.command('c-wasi', 'list', {}), ['hello.txt', 'link.txt'], 'the directory lists as it is');
+          equal(await manager.command('c-wasi', 'read-outside', {}), { opened: false, error: 'Capabilities insufficient' }, '.. is refused');
+          const error = await rejects(manager.command('c-wasi', 'read-link', {}), 'E_GUEST', 'a symlink out of the mount', { pluginId: 'c-wasi' });
+          ok(String(error.message).includes('No such file or directory'), `the symlink reads as absent (${String(error.message)})`);
+        },
+        { filesystem: { 'c-wasi': { '/data': { dir } } } },
+      );
+    },
+  },
+  {
     name: "isolation 'worker' works where the runtime has workers, else E_UNSUPPORTED",
     async run(input) {
       await withManager(
