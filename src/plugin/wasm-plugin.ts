@@ -358,7 +358,11 @@ export class WasmPlugin implements PluginRuntime {
       this.#broken = true;
       this.#guest = undefined;
       await guest.close().catch(() => {});
-      const raw = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, `_initialize failed: ${describeError(err)}`, { pluginId: metadata.id, cause: err, operation: '_initialize' });
+      // Reported under the name the author exported, not the host's renamed one.
+      const raw =
+        err instanceof PluginError && err.code !== ErrorCodes.TRAP
+          ? err
+          : new GuestError(ErrorCodes.TRAP, `_initialize failed: ${describeError(err instanceof PluginError ? err.cause ?? err : err)}`, { pluginId: metadata.id, cause: err, operation: '_initialize' });
       throw explainFailure(raw, this.#watch, this.#meter, limits, metadata.id, '_initialize');
     }
   }

@@ -227,6 +227,20 @@ describe('WASI modules that cannot run as plugins', () => {
     await manager.unload('both');
   });
 
+  it('a reactor whose _initialize traps fails the load with E_TRAP, named by its own export', async () => {
+    const wasm = await compileWat(`(module
+      (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
+      (memory (export "memory") 1)
+      (func (export "_initialize") (unreachable))
+      (func (export "hook_transform_data") (result i32) (i32.const 0)))`);
+    await expect(manager.load({ manifest: manifestToml('trap-init', ['Hook = "transform_data"']), wasm })).rejects.toMatchObject({
+      code: 'E_TRAP',
+      pluginId: 'trap-init',
+      operation: '_initialize',
+    });
+    await expectNeighbourHealthy(manager);
+  });
+
   it("a reactor whose _initialize never ends runs out of fuel: the load fails with E_FUEL", async () => {
     const wasm = await compileWat(`(module
       (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
