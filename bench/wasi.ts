@@ -88,6 +88,31 @@ export async function runWasiBench(): Promise<BenchResult[]> {
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const GO_MANIFEST = 'id = "go"\nname = "go"\nversion = "1.0.0"\ncapabilities = [{ Hook = "before_render" }, { Command = "echo" }]\n';
+const workManifest = (id: string) => `id = "${id}"\nname = "${id}"\nversion = "1.0.0"\ncapabilities = [{ Command = "work" }]\n`;
+
+/** Fuel metering's cost on a compute loop (a sieve): the same plugin metered and unmetered. */
+async function fuelRow(name: string, wasm: Uint8Array): Promise<BenchResult> {
+  const metered = new PluginManager({ logger: silent, limits: { fuel: 1_000_000_000_000 } });
+  const plain = new PluginManager({ logger: silent, limits: { fuel: false } });
+  try {
+    await metered.load({ manifest: workManifest('w'), wasm });
+    await plain.load({ manifest: workManifest('w'), wasm });
+    const a = await metered.command('w', 'work', {});
+    if (JSON.stringify(a) !== JSON.stringify(await plain.command('w', 'work', {})) || (a as { primes: number }).primes !== 17_984) throw new Error(`${name}: wrong result ${JSON.stringify(a)}`);
+    const t = await compare(() => metered.command('w', 'work', {}), () => plain.command('w', 'work', {}), { ops: 5, rounds: 9, warmup: 5 });
+    return {
+      name: `${name} compute loop (sieve below 200,000): fuel-metered vs unmetered (both instrumented for memory and depth)`,
+      candidateUs: t.candidateUs,
+      baselineUs: t.baselineUs,
+      ratio: t.candidateUs / t.baselineUs,
+      target: 'report',
+      pass: true,
+      details: `${metered.stats('w').fuel.last} fuel per call`,
+    };
+  } finally {
+    await Promise.all([metered.shutdown(), plain.shutdown()]);
+  }
+}
 
 /** The Go plugin's load to first result and the instrumenter on the native fixtures, where built. */
 async function nativeRows(): Promise<BenchResult[]> {
@@ -122,6 +147,9 @@ async function nativeRows(): Promise<BenchResult[]> {
       pass: true,
       details: `link + instrument + compile + instantiate + _initialize + first hook (${(o / 1000).toFixed(1)} ms) vs createPlugin(useWasi) + call (${(r / 1000).toFixed(1)} ms)`,
     });
+  }
+  for (const fixture of built.filter((b) => b.skipped === undefined)) {
+    rows.push(await fuelRow(fixture.name.startsWith('go-') ? 'Go' : 'C', new Uint8Array(await readFile(fixture.outFile))));
   }
   for (const fixture of built.filter((b) => b.skipped === undefined)) {
     const bytes = new Uint8Array(await readFile(fixture.outFile));
