@@ -13,7 +13,7 @@ import { manifestToml } from '../support/wat-plugins.ts';
 import { nativeSkipReason } from '../support/native-fixtures.ts';
 
 const skip = nativeSkipReason('go-plugin');
-// Go's runtime initialization (_initialize) fits in the default 1,000,000 fuel.
+// Go's runtime initialization (_initialize) fits in 1,000,000 fuel.
 const LIMITS = { fuel: 1_000_000, memoryBytes: 64 * 1024 * 1024, timeoutMs: 10_000 };
 const MANIFEST = manifestToml('goplug', ['Hook = "before_render"', 'Command = "echo"', 'Command = "spin"', 'Command = "read"', 'Event = "content.*"'], '[filesystem]\nmounts = [{ path = "/data" }]');
 
