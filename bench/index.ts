@@ -23,6 +23,7 @@ const SUITES: Array<[file: string, exportName: string]> = [
   ['hooks.ts', 'runHooksBench'],
   ['runtimes.ts', 'runRuntimesBench'],
   ['cli.ts', 'runCliBench'],
+  ['wasi.ts', 'runWasiBench'],
 ];
 
 const runner = fileURLToPath(new URL('./support/run-suite.ts', import.meta.url));

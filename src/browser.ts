@@ -9,6 +9,7 @@
  * await manager.load({ manifest: tomlText, wasm: new URL('/plugins/seo.wasm', location.href) });
  * ```
  */
+import './engine/extism-static.ts';
 import { setDefaultRuntime } from './runtime/adapter.ts';
 import { browserRuntime } from './runtime/browser.ts';
 

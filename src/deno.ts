@@ -9,6 +9,7 @@
  * await manager.initialize();
  * ```
  */
+import './engine/extism-static.ts';
 import { setDefaultRuntime } from './runtime/adapter.ts';
 import { denoRuntime } from './runtime/deno.ts';
 

@@ -46,3 +46,5 @@ export { resolveLimits, DEFAULT_LIMITS, type EffectiveLimits } from './plugin/li
 export { webRuntime, setDefaultRuntime, getDefaultRuntime, type RuntimeAdapter } from './runtime/adapter.ts';
 export { runtimeCapabilities, canCompileWasm, hasJspi, type RuntimeCapabilities } from './runtime/capabilities.ts';
 export { instrumentForLimits, precompile } from './runtime/precompile.ts';
+export { linkWasi } from './wasi/wasi-link.ts';
+export type { WasiConfig } from './wasi/wasi-settings.ts';

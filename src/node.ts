@@ -9,10 +9,13 @@
  * await manager.initialize();
  * ```
  */
+import { setExtismLoader } from './engine/extism-loader.ts';
 import { setDefaultRuntime } from './runtime/adapter.ts';
-import { nodeRuntime } from './runtime/node.ts';
+import { importExtismQuietly, nodeRuntime } from './runtime/node.ts';
 
 setDefaultRuntime(nodeRuntime);
+// Lazily, without node:wasi's warning: importing the package prints nothing.
+setExtismLoader(importExtismQuietly);
 
 export * from './index.ts';
 export { nodeRuntime } from './runtime/node.ts';

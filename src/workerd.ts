@@ -10,6 +10,7 @@
  * for (const plugin of plugins) await manager.load(plugin);
  * ```
  */
+import './engine/extism-static.ts';
 import { setDefaultRuntime } from './runtime/adapter.ts';
 import { workerdRuntime } from './runtime/workerd.ts';
 

@@ -17,6 +17,7 @@ import { parseManifest } from '../manifest/parse-manifest.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import { instrument } from '../instrument/index.ts';
 import { sha256Hex } from '../util/sha256.ts';
+import { WASI_MODULE } from '../wasi/wasi-link.ts';
 
 /** One problem (or note) found. */
 export interface Finding {
@@ -111,9 +112,18 @@ export async function checkPlugin(dir: string): Promise<CheckReport> {
   return report;
 }
 
-function isProvided(imp: WebAssembly.ModuleImportDescriptor): boolean {
+/**
+ * Whether the host serves an import of a module loaded as bytes (WASI preview1 is linked to the
+ * host's own layer at load).
+ *
+ * @example
+ * ```ts
+ * isProvided({ module: 'extism:host/env', name: 'alloc', kind: 'function' }); // true
+ * ```
+ */
+export function isProvided(imp: WebAssembly.ModuleImportDescriptor): boolean {
   if (imp.kind !== 'function') return false;
-  if (imp.module === 'extism:host/env') return true;
+  if (imp.module === 'extism:host/env' || imp.module === WASI_MODULE) return true;
   if (imp.module === 'extism:host/user') return HOST_USER_FUNCTIONS.includes(imp.name);
   return isInstrumentImport(imp.module, imp.name);
 }

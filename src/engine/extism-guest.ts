@@ -4,7 +4,8 @@
  *
  * Pinned to @extism/extism 2.0.0-rc13 (see DESIGN.md: 1.0.3 breaks after 16,383 calls).
  */
-import createPlugin, { type CallContext, type Plugin as ExtismPlugin } from '@extism/extism';
+import type { CallContext, Plugin as ExtismPlugin } from '@extism/extism';
+import { extismCreatePlugin } from './extism-loader.ts';
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import { FRAME_VERSION } from '../util/frame-codec.ts';
 import { printable } from '../util/printable.ts';
@@ -12,6 +13,11 @@ import { INSTRUMENT_EXPORTS } from '../instrument/index.ts';
 import { describeMissingImports } from './import-hints.ts';
 import { allocate, allocationBudget, budgetedContexts, configGet, variableSetter, withContext } from './budgeted-kernel.ts';
 import { bulkCopyFunctions, callBuffers, directIoFunctions, fuelCharger } from './guest-io-functions.ts';
+import { WasiExit } from '../wasi/wasi-exit.ts';
+import { importsWasi, wasiInstance, type WasiInstance } from '../wasi/wasi-instance.ts';
+import { HOST_WASI_MODULE, WASI_MODULE } from '../wasi/wasi-link.ts';
+import type { WasiSettings } from '../wasi/wasi-settings.ts';
+import { DEFAULT_LIMITS } from '../plugin/limits.ts';
 
 /** Log levels, lowest first. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -81,6 +87,16 @@ export interface GuestOptions {
    * (inline under JSPI). It must never reject and must enforce the policy: every URL reaches it.
    */
   fetch?: typeof fetch | undefined;
+  /**
+   * The WASI world of a module that imports WASI (src/wasi/); ignored for one that does not.
+   * `maxLineBytes` bounds a buffered stdout/stderr line (the per-call log limit).
+   */
+  wasi?: { settings: WasiSettings; maxLineBytes: number; maxFileHandles: number } | undefined;
+  /**
+   * Told when the guest called `proc_exit` (code 0 ends the call successfully, any other with
+   * `E_GUEST`): the instance must be replaced, as after a trap.
+   */
+  onExit?: ((code: number) => void) | undefined;
 }
 
 /**
@@ -187,9 +203,17 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   const charges = { fuel: chargeFuel, buffer: (bytes: number) => budget?.take(bytes) ?? true };
   const guestIo = { ...directIoFunctions(() => memory, io, charges), ...bulkCopyFunctions(() => memory, charges) };
   let userFunctions: Record<string, HostFunction> = { reed_frame_version: frameVersion, ...options.hostFunctions };
+  const wasi = importsWasi(module) ? serveWasi(options, runInWorker, () => memory, chargeFuel) : undefined;
+  const kept: KeptOutput = { bytes: undefined };
   const namespaces = options.namespaces ?? {};
-  checkImports(module, { ...guestIo, ...userFunctions }, namespaces, options.pluginId);
-  let envFunctions: Record<string, HostFunction> = { ...(budget === undefined ? {} : { alloc: allocate, config_get: configGet(options.config) }), ...options.envFunctions };
+  checkImports(module, { ...guestIo, ...userFunctions }, namespaces, wasi?.functions ?? {}, options.pluginId);
+  let envFunctions: Record<string, HostFunction> = {
+    ...(budget === undefined ? {} : { alloc: allocate, config_get: configGet(options.config) }),
+    // proc_exit(0) unwinds the guest, and Extism's own output is lost with the unwinding: the
+    // output is kept here as it is set (WASI modules only, so no other plugin pays for it).
+    ...(wasi === undefined ? {} : { output_set: outputSetter(kept) }),
+    ...options.envFunctions,
+  };
   if (budget !== undefined) {
     // Every block a host function creates (alloc, store) is charged to the call's budget
     // through the context it is handed, whichever function it is.
@@ -205,6 +229,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   // which applies the real policy (Extism's own matching is hostname-only).
   const httpThroughExtism = options.fetch !== undefined && (runInWorker || typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function');
   try {
+    const createPlugin = await extismCreatePlugin();
     plugin = await createPlugin(
       { wasm: [{ module }] },
       {
@@ -218,6 +243,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
         functions: {
           ...namespaces,
           'extism:host/user': userFunctions,
+          ...(wasi === undefined ? {} : { [HOST_WASI_MODULE]: wasi.functions }),
           ...(Object.keys(envFunctions).length === 0 ? {} : { 'extism:host/env': locked(envFunctions) }),
         },
         ...(httpThroughExtism && options.fetch !== undefined ? { fetch: options.fetch, allowedHosts: ['*'], allowHttpResponseHeaders: true } : {}),
@@ -265,17 +291,27 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
       // Plain promise chaining: no async frame of our own on the hot path.
       return plugin.call(exportName, input).then(
         (output) => {
+          wasi?.flush();
           // Output handed over with reed_output_write wins over output_set's (docs/abi.md).
-          const direct = io.output;
+          const direct = io.output ?? kept.bytes;
           io.output = undefined;
+          kept.bytes = undefined;
           io.input = EMPTY;
           // A plain view of the output's buffer: PluginOutput.bytes() caches its view in a
           // WeakMap-backed private field, which costs more than the view itself.
           return onOutput(direct ?? (output === null ? EMPTY : viewOf(output as unknown as DataView)));
         },
         (err: unknown) => {
+          wasi?.flush();
+          const direct = io.output ?? kept.bytes;
           io.output = undefined;
+          kept.bytes = undefined;
           io.input = EMPTY;
+          if (err instanceof WasiExit) {
+            options.onExit?.(err.code);
+            if (err.code === 0) return onOutput(direct ?? EMPTY);
+            return onError(new GuestError(ErrorCodes.GUEST, `${exportName}: the plugin exited with code ${err.code} (proc_exit)`, { pluginId: options.pluginId, operation: exportName }));
+          }
           return onError(classifyCallError(err, options.pluginId, exportName));
         },
       );
@@ -294,20 +330,75 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
  * Fails early, with the full list, when the module needs imports we do not provide: Extism
  * would otherwise report only the first.
  */
-function checkImports(module: WebAssembly.Module, userFunctions: Record<string, HostFunction>, namespaces: Record<string, Record<string, HostFunction>>, pluginId: string): void {
+function checkImports(
+  module: WebAssembly.Module,
+  userFunctions: Record<string, HostFunction>,
+  namespaces: Record<string, Record<string, HostFunction>>,
+  wasiFunctions: Record<string, HostFunction>,
+  pluginId: string,
+): void {
   const missing: WebAssembly.ModuleImportDescriptor[] = [];
+  let rawWasi = false;
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.module === 'extism:host/env') continue;
     if (imp.module === 'extism:host/user' && imp.kind === 'function' && imp.name in userFunctions) continue;
     if (imp.kind === 'function' && Object.hasOwn(namespaces, imp.module) && Object.hasOwn(namespaces[imp.module]!, imp.name)) continue;
+    if (imp.module === HOST_WASI_MODULE && imp.kind === 'function' && Object.hasOwn(wasiFunctions, imp.name)) continue;
+    rawWasi ||= imp.module === WASI_MODULE;
     missing.push(imp);
   }
   if (missing.length > 0) {
-    throw new PluginError(ErrorCodes.LINK, `the module imports what the host does not provide: ${describeMissingImports(missing)}`, {
+    // Only a module compiled elsewhere still names WASI as is: bytes are linked at load.
+    const hint = rawWasi ? '; a precompiled WebAssembly.Module must be built with precompile() or the Vite plugin (or linkWasi() before instrument()), which link WASI to the host' : '';
+    throw new PluginError(ErrorCodes.LINK, `the module imports what the host does not provide: ${describeMissingImports(missing)}${hint}`, {
       pluginId,
       operation: 'instantiate',
     });
   }
+}
+
+/**
+ * The WASI layer for a module that imports it. Inline only: in a worker, host functions run on
+ * the main thread, out of reach of the guest's memory that every WASI call reads or writes
+ * (and each would cost a ~5 ms round trip), so the load is refused with a clear error.
+ */
+function serveWasi(options: GuestOptions, runInWorker: boolean, memory: () => WebAssembly.Memory | undefined, fuel: (bytes: number) => boolean): WasiInstance {
+  if (runInWorker) {
+    throw new PluginError(
+      ErrorCodes.UNSUPPORTED,
+      "the module imports WASI (wasi_snapshot_preview1), which this host serves in 'inline' isolation only: in a worker the host cannot reach the plugin's memory. Load it with isolation 'inline' (fuel bounds its CPU); a plugin with network access also needs JSPI to stay inline (docs/network.md)",
+      { pluginId: options.pluginId, operation: 'instantiate' },
+    );
+  }
+  return wasiInstance({
+    settings: options.wasi?.settings ?? { args: [], env: [], deterministic: false },
+    seed: options.pluginId,
+    memory,
+    fuel,
+    logLevel: options.logLevel,
+    onLog: options.onLog,
+    maxLineBytes: options.wasi?.maxLineBytes ?? DEFAULT_LIMITS.maxLogBytes,
+    maxFileHandles: options.wasi?.maxFileHandles ?? DEFAULT_LIMITS.maxFileHandles,
+  });
+}
+
+/** The output a guest set with `output_set`, kept by the host (see {@link outputSetter}). */
+interface KeptOutput {
+  bytes: Uint8Array | undefined;
+}
+
+/**
+ * Extism's `output_set`, keeping the output on the host so it survives a `proc_exit` unwinding
+ * the guest (Extism's own is lost with the unwinding). An address that is not a block fails the
+ * call, as Extism's own does.
+ */
+function outputSetter(kept: KeptOutput): HostFunction {
+  return (context: CallContext, address: bigint, length: bigint): void => {
+    const block = context.read(address);
+    if (block === null) throw new Error(`cannot assign to this block (addr=${address.toString(16).padStart(16, '0')}; length=${length})`);
+    const bytes = block.bytes();
+    kept.bytes = bytes.subarray(0, Math.min(Number(length), bytes.byteLength));
+  };
 }
 
 const GUEST_ERROR_PREFIX = 'Plugin-originated error: ';

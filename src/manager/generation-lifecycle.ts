@@ -4,7 +4,10 @@
  * check what it contributes, and take it down. A built generation stays inactive until the
  * manager swaps it in, so a version that fails anywhere here never replaces the running one.
  */
-import { ErrorCodes, PluginError } from '../errors.ts';
+import { resolveWasiSettings } from '../wasi/wasi-settings.ts';
+import { resolveMounts, type Mount, type MountSource } from '../wasi/wasi-mounts.ts';
+import { ErrorCodes, PluginError, describeError } from '../errors.ts';
+import type { PluginMetadata } from '../manifest/types.ts';
 import { Events } from '../events/event-names.ts';
 import { planHttp } from '../http/plan-http.ts';
 import { JsPlugin } from '../plugin/js-plugin.ts';
@@ -108,6 +111,7 @@ export class GenerationBuilder {
       isolation: net.isolation,
       workerOptions: runtime.workerOptions,
       onFault: (error) => this.#onFault(record, error),
+      wasi: { ...resolveWasiSettings(metadata.wasi, host.deterministic, host.wasi?.[metadata.id]), mounts: grantedMounts(metadata, host.filesystem?.[metadata.id], runtime) },
     });
   }
 
@@ -120,6 +124,21 @@ export class GenerationBuilder {
     const message = `quarantined after ${record.stats.consecutiveFaults} consecutive faults (last: ${error.code}); reload it to try again`;
     this.#deps.logger.warn(`[${record.id}] ${message}`);
     this.#deps.events.publish({ type: Events.PLUGIN_QUARANTINED, data: { pluginId: record.id, faults: record.stats.consecutiveFaults, code: error.code, message } }).catch(() => {});
+  }
+}
+
+/**
+ * The mounts a plugin's manifest asks for and the host grants (src/wasi/wasi-mounts.ts).
+ *
+ * @throws PluginError `E_CONFIG` when a grant cannot be honoured here (a real directory where the
+ *   runtime has no file system, `rw` on a real directory, a mount point that is not absolute).
+ */
+function grantedMounts(metadata: PluginMetadata, granted: Record<string, MountSource> | undefined, runtime: RuntimeAdapter): Mount[] {
+  if (metadata.filesystem === undefined || granted === undefined) return [];
+  try {
+    return resolveMounts(metadata.filesystem.mounts, granted, runtime.openDirectory?.bind(runtime));
+  } catch (err) {
+    throw new PluginError(ErrorCodes.CONFIG, describeError(err), { pluginId: metadata.id, cause: err, operation: 'load' });
   }
 }
 

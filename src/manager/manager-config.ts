@@ -6,6 +6,8 @@ import type { RequestedLimits } from '../manifest/types.ts';
 import type { EventChainLimits } from './event-chains.ts';
 import type { Logger, PluginSource } from '../plugin/types.ts';
 import type { RuntimeAdapter } from '../runtime/adapter.ts';
+import type { WasiConfig } from '../wasi/wasi-settings.ts';
+import type { MountSource } from '../wasi/wasi-mounts.ts';
 
 /**
  * Host-wide limits: the same fields as a manifest's `[limits]` (a plugin may ask for less,
@@ -78,4 +80,18 @@ export interface PluginManagerConfig {
   strictHooks?: boolean;
   /** Unfinished async deliveries one subscriber may have before its events are dropped. Default 1,024. */
   maxPendingDeliveries?: number;
+  /**
+   * WASI plugins see a fixed clock and seeded random bytes instead of the host's (tests,
+   * replays). Default false; `wasi.<id>.deterministic` overrides it per plugin.
+   */
+  deterministic?: boolean;
+  /** Per-plugin WASI settings by plugin id (args, env, deterministic); they win over the manifest's `[wasi]`. */
+  wasi?: Record<string, WasiConfig>;
+  /**
+   * Files for WASI plugins, by plugin id and mount point: `{ seo: { '/data': { files: { 'a.md':
+   * '…' } } } }` (in memory, every runtime; `mode: 'rw'` to allow writes within `maxBytes`) or
+   * `{ dir: 'content' }` (a real directory on Node and Deno, read-only). A mount exists only where
+   * the plugin's `[filesystem] mounts` also asks for it.
+   */
+  filesystem?: Record<string, Record<string, MountSource>>;
 }

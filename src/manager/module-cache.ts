@@ -9,6 +9,7 @@ import { ErrorCodes, GuestError, PluginError } from '../errors.ts';
 import { INSTRUMENT_EXPORTS, InstrumentError, LimitReason, instrument } from '../instrument/index.ts';
 import { LIMIT_IMPORT, instrumentOptions, instrumentationKey, type EffectiveLimits } from '../plugin/limits.ts';
 import { sha256Hex } from '../util/sha256.ts';
+import { linkWasi } from '../wasi/wasi-link.ts';
 
 export { LIMIT_IMPORT };
 
@@ -83,7 +84,8 @@ async function instrumentAndCompile(bytes: Uint8Array, limits: EffectiveLimits, 
   let instrumented: Uint8Array;
   try {
     // Validated just above: the rewriter need not run WebAssembly.validate a second time.
-    instrumented = instrument(bytes, { ...instrumentOptions(limits), validate: false }).bytes;
+    // WASI imports and a reactor's _initialize are moved out of Extism's reach first.
+    instrumented = instrument(linkWasi(bytes), { ...instrumentOptions(limits), validate: false }).bytes;
   } catch (err) {
     const message = `cannot apply the plugin's limits to its module: ${err instanceof Error ? err.message : String(err)}`;
     // A module over a cap (declared minimums, element segments) is refused before the engine allocates it.

@@ -19,7 +19,7 @@ const MAX_MANIFEST_VALUES = 1_000_000;
 const MAX_MANIFEST_CHARS = 1024 * 1024;
 
 /** Keys whose values are user data (a JSON Schema), never renamed. */
-const OPAQUE_KEYS = new Set(['config_schema']);
+const OPAQUE_KEYS = new Set(['config_schema', 'env']);
 
 /**
  * Parses and validates a manifest.
@@ -133,6 +133,7 @@ const LIMIT_FIELDS: Readonly<Record<keyof RawManifest['limits'], keyof Requested
   max_log_bytes: 'maxLogBytes',
   max_var_bytes: 'maxVarBytes',
   max_events_per_call: 'maxEventsPerCall',
+  max_file_handles: 'maxFileHandles',
   timeout_ms: 'timeoutMs',
   max_http_requests: 'maxHttpRequests',
   max_http_response_bytes: 'maxHttpResponseBytes',
@@ -158,6 +159,8 @@ function toMetadata(raw: RawManifest): PluginMetadata {
   if (raw.homepage !== undefined) meta.homepage = raw.homepage;
   if (raw.sha256 !== undefined) meta.sha256 = raw.sha256.toLowerCase();
   if (raw.config_schema !== undefined) meta.configSchema = raw.config_schema;
+  if (raw.wasi !== undefined) meta.wasi = { args: [...raw.wasi.args], env: { ...raw.wasi.env } };
+  if (raw.filesystem !== undefined) meta.filesystem = { mounts: raw.filesystem.mounts.map((m) => ({ path: m.path, mode: m.mode })) };
   for (const [key, value] of Object.entries(raw.limits)) {
     if (value !== undefined) (meta.limits as Record<string, unknown>)[LIMIT_FIELDS[key as keyof RawManifest['limits']]] = value;
   }

@@ -189,6 +189,7 @@ const limits = v.pipe(table, strictTable(
     max_log_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
     max_var_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
     max_events_per_call: v.optional(positiveInt(1_000_000)),
+    max_file_handles: v.optional(positiveInt(1_000_000)),
     timeout_ms: v.optional(positiveInt(24 * 60 * 60 * 1000)),
     max_http_requests: v.optional(positiveInt(1_000_000)),
     max_http_response_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
@@ -200,6 +201,30 @@ const limits = v.pipe(table, strictTable(
 const network = v.pipe(table, strictTable(
   {
     allowed_hosts: v.optional(v.array(nonEmpty('a host pattern'), 'must be an array of host patterns'), []),
+  },
+));
+
+/** A WASI environment variable's name: no `=` (it separates name and value) and no NUL. */
+const envName = v.pipe(v.string(), v.regex(/^[^=\0]+$/, 'an environment variable name must be non-empty, without "=" or NUL'));
+const noNul = (what: string) => v.pipe(v.string(`${what} must be a string`), v.regex(/^[^\0]*$/, `${what} must not contain NUL`));
+
+const wasi = v.pipe(table, strictTable(
+  {
+    env: v.optional(v.pipe(table, v.record(envName, noNul('an environment value'), 'must be a table of strings')), {}),
+    args: v.optional(v.array(noNul('an argument'), 'must be an array of strings'), []),
+  },
+));
+
+const mount = v.pipe(table, strictTable(
+  {
+    path: v.pipe(v.string('must be a string'), v.regex(/^\/[^\0]*$/, 'must be an absolute path such as "/data"'), v.check((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'must not contain "." or ".." segments')),
+    mode: v.optional(v.picklist(['ro', 'rw'], 'must be "ro" or "rw"'), 'ro'),
+  },
+));
+
+const filesystem = v.pipe(table, strictTable(
+  {
+    mounts: v.optional(v.array(mount, 'must be an array of { path, mode } tables'), []),
   },
 ));
 
@@ -235,6 +260,8 @@ export const manifestSchema = strictTable(
     config_schema: v.optional(v.pipe(table, v.record(v.string(), v.unknown(), 'must be a table (a JSON Schema)'))),
     limits: v.optional(limits, {}),
     network: v.optional(network, { allowed_hosts: [] }),
+    wasi: v.optional(wasi),
+    filesystem: v.optional(filesystem),
   },
 );
 

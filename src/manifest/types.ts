@@ -38,6 +38,8 @@ export interface RequestedLimits {
   maxVarBytes?: number;
   /** Events the plugin may publish in one call. */
   maxEventsPerCall?: number;
+  /** Files a WASI plugin may hold open at once. */
+  maxFileHandles?: number;
   /** Wall-clock limit per call (worker isolation). */
   timeoutMs?: number;
   /** HTTP requests per call. */
@@ -80,6 +82,10 @@ export interface PluginMetadata {
   configSchema?: Record<string, unknown>;
   limits: RequestedLimits;
   network: { allowedHosts: string[] };
+  /** The `[wasi]` table: args and environment a WASI guest sees (the host's config wins). */
+  wasi?: { args: string[]; env: Record<string, string> };
+  /** The `[filesystem]` table: mounts the plugin asks for (the host grants them or not). */
+  filesystem?: { mounts: Array<{ path: string; mode: 'ro' | 'rw' }> };
 }
 
 /**

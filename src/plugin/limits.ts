@@ -33,6 +33,8 @@ export interface EffectiveLimits {
    * for one host call: without a cap a plugin could queue tens of thousands per call.
    */
   maxEventsPerCall: number;
+  /** Files and directories a WASI plugin may hold open at once (its mounts not counted). */
+  maxFileHandles: number;
   /** Wall-clock limit per call (worker isolation only; inline calls are bounded by fuel). */
   timeoutMs: number;
 }
@@ -57,6 +59,7 @@ export const DEFAULT_LIMITS: Readonly<EffectiveLimits> = {
   maxLogBytes: 64 * 1024,
   maxVarBytes: 1024 * 1024,
   maxEventsPerCall: 1_000,
+  maxFileHandles: 100,
   timeoutMs: 5_000,
 };
 
@@ -86,6 +89,7 @@ export function resolveLimits(host: HostLimits = {}, requested: RequestedLimits 
     maxLogBytes: Math.min(host.maxLogBytes ?? DEFAULT_LIMITS.maxLogBytes, requested.maxLogBytes ?? Infinity),
     maxVarBytes: Math.min(host.maxVarBytes ?? DEFAULT_LIMITS.maxVarBytes, requested.maxVarBytes ?? Infinity),
     maxEventsPerCall: Math.min(host.maxEventsPerCall ?? DEFAULT_LIMITS.maxEventsPerCall, requested.maxEventsPerCall ?? Infinity),
+    maxFileHandles: Math.min(host.maxFileHandles ?? DEFAULT_LIMITS.maxFileHandles, requested.maxFileHandles ?? Infinity),
     timeoutMs: Math.min(host.timeoutMs ?? DEFAULT_LIMITS.timeoutMs, requested.timeoutMs ?? Infinity),
   };
 }

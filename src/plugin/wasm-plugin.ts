@@ -23,6 +23,8 @@ import { applyFuelBudget, checkAfterCall, checkReencodedSize, checkInputSize, ex
 import { InstanceMemory } from './instance-memory.ts';
 import { GROW_IMPORT, LIMIT_IMPORT, type EffectiveLimits } from './limits.ts';
 import { MemoryBudget } from './memory-budget.ts';
+import { COMMAND_START, HOST_COMMAND_START, HOST_REACTOR_INIT, REACTOR_INIT } from '../wasi/wasi-link.ts';
+import type { WasiSettings } from '../wasi/wasi-settings.ts';
 import { recordFailure, recordFuel, recordRefused, recordSuccess } from './stats.ts';
 import type { PluginContext, PluginRuntime, PluginStats } from './types.ts';
 
@@ -54,6 +56,8 @@ export interface WasmPluginOptions {
   onFault?: (error: PluginError) => void;
   /** Outbound HTTP; absent: Extism's defaults (no network). */
   http?: WasmHttp | undefined;
+  /** The WASI world (args, env, determinism) of a module that imports WASI; default empty. */
+  wasi?: WasiSettings | undefined;
 }
 
 /**
@@ -141,6 +145,7 @@ export class WasmPlugin implements PluginRuntime {
     const exports = functionExports(options.prepared.module);
     const capabilities = capabilitySet(options.metadata);
     checkExports(options.metadata.id, capabilities, exports);
+    checkReactor(options.metadata.id, exports);
     const plugin = new WasmPlugin(options, exports, capabilities);
     await plugin.#instantiate();
     return plugin;
@@ -371,6 +376,11 @@ export class WasmPlugin implements PluginRuntime {
       },
       envFunctions: http === undefined ? undefined : httpEnvFunctions(http.session, http.mode === 'worker' ? { mode: 'fetch' } : http.mode === 'jspi' ? { mode: 'status' } : { mode: 'refuse', reason: http.reason ?? 'HTTP is unavailable here' }),
       fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
+      wasi: this.#options.wasi === undefined ? undefined : { settings: this.#options.wasi, maxLineBytes: limits.maxLogBytes, maxFileHandles: limits.maxFileHandles },
+      onExit: () => {
+        // Whatever the code, the guest's runtime has shut down: its instance cannot go on.
+        this.#broken = true;
+      },
     }).catch((err: unknown) => {
       this.#memory.release();
       throw err;
@@ -378,6 +388,29 @@ export class WasmPlugin implements PluginRuntime {
     this.#guest = guest;
     this.#meter = meterGlobals(await guest.instance());
     applyFuelBudget(this.#meter, limits);
+    if (this.#exports.has(HOST_REACTOR_INIT)) await this.#initializeReactor(guest);
+  }
+
+  /**
+   * A reactor's `_initialize` (renamed at load, src/wasi/wasi-link.ts): once per instance,
+   * before `initialize`, as a metered call, so its fuel, logs and limits count as any call's.
+   */
+  async #initializeReactor(guest: Guest): Promise<void> {
+    const { metadata, limits } = this.#options;
+    resetCallWatch(this.#watch);
+    try {
+      await guest.call(HOST_REACTOR_INIT, NO_INPUT);
+    } catch (err) {
+      this.#broken = true;
+      this.#guest = undefined;
+      await guest.close().catch(() => {});
+      // Reported under the name the author exported, not the host's renamed one.
+      const raw =
+        err instanceof PluginError && err.code !== ErrorCodes.TRAP
+          ? err
+          : new GuestError(ErrorCodes.TRAP, `_initialize failed: ${describeError(err instanceof PluginError ? err.cause ?? err : err)}`, { pluginId: metadata.id, cause: err, operation: '_initialize' });
+      throw explainFailure(raw, this.#watch, this.#meter, limits, metadata.id, '_initialize');
+    }
   }
 
   #onLog(level: Exclude<LogLevel, 'silent'>, message: string): void {
@@ -456,6 +489,21 @@ export const HOST_USER_FUNCTIONS: readonly string[] = [...Object.keys(STOCK_IO_F
 
 /** Exports whose output the guest ABI ignores. */
 const OUTPUT_IGNORED: ReadonlySet<string> = new Set(['initialize', 'on_event', 'shutdown']);
+
+/**
+ * A command module (`_start`, no `_initialize`) expects to run once, from `main` to exit; a
+ * plugin is called again and again, which only a reactor allows.
+ */
+function checkReactor(pluginId: string, exports: Set<string>): void {
+  const command = exports.has(HOST_COMMAND_START) || exports.has(COMMAND_START);
+  if (command && !exports.has(HOST_REACTOR_INIT) && !exports.has(REACTOR_INIT)) {
+    throw new PluginError(
+      ErrorCodes.EXPORT,
+      'the module is a WASI command (it exports _start): build it as a reactor, which exports _initialize (Go: -buildmode=c-shared; C: -mexec-model=reactor; Rust: crate-type = ["cdylib"])',
+      { pluginId, operation: 'load' },
+    );
+  }
+}
 
 function checkExports(pluginId: string, caps: CapabilitySet, exports: Set<string>): void {
   const missing = missingExports(caps, exports);

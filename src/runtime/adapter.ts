@@ -3,6 +3,7 @@
  * how to read plugin folders, how to fetch a module, what isolation exists. The core never
  * touches platform APIs itself; `src/runtime/<runtime>.ts` files implement this.
  */
+import type { FileTree } from '../wasi/wasi-mounts.ts';
 import { ErrorCodes, PluginError } from '../errors.ts';
 
 /**
@@ -44,6 +45,12 @@ export interface RuntimeAdapter {
    * `createPlugin`'s options when `runInWorker` is set.
    */
   readonly workerOptions?: { nodeWorkerArgs?: { execArgv?: string[]; [option: string]: unknown } };
+  /**
+   * A real directory as a read-only WASI mount (src/wasi/wasi-mounts.ts), read synchronously
+   * (WASI calls are), never leaving `root` (symlinks pointing out are refused). Absent where
+   * there is no file system.
+   */
+  openDirectory?(root: string): FileTree;
 }
 
 const noFileSystem = (what: string) => async (): Promise<never> => {

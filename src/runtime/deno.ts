@@ -4,6 +4,7 @@
  * `nodeWorkerArgs` set (Deno rejects the default execArgv): see `workerOptions`.
  */
 import { fetchUrlBytes, type RuntimeAdapter } from './adapter.ts';
+import { directoryTree, type SyncDirectoryOps } from '../wasi/wasi-directory.ts';
 
 /** The part of the `Deno` namespace this adapter uses (typed here: the project has no Deno types). */
 interface DenoApi {
@@ -14,7 +15,39 @@ interface DenoApi {
   stat(path: string): Promise<{ isFile: boolean }>;
   watchFs(path: string): AsyncIterable<unknown> & { close(): void };
   build: { os: string };
+  realPathSync(path: string): string;
+  statSync(path: string): { isFile: boolean; isDirectory: boolean; size: number };
+  readDirSync(path: string): Iterable<{ name: string }>;
+  openSync(path: string, options: { read: true }): { seekSync(offset: number, whence: number): number; readSync(buffer: Uint8Array): number | null; close(): void };
 }
+
+/** Deno's synchronous file operations for read-only WASI mounts of real directories. */
+const denoDirectoryOps: SyncDirectoryOps = {
+  realpath: (path) => deno().realPathSync(path),
+  stat(path) {
+    const info = deno().statSync(path);
+    return info.isDirectory ? { kind: 'dir', size: 0 } : info.isFile ? { kind: 'file', size: info.size } : undefined;
+  },
+  read(path, offset, length) {
+    const file = deno().openSync(path, { read: true });
+    try {
+      file.seekSync(offset, 0);
+      const buffer = new Uint8Array(length);
+      let used = 0;
+      while (used < length) {
+        const n = file.readSync(buffer.subarray(used));
+        if (n === null || n === 0) break;
+        used += n;
+      }
+      return buffer.subarray(0, used);
+    } finally {
+      file.close();
+    }
+  },
+  list: (path) => [...deno().readDirSync(path)].map((e) => e.name),
+  join: (root, path) => join(root, path),
+  separator: '/',
+};
 
 function deno(): DenoApi {
   const api = (globalThis as unknown as { Deno?: DenoApi }).Deno;
@@ -47,6 +80,7 @@ function fileUrlPath(url: URL): string {
 export const denoRuntime: RuntimeAdapter = {
   name: 'deno',
   hasFileSystem: true,
+  openDirectory: (root) => directoryTree(root, denoDirectoryOps),
   // Worker isolation works in Deno when Extism gets `nodeWorkerArgs: { execArgv: [] }` (its
   // default execArgv is refused: "invalid execArgv flags"); the engine passes these through.
   hasWorkers: true,

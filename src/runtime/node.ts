@@ -1,11 +1,62 @@
 /**
  * The Node.js adapter: plugin folders on disk, file: URLs, worker threads.
  */
-import { watch } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync, watch } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fetchUrlBytes, type RuntimeAdapter } from './adapter.ts';
+import type { CreatePlugin } from '../engine/extism-loader.ts';
+import { directoryTree, type SyncDirectoryOps } from '../wasi/wasi-directory.ts';
+
+/** Node's synchronous file operations for read-only WASI mounts of real directories. */
+const nodeDirectoryOps: SyncDirectoryOps = {
+  realpath: (path) => realpathSync(path),
+  stat(path) {
+    const info = statSync(path);
+    return info.isDirectory() ? { kind: 'dir', size: 0 } : info.isFile() ? { kind: 'file', size: info.size } : undefined;
+  },
+  read(path, offset, length) {
+    const fd = openSync(path, 'r');
+    try {
+      const buffer = new Uint8Array(length);
+      return buffer.subarray(0, readSync(fd, buffer, 0, length, offset));
+    } finally {
+      closeSync(fd);
+    }
+  },
+  list: (path) => readdirSync(path),
+  join: (root, path) => join(root, ...path.split('/')),
+  separator: sep,
+};
+
+/** The warning `node:wasi` emits when it is loaded (Node 20+). */
+const WASI_WARNING = /^WASI is an experimental feature/;
+
+/**
+ * Loads Extism's Node build without the "ExperimentalWarning: WASI is an experimental
+ * feature" its `import 'wasi'` prints (the host serves its own WASI, src/wasi/, and never uses
+ * node:wasi). Only that warning, only while Extism loads: every other warning goes through.
+ *
+ * @example
+ * ```ts
+ * setExtismLoader(importExtismQuietly);
+ * ```
+ */
+export async function importExtismQuietly(): Promise<CreatePlugin> {
+  const emitWarning = process.emitWarning;
+  const filtered = function (this: unknown, warning: string | Error, ...rest: unknown[]): void {
+    const message = typeof warning === 'string' ? warning : warning.message;
+    if (WASI_WARNING.test(message)) return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  process.emitWarning = filtered;
+  try {
+    return (await import('@extism/extism')).default;
+  } finally {
+    if (process.emitWarning === filtered) process.emitWarning = emitWarning;
+  }
+}
 
 /**
  * Node's platform services.
@@ -20,6 +71,7 @@ export const nodeRuntime: RuntimeAdapter = {
   name: 'node',
   hasFileSystem: true,
   hasWorkers: true,
+  openDirectory: (root) => directoryTree(root, nodeDirectoryOps),
   async listPluginDirs(root) {
     const entries = await readdir(root, { withFileTypes: true });
     const dirs: string[] = [];

@@ -9,6 +9,7 @@ import { instrument } from '../instrument/index.ts';
 import type { HostLimits } from '../manager/manager-config.ts';
 import type { RequestedLimits } from '../manifest/types.ts';
 import { instrumentOptions, resolveLimits } from '../plugin/limits.ts';
+import { linkWasi } from '../wasi/wasi-link.ts';
 
 /**
  * Rewrites plugin bytes so they meter fuel, cap memory and bound call depth under the limits the
@@ -24,7 +25,8 @@ import { instrumentOptions, resolveLimits } from '../plugin/limits.ts';
  */
 export function instrumentForLimits(bytes: Uint8Array, hostLimits: HostLimits = {}, requested: RequestedLimits = {}): Uint8Array<ArrayBuffer> {
   // The same mapping the manager uses at load, so the module gets exactly the manager's limits.
-  return instrument(bytes, instrumentOptions(resolveLimits(hostLimits, requested))).bytes;
+  // WASI linked to the host as at load (src/wasi/wasi-link.ts).
+  return instrument(linkWasi(bytes), instrumentOptions(resolveLimits(hostLimits, requested))).bytes;
 }
 
 /**

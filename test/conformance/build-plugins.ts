@@ -8,12 +8,13 @@
  * const root = await buildConformancePlugins(); // …/build/conformance/plugins
  * ```
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/lib/build-assemblyscript.ts';
 import { fixturePath } from '../support/fixtures.ts';
 import { compileWat } from '../support/wat.ts';
-import { SUITE_PLUGINS } from './plugins.ts';
+import { SUITE_PLUGINS, WASI_SUITE_PLUGINS } from './plugins.ts';
 
 /** Where the folders go. */
 export const CONFORMANCE_PLUGIN_DIR = join(REPO_ROOT, 'build', 'conformance', 'plugins');
@@ -33,6 +34,26 @@ export async function buildConformancePlugins(): Promise<string> {
     await writeAtomically(join(dir, 'plugin.toml'), plugin.manifest);
     await writeAtomically(join(dir, 'plugin.wasm'), await moduleBytes(plugin.source));
   }
+  // C and Go plugins exist only where their toolchains do (test/global-setup.ts says so).
+  for (const plugin of WASI_SUITE_PLUGINS) {
+    const dir = join(CONFORMANCE_PLUGIN_DIR, plugin.id);
+    const built = fixturePath(plugin.source.slice('native:'.length));
+    if (!existsSync(built)) {
+      await rm(dir, { recursive: true, force: true });
+      continue;
+    }
+    await mkdir(dir, { recursive: true });
+    await writeAtomically(join(dir, 'plugin.toml'), plugin.manifest);
+    await writeAtomically(join(dir, 'plugin.wasm'), await readFile(built));
+  }
+  // A real directory for the WASI mount case (runtimes with a file system), beside the plugins:
+  // `<plugin dir>/../files/data/hello.txt`, and a symlink out of data/ for the escape check.
+  const files = join(CONFORMANCE_PLUGIN_DIR, '..', 'files');
+  await mkdir(join(files, 'data'), { recursive: true });
+  await writeAtomically(join(files, 'data', 'hello.txt'), 'hello from disk');
+  await writeAtomically(join(files, 'secret.txt'), 'not for plugins');
+  await rm(join(files, 'data', 'link.txt'), { force: true });
+  await symlink(join(files, 'secret.txt'), join(files, 'data', 'link.txt')).catch(() => {});
   return CONFORMANCE_PLUGIN_DIR;
 }
 

@@ -19,7 +19,10 @@ export const ALLOWED_ORIGIN = 'https://api.example.com';
 export interface SuitePlugin {
   id: string;
   manifest: string;
-  /** `as:<name>`: build/fixtures/<name>.wasm; `wat:<path>`: WAT compiled with wabt (repo-relative). */
+  /**
+   * `as:<name>`: build/fixtures/<name>.wasm; `wat:<path>`: WAT compiled with wabt (repo-relative);
+   * `native:<name>`: build/fixtures/<name>.wasm built with clang or Go, absent without them.
+   */
   source: string;
 }
 
@@ -43,4 +46,21 @@ export const SUITE_PLUGINS: readonly SuitePlugin[] = [
   { id: 'grower', source: 'wat:test/sandbox/hostile/memory-grow-bomb.wat', manifest: toml('grower', ['Hook = "transform_data"']) },
   { id: 'flaky', source: 'wat:test/conformance/wat/flaky.wat', manifest: toml('flaky', ['Hook = "transform_data"']) },
   { id: 'fetcher', source: 'as:http-client', manifest: `${toml('fetcher', ['Command = "fetch"'])}[network]\nallowed_hosts = ["${ALLOWED_ORIGIN}"]\n` },
+];
+
+const MOUNT = '[filesystem]\nmounts = [{ path = "/data" }]\n';
+
+/**
+ * WASI plugins in C and Go (test/fixtures/c, test/fixtures/go), built from source by the test
+ * setup where clang and Go are installed: runners pass those that were built (the suite says
+ * which it skipped and why).
+ *
+ * @example
+ * ```ts
+ * WASI_SUITE_PLUGINS.map((p) => p.id); // ['c-wasi', 'go-wasi']
+ * ```
+ */
+export const WASI_SUITE_PLUGINS: readonly SuitePlugin[] = [
+  { id: 'c-wasi', source: 'native:c-plugin', manifest: `${toml('c-wasi', ['Hook = "before_render"', 'Command = "read-file"', 'Command = "read-outside"', 'Command = "read-link"', 'Command = "list"'])}${MOUNT}` },
+  { id: 'go-wasi', source: 'native:go-plugin', manifest: `${toml('go-wasi', ['Hook = "before_render"', 'Command = "read"', 'Command = "spin"'])}${MOUNT}` },
 ];

@@ -13,7 +13,7 @@
  */
 import type * as Package from '../../src/index.ts';
 import { equal, ok, rejects } from './assert.ts';
-import { ALLOWED_ORIGIN, LIMITS } from './plugins.ts';
+import { ALLOWED_ORIGIN, LIMITS, WASI_SUITE_PLUGINS } from './plugins.ts';
 
 /** The package module under test (its public API). */
 export type PackageModule = typeof Package;
@@ -178,7 +178,8 @@ export const CASES: readonly SuiteCase[] = [
       if (!input.pkg.runtimeCapabilities().fileSystem) return;
       await withManager(input, async (manager) => {
         const { loaded } = await manager.initialize();
-        equal([...loaded].sort(), ['counter', 'echo', 'fetcher', 'flaky', 'framer', 'grower', 'publisher', 'spinner'], 'pluginDir discovery loads every folder');
+        const wasi = WASI_SUITE_PLUGINS.map((p) => p.id).filter((id) => input.plugins[id] !== undefined);
+        equal([...loaded].sort(), ['counter', 'echo', 'fetcher', 'flaky', 'framer', 'grower', 'publisher', 'spinner', ...wasi].sort(), 'pluginDir discovery loads every folder');
       }, { pluginDir: input.pluginDir as string });
     },
   },
@@ -332,6 +333,58 @@ export const CASES: readonly SuiteCase[] = [
           equal(asked, [`${ALLOWED_ORIGIN}/hello`], 'only the allowed URL reached fetch');
         },
         { allowedHosts: [ALLOWED_ORIGIN], fetch: fakeFetch },
+      );
+    },
+  },
+  {
+    name: 'WASI plugins built from C and Go: a hook with config, stdout as a log line, a file from a mount, a path outside refused, fuel',
+    async run(input) {
+      for (const { id } of WASI_SUITE_PLUGINS) {
+        if (input.plugins[id] === undefined) {
+          console.warn(`conformance: ${id} was not built here (clang or Go missing: see the test setup's output); its checks are skipped`);
+          continue;
+        }
+        const c = id === 'c-wasi';
+        await withManager(
+          input,
+          async (manager, lines) => {
+            await manager.load(plugin(input, id));
+            // C also reads time() (the deterministic clock: 2024).
+            equal(await manager.hooks.execute('before_render', { title: 'hello' }, { errorPolicy: 'fail' }), c ? { title: 'HELLO?!', year: 2024 } : { title: 'HELLO?!' }, `${id}: the hook, with config`);
+            ok(lines.some((l) => l.includes(c ? 'c: shouted HELLO' : 'go: shouting hello')), `${id}: stdout became a log line`);
+            equal(await manager.command(id, c ? 'read-file' : 'read', {}), { text: 'hello from the host' }, `${id}: a file from the granted mount`);
+            if (c) equal(await manager.command(id, 'read-outside', {}), { opened: false, error: 'Capabilities insufficient' }, 'c-wasi: a path leaving the mount is refused');
+            else await rejects(manager.command(id, 'spin', {}), 'E_FUEL', 'go-wasi: an endless loop', { pluginId: id, limit: { name: 'fuel', value: LIMITS.fuel } });
+          },
+          { deterministic: true, plugins: { [id]: { suffix: '?!' } }, filesystem: { [id]: { '/data': { files: { 'hello.txt': 'hello from the host' } } } } },
+        );
+      }
+    },
+  },
+  {
+    name: 'WASI: a real directory mounts read-only where there is a file system (a symlink out refused), else E_CONFIG',
+    async run(input) {
+      if (input.plugins['c-wasi'] === undefined) {
+        console.warn('conformance: c-wasi was not built here (clang missing: see the test setup\'s output); the real-directory checks are skipped');
+        return;
+      }
+      const dir = `${input.pluginDir ?? 'files'}/../files/data`;
+      await withManager(
+        input,
+        async (manager) => {
+          if (!input.pkg.runtimeCapabilities().fileSystem) {
+            await rejects(manager.load(plugin(input, 'c-wasi')), 'E_CONFIG', 'no real directories without a file system', { pluginId: 'c-wasi' });
+            return;
+          }
+          await manager.load(plugin(input, 'c-wasi'));
+          equal(await manager.command('c-wasi', 'read-file', {}), { text: 'hello from disk' }, 'a file of the real directory');
+          // link.txt points out of the mount: listed, but as absent as a file that does not exist.
+          equal(await manager.command('c-wasi', 'list', {}), ['hello.txt', 'link.txt'], 'the directory lists as it is');
+          equal(await manager.command('c-wasi', 'read-outside', {}), { opened: false, error: 'Capabilities insufficient' }, '.. is refused');
+          const error = await rejects(manager.command('c-wasi', 'read-link', {}), 'E_GUEST', 'a symlink out of the mount', { pluginId: 'c-wasi' });
+          ok(String(error.message).includes('No such file or directory'), `the symlink reads as absent (${String(error.message)})`);
+        },
+        { filesystem: { 'c-wasi': { '/data': { dir } } } },
       );
     },
   },

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
 import * as pkg from '@reedcms/plugins';
 import { buildConformancePlugins } from '../conformance/build-plugins.ts';
-import { SUITE_PLUGINS } from '../conformance/plugins.ts';
+import { existsSync } from 'node:fs';
+import { SUITE_PLUGINS, WASI_SUITE_PLUGINS } from '../conformance/plugins.ts';
 import { CASES, knownFailure, type SuiteInput } from '../conformance/suite.ts';
 
 describe('conformance on node', () => {
@@ -18,6 +19,9 @@ describe('conformance on node', () => {
     const root = await buildConformancePlugins();
     const plugins: SuiteInput['plugins'] = {};
     for (const p of SUITE_PLUGINS) plugins[p.id] = { manifest: p.manifest, wasm: new Uint8Array(await readFile(join(root, p.id, 'plugin.wasm'))) };
+    for (const p of WASI_SUITE_PLUGINS) {
+      if (existsSync(join(root, p.id, 'plugin.wasm'))) plugins[p.id] = { manifest: p.manifest, wasm: new Uint8Array(await readFile(join(root, p.id, 'plugin.wasm'))) };
+    }
     input = { pkg, runtime: 'node', plugins, pluginDir: root };
   });
 

@@ -7,8 +7,8 @@ import { describeError } from '../../errors.ts';
 import { importHint } from '../../engine/import-hints.ts';
 import { instrument } from '../../instrument/index.ts';
 import { scanModule } from '../../instrument/module-scan.ts';
-import { HOST_USER_FUNCTIONS } from '../../plugin/wasm-plugin.ts';
-import { instrumentOptions, isInstrumentImport, resolveLimits } from '../../plugin/limits.ts';
+import { instrumentOptions, resolveLimits } from '../../plugin/limits.ts';
+import { isProvided } from '../plugin-check.ts';
 import { parseCommand, type CommandSpec } from '../cli-args.ts';
 import { ExitCode, UsageError, formatBytes, paint, type Terminal } from '../terminal.ts';
 
@@ -50,7 +50,7 @@ export async function runInspect(argv: string[], term: Terminal): Promise<number
   }
   const info = scanModule(bytes);
   const imports = WebAssembly.Module.imports(module).map((i) => {
-    const accepted = i.kind === 'function' && (i.module === 'extism:host/env' || (i.module === 'extism:host/user' && HOST_USER_FUNCTIONS.includes(i.name)) || isInstrumentImport(i.module, i.name));
+    const accepted = isProvided(i);
     return { module: i.module, name: i.name, kind: i.kind, accepted, hint: accepted ? undefined : importHint(i.module, i.name) };
   });
   const exports = WebAssembly.Module.exports(module).map((e) => ({ name: e.name, kind: e.kind }));

@@ -1,0 +1,30 @@
+/**
+ * The C and Go plugin fixtures (built by test/global-setup.ts with clang and Go): whether one
+ * can be used here, and if not, the line saying which tool is missing, so the tests that need
+ * it skip loudly rather than silently.
+ *
+ * @example
+ * ```ts
+ * const skip = nativeSkipReason('c-plugin');
+ * describe.skipIf(skip !== undefined)('C plugin', () => { … });
+ * ```
+ */
+import { existsSync } from 'node:fs';
+import { findClang, findGo } from '../../scripts/lib/native-toolchains.ts';
+import { fixturePath } from './fixtures.ts';
+
+/**
+ * Why the native fixture `name` (`c-…` or `go-…`) cannot be used, or undefined when it can.
+ * Prints the reason once, as a warning.
+ *
+ * @example
+ * ```ts
+ * nativeSkipReason('go-plugin'); // undefined, or 'go not found (…)'
+ * ```
+ */
+export function nativeSkipReason(name: string): string | undefined {
+  const tool = name.startsWith('go-') ? findGo() : findClang();
+  const reason = !tool.found ? tool.missing : existsSync(fixturePath(name)) ? undefined : `${fixturePath(name)} was not built`;
+  if (reason !== undefined) console.warn(`skipping the tests of ${name}: ${reason}`);
+  return reason;
+}
