@@ -54,6 +54,11 @@ export interface RunResult {
   fuelBudget: number | null;
   /** Wall time of the call in the plugin, milliseconds. */
   timeMs: number;
+  /**
+   * The plugin's memory (linear memory plus tables) after the call and its peak since load,
+   * and the linear-memory cap, in bytes.
+   */
+  memory: { bytes: number; peak: number; cap: number };
 }
 
 /** A loaded plugin under test. */
@@ -139,13 +144,16 @@ class LoadedTestHost implements TestHost {
   readonly metadata: PluginMetadata;
   readonly #requests: RecordedRequest[];
   readonly #fuelBudget: number | null;
+  readonly #memoryCap: number;
   #chain: Promise<unknown> = Promise.resolve();
 
   constructor(manager: PluginManager, metadata: PluginMetadata, requests: RecordedRequest[], hostLimits: HostLimits) {
     this.manager = manager;
     this.metadata = metadata;
     this.#requests = requests;
-    this.#fuelBudget = resolveLimits(hostLimits, metadata.limits).fuel;
+    const limits = resolveLimits(hostLimits, metadata.limits);
+    this.#fuelBudget = limits.fuel;
+    this.#memoryCap = limits.memoryBytes;
   }
 
   get pluginId(): string {
@@ -220,6 +228,7 @@ class LoadedTestHost implements TestHost {
       fuel: stats.fuel.last,
       fuelBudget: this.#fuelBudget,
       timeMs: stats.timeMs.total - timeBefore,
+      memory: { ...stats.memory, cap: this.#memoryCap },
     };
   }
 }

@@ -2,6 +2,7 @@
  * The WASI preview 1 numbers the layer answers with (wasi_snapshot_preview1.witx): error codes,
  * file types, clocks, and the names of every function of the snapshot.
  */
+import { MEMORY_BYTES_SHIFT } from '../instrument/constants.ts';
 
 /** WASI errno values (the subset this layer returns). */
 export const Errno = {
@@ -54,21 +55,25 @@ export const WASI_FUNCTION_NAMES = [
   'sock_recv', 'sock_send', 'sock_shutdown',
 ] as const;
 
+/** Bytes of copying that cost `fuel` (host copies pay size >>> MEMORY_BYTES_SHIFT). */
+const copyBytesFor = (fuel: number): number => fuel * 2 ** MEMORY_BYTES_SHIFT;
+
 /**
- * What the host's own work costs the guest, in bytes of copying (charged like every host copy:
- * 1 fuel per 64 bytes). Reading one iovec, event subscription or directory entry costs the host
- * about as much as a dozen guest instructions, far more than its 8 to 48 bytes would pay: a
- * guest passing thousands of empty vectors per call would otherwise buy 100× more host CPU than
- * its fuel says.
+ * What the host's own work costs the guest, in bytes of copying (charged like every host copy),
+ * set from the fuel each should cost. Reading one iovec, event subscription or directory entry
+ * costs the host about as much as a dozen guest instructions, far more than its 8 to 48 bytes
+ * would pay: a guest passing thousands of empty vectors per call would otherwise buy 100× more
+ * host CPU than its fuel says.
  */
 export const HOST_COST_BYTES = {
-  PER_ITEM: 1024,
+  /** 16 fuel. */
+  PER_ITEM: copyBytesFor(16),
   /** Per byte written to stdout/stderr: the host buffers, decodes and logs it (1 fuel per 4 bytes). */
-  LOG_BYTE: 16,
+  LOG_BYTE: copyBytesFor(1 / 4),
   /** Per random byte: `crypto.getRandomValues` costs far more than a copy (1 fuel per 4 bytes). */
-  RANDOM_BYTE: 16,
+  RANDOM_BYTE: copyBytesFor(1 / 4),
   /** Per operation on a real directory: each is a few system calls (1,024 fuel). */
-  DIRECTORY_OP: 65_536,
+  DIRECTORY_OP: copyBytesFor(1024),
 } as const;
 
 /** One function name of the snapshot. */

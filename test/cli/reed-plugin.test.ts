@@ -82,6 +82,7 @@ describe('reed-plugin, from init to run', () => {
     expect(human.stdout).toContain('"title":"Hello ✓"');
     expect(human.stdout).toMatch(/log: +\[info\] title updated/);
     expect(human.stdout).toMatch(/fuel: +[\d,]+ of 20,000,000/);
+    expect(human.stdout).toMatch(/memory: +[\d.]+ KiB \(peak [\d.]+ KiB\) of 64 MiB/);
     const r = cli(['run', '.', 'after_render', '--input', '-', '--config', 'cfg.json', '--json', '--repeat', '3'].filter((a) => a !== '--config' && a !== 'cfg.json'), PLUGIN, '{"title":"Hi"}');
     const out = json(r);
     expect(out).toMatchObject({ ok: true, output: { title: 'Hi ✓' }, error: null, logs: [{ level: 'info', message: 'title updated' }], repeat: { runs: 3 } });

@@ -13,8 +13,8 @@ import { manifestToml } from '../support/wat-plugins.ts';
 import { nativeSkipReason } from '../support/native-fixtures.ts';
 
 const skip = nativeSkipReason('go-plugin');
-// Go's runtime initialization (_initialize) fits in 1,000,000 fuel.
-const LIMITS = { fuel: 1_000_000, memoryBytes: 64 * 1024 * 1024, timeoutMs: 10_000 };
+// Go's runtime initialization (_initialize) fits in 10,000,000 fuel (bulk copies cost 1 per 4 bytes).
+const LIMITS = { fuel: 10_000_000, memoryBytes: 64 * 1024 * 1024, timeoutMs: 10_000 };
 const MANIFEST = manifestToml('goplug', ['Hook = "before_render"', 'Command = "echo"', 'Command = "spin"', 'Command = "read"', 'Event = "content.*"'], '[filesystem]\nmounts = [{ path = "/data" }]');
 
 async function withNeighbour(manager: PluginManager): Promise<() => Promise<void>> {

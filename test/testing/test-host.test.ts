@@ -17,6 +17,9 @@ describe('createTestHost', () => {
       expect(r.output).toMatchObject({ meta: { wordCount: 5, readingTime: 3 } });
       expect(r.fuel).toBeGreaterThan(0);
       expect(r.fuelBudget).toBe(20_000_000);
+      expect(r.memory.bytes).toBeGreaterThan(0);
+      expect(r.memory.peak).toBeGreaterThanOrEqual(r.memory.bytes);
+      expect(r.memory.cap).toBe(64 * 1024 * 1024);
       const bad = await host.run('before_render', 'not an object');
       expect(bad.error).toMatchObject({ code: 'E_GUEST', pluginId: 'reading-time' });
       expect(bad.output).toBeUndefined();

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseCommand, numberOption, type CommandSpec } from '../cli-args.ts';
-import { ExitCode, UsageError, formatCount, paint, type Terminal } from '../terminal.ts';
+import { ExitCode, UsageError, formatBytes, formatCount, paint, type Terminal } from '../terminal.ts';
 import { createTestHost } from '../../testing/node.ts';
 import type { RunResult, TestHost } from '../../testing/test-host.ts';
 import type { MockResponse } from '../../testing/mock-fetch.ts';
@@ -144,6 +144,7 @@ function report(term: Terminal, json: boolean, host: TestHost, what: string, res
         requests: last.requests,
         denied: last.denied,
         fuel: { used: last.fuel, budget: last.fuelBudget },
+        memory: last.memory,
         timeMs: last.timeMs,
         ...(timing === undefined ? {} : { repeat: { runs: results.length, timeMs: timing, fuel: fuelRange } }),
         ...(note === undefined ? {} : { notes: [note] }),
@@ -163,6 +164,7 @@ function report(term: Terminal, json: boolean, host: TestHost, what: string, res
     const share = last.fuelBudget ? ` (${((100 * last.fuel) / last.fuelBudget).toFixed(1)}%)` : '';
     term.out(`fuel:     ${formatCount(last.fuel)} of ${last.fuelBudget === null ? 'unmetered' : formatCount(last.fuelBudget)}${share}`);
   }
+  term.out(`memory:   ${formatBytes(last.memory.bytes)} (peak ${formatBytes(last.memory.peak)}) of ${formatBytes(last.memory.cap)}`);
   term.out(`time:     ${last.timeMs.toFixed(2)} ms`);
   if (timing !== undefined && fuelRange !== undefined) {
     term.out(`repeat:   ${results.length} runs; time min ${timing.min.toFixed(2)} / median ${timing.median.toFixed(2)} / max ${timing.max.toFixed(2)} ms; fuel min ${formatCount(fuelRange.min)} / median ${formatCount(fuelRange.median)} / max ${formatCount(fuelRange.max)}`);
