@@ -18,10 +18,11 @@ import { InstrumentError } from './errors.ts';
 import { LimitReason } from './constants.ts';
 import { writeModule } from './module-writer.ts';
 import { scanModule } from './module-scan.ts';
-import { RESERVED, type ResolvedOptions, makePlan } from './plan.ts';
+import { RESERVED, type HostCallOptions, type ResolvedOptions, makePlan } from './plan.ts';
 
 export { InstrumentError } from './errors.ts';
 export { LimitReason } from './constants.ts';
+export type { HostCallOptions } from './plan.ts';
 
 /** Options of {@link instrument}. */
 export interface InstrumentOptions {
@@ -35,6 +36,12 @@ export interface InstrumentOptions {
   maxCallDepth?: number;
   /** An imported `(func (param i32))` called with the reason code right before a limit trap (and when memory.grow fails). */
   limitImport?: { module: string; name: string };
+  /**
+   * Guards in front of the host's kernel functions: a per-call budget for the buffers the host
+   * creates for the guest, and fresh copies of blocks a host in another thread would see stale
+   * (host-call-guards.ts). Undefined: no guards.
+   */
+  hostCalls?: HostCallOptions;
   /** Check the input with `WebAssembly.validate` when the runtime has it (default true), so invalid input is an error, not invalid output. */
   validate?: boolean;
 }
@@ -100,7 +107,11 @@ function resolveOptions(options: InstrumentOptions): ResolvedOptions {
   if (limit !== undefined && (typeof limit.module !== 'string' || typeof limit.name !== 'string')) {
     throw new InstrumentError('limitImport needs string module and name');
   }
-  return { fuel: options.fuel ?? true, defaultFuel, memoryMaxPages: cap, maxCallDepth: depth, limitImport: limit };
+  const hostCalls = options.hostCalls;
+  if (hostCalls !== undefined && (typeof hostCalls.budgetBytes !== 'bigint' || hostCalls.budgetBytes < 0n || hostCalls.budgetBytes >= 1n << 63n)) {
+    throw new InstrumentError('hostCalls.budgetBytes must be a bigint in [0, 2^63)');
+  }
+  return { fuel: options.fuel ?? true, defaultFuel, memoryMaxPages: cap, maxCallDepth: depth, limitImport: limit, hostCalls };
 }
 
 function validateInput(bytes: Uint8Array): void {

@@ -39,7 +39,7 @@ export function writeModule(bytes: Uint8Array, plan: Plan): { bytes: Uint8Array<
   // Sections the output must have even when the input has none.
   const required = new Set<number>([SectionId.global, SectionId.export]);
   if (plan.newTypes.length > 0) required.add(SectionId.type);
-  if (plan.addImport) required.add(SectionId.import);
+  if (plan.addedImports.length > 0) required.add(SectionId.import);
   if (plan.addedFuncTypes.length > 0) {
     required.add(SectionId.function);
     required.add(SectionId.code);

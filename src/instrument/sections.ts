@@ -40,7 +40,8 @@ export function writeTypeSection(bytes: Uint8Array, ref: SectionRef | undefined,
 }
 
 /**
- * Import section: the imported memory's limits capped, then the limit import if it is new.
+ * Import section: the imported memory's limits capped, then the added imports (the limit import
+ * if it is new, the kernel functions the host-call guards need).
  *
  * @example
  * ```ts
@@ -49,13 +50,13 @@ export function writeTypeSection(bytes: Uint8Array, ref: SectionRef | undefined,
  */
 export function writeImportSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: Plan, w: ByteWriter): void {
   const { r, count } = open(bytes, ref);
-  w.u32(count + (plan.addImport ? 1 : 0));
+  w.u32(count + plan.addedImports.length);
   if (r) copyWithCappedMemory(bytes, r.pos, r.end, plan, w, true);
-  if (plan.addImport && plan.opts.limitImport) {
-    w.name(plan.opts.limitImport.module);
-    w.name(plan.opts.limitImport.name);
+  for (const added of plan.addedImports) {
+    w.name(added.module);
+    w.name(added.name);
     w.u8(ExportKind.func);
-    w.u32(plan.typeI32Void);
+    w.u32(added.typeIndex);
   }
 }
 
@@ -102,7 +103,8 @@ export function writeFunctionSection(bytes: Uint8Array, ref: SectionRef | undefi
 }
 
 /**
- * Global section: existing globals (ref.func remapped), then fuel, budget, reason, depth.
+ * Global section: existing globals (ref.func remapped), then fuel, budget, reason, depth, and the
+ * host-call guards' bytes left, byte budget and first fresh block.
  *
  * @example
  * ```ts
@@ -111,14 +113,14 @@ export function writeFunctionSection(bytes: Uint8Array, ref: SectionRef | undefi
  */
 export function writeGlobalSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: Plan, w: ByteWriter): void {
   const { r, count } = open(bytes, ref);
-  w.u32(count + 4);
+  w.u32(count + 7);
   if (r) {
     for (let i = 0; i < count; i++) {
       const from = r.pos;
       readValType(r);
       if (r.u8() > 1) r.fail('invalid global mutability', r.pos - 1);
       w.bytes(bytes, from, r.pos);
-      copyConstExpr(r, w, plan.remapFunc);
+      copyConstExpr(r, w, plan.refFunc);
     }
     if (!r.atEnd) r.fail('global section has trailing bytes');
   }
@@ -140,6 +142,10 @@ export function writeGlobalSection(bytes: Uint8Array, ref: SectionRef | undefine
   i64Global(plan.opts.defaultFuel); // budget
   i32Global(); // reason
   i32Global(); // depth
+  const hostBudget = plan.opts.hostCalls?.budgetBytes ?? 0n;
+  i64Global(hostBudget); // host bytes left (the start function's allowance)
+  i64Global(hostBudget); // host budget per call
+  i64Global(0n); // first fresh block: none crossed yet
 }
 
 /**
@@ -152,7 +158,7 @@ export function writeGlobalSection(bytes: Uint8Array, ref: SectionRef | undefine
  */
 export function writeExportSection(plan: Plan, w: ByteWriter): void {
   const { exports } = plan.info;
-  w.u32(exports.length + 4);
+  w.u32(exports.length + 5);
   for (const e of exports) {
     w.name(e.name);
     w.u8(e.kind);
@@ -167,6 +173,7 @@ export function writeExportSection(plan: Plan, w: ByteWriter): void {
   global(RESERVED.fuelBudget, plan.gBudget);
   global(RESERVED.reason, plan.gReason);
   global(RESERVED.depth, plan.gDepth);
+  global(RESERVED.hostBudget, plan.gHostBudget);
 }
 
 /**
@@ -178,5 +185,5 @@ export function writeExportSection(plan: Plan, w: ByteWriter): void {
  * ```
  */
 export function writeStartSection(plan: Plan, w: ByteWriter): void {
-  w.u32(plan.remapFunc(plan.info.start!));
+  w.u32(plan.refFunc(plan.info.start!));
 }

@@ -7,6 +7,7 @@ import { FUEL_PER_PAGE, LimitReason } from './constants.ts';
 import { Op } from './opcodes.ts';
 import type { Plan } from './plan.ts';
 import type { ByteWriter } from './writer.ts';
+import { writeGuardBodies, writeGuardReset } from './host-call-guards.ts';
 
 const IF = 0x04;
 const ELSE = 0x05;
@@ -244,7 +245,8 @@ function writeSetReason(w: ByteWriter, plan: Plan, code: number): void {
 
 /**
  * Writes the bodies (size-prefixed) of the added helper functions, in the order `makePlan`
- * numbered them: out-of-fuel, stack-overflow, memory.grow, then the export wrappers.
+ * numbered them: out-of-fuel, stack-overflow, memory.grow, the host-call guards, then the
+ * export wrappers.
  *
  * @example
  * ```ts
@@ -274,6 +276,7 @@ export function writeAddedBodies(w: ByteWriter, plan: Plan): void {
     w.patchSize(at);
   }
   if (plan.fGrow !== undefined) writeGrowBody(w, plan);
+  writeGuardBodies(w, plan);
   for (const wrapper of plan.wrappers) {
     // Entry from the host: fresh budget, depth and reason for every call, then the original.
     const at = w.reserveSize();
@@ -290,6 +293,7 @@ export function writeAddedBodies(w: ByteWriter, plan: Plan): void {
     w.u8(0);
     w.u8(Op.global_set);
     w.u32(plan.gReason);
+    writeGuardReset(w, plan);
     const params = plan.info.types[wrapper.typeIndex]!.params.length;
     for (let i = 0; i < params; i++) {
       w.u8(Op.local_get);

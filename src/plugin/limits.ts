@@ -2,6 +2,7 @@
  * The limits a plugin runs under: the host's limits (with defaults), lowered where the plugin's
  * manifest asks for less. A plugin can never raise a limit above the host's.
  */
+import { EXTISM_KERNEL_GUARDS } from '../engine/extism-kernel.ts';
 import type { InstrumentOptions } from '../instrument/index.ts';
 import type { HostLimits } from '../manager/manager-config.ts';
 import type { RequestedLimits } from '../manifest/types.ts';
@@ -85,15 +86,29 @@ function minNullable(a: number | null, b: number | null): number | null {
 }
 
 /**
+ * Bytes of host buffers (Extism blocks: input, output, logs, config and variable copies, HTTP
+ * bodies) one call may have the host create: room for the largest input, output and logs, plus
+ * 1 MiB for the rest. Enforced by the host inline and by guards in the module (in a worker).
+ *
+ * @example
+ * ```ts
+ * hostBufferBytes(DEFAULT_LIMITS); // 17,891,328
+ * ```
+ */
+export function hostBufferBytes(limits: EffectiveLimits): number {
+  return limits.maxInputBytes + limits.maxOutputBytes + limits.maxLogBytes + 1024 * 1024;
+}
+
+/**
  * A stable key for the limits that change the instrumented module (for the module cache).
  *
  * @example
  * ```ts
- * instrumentationKey(limits); // 'f1000000:p1024:d10000'
+ * instrumentationKey(limits); // 'f1000000:p1024:d10000:h17891328'
  * ```
  */
 export function instrumentationKey(limits: EffectiveLimits): string {
-  return `f${limits.fuel ?? 'off'}:p${Math.floor(limits.memoryBytes / PAGE_BYTES)}:d${limits.maxCallDepth ?? 'off'}`;
+  return `f${limits.fuel ?? 'off'}:p${Math.floor(limits.memoryBytes / PAGE_BYTES)}:d${limits.maxCallDepth ?? 'off'}:h${hostBufferBytes(limits)}`;
 }
 
 /** The host function an instrumented module calls with the reason, right before a limit trap. */
@@ -116,5 +131,8 @@ export function instrumentOptions(limits: EffectiveLimits): InstrumentOptions {
     memoryMaxPages: Math.max(0, Math.floor(limits.memoryBytes / PAGE_BYTES)),
     maxCallDepth: limits.maxCallDepth ?? 0,
     limitImport: LIMIT_IMPORT,
+    // In a worker Extism serves its kernel in the guest's thread, out of reach of the host's own
+    // budget: the module holds it there itself.
+    hostCalls: { ...EXTISM_KERNEL_GUARDS, budgetBytes: BigInt(hostBufferBytes(limits)) },
   };
 }

@@ -8,6 +8,7 @@ import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts
 import { createGuest, functionExports, readsFrames, type Guest, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
 import { hookExportName } from '../hooks/hook-names.ts';
+import { LimitReason } from '../instrument/index.ts';
 import { capabilitySet, type CapabilitySet } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import type { PreparedModule } from '../manager/module-cache.ts';
@@ -17,7 +18,7 @@ import { utf8Length } from '../util/json-codec.ts';
 import { decodeOutput, encodeInputBytes } from '../util/frame-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
 import { applyFuelBudget, checkAfterCall, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
-import type { EffectiveLimits } from './limits.ts';
+import { hostBufferBytes, type EffectiveLimits } from './limits.ts';
 import { recordFailure, recordFuel, recordRefused, recordSuccess } from './stats.ts';
 import type { PluginContext, PluginRuntime, PluginStats } from './types.ts';
 
@@ -317,7 +318,7 @@ export class WasmPlugin implements PluginRuntime {
       runInWorker: isolation === 'worker',
       workerOptions: this.#options.workerOptions,
       timeoutMs: limits.timeoutMs,
-      hostMemoryBytes: limits.maxInputBytes + limits.maxOutputBytes + limits.maxLogBytes + 1024 * 1024,
+      hostMemoryBytes: hostBufferBytes(limits),
       maxVarBytes: limits.maxVarBytes,
       meterFuel: limits.fuel !== null,
       onHostMemoryRefused: () => {
@@ -382,7 +383,10 @@ export class WasmPlugin implements PluginRuntime {
         }
       },
       reed_limit: (_context, reason: number): void => {
-        this.#watch.limitReason = reason;
+        // A refused host buffer is not a trap: the guest got 0 and may go on (as inline, where
+        // the host's own budget refuses first and says so through onHostMemoryRefused).
+        if (reason === LimitReason.HOST_MEMORY) this.#watch.hostMemoryRefused = true;
+        else this.#watch.limitReason = reason;
       },
     };
   }
