@@ -227,6 +227,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     const counter = exports[INSTRUMENT_EXPORTS.fuel];
     fuel = options.meterFuel === true && counter instanceof WebAssembly.Global ? counter : undefined;
   }
+  const worker = runInWorker ? workerCalls(plugin, options) : undefined;
   const guest: Guest = {
     runsInWorker: runInWorker,
     call(exportName, input) {
@@ -246,7 +247,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
       if (!runInWorker) io.input = input;
       io.output = undefined;
       // Plain promise chaining: no async frame of our own on the hot path.
-      return plugin.call(exportName, input).then(
+      return (worker === undefined ? plugin.call(exportName, input) : worker.call(exportName, input)).then(
         (output) => {
           // Output handed over with reed_output_write wins over output_set's (docs/abi.md).
           const direct = io.output;
@@ -267,10 +268,63 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
       return runInWorker ? undefined : plugin.getInstance();
     },
     async close() {
+      worker?.close();
       await plugin.close();
     },
   };
   return guest;
+}
+
+/** A call in worker isolation that outlived its `timeoutMs` (typed by classifyCallError). */
+class WorkerTimeout extends Error {
+  override readonly name = 'WorkerTimeout';
+}
+
+/**
+ * Calls on an Extism worker, made to hold what Extism's own worker path does not:
+ *
+ * - **The time limit, whatever the guest does.** Extism's timer lives on the main thread and
+ *   restarts the worker itself, and its rejection waits for the new worker to start (forever,
+ *   if its start code hangs): ours ends the call at `timeoutMs` with E_TIMEOUT and terminates
+ *   the worker, and the plugin layer replaces the instance (E_TIMEOUT breaks it). Extism's call
+ *   timer is switched off once the plugin exists (its instantiation timer stays: it is the only
+ *   one that can terminate a worker whose start code hangs).
+ * - **A fresh block table per call.** Extism's worker never resets its call context between
+ *   calls (only its inline `call` does): blocks piled up on both threads, every call exported
+ *   the whole table, and after 16,383 calls (two blocks each) every call failed with "cannot
+ *   assign to this block". `reset()` after each call, awaited by the next one, clears both.
+ */
+function workerCalls(plugin: ExtismPlugin, options: GuestOptions): { call(exportName: string, input: Uint8Array): Promise<unknown>; close(): void } {
+  // rc13's BackgroundPlugin reads `opts.timeoutMs` on every invoke (see the comment above).
+  const internal = plugin as unknown as { opts?: { timeoutMs?: number | null } };
+  if (internal.opts !== undefined) internal.opts.timeoutMs = null;
+  const timeoutMs = options.timeoutMs;
+  let ready: Promise<unknown> = Promise.resolve();
+  let dead = false;
+  return {
+    call(exportName, input) {
+      if (dead) return Promise.reject(new PluginError(ErrorCodes.CLOSED, `${exportName}: the plugin's worker was stopped`, { pluginId: options.pluginId, operation: exportName }));
+      const call = ready.then(() => plugin.call(exportName, input));
+      // The next call starts once this one's blocks are dropped, whether it succeeded or not.
+      ready = call.then(
+        () => plugin.reset(),
+        () => plugin.reset(),
+      ).catch(() => {});
+      if (timeoutMs === undefined) return call;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          dead = true;
+          void plugin.close().catch(() => {});
+          reject(new WorkerTimeout(`call canceled due to timeout after ${timeoutMs} ms`));
+        }, timeoutMs);
+      });
+      return Promise.race([call, expired]).finally(() => clearTimeout(timer));
+    },
+    close() {
+      dead = true;
+    },
+  };
 }
 
 /**
