@@ -10,7 +10,8 @@ import { GuestError, Hooks, PluginManager, type PluginEvent, type PluginError } 
 import { compileWat } from '../support/wat.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';
-import { manifestToml } from '../support/wat-plugins.ts';
+import { echoPluginWat, manifestToml } from '../support/wat-plugins.ts';
+import { hookExportName } from '../../src/hooks/hook-names.ts';
 
 const HOSTILE_DIR = join(import.meta.dirname, 'hostile');
 const LIMITS = {
@@ -236,23 +237,53 @@ describe('precompiled modules', () => {
 });
 
 describe('hostile plugins asking the host for memory blocks', () => {
-  // Inline the host's budget refuses the block (E_LIMIT); in a worker Extism's own allocation
-  // fails first and the call ends as a trap, with Extism's message and not its worker's script.
-  for (const [isolation, expected] of [
-    ['inline', { code: 'E_LIMIT', limit: { name: 'maxOutputBytes' } }],
-    ['worker', { code: 'E_TRAP', message: expect.stringMatching(/^\[storm\] hook_after_render failed: Array buffer allocation failed$/) }],
-  ] as const) {
-    it(`a block of 2^40 bytes ends the call with ${expected.code} (${isolation}); the neighbour still answers`, async () => {
+  // The module's own guard refuses the block before Extism creates it, in both modes (in a
+  // worker Extism's kernel runs beside the guest, out of the host's reach).
+  for (const isolation of ['inline', 'worker'] as const) {
+    it(`a block of 2^40 bytes ends the call with E_LIMIT (${isolation}); the neighbour still answers`, async () => {
       const manager = new PluginManager({ isolation, limits: LIMITS, logger: captureLogger() });
       try {
         await manager.load({ manifest: manifestToml('storm', ['Hook = "after_render"']), wasm: await hostileWat('block-storm') });
         await manager.load({ manifest: manifestToml('good', ['Hook = "transform_data"']), wasm: await readFixture('echo') });
-        await expect(manager.hooks.execute(Hooks.AFTER_RENDER, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({ pluginId: 'storm', ...expected });
+        await expect(manager.hooks.execute(Hooks.AFTER_RENDER, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({
+          pluginId: 'storm',
+          code: 'E_LIMIT',
+          limit: { name: 'maxOutputBytes', value: LIMITS.maxOutputBytes },
+        });
         expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, { ok: 1 })).toEqual({ ok: 1 });
       } finally {
         await manager.shutdown();
       }
     });
+
+    // host-buffer-bomb.wat: each export traps on the first block the host refuses.
+    const bombs = [
+      [Hooks.TRANSFORM_DATA, 'one alloc of 4,000,000,000 bytes'],
+      [Hooks.BEFORE_RENDER, '1,000 allocs of 4 MiB'],
+      [Hooks.AFTER_RENDER, 'an alloc of 2^64 - 1 bytes'],
+      [Hooks.ROUTE_MATCH, '10,000 var_get copies of a 1 MiB variable'],
+    ] as const;
+    for (const [hook, what] of bombs) {
+      it(`${what} ends with E_LIMIT, twice, in ${isolation} isolation; the neighbour still answers`, async () => {
+        const manager = new PluginManager({ isolation, limits: LIMITS, logger: captureLogger() });
+        try {
+          await manager.load({ manifest: manifestToml('bomb', [`Hook = "${hook}"`]), wasm: await hostileWat('host-buffer-bomb') });
+          await manager.load({ manifest: manifestToml('good', ['Hook = "validate_data"']), wasm: await compileWat(echoPluginWat(['hook_validate_data'])) });
+          for (let attempt = 0; attempt < 2; attempt++) {
+            await expect(manager.hooks.execute(hook, { attempt }, { errorPolicy: 'fail' })).rejects.toMatchObject({
+              pluginId: 'bomb',
+              operation: hookExportName(hook),
+              code: 'E_LIMIT',
+              limit: { name: 'maxOutputBytes', value: LIMITS.maxOutputBytes },
+            });
+            await expect(manager.hooks.execute(Hooks.VALIDATE_DATA, { attempt })).resolves.toMatchObject({ valid: true });
+          }
+          expect(manager.stats('bomb')).toMatchObject({ faults: 2 });
+        } finally {
+          await manager.shutdown();
+        }
+      });
+    }
   }
 
   it('a plugin logging the words of a refusal cannot pass its own trap off as the host limit (inline)', async () => {
