@@ -154,6 +154,35 @@ describe('wall-clock timeout (worker isolation)', () => {
   });
 });
 
+describe('wall-clock timeout while the host works for the guest (worker isolation)', () => {
+  it('an unmetered guest calling the host in an endless loop ends with E_TIMEOUT, and the plugin works again afterwards', async () => {
+    const manager = new PluginManager({ isolation: 'worker', limits: { fuel: false, timeoutMs: 300 }, logger: captureLogger() });
+    // On inputs longer than 4 bytes: var_get (served on the host's thread) for ever.
+    const wasm = await compileWat(`(module
+      (import "extism:host/env" "input_length" (func $len (result i64)))
+      (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+      (import "extism:host/env" "var_get" (func $var_get (param i64) (result i64)))
+      (func (export "hook_transform_data") (result i32)
+        (if (i64.gt_u (call $len) (i64.const 4)) (then (loop $forever (drop (call $var_get (call $alloc (i64.const 1)))) (br $forever))))
+        (i32.const 0)))`);
+    try {
+      await manager.load({ manifest: manifestToml('caller', ['Hook = "transform_data"']), wasm });
+      await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, 'call the host for ever', { errorPolicy: 'fail' })).rejects.toMatchObject({
+          code: 'E_TIMEOUT',
+          pluginId: 'caller',
+          limit: { name: 'timeoutMs', value: 300 },
+        });
+        await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, 'ok', { errorPolicy: 'fail' })).resolves.toBe('ok');
+        await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, { attempt })).resolves.toEqual({ attempt });
+      }
+    } finally {
+      await manager.shutdown();
+    }
+  });
+});
+
 describe('limits from the manifest', () => {
   it('a plugin may ask for less fuel than the host allows, never more', async () => {
     const manager = new PluginManager({ limits: { fuel: 50_000 }, logger: captureLogger() });
