@@ -351,7 +351,7 @@ const GUEST_ERROR_PREFIX = 'Plugin-originated error: ';
 /** Turns what Extism throws into a typed GuestError. */
 function classifyCallError(err: unknown, pluginId: string, exportName: string): PluginError {
   if (err instanceof PluginError) return err;
-  const message = workerErrorMessage(describeError(err));
+  const { message, errorName } = workerError(err);
   const operation = exportName;
   if (message.startsWith(GUEST_ERROR_PREFIX)) {
     return new GuestError(ErrorCodes.GUEST, `${exportName}: ${message.slice(GUEST_ERROR_PREFIX.length)}`, { pluginId, cause: err, operation });
@@ -359,10 +359,10 @@ function classifyCallError(err: unknown, pluginId: string, exportName: string): 
   if (/call canceled due to timeout|timed out/i.test(message)) {
     return new GuestError(ErrorCodes.TIMEOUT, `${exportName}: the call exceeded its time limit`, { pluginId, cause: err, operation });
   }
-  if (err instanceof RangeError && /call stack/i.test(message)) {
+  if ((err instanceof RangeError || errorName === 'RangeError') && /call stack/i.test(message)) {
     return new GuestError(ErrorCodes.STACK, `${exportName}: the engine's call stack overflowed`, { pluginId, cause: err, operation });
   }
-  if (isTrap(err)) {
+  if (isTrap(err) || errorName === 'RuntimeError') {
     return new GuestError(ErrorCodes.TRAP, `${exportName} trapped: ${message}`, { pluginId, cause: err, operation });
   }
   return new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${message}`, { pluginId, cause: err, operation });
@@ -374,17 +374,24 @@ function viewOf(output: DataView): Uint8Array {
 }
 
 /**
- * Extism's worker reports a failure as JSON `{"originalStack","message"}`, and the stack holds
- * the whole worker script as a data URL (hundreds of kilobytes): keep the message.
+ * Extism's worker reports a failure as a plain object `{ originalStack, message }` (a trap is no
+ * RuntimeError on this side), and the stack holds the whole worker script as a data URL
+ * (hundreds of kilobytes): keep the message, and the error's name from the stack's first line.
  */
-function workerErrorMessage(message: string): string {
-  if (!message.startsWith('{"originalStack"')) return message;
-  try {
-    const parsed = JSON.parse(message) as { message?: unknown };
-    return typeof parsed.message === 'string' ? parsed.message : message;
-  } catch {
-    return message;
+function workerError(err: unknown): { message: string; errorName: string | undefined } {
+  let value = err;
+  const text = describeError(err);
+  if (text.startsWith('{"originalStack"')) {
+    try {
+      value = JSON.parse(text) as unknown;
+    } catch {
+      return { message: text, errorName: undefined };
+    }
   }
+  if (value === null || typeof value !== 'object' || !('originalStack' in value)) return { message: text, errorName: undefined };
+  const { message, originalStack } = value as { message?: unknown; originalStack?: unknown };
+  const errorName = typeof originalStack === 'string' ? /^(\w+):/.exec(originalStack)?.[1] : undefined;
+  return { message: typeof message === 'string' ? message : text, errorName };
 }
 
 function isTrap(err: unknown): boolean {

@@ -42,6 +42,13 @@ export interface InstrumentOptions {
    * (host-call-guards.ts). Undefined: no guards.
    */
   hostCalls?: HostCallOptions;
+  /**
+   * Run the start function, and exported `_initialize` / `_start` (which Extism calls while
+   * instantiating), from an added `__reed_start` export instead: once, on a call's fresh fuel
+   * and host budgets, and before any other export runs. Code run while instantiating is out of
+   * a host's reach (in a worker its limit report cannot even be delivered). Default false.
+   */
+  deferStart?: boolean;
   /** Check the input with `WebAssembly.validate` when the runtime has it (default true), so invalid input is an error, not invalid output. */
   validate?: boolean;
 }
@@ -111,7 +118,7 @@ function resolveOptions(options: InstrumentOptions): ResolvedOptions {
   if (hostCalls !== undefined && (typeof hostCalls.budgetBytes !== 'bigint' || hostCalls.budgetBytes < 0n || hostCalls.budgetBytes >= 1n << 63n)) {
     throw new InstrumentError('hostCalls.budgetBytes must be a bigint in [0, 2^63)');
   }
-  return { fuel: options.fuel ?? true, defaultFuel, memoryMaxPages: cap, maxCallDepth: depth, limitImport: limit, hostCalls };
+  return { fuel: options.fuel ?? true, defaultFuel, memoryMaxPages: cap, maxCallDepth: depth, limitImport: limit, hostCalls, deferStart: options.deferStart ?? false };
 }
 
 function validateInput(bytes: Uint8Array): void {

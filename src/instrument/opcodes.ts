@@ -52,6 +52,7 @@ export const Op = {
   i64_const: 0x42,
   i32_add: 0x6a,
   i32_sub: 0x6b,
+  i32_eqz: 0x45,
   i32_eq: 0x46,
   i32_gt_u: 0x4b,
   i64_lt_s: 0x53,

@@ -17,7 +17,12 @@ export interface ResolvedOptions {
   maxCallDepth: number;
   limitImport: { module: string; name: string } | undefined;
   hostCalls: HostCallOptions | undefined;
+  /** Run the start function (and `_initialize`, `_start`) from `__reed_start` instead of at instantiation. */
+  deferStart: boolean;
 }
+
+/** Exports an Extism host calls while instantiating (WASI reactors and commands): deferred with the start function. */
+export const INSTANTIATION_EXPORTS: readonly string[] = ['_initialize', '_start'];
 
 /**
  * Guards put in front of the host's kernel functions (see host-call-guards.ts): which imports
@@ -99,6 +104,14 @@ export interface Plan {
   fCharge: number | undefined;
   fRefresh: number | undefined;
   fTrack: number | undefined;
+  /** `__reed_start`: runs the deferred start code once (undefined when nothing is deferred). */
+  fStart: number | undefined;
+  /** What `__reed_start` calls, in order (output indices). */
+  startTargets: number[];
+  /** Exports left out of the export section (their functions run from `__reed_start`). */
+  deferredExports: Set<string>;
+  /** i32 global: 1 once the start code ran (or when there is none). */
+  gStarted: number;
   /** Function indices of the added helpers (undefined when not needed). */
   fOutOfFuel: number | undefined;
   fStackOverflow: number | undefined;
@@ -221,10 +234,25 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
   }
   const refFunc = redirect === undefined ? remapFunc : (i: number): number => (i < imported && redirect[i]! >= 0 ? redirect[i]! : remapFunc(i));
 
+  // Deferred start code: the start function, then the instantiation exports, when void -> void.
+  const startTargets: number[] = [];
+  const deferredExports = new Set<string>();
+  if (opts.deferStart) {
+    if (info.start !== undefined) startTargets.push(refFunc(info.start));
+    for (const name of INSTANTIATION_EXPORTS) {
+      const e = info.exports.find((x) => x.name === name && x.kind === ExportKind.func);
+      const type = e === undefined ? undefined : info.types[info.funcTypes[e.index] ?? -1];
+      if (e === undefined || type === undefined || type.params.length > 0 || type.results.length > 0) continue;
+      startTargets.push(refFunc(e.index));
+      deferredExports.add(name);
+    }
+  }
+  const fStart = startTargets.length > 0 ? addFunc(typeVoid) : undefined;
+
   const wrappers: Wrapper[] = [];
   const wrapperOf = new Map<number, number>();
   for (const e of info.exports) {
-    if (e.kind !== ExportKind.func || wrapperOf.has(e.index)) continue;
+    if (e.kind !== ExportKind.func || wrapperOf.has(e.index) || deferredExports.has(e.name)) continue;
     if (e.index >= info.funcTypes.length) throw new InstrumentError(`export "${e.name}" names function ${e.index}, which does not exist`);
     const type = info.funcTypes[e.index]!;
     const index = addFunc(type);
@@ -264,6 +292,10 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
     gHostLeft: globals + 4,
     gHostBudget: globals + 5,
     gFresh: globals + 6,
+    gStarted: globals + 7,
+    fStart,
+    startTargets,
+    deferredExports,
     guards,
     redirect,
     kernel,
@@ -320,4 +352,5 @@ export const RESERVED = {
   reason: '__reed_limit_reason',
   depth: '__reed_depth',
   hostBudget: '__reed_host_budget',
+  start: '__reed_start',
 } as const;

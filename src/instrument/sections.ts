@@ -113,7 +113,7 @@ export function writeFunctionSection(bytes: Uint8Array, ref: SectionRef | undefi
  */
 export function writeGlobalSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: Plan, w: ByteWriter): void {
   const { r, count } = open(bytes, ref);
-  w.u32(count + 7);
+  w.u32(count + 8);
   if (r) {
     for (let i = 0; i < count; i++) {
       const from = r.pos;
@@ -146,6 +146,11 @@ export function writeGlobalSection(bytes: Uint8Array, ref: SectionRef | undefine
   i64Global(hostBudget); // host bytes left (the start function's allowance)
   i64Global(hostBudget); // host budget per call
   i64Global(0n); // first fresh block: none crossed yet
+  w.u8(0x7f); // started: 0 while deferred start code has not run
+  w.u8(1);
+  w.u8(0x41);
+  w.u8(plan.fStart === undefined ? 1 : 0);
+  w.u8(0x0b);
 }
 
 /**
@@ -157,8 +162,8 @@ export function writeGlobalSection(bytes: Uint8Array, ref: SectionRef | undefine
  * ```
  */
 export function writeExportSection(plan: Plan, w: ByteWriter): void {
-  const { exports } = plan.info;
-  w.u32(exports.length + 5);
+  const exports = plan.info.exports.filter((e) => !plan.deferredExports.has(e.name));
+  w.u32(exports.length + 5 + (plan.fStart === undefined ? 0 : 1));
   for (const e of exports) {
     w.name(e.name);
     w.u8(e.kind);
@@ -174,6 +179,11 @@ export function writeExportSection(plan: Plan, w: ByteWriter): void {
   global(RESERVED.reason, plan.gReason);
   global(RESERVED.depth, plan.gDepth);
   global(RESERVED.hostBudget, plan.gHostBudget);
+  if (plan.fStart !== undefined) {
+    w.name(RESERVED.start);
+    w.u8(ExportKind.func);
+    w.u32(plan.fStart);
+  }
 }
 
 /**

@@ -277,23 +277,44 @@ export function writeAddedBodies(w: ByteWriter, plan: Plan): void {
   }
   if (plan.fGrow !== undefined) writeGrowBody(w, plan);
   writeGuardBodies(w, plan);
-  for (const wrapper of plan.wrappers) {
-    // Entry from the host: fresh budget, depth and reason for every call, then the original.
+  if (plan.fStart !== undefined) {
+    // __reed_start: once per instance, on a call's fresh budgets, the deferred start code.
     const at = w.reserveSize();
     w.u8(0);
     w.u8(Op.global_get);
-    w.u32(plan.gBudget);
-    w.u8(Op.global_set);
-    w.u32(plan.gFuel);
+    w.u32(plan.gStarted);
+    w.u8(IF);
+    w.u8(VOID);
+    w.u8(Op.return);
+    w.u8(END);
     w.u8(Op.i32_const);
-    w.u8(0);
+    w.u8(1);
     w.u8(Op.global_set);
-    w.u32(plan.gDepth);
-    w.u8(Op.i32_const);
+    w.u32(plan.gStarted);
+    writeCallReset(w, plan);
+    for (const target of plan.startTargets) {
+      w.u8(Op.call);
+      w.u32(target);
+    }
+    w.u8(END);
+    w.patchSize(at);
+  }
+  for (const wrapper of plan.wrappers) {
+    // Entry from the host: the deferred start code if it has not run, then fresh budget, depth
+    // and reason for every call, then the original.
+    const at = w.reserveSize();
     w.u8(0);
-    w.u8(Op.global_set);
-    w.u32(plan.gReason);
-    writeGuardReset(w, plan);
+    if (plan.fStart !== undefined) {
+      w.u8(Op.global_get);
+      w.u32(plan.gStarted);
+      w.u8(Op.i32_eqz);
+      w.u8(IF);
+      w.u8(VOID);
+      w.u8(Op.call);
+      w.u32(plan.fStart);
+      w.u8(END);
+    }
+    writeCallReset(w, plan);
     const params = plan.info.types[wrapper.typeIndex]!.params.length;
     for (let i = 0; i < params; i++) {
       w.u8(Op.local_get);
@@ -304,6 +325,23 @@ export function writeAddedBodies(w: ByteWriter, plan: Plan): void {
     w.u8(END);
     w.patchSize(at);
   }
+}
+
+/** A call's fresh start: fuel := budget, depth := 0, reason := NONE, and the host-call guards'. */
+function writeCallReset(w: ByteWriter, plan: Plan): void {
+  w.u8(Op.global_get);
+  w.u32(plan.gBudget);
+  w.u8(Op.global_set);
+  w.u32(plan.gFuel);
+  w.u8(Op.i32_const);
+  w.u8(0);
+  w.u8(Op.global_set);
+  w.u32(plan.gDepth);
+  w.u8(Op.i32_const);
+  w.u8(0);
+  w.u8(Op.global_set);
+  w.u32(plan.gReason);
+  writeGuardReset(w, plan);
 }
 
 /**

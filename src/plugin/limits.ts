@@ -134,5 +134,8 @@ export function instrumentOptions(limits: EffectiveLimits): InstrumentOptions {
     // In a worker Extism serves its kernel in the guest's thread, out of reach of the host's own
     // budget: the module holds it there itself.
     hostCalls: { ...EXTISM_KERNEL_GUARDS, budgetBytes: BigInt(hostBufferBytes(limits)) },
+    // Start code runs in a call (WasmPlugin runs __reed_start after instantiating), under the
+    // call's limits and error reporting, not inside Extism's instantiation (see docs/instrument.md).
+    deferStart: true,
   };
 }

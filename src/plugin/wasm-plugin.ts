@@ -8,7 +8,7 @@ import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts
 import { createGuest, functionExports, readsFrames, type Guest, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
 import { hookExportName } from '../hooks/hook-names.ts';
-import { LimitReason } from '../instrument/index.ts';
+import { INSTRUMENT_EXPORTS, LimitReason } from '../instrument/index.ts';
 import { capabilitySet, type CapabilitySet } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import type { PreparedModule } from '../manager/module-cache.ts';
@@ -333,6 +333,38 @@ export class WasmPlugin implements PluginRuntime {
     this.#guest = guest;
     this.#meter = meterGlobals(await guest.instance());
     applyFuelBudget(this.#meter, limits);
+    if (this.#exports.has(INSTRUMENT_EXPORTS.start)) await this.#runStart(guest);
+  }
+
+  /**
+   * Runs the module's deferred start code (its start function, `_initialize`): a call like any
+   * other, so its limits hold and their errors say what happened, in a worker too. A failure
+   * fails the instantiation with the limit's own code (E_FUEL, E_TIMEOUT, …).
+   */
+  async #runStart(guest: Guest): Promise<void> {
+    const { metadata, limits } = this.#options;
+    const operation = 'start';
+    resetCallWatch(this.#watch);
+    try {
+      await guest.call(INSTRUMENT_EXPORTS.start, NO_INPUT);
+    } catch (err) {
+      const raw = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, describeError(err), { pluginId: metadata.id, cause: err, operation });
+      const explained = explainFailure(raw, this.#watch, this.#meter, limits, metadata.id, operation);
+      this.#guest = undefined;
+      await guest.close().catch(() => {});
+      const limit = explained instanceof GuestError ? explained.limit : undefined;
+      // explainFailure's words without its "[id] start: " (or export name) prefix.
+      const what = explained.message.slice(`[${metadata.id}] `.length).replace(/^start: /, '').replace(`${INSTRUMENT_EXPORTS.start} `, '');
+      throw new GuestError(explained.code, `the module's start code (its start function or _initialize) ${what}`, {
+        pluginId: metadata.id,
+        cause: explained,
+        operation: 'instantiate',
+        ...(limit === undefined ? {} : { limit }),
+      });
+    } finally {
+      // What the start code did is not the next call's.
+      resetCallWatch(this.#watch);
+    }
   }
 
   #onLog(level: Exclude<LogLevel, 'silent'>, message: string): void {

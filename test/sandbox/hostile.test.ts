@@ -183,6 +183,37 @@ describe('wall-clock timeout while the host works for the guest (worker isolatio
   });
 });
 
+describe('hostile start code (the start function, _initialize)', () => {
+  for (const isolation of ['inline', 'worker'] as const) {
+    const cases = [
+      { fixture: 'start-loop', fuel: true, code: 'E_FUEL', limit: { name: 'fuel', value: LIMITS.fuel }, words: 'ran out of fuel' },
+      { fixture: 'initialize-trap', fuel: true, code: 'E_TRAP', limit: undefined, words: 'trapped: unreachable' },
+      // Unmetered, only a worker's wall clock can stop it (inline it would hold the thread).
+      ...(isolation === 'worker' ? [{ fixture: 'start-loop', fuel: false, code: 'E_TIMEOUT', limit: { name: 'timeoutMs', value: 300 }, words: 'took longer than 300 ms' }] : []),
+    ] as const;
+    for (const c of cases) {
+      it(`${c.fixture}${c.fuel ? '' : ' (fuel off)'} fails the load with ${c.code} naming the start code (${isolation}); the neighbour still answers`, async () => {
+        const limits = c.fuel ? LIMITS : { ...LIMITS, fuel: false as const, timeoutMs: 300 };
+        const manager = new PluginManager({ isolation, limits, logger: captureLogger() });
+        try {
+          await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+          for (let attempt = 0; attempt < 2; attempt++) {
+            const error = (await manager.load({ manifest: manifestToml('starter', ['Hook = "transform_data"']), wasm: await hostileWat(c.fixture) }).catch((e: unknown) => e)) as GuestError;
+            expect(error).toBeInstanceOf(GuestError);
+            expect(error).toMatchObject({ code: c.code, pluginId: 'starter', operation: 'instantiate' });
+            expect(error.message).toContain(`the module's start code (its start function or _initialize) ${c.words}`);
+            expect(error.limit).toEqual(c.limit);
+            await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, { attempt })).resolves.toEqual({ attempt });
+          }
+          expect(manager.plugins().map((p) => p.id)).toEqual(['good']);
+        } finally {
+          await manager.shutdown();
+        }
+      });
+    }
+  }
+});
+
 describe('limits from the manifest', () => {
   it('a plugin may ask for less fuel than the host allows, never more', async () => {
     const manager = new PluginManager({ limits: { fuel: 50_000 }, logger: captureLogger() });
