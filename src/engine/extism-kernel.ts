@@ -51,5 +51,11 @@ export const EXTISM_KERNEL_GUARDS: Readonly<Omit<HostCallOptions, 'budgetBytes'>
     'log_trace',
     'get_log_level',
   ],
+  // What the host reads from blocks the guest hands a crossing call (Extism's variable and HTTP
+  // functions; ours: an event to publish).
+  passesBlocks: {
+    'extism:host/env': ['var_get', 'var_set', 'http_request'],
+    'extism:host/user': ['reed_publish_event'],
+  },
   access: ['load_u64', 'store_u64', 'load_u8', 'store_u8'],
 };

@@ -330,8 +330,8 @@ function writeGuard(w: ByteWriter, plan: Plan, guard: Guard): void {
       get(w, result);
       return;
     case GuardKind.RETURNS_BLOCK:
+      forwardBlocks(w, plan, guard, params);
       if (guard.crossing) writeCrossed(w, plan);
-      forward(0);
       call(w, guard.target);
       w.u8(Op.local_set);
       w.u32(result);
@@ -358,9 +358,28 @@ function writeGuard(w: ByteWriter, plan: Plan, guard: Guard): void {
       call(w, guard.target);
       return;
     case GuardKind.CROSSING:
+      // Blocks handed over are refreshed before the crossing makes every older block stale.
+      if (guard.passesBlocks) {
+        for (let i = 0; i < params; i++) {
+          if (plan.info.types[guard.typeIndex]!.params[i] !== I64) continue;
+          get(w, i);
+          call(w, plan.fRefresh!);
+          w.u8(Op.local_set);
+          w.u32(i);
+        }
+      }
       writeCrossed(w, plan);
       forward(0);
       call(w, guard.target);
       return;
+  }
+}
+
+/** The parameters, blocks among them refreshed when the guard passes blocks (RETURNS_BLOCK: var_get's key). */
+function forwardBlocks(w: ByteWriter, plan: Plan, guard: Guard, params: number): void {
+  const types = plan.info.types[guard.typeIndex]!.params;
+  for (let i = 0; i < params; i++) {
+    get(w, i);
+    if (guard.passesBlocks && types[i] === I64) call(w, plan.fRefresh!);
   }
 }

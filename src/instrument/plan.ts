@@ -44,6 +44,8 @@ export interface HostCallOptions {
   setsBlock: readonly string[];
   /** Functions served in the guest's own thread; every other import crosses to the host's thread. */
   local: readonly string[];
+  /** Crossing functions whose i64 parameters are blocks the host reads (refreshed when stale), by import module. */
+  passesBlocks: Readonly<Record<string, readonly string[]>>;
   /** Block accessors for the refresh copy: `[load_u64, store_u64, load_u8, store_u8]`. */
   access: readonly [string, string, string, string];
 }
@@ -61,6 +63,8 @@ export interface Guard {
   index: number;
   /** The call crosses to the host's thread (calls made before it leave blocks stale there). */
   crossing: boolean;
+  /** Its i64 parameters are blocks the host reads: refreshed first when stale. */
+  passesBlocks: boolean;
 }
 
 /** One added wrapper around an exported function. */
@@ -225,10 +229,10 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
     fRefresh = addFunc(typeIndex({ params: [ValType.i64], results: [ValType.i64] }));
     fTrack = addFunc(typeIndex({ params: [ValType.i64], results: [] }));
     redirect = new Int32Array(imported).fill(-1);
-    for (const { target, kind, crossing } of guarded) {
+    for (const { target, kind, crossing, passesBlocks } of guarded) {
       const type = info.funcImports[target]!.typeIndex;
       const index = addFunc(type);
-      guards.push({ kind, target, typeIndex: type, index, crossing });
+      guards.push({ kind, target, typeIndex: type, index, crossing, passesBlocks });
       redirect[target] = index;
     }
   }
@@ -315,8 +319,8 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
 }
 
 /** The imports of `hostCalls.module` (and every crossing one) that get a guard, by kind. */
-function guardedImports(info: ModuleInfo, hostCalls: HostCallOptions): { target: number; kind: Guard['kind']; crossing: boolean }[] {
-  const out: { target: number; kind: Guard['kind']; crossing: boolean }[] = [];
+function guardedImports(info: ModuleInfo, hostCalls: HostCallOptions): Omit<Guard, 'typeIndex' | 'index'>[] {
+  const out: Omit<Guard, 'typeIndex' | 'index'>[] = [];
   info.funcImports.forEach((imp, target) => {
     const kernel = imp.module === hostCalls.module;
     const crossing = !kernel || !hostCalls.local.includes(imp.name);
@@ -337,7 +341,7 @@ function guardedImports(info: ModuleInfo, hostCalls: HostCallOptions): { target:
             ? type.params[0] === i64
             : true;
     if (!fits) throw new InstrumentError(`module imports ${imp.module}.${imp.name} with an unexpected type`);
-    out.push({ target, kind, crossing });
+    out.push({ target, kind, crossing, passesBlocks: crossing && (hostCalls.passesBlocks[imp.module]?.includes(imp.name) ?? false) });
   });
   return out;
 }

@@ -49,7 +49,57 @@ function echoWat(cross: boolean): string {
     (i32.const 1)))`;
 }
 
+/**
+ * Keeps its input in a variable and answers the variable: the value block is allocated, then a
+ * host call (var_get) crosses to the host's thread, then the block is written and handed to
+ * var_set (also served there), then read back with var_get and set as the output.
+ */
+const VARIABLE_WAT = `(module
+  (import "extism:host/env" "input_length" (func $input_length (result i64)))
+  (import "extism:host/env" "input_load_u8" (func $input_load_u8 (param i64) (result i32)))
+  (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+  (import "extism:host/env" "length" (func $length (param i64) (result i64)))
+  (import "extism:host/env" "store_u8" (func $store_u8 (param i64 i32)))
+  (import "extism:host/env" "output_set" (func $output_set (param i64 i64)))
+  (import "extism:host/env" "var_get" (func $var_get (param i64) (result i64)))
+  (import "extism:host/env" "var_set" (func $var_set (param i64 i64)))
+  (func $key (result i64) (local $k i64)
+    (local.set $k (call $alloc (i64.const 1)))
+    (call $store_u8 (local.get $k) (i32.const 118))
+    (local.get $k))
+  (func (export "hook_transform_data") (result i32)
+    (local $len i64) (local $i i64) (local $value i64) (local $key i64) (local $out i64)
+    (local.set $len (call $input_length))
+    (local.set $key (call $alloc (i64.const 1)))
+    (local.set $value (call $alloc (local.get $len)))
+    (drop (call $var_get (call $key)))
+    (call $store_u8 (local.get $key) (i32.const 118))
+    (block $done
+      (loop $copy
+        (br_if $done (i64.ge_u (local.get $i) (local.get $len)))
+        (call $store_u8 (i64.add (local.get $value) (local.get $i)) (call $input_load_u8 (local.get $i)))
+        (local.set $i (i64.add (local.get $i) (i64.const 1)))
+        (br $copy)))
+    (call $var_set (local.get $key) (local.get $value))
+    (local.set $out (call $var_get (call $key)))
+    (call $output_set (local.get $out) (call $length (local.get $out)))
+    (i32.const 0)))`;
+
 for (const isolation of ['inline', 'worker'] as const) {
+  describe(`blocks handed to the host after a host call, ${isolation} isolation`, () => {
+    it('a variable key and value written after a host call are stored as written', async () => {
+      const manager = new PluginManager({ isolation, logger: captureLogger() });
+      try {
+        await manager.load({ manifest: manifestToml('keeper', ['Hook = "transform_data"']), wasm: await compileWat(VARIABLE_WAT) });
+        for (const value of [1, 'two', { three: [3] }]) {
+          await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, value, { errorPolicy: 'fail' })).resolves.toEqual(value);
+        }
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  });
+
   describe(`short outputs of a stock-ABI plugin, ${isolation} isolation`, () => {
     let manager: PluginManager;
 
