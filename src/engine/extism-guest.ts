@@ -211,13 +211,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
       },
     );
   } catch (err) {
-    const message = describeError(err);
-    const code = /cannot resolve import|not provided|does not contain|not supported/i.test(message) ? ErrorCodes.LINK : ErrorCodes.WASM;
-    throw new PluginError(code, `could not instantiate the module: ${message}`, {
-      pluginId: options.pluginId,
-      cause: err,
-      operation: 'instantiate',
-    });
+    throw instantiationError(err, options);
   }
   if (!runInWorker) {
     const { exports } = await plugin.getInstance();
@@ -273,6 +267,30 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     },
   };
   return guest;
+}
+
+/**
+ * Types a failed instantiation. Start code that ran inside it (a module instrumented without
+ * `deferStart`, e.g. precompiled elsewhere) fails in a worker with Extism's own words: a host
+ * call, such as the instrumented limit report, arrives as an unexpected message, and code that
+ * never finishes as an instantiation timeout. Say what that means.
+ */
+function instantiationError(err: unknown, options: GuestOptions): PluginError {
+  const message = describeError(err);
+  const pluginId = options.pluginId;
+  if (/received unexpected message \(type=invoke\)/.test(message)) {
+    return new PluginError(ErrorCodes.WASM, "could not instantiate the module: its start code called the host while the worker was instantiating it, which a worker cannot serve (an instrumented start function reports a fuel or call-depth limit that way; instrument with deferStart)", { pluginId, cause: err, operation: 'instantiate' });
+  }
+  if (/timed out while waiting for plugin to instantiate/.test(message)) {
+    return new GuestError(ErrorCodes.TIMEOUT, `could not instantiate the module: its start code did not finish within ${options.timeoutMs ?? '?'} ms`, {
+      pluginId,
+      cause: err,
+      operation: 'instantiate',
+      ...(options.timeoutMs === undefined ? {} : { limit: { name: 'timeoutMs', value: options.timeoutMs } }),
+    });
+  }
+  const code = /cannot resolve import|not provided|does not contain|not supported/i.test(message) ? ErrorCodes.LINK : ErrorCodes.WASM;
+  return new PluginError(code, `could not instantiate the module: ${message}`, { pluginId, cause: err, operation: 'instantiate' });
 }
 
 /** A call in worker isolation that outlived its `timeoutMs` (typed by classifyCallError). */
