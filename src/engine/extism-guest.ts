@@ -184,6 +184,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     envFunctions = { var_set: variableSetter(options.onLog, options.onVarsRefused), ...envFunctions };
   }
   userFunctions = { ...guestIo, ...userFunctions };
+  if (runInWorker) await trialInstantiation(module, options.pluginId);
   let plugin: ExtismPlugin;
   // Extism refuses allowedHosts inline without JSPI; elsewhere '*' hands every URL to our fetch,
   // which applies the real policy (Extism's own matching is hostname-only).
@@ -291,6 +292,30 @@ function instantiationError(err: unknown, options: GuestOptions): PluginError {
   }
   const code = /cannot resolve import|not provided|does not contain|not supported/i.test(message) ? ErrorCodes.LINK : ErrorCodes.WASM;
   return new PluginError(code, `could not instantiate the module: ${message}`, { pluginId, cause: err, operation: 'instantiate' });
+}
+
+/**
+ * Instantiates the module once on this thread, with imports that are never called, before a
+ * worker does: what fails while instantiating (a data or element segment out of bounds, a memory
+ * the engine cannot allocate) fails here as E_WASM. In Extism's worker it rejects inside the
+ * worker, whose error nothing listens for: an uncaught exception on the host's thread, and the
+ * load waited for its timeout. Only for a module that runs none of its code while instantiated
+ * (instrumented with `deferStart`: it exports `__reed_start`), so the trial runs no guest code.
+ */
+async function trialInstantiation(module: WebAssembly.Module, pluginId: string): Promise<void> {
+  if (!WebAssembly.Module.exports(module).some((e) => e.name === INSTRUMENT_EXPORTS.start)) return;
+  const imports: Record<string, Record<string, () => never>> = {};
+  const unused = (): never => {
+    throw new Error('not callable while instantiating');
+  };
+  for (const { module: namespace, name, kind } of WebAssembly.Module.imports(module)) {
+    if (kind === 'function') (imports[namespace] ??= {})[name] = unused;
+  }
+  try {
+    await WebAssembly.instantiate(module, imports);
+  } catch (err) {
+    throw new PluginError(ErrorCodes.WASM, `could not instantiate the module: ${describeError(err)}`, { pluginId, cause: err, operation: 'instantiate' });
+  }
 }
 
 /** A call in worker isolation that outlived its `timeoutMs` (typed by classifyCallError). */

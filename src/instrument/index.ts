@@ -46,7 +46,9 @@ export interface InstrumentOptions {
    * Run the start function, and exported `_initialize` / `_start` (which Extism calls while
    * instantiating), from an added `__reed_start` export instead: once, on a call's fresh fuel
    * and host budgets, and before any other export runs. Code run while instantiating is out of
-   * a host's reach (in a worker its limit report cannot even be delivered). Default false.
+   * a host's reach (in a worker its limit report cannot even be delivered). `__reed_start` is
+   * added even when there is nothing to run: a module exporting it runs none of its code while
+   * being instantiated. Default false.
    */
   deferStart?: boolean;
   /** Check the input with `WebAssembly.validate` when the runtime has it (default true), so invalid input is an error, not invalid output. */

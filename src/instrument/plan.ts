@@ -251,7 +251,9 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
       deferredExports.add(name);
     }
   }
-  const fStart = startTargets.length > 0 ? addFunc(typeVoid) : undefined;
+  // Exported even with nothing to run: its presence tells a host that instantiating the module
+  // runs none of its code.
+  const fStart = opts.deferStart ? addFunc(typeVoid) : undefined;
 
   const wrappers: Wrapper[] = [];
   const wrapperOf = new Map<number, number>();

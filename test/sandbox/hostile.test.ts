@@ -191,6 +191,24 @@ describe('hostile start code (the start function, _initialize)', () => {
       // Unmetered, only a worker's wall clock can stop it (inline it would hold the thread).
       ...(isolation === 'worker' ? [{ fixture: 'start-loop', fuel: false, code: 'E_TIMEOUT', limit: { name: 'timeoutMs', value: 300 }, words: 'took longer than 300 ms' }] : []),
     ] as const;
+    it(`data-out-of-bounds fails the load with E_WASM (${isolation}); the neighbour still answers`, async () => {
+      const manager = new PluginManager({ isolation, limits: LIMITS, logger: captureLogger() });
+      try {
+        await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+        for (let attempt = 0; attempt < 2; attempt++) {
+          await expect(manager.load({ manifest: manifestToml('broken', ['Hook = "transform_data"']), wasm: await hostileWat('data-out-of-bounds') })).rejects.toMatchObject({
+            code: 'E_WASM',
+            pluginId: 'broken',
+            operation: 'instantiate',
+            message: expect.stringContaining('data segment is out of bounds'),
+          });
+          await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, { attempt })).resolves.toEqual({ attempt });
+        }
+      } finally {
+        await manager.shutdown();
+      }
+    });
+
     for (const c of cases) {
       it(`${c.fixture}${c.fuel ? '' : ' (fuel off)'} fails the load with ${c.code} naming the start code (${isolation}); the neighbour still answers`, async () => {
         const limits = c.fuel ? LIMITS : { ...LIMITS, fuel: false as const, timeoutMs: 300 };
