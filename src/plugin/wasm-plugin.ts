@@ -333,6 +333,9 @@ export class WasmPlugin implements PluginRuntime {
     this.#guest = guest;
     this.#meter = meterGlobals(await guest.instance());
     applyFuelBudget(this.#meter, limits);
+    // A module instrumented elsewhere gets this host's host-buffer budget too (inline; in a
+    // worker the baked-in one holds).
+    if (this.#meter.hostBudget !== undefined) this.#meter.hostBudget.value = BigInt(hostBufferBytes(limits));
     if (this.#exports.has(INSTRUMENT_EXPORTS.start)) await this.#runStart(guest);
   }
 
