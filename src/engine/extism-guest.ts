@@ -184,7 +184,11 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     envFunctions = { var_set: variableSetter(options.onLog, options.onVarsRefused), ...envFunctions };
   }
   userFunctions = { ...guestIo, ...userFunctions };
-  if (runInWorker) await trialInstantiation(module, options.pluginId);
+  // A module whose start code is deferred (it exports __reed_start) runs none of its code while
+  // instantiated: it is tried here first, and Extism's instantiation timer (which would count a
+  // worker's start-up on a busy machine against the plugin's per-call timeoutMs) is not needed.
+  const deferred = WebAssembly.Module.exports(module).some((e) => e.name === INSTRUMENT_EXPORTS.start);
+  if (runInWorker && deferred) await trialInstantiation(module, options.pluginId);
   let plugin: ExtismPlugin;
   // Extism refuses allowedHosts inline without JSPI; elsewhere '*' hands every URL to our fetch,
   // which applies the real policy (Extism's own matching is hostname-only).
@@ -195,7 +199,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
       {
         useWasi: false,
         runInWorker,
-        ...(options.timeoutMs !== undefined && options.runInWorker ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.timeoutMs !== undefined && runInWorker && !deferred ? { timeoutMs: options.timeoutMs } : {}),
         ...(runInWorker && options.workerOptions !== undefined ? options.workerOptions : {}),
         logLevel: options.logLevel,
         logger: consoleFor(options.onLog) as unknown as Console,
@@ -303,7 +307,6 @@ function instantiationError(err: unknown, options: GuestOptions): PluginError {
  * (instrumented with `deferStart`: it exports `__reed_start`), so the trial runs no guest code.
  */
 async function trialInstantiation(module: WebAssembly.Module, pluginId: string): Promise<void> {
-  if (!WebAssembly.Module.exports(module).some((e) => e.name === INSTRUMENT_EXPORTS.start)) return;
   const imports: Record<string, Record<string, () => never>> = {};
   const unused = (): never => {
     throw new Error('not callable while instantiating');
@@ -330,8 +333,8 @@ class WorkerTimeout extends Error {
  *   restarts the worker itself, and its rejection waits for the new worker to start (forever,
  *   if its start code hangs): ours ends the call at `timeoutMs` with E_TIMEOUT and terminates
  *   the worker, and the plugin layer replaces the instance (E_TIMEOUT breaks it). Extism's call
- *   timer is switched off once the plugin exists (its instantiation timer stays: it is the only
- *   one that can terminate a worker whose start code hangs).
+ *   timer is switched off once the plugin exists (its instantiation timer stays for a module
+ *   whose start code is not deferred: it is the only one that can terminate such a worker).
  * - **A fresh block table per call.** Extism's worker never resets its call context between
  *   calls (only its inline `call` does): blocks piled up on both threads, every call exported
  *   the whole table, and after 16,383 calls (two blocks each) every call failed with "cannot
@@ -423,18 +426,19 @@ function viewOf(output: DataView): Uint8Array {
  */
 function workerError(err: unknown): { message: string; errorName: string | undefined } {
   let value = err;
-  const text = describeError(err);
-  if (text.startsWith('{"originalStack"')) {
+  // The object itself, not its JSON text (which holds the whole stack).
+  if (value === null || typeof value !== 'object' || !('originalStack' in value)) {
+    const text = describeError(err);
+    if (!text.startsWith('{"originalStack"')) return { message: text, errorName: undefined };
     try {
       value = JSON.parse(text) as unknown;
     } catch {
       return { message: text, errorName: undefined };
     }
   }
-  if (value === null || typeof value !== 'object' || !('originalStack' in value)) return { message: text, errorName: undefined };
   const { message, originalStack } = value as { message?: unknown; originalStack?: unknown };
   const errorName = typeof originalStack === 'string' ? /^(\w+):/.exec(originalStack)?.[1] : undefined;
-  return { message: typeof message === 'string' ? message : text, errorName };
+  return { message: typeof message === 'string' ? message : describeError(err), errorName };
 }
 
 function isTrap(err: unknown): boolean {

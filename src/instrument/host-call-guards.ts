@@ -207,8 +207,8 @@ function writeTrack(w: ByteWriter, plan: Plan): void {
 }
 
 /**
- * `refresh(block: i64) -> i64`: the block itself when it is fresh (or empty, or cannot be
- * copied), else a new block with its bytes: `[load_u64, store_u64]` per 8 bytes, then
+ * `refresh(block: i64) -> i64`: the block itself when it is 0, fresh, empty or cannot be
+ * copied, else a new block with its bytes: `[load_u64, store_u64]` per 8 bytes, then
  * `[load_u8, store_u8]` for the rest. Locals: 1 length, 2 new block, 3 offset.
  */
 function writeRefresh(w: ByteWriter, plan: Plan): void {
@@ -221,6 +221,10 @@ function writeRefresh(w: ByteWriter, plan: Plan): void {
     w.u8(Op.return);
     w.u8(Op.end);
   };
+  // No block (0: var_set's "delete", no error) or a fresh one: as is.
+  get(w, block);
+  w.u8(Op.i64_eqz);
+  returnBlockIf();
   get(w, block);
   i64Const(w, BigInt(BLOCK_INDEX_SHIFT));
   w.u8(Op.i64_shr_u);

@@ -29,8 +29,10 @@ function kernel() {
     store_u64: (address: bigint, value: bigint) => new DataView(at(address).block.buffer).setBigUint64(at(address).offset, value, true),
     output_set: (address: bigint) => void outputs.push(address),
     config_get: () => env.alloc(60n),
+    var_set: (key: bigint, value: bigint) => void vars.push([key, value]),
   };
-  return { env, blocks, outputs, allocs, crossings: () => crossings, user: { cross: () => void crossings++ } };
+  const vars: [bigint, bigint][] = [];
+  return { env, blocks, outputs, allocs, vars, crossings: () => crossings, user: { cross: () => void crossings++ } };
 }
 
 const LIMIT = { module: 'reed', name: 'limit' };
@@ -45,7 +47,16 @@ const GUEST = `(module
   (import "extism:host/env" "store_u8" (func $store_u8 (param i64 i32)))
   (import "extism:host/env" "output_set" (func $output_set (param i64 i64)))
   (import "extism:host/env" "config_get" (func $config_get (param i64) (result i64)))
+  (import "extism:host/env" "var_set" (func $var_set (param i64 i64)))
   (import "extism:host/user" "cross" (func $cross))
+  ;; deletes variable "k" (value 0) with a key allocated before a crossing call
+  (func (export "forget") (result i64)
+    (local $k i64)
+    (local.set $k (call $alloc (i64.const 1)))
+    (call $cross)
+    (call $store_u8 (local.get $k) (i32.const 107))
+    (call $var_set (local.get $k) (i64.const 0))
+    (local.get $k))
   (func (export "alloc") (param i64) (result i64) (call $alloc (local.get 0)))
   (func (export "config") (result i64) (call $config_get (i64.const 0)))
   (func (export "config_twice") (result i64) (drop (call $config_get (i64.const 0))) (call $config_get (i64.const 0)))
@@ -104,12 +115,21 @@ describe('host-call guards', () => {
     expect(new TextDecoder().decode(k.blocks[Number(handed >> 48n)]!)).toBe('hello world');
   });
 
+  it('refresh a stale key handed to a crossing call, and pass "no block" (0) through', async () => {
+    const { k, m } = await guest(1000n);
+    const key = m.call('forget') as bigint;
+    const [[handedKey, value]] = k.vars as [[bigint, bigint]];
+    expect(handedKey).not.toBe(key);
+    expect(k.blocks[Number(handedKey >> 48n)]).toEqual(new Uint8Array([107]));
+    expect(value).toBe(0n);
+  });
+
   it('leave a module without hostCalls untouched in its imports', async () => {
     const k = kernel();
     const m = await load(GUEST, { limitImport: LIMIT }, { 'extism:host/env': k.env, 'extism:host/user': k.user });
     m.call('say', 1);
     expect(k.outputs).toHaveLength(1);
-    expect(WebAssembly.Module.imports(new WebAssembly.Module(m.bytes)).map((i) => i.name)).toEqual(['alloc', 'store_u8', 'output_set', 'config_get', 'cross', 'limit']);
+    expect(WebAssembly.Module.imports(new WebAssembly.Module(m.bytes)).map((i) => i.name)).toEqual(['alloc', 'store_u8', 'output_set', 'config_get', 'var_set', 'cross', 'limit']);
   });
 });
 
