@@ -129,6 +129,19 @@ export function functionExports(module: WebAssembly.Module): Set<string> {
 }
 
 /**
+ * Whether a module holds the host-buffer cap itself (instrumented with host-call guards,
+ * src/instrument/host-call-guards.ts): it exports their budget.
+ *
+ * @example
+ * ```ts
+ * if (!hasHostCallGuards(module)) watchExtismsCapLogLine();
+ * ```
+ */
+export function hasHostCallGuards(module: WebAssembly.Module): boolean {
+  return WebAssembly.Module.exports(module).some((e) => e.name === INSTRUMENT_EXPORTS.hostBudget);
+}
+
+/**
  * Whether a module reads frames (hook data with long strings as raw UTF-8, docs/abi.md): it
  * imports `reed_frame_version`, as the AssemblyScript SDK's `Input.json` and `Output.json` do.
  *
@@ -180,9 +193,11 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     const contextFor = budgetedContexts(budget);
     userFunctions = withContext(userFunctions, contextFor);
     envFunctions = withContext(envFunctions, contextFor);
-    // Extism's own context: variables live in it (setVariable), not in the call's budget.
-    envFunctions = { var_set: variableSetter(options.onLog, options.onVarsRefused), ...envFunctions };
   }
+  // Extism's own context: variables live in it (setVariable), not in the call's budget. Ours in
+  // both modes (in a worker it runs on this thread, as Extism's would), so a refusal is learnt
+  // directly, never from a log line a guest could forge.
+  envFunctions = { var_set: variableSetter(options.onLog, options.onVarsRefused), ...envFunctions };
   userFunctions = { ...guestIo, ...userFunctions };
   // A module whose start code is deferred (it exports __reed_start) runs none of its code while
   // instantiated: it is tried here first, and Extism's instantiation timer (which would count a
@@ -210,7 +225,8 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
         },
         ...(httpThroughExtism && options.fetch !== undefined ? { fetch: options.fetch, allowedHosts: ['*'], allowHttpResponseHeaders: true } : {}),
         memory: {
-          ...(options.hostMemoryBytes !== undefined && runInWorker ? { maxPages: Math.ceil(options.hostMemoryBytes / 65_536) } : {}),
+          // A module with host-call guards holds the cap itself, in O(1) per block (see budget).
+          ...(options.hostMemoryBytes !== undefined && runInWorker && !hasHostCallGuards(module) ? { maxPages: Math.ceil(options.hostMemoryBytes / 65_536) } : {}),
           ...(options.maxVarBytes !== undefined ? { maxVarBytes: options.maxVarBytes } : {}),
         },
       },

@@ -5,7 +5,7 @@
  * unreliable after one).
  */
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
-import { createGuest, functionExports, readsFrames, type Guest, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
+import { createGuest, functionExports, hasHostCallGuards, readsFrames, type Guest, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
 import { hookExportName } from '../hooks/hook-names.ts';
 import { INSTRUMENT_EXPORTS, LimitReason } from '../instrument/index.ts';
@@ -65,7 +65,6 @@ const NO_INPUT = new Uint8Array(0);
 
 /** Extism's own log line when its host-side buffer cap refuses an allocation. */
 const HOST_MEMORY_REFUSED = /^memory limit exceeded: /;
-const VARS_REFUSED = /^var memory limit exceeded: /;
 
 /**
  * Loads and drives one WASM plugin.
@@ -95,12 +94,15 @@ export class WasmPlugin implements PluginRuntime {
   #closed = false;
   /** The module reads frames (long strings as raw UTF-8 beside the JSON). */
   readonly #framed: boolean;
+  /** In a worker without host-call guards in the module, only Extism's cap holds host buffers. */
+  readonly #extismCapOnly: boolean;
 
   private constructor(options: WasmPluginOptions, exports: Set<string>, capabilities: CapabilitySet) {
     this.#options = options;
     this.#capabilities = capabilities;
     this.#exports = exports;
     this.#framed = readsFrames(options.prepared.module);
+    this.#extismCapOnly = options.isolation === 'worker' && !hasHostCallGuards(options.prepared.module);
   }
 
   /**
@@ -373,12 +375,11 @@ export class WasmPlugin implements PluginRuntime {
   #onLog(level: Exclude<LogLevel, 'silent'>, message: string): void {
     const watch = this.#watch;
     if (level === 'error') {
-      // Inline the host says so directly (onHostMemoryRefused, onVarsRefused); in a worker the
-      // caps are Extism's, and its log line is all there is (a guest can log the same words,
-      // but only to misname its own failure).
-      const worker = this.#options.isolation === 'worker';
-      if (worker && HOST_MEMORY_REFUSED.test(message)) watch.hostMemoryRefused = true;
-      else if (worker && VARS_REFUSED.test(message)) watch.varsRefused = true;
+      // The host learns of its refusals directly (onHostMemoryRefused, onVarsRefused, and the
+      // module's guards through reed_limit). Only a module without guards in a worker is held to
+      // Extism's own cap, whose log line is all there is (a guest can log the same words, but
+      // only to misname its own failure).
+      if (this.#extismCapOnly && HOST_MEMORY_REFUSED.test(message)) watch.hostMemoryRefused = true;
       // Guests that abort (AssemblyScript's abort, a Rust panic) log why just before they trap,
       // and Extism drops any error they set once they trap: keep the line for the trap's error.
       else if (/^(abort|panic)/i.test(message)) watch.abortNote = message;

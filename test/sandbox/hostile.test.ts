@@ -364,31 +364,33 @@ describe('hostile plugins asking the host for memory blocks', () => {
     }
   }
 
-  it('a plugin logging the words of a refusal cannot pass its own trap off as the host limit (inline)', async () => {
-    const manager = new PluginManager({ limits: LIMITS, logger: captureLogger() });
-    try {
-      await manager.load({ manifest: manifestToml('liar', ['Hook = "transform_data"']), wasm: await hostileWat('fake-refusal') });
-      const error = await manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' }).then(
-        () => undefined,
-        (err: unknown) => err as GuestError,
-      );
-      expect(error).toBeInstanceOf(GuestError);
-      expect(error).toMatchObject({ code: 'E_TRAP', pluginId: 'liar' });
-      expect(error?.limit).toBeUndefined();
-    } finally {
-      await manager.shutdown();
-    }
-  });
+  for (const isolation of ['inline', 'worker'] as const) {
+    it(`a plugin logging the words of a refusal cannot pass its own trap off as the host limit (${isolation})`, async () => {
+      const manager = new PluginManager({ isolation, limits: LIMITS, logger: captureLogger() });
+      try {
+        await manager.load({ manifest: manifestToml('liar', ['Hook = "transform_data"']), wasm: await hostileWat('fake-refusal') });
+        const error = await manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' }).then(
+          () => undefined,
+          (err: unknown) => err as GuestError,
+        );
+        expect(error).toBeInstanceOf(GuestError);
+        expect(error).toMatchObject({ code: 'E_TRAP', pluginId: 'liar' });
+        expect(error?.limit).toBeUndefined();
+      } finally {
+        await manager.shutdown();
+      }
+    });
 
-  it('a plugin logging the words of a variable refusal cannot fail its own call as the host limit (inline)', async () => {
-    const manager = new PluginManager({ limits: LIMITS, logger: captureLogger() });
-    try {
-      await manager.load({ manifest: manifestToml('liar', ['Hook = "after_render"']), wasm: await hostileWat('fake-refusal') });
-      expect(await manager.hooks.execute(Hooks.AFTER_RENDER, { page: 1 }, { errorPolicy: 'fail' })).toEqual({ page: 1 });
-    } finally {
-      await manager.shutdown();
-    }
-  });
+    it(`a plugin logging the words of a variable refusal cannot fail its own call as the host limit (${isolation})`, async () => {
+      const manager = new PluginManager({ isolation, limits: LIMITS, logger: captureLogger() });
+      try {
+        await manager.load({ manifest: manifestToml('liar', ['Hook = "after_render"']), wasm: await hostileWat('fake-refusal') });
+        expect(await manager.hooks.execute(Hooks.AFTER_RENDER, { page: 1 }, { errorPolicy: 'fail' })).toEqual({ page: 1 });
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  }
 
   // Refused copies cost no fuel: were they charged, 30,000 of 64 KiB would need 30,720,000 fuel.
   it('30,000 copies of the whole memory into host blocks are held to the per-call budget (inline)', async () => {
