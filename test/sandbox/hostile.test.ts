@@ -154,6 +154,27 @@ describe('wall-clock timeout (worker isolation)', () => {
   });
 });
 
+describe("the engine's own stack overflow (no call-depth limit)", () => {
+  // A worker reports the RangeError as a plain object: it was E_TRAP there, E_STACK inline.
+  for (const isolation of ['inline', 'worker'] as const) {
+    it(`unbounded recursion ends with E_STACK (${isolation}); the neighbour still answers`, async () => {
+      const manager = new PluginManager({ isolation, limits: { ...LIMITS, maxCallDepth: 0 }, logger: captureLogger() });
+      try {
+        await manager.load({ manifest: manifestToml('deep', ['Hook = "transform_data"']), wasm: await hostileWat('unbounded-recursion') });
+        await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+        await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({
+          code: 'E_STACK',
+          pluginId: 'deep',
+          message: expect.stringContaining("overflowed the engine's call stack"),
+        });
+        await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, { ok: 1 })).resolves.toEqual({ ok: 1 });
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  }
+});
+
 describe('wall-clock timeout while the host works for the guest (worker isolation)', () => {
   it('an unmetered guest calling the host in an endless loop ends with E_TIMEOUT, and the plugin works again afterwards', async () => {
     const manager = new PluginManager({ isolation: 'worker', limits: { fuel: false, timeoutMs: 300 }, logger: captureLogger() });
