@@ -337,6 +337,9 @@ async function trialInstantiation(module: WebAssembly.Module, pluginId: string):
   }
 }
 
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** A call in worker isolation that outlived its `timeoutMs` (typed by classifyCallError). */
 class WorkerTimeout extends Error {
   override readonly name = 'WorkerTimeout';
@@ -360,7 +363,8 @@ function workerCalls(plugin: ExtismPlugin, options: GuestOptions): { call(export
   // rc13's BackgroundPlugin reads `opts.timeoutMs` on every invoke (see the comment above).
   const internal = plugin as unknown as { opts?: { timeoutMs?: number | null } };
   if (internal.opts !== undefined) internal.opts.timeoutMs = null;
-  const timeoutMs = options.timeoutMs;
+  // setTimeout fires at once for delays past 2^31 - 1 ms: such a limit is no limit.
+  const timeoutMs = options.timeoutMs !== undefined && options.timeoutMs <= MAX_TIMER_MS ? options.timeoutMs : undefined;
   let ready: Promise<unknown> = Promise.resolve();
   let dead = false;
   return {
