@@ -421,8 +421,11 @@ export class WasmPlugin implements PluginRuntime {
       reed_limit: (_context, reason: number): void => {
         // A refused host buffer is not a trap: the guest got 0 and may go on (as inline, where
         // the host's own budget refuses first and says so through onHostMemoryRefused).
-        if (reason === LimitReason.HOST_MEMORY) this.#watch.hostMemoryRefused = true;
-        else this.#watch.limitReason = reason;
+        if (reason === LimitReason.HOST_MEMORY) {
+          // Logged as the host's own budget logs its refusals (once per call: the guard reports once).
+          this.#watch.hostMemoryRefused = true;
+          this.#options.onLog('error', `memory limit exceeded: host buffers past the ${hostBufferBytes(this.#options.limits)} bytes allowed in one call were refused`);
+        } else this.#watch.limitReason = reason;
       },
     };
   }
