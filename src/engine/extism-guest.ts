@@ -337,6 +337,28 @@ async function trialInstantiation(module: WebAssembly.Module, pluginId: string):
   }
 }
 
+/**
+ * A worker stopped during a host call leaves Extism's main-thread side of that call waiting, for
+ * ever, for the worker to read its reply from the shared buffer, with a 0 ms interval running
+ * meanwhile (rc13's BackgroundPlugin keeps the event loop awake while it waits). The dead
+ * worker never will: for a while, keep marking the buffer as read (rc13's `SAB_BASE_OFFSET`,
+ * 4, in the flag word its writer waits on), so that side finishes and clears its interval.
+ */
+function releaseHostCall(plugin: ExtismPlugin): void {
+  const flag = (plugin as unknown as { hostFlag?: unknown }).hostFlag;
+  if (!(flag instanceof Int32Array)) return;
+  const release = setInterval(() => {
+    Atomics.store(flag, 0, EXTISM_SAB_BASE_OFFSET);
+    Atomics.notify(flag, 0);
+  }, 10);
+  setTimeout(() => clearInterval(release), HOST_CALL_RELEASE_MS);
+}
+
+/** rc13's `SAB_BASE_OFFSET`: the flag value meaning "the reader has taken everything". */
+const EXTISM_SAB_BASE_OFFSET = 4;
+/** How long a stopped worker's pending host-call reply is released for (a reply of 16 MiB needs ~250 rounds of 64 KiB). */
+const HOST_CALL_RELEASE_MS = 3_000;
+
 /** The longest delay setTimeout honours. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -382,6 +404,7 @@ function workerCalls(plugin: ExtismPlugin, options: GuestOptions): { call(export
         timer = setTimeout(() => {
           dead = true;
           void plugin.close().catch(() => {});
+          releaseHostCall(plugin);
           reject(new WorkerTimeout(`call canceled due to timeout after ${timeoutMs} ms`));
         }, timeoutMs);
       });

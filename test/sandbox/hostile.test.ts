@@ -176,6 +176,29 @@ describe("the engine's own stack overflow (no call-depth limit)", () => {
 });
 
 describe('wall-clock timeout while the host works for the guest (worker isolation)', () => {
+  it("a worker stopped in the middle of a host call leaves no timer of Extism's running", async () => {
+    // Extism's side of a host call waits for the worker to read its reply, with a 0 ms interval
+    // running meanwhile; a stopped worker never reads it. Node-only probe of live timers.
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const manager = new PluginManager({ isolation: 'worker', limits: { fuel: false, timeoutMs: 300 }, logger: captureLogger() });
+    const wasm = await compileWat(`(module
+      (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+      (import "extism:host/env" "var_get" (func $var_get (param i64) (result i64)))
+      (func (export "hook_transform_data") (result i32)
+        (loop $forever (drop (call $var_get (call $alloc (i64.const 1)))) (br $forever))
+        (i32.const 0)))`);
+    try {
+      await manager.load({ manifest: manifestToml('caller', ['Hook = "transform_data"']), wasm });
+      const before = timers();
+      for (let i = 0; i < 4; i++) await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, i, { errorPolicy: 'fail' })).rejects.toMatchObject({ code: 'E_TIMEOUT' });
+      // The release runs for 3 s after each stop.
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      expect(timers()).toBeLessThanOrEqual(before);
+    } finally {
+      await manager.shutdown();
+    }
+  });
+
   it('an unmetered guest calling the host in an endless loop ends with E_TIMEOUT, and the plugin works again afterwards', async () => {
     const manager = new PluginManager({ isolation: 'worker', limits: { fuel: false, timeoutMs: 300 }, logger: captureLogger() });
     // On inputs longer than 4 bytes: var_get (served on the host's thread) for ever.
