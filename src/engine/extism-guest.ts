@@ -158,6 +158,19 @@ export function functionExports(module: WebAssembly.Module): Set<string> {
 }
 
 /**
+ * Whether a module holds the host-buffer cap itself (instrumented with host-call guards,
+ * src/instrument/host-call-guards.ts): it exports their budget.
+ *
+ * @example
+ * ```ts
+ * if (!hasHostCallGuards(module)) watchExtismsCapLogLine();
+ * ```
+ */
+export function hasHostCallGuards(module: WebAssembly.Module): boolean {
+  return WebAssembly.Module.exports(module).some((e) => e.name === INSTRUMENT_EXPORTS.hostBudget);
+}
+
+/**
  * Whether a module reads frames (hook data with long strings as raw UTF-8, docs/abi.md): it
  * imports `reed_frame_version`, as the AssemblyScript SDK's `Input.json` and `Output.json` do.
  *
@@ -220,10 +233,17 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     const contextFor = budgetedContexts(budget);
     userFunctions = withContext(userFunctions, contextFor);
     envFunctions = withContext(envFunctions, contextFor);
-    // Extism's own context: variables live in it (setVariable), not in the call's budget.
-    envFunctions = { var_set: variableSetter(options.onLog, options.onVarsRefused), ...envFunctions };
   }
+  // Extism's own context: variables live in it (setVariable), not in the call's budget. Ours in
+  // both modes (in a worker it runs on this thread, as Extism's would), so a refusal is learnt
+  // directly, never from a log line a guest could forge.
+  envFunctions = { var_set: variableSetter(options.onLog, options.onVarsRefused), ...envFunctions };
   userFunctions = { ...guestIo, ...userFunctions };
+  // A module whose start code is deferred (it exports __reed_start) runs none of its code while
+  // instantiated: it is tried here first, and Extism's instantiation timer (which would count a
+  // worker's start-up on a busy machine against the plugin's per-call timeoutMs) is not needed.
+  const deferred = WebAssembly.Module.exports(module).some((e) => e.name === INSTRUMENT_EXPORTS.start);
+  if (runInWorker && deferred) await trialInstantiation(module, options.pluginId);
   let plugin: ExtismPlugin;
   // Extism refuses allowedHosts inline without JSPI; elsewhere '*' hands every URL to our fetch,
   // which applies the real policy (Extism's own matching is hostname-only).
@@ -235,7 +255,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
       {
         useWasi: false,
         runInWorker,
-        ...(options.timeoutMs !== undefined && options.runInWorker ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.timeoutMs !== undefined && runInWorker && !deferred ? { timeoutMs: options.timeoutMs } : {}),
         ...(runInWorker && options.workerOptions !== undefined ? options.workerOptions : {}),
         logLevel: options.logLevel,
         logger: consoleFor(options.onLog) as unknown as Console,
@@ -248,19 +268,14 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
         },
         ...(httpThroughExtism && options.fetch !== undefined ? { fetch: options.fetch, allowedHosts: ['*'], allowHttpResponseHeaders: true } : {}),
         memory: {
-          ...(options.hostMemoryBytes !== undefined && runInWorker ? { maxPages: Math.ceil(options.hostMemoryBytes / 65_536) } : {}),
+          // A module with host-call guards holds the cap itself, in O(1) per block (see budget).
+          ...(options.hostMemoryBytes !== undefined && runInWorker && !hasHostCallGuards(module) ? { maxPages: Math.ceil(options.hostMemoryBytes / 65_536) } : {}),
           ...(options.maxVarBytes !== undefined ? { maxVarBytes: options.maxVarBytes } : {}),
         },
       },
     );
   } catch (err) {
-    const message = describeError(err);
-    const code = /cannot resolve import|not provided|does not contain|not supported/i.test(message) ? ErrorCodes.LINK : ErrorCodes.WASM;
-    throw new PluginError(code, `could not instantiate the module: ${message}`, {
-      pluginId: options.pluginId,
-      cause: err,
-      operation: 'instantiate',
-    });
+    throw instantiationError(err, options);
   }
   if (!runInWorker) {
     const { exports } = await plugin.getInstance();
@@ -270,6 +285,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     const counter = exports[INSTRUMENT_EXPORTS.fuel];
     fuel = options.meterFuel === true && counter instanceof WebAssembly.Global ? counter : undefined;
   }
+  const worker = runInWorker ? workerCalls(plugin, options) : undefined;
   const guest: Guest = {
     runsInWorker: runInWorker,
     call(exportName, input) {
@@ -289,7 +305,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
       if (!runInWorker) io.input = input;
       io.output = undefined;
       // Plain promise chaining: no async frame of our own on the hot path.
-      return plugin.call(exportName, input).then(
+      return (worker === undefined ? plugin.call(exportName, input) : worker.call(exportName, input)).then(
         (output) => {
           wasi?.flush();
           // Output handed over with reed_output_write wins over output_set's (docs/abi.md).
@@ -320,10 +336,137 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
       return runInWorker ? undefined : plugin.getInstance();
     },
     async close() {
+      worker?.close();
       await plugin.close();
     },
   };
   return guest;
+}
+
+/**
+ * Types a failed instantiation. Start code that ran inside it (a module instrumented without
+ * `deferStart`, e.g. precompiled elsewhere) fails in a worker with Extism's own words: a host
+ * call, such as the instrumented limit report, arrives as an unexpected message, and code that
+ * never finishes as an instantiation timeout. Say what that means.
+ */
+function instantiationError(err: unknown, options: GuestOptions): PluginError {
+  const message = describeError(err);
+  const pluginId = options.pluginId;
+  if (/received unexpected message \(type=invoke\)/.test(message)) {
+    return new PluginError(ErrorCodes.WASM, "could not instantiate the module: its start code called the host while the worker was instantiating it, which a worker cannot serve (an instrumented start function reports a fuel or call-depth limit that way; instrument with deferStart)", { pluginId, cause: err, operation: 'instantiate' });
+  }
+  if (/timed out while waiting for plugin to instantiate/.test(message)) {
+    return new GuestError(ErrorCodes.TIMEOUT, `could not instantiate the module: its start code did not finish within ${options.timeoutMs ?? '?'} ms`, {
+      pluginId,
+      cause: err,
+      operation: 'instantiate',
+      ...(options.timeoutMs === undefined ? {} : { limit: { name: 'timeoutMs', value: options.timeoutMs } }),
+    });
+  }
+  const code = /cannot resolve import|not provided|does not contain|not supported/i.test(message) ? ErrorCodes.LINK : ErrorCodes.WASM;
+  return new PluginError(code, `could not instantiate the module: ${message}`, { pluginId, cause: err, operation: 'instantiate' });
+}
+
+/**
+ * Instantiates the module once on this thread, with imports that are never called, before a
+ * worker does: what fails while instantiating (a data or element segment out of bounds, a memory
+ * the engine cannot allocate) fails here as E_WASM. In Extism's worker it rejects inside the
+ * worker, whose error nothing listens for: an uncaught exception on the host's thread, and the
+ * load waited for its timeout. Only for a module that runs none of its code while instantiated
+ * (instrumented with `deferStart`: it exports `__reed_start`), so the trial runs no guest code.
+ */
+async function trialInstantiation(module: WebAssembly.Module, pluginId: string): Promise<void> {
+  const imports: Record<string, Record<string, () => never>> = {};
+  const unused = (): never => {
+    throw new Error('not callable while instantiating');
+  };
+  for (const { module: namespace, name, kind } of WebAssembly.Module.imports(module)) {
+    if (kind === 'function') (imports[namespace] ??= {})[name] = unused;
+  }
+  try {
+    await WebAssembly.instantiate(module, imports);
+  } catch (err) {
+    throw new PluginError(ErrorCodes.WASM, `could not instantiate the module: ${describeError(err)}`, { pluginId, cause: err, operation: 'instantiate' });
+  }
+}
+
+/**
+ * A worker stopped during a host call leaves Extism's main-thread side of that call waiting, for
+ * ever, for the worker to read its reply from the shared buffer, with a 0 ms interval running
+ * meanwhile (rc13's BackgroundPlugin keeps the event loop awake while it waits). The dead
+ * worker never will: for a while, keep marking the buffer as read (rc13's `SAB_BASE_OFFSET`,
+ * 4, in the flag word its writer waits on), so that side finishes and clears its interval.
+ */
+function releaseHostCall(plugin: ExtismPlugin): void {
+  const flag = (plugin as unknown as { hostFlag?: unknown }).hostFlag;
+  if (!(flag instanceof Int32Array)) return;
+  const release = setInterval(() => {
+    Atomics.store(flag, 0, EXTISM_SAB_BASE_OFFSET);
+    Atomics.notify(flag, 0);
+  }, 10);
+  setTimeout(() => clearInterval(release), HOST_CALL_RELEASE_MS);
+}
+
+/** rc13's `SAB_BASE_OFFSET`: the flag value meaning "the reader has taken everything". */
+const EXTISM_SAB_BASE_OFFSET = 4;
+/** How long a stopped worker's pending host-call reply is released for (a reply of 16 MiB needs ~250 rounds of 64 KiB). */
+const HOST_CALL_RELEASE_MS = 3_000;
+
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A call in worker isolation that outlived its `timeoutMs` (typed by classifyCallError). */
+class WorkerTimeout extends Error {
+  override readonly name = 'WorkerTimeout';
+}
+
+/**
+ * Calls on an Extism worker, made to hold what Extism's own worker path does not:
+ *
+ * - **The time limit, whatever the guest does.** Extism's timer lives on the main thread and
+ *   restarts the worker itself, and its rejection waits for the new worker to start (forever,
+ *   if its start code hangs): ours ends the call at `timeoutMs` with E_TIMEOUT and terminates
+ *   the worker, and the plugin layer replaces the instance (E_TIMEOUT breaks it). Extism's call
+ *   timer is switched off once the plugin exists (its instantiation timer stays for a module
+ *   whose start code is not deferred: it is the only one that can terminate such a worker).
+ * - **A fresh block table per call.** Extism's worker never resets its call context between
+ *   calls (only its inline `call` does): blocks piled up on both threads, every call exported
+ *   the whole table, and after 16,383 calls (two blocks each) every call failed with "cannot
+ *   assign to this block". `reset()` after each call, awaited by the next one, clears both.
+ */
+function workerCalls(plugin: ExtismPlugin, options: GuestOptions): { call(exportName: string, input: Uint8Array): Promise<unknown>; close(): void } {
+  // rc13's BackgroundPlugin reads `opts.timeoutMs` on every invoke (see the comment above).
+  const internal = plugin as unknown as { opts?: { timeoutMs?: number | null } };
+  if (internal.opts !== undefined) internal.opts.timeoutMs = null;
+  // setTimeout fires at once for delays past 2^31 - 1 ms: such a limit is no limit.
+  const timeoutMs = options.timeoutMs !== undefined && options.timeoutMs <= MAX_TIMER_MS ? options.timeoutMs : undefined;
+  let ready: Promise<unknown> = Promise.resolve();
+  let dead = false;
+  return {
+    call(exportName, input) {
+      if (dead) return Promise.reject(new PluginError(ErrorCodes.CLOSED, `${exportName}: the plugin's worker was stopped`, { pluginId: options.pluginId, operation: exportName }));
+      const call = ready.then(() => plugin.call(exportName, input));
+      // The next call starts once this one's blocks are dropped, whether it succeeded or not.
+      ready = call.then(
+        () => plugin.reset(),
+        () => plugin.reset(),
+      ).catch(() => {});
+      if (timeoutMs === undefined) return call;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          dead = true;
+          void plugin.close().catch(() => {});
+          releaseHostCall(plugin);
+          reject(new WorkerTimeout(`call canceled due to timeout after ${timeoutMs} ms`));
+        }, timeoutMs);
+      });
+      return Promise.race([call, expired]).finally(() => clearTimeout(timer));
+    },
+    close() {
+      dead = true;
+    },
+  };
 }
 
 /**
@@ -406,7 +549,7 @@ const GUEST_ERROR_PREFIX = 'Plugin-originated error: ';
 /** Turns what Extism throws into a typed GuestError. */
 function classifyCallError(err: unknown, pluginId: string, exportName: string): PluginError {
   if (err instanceof PluginError) return err;
-  const message = workerErrorMessage(describeError(err));
+  const { message, errorName } = workerError(err);
   const operation = exportName;
   if (message.startsWith(GUEST_ERROR_PREFIX)) {
     // The guest's own words (error_set): never raw into the host's logs.
@@ -415,10 +558,10 @@ function classifyCallError(err: unknown, pluginId: string, exportName: string): 
   if (/call canceled due to timeout|timed out/i.test(message)) {
     return new GuestError(ErrorCodes.TIMEOUT, `${exportName}: the call exceeded its time limit`, { pluginId, cause: err, operation });
   }
-  if (err instanceof RangeError && /call stack/i.test(message)) {
+  if ((err instanceof RangeError || errorName === 'RangeError') && /call stack/i.test(message)) {
     return new GuestError(ErrorCodes.STACK, `${exportName}: the engine's call stack overflowed`, { pluginId, cause: err, operation });
   }
-  if (isTrap(err)) {
+  if (isTrap(err) || errorName === 'RuntimeError') {
     return new GuestError(ErrorCodes.TRAP, `${exportName} trapped: ${message}`, { pluginId, cause: err, operation });
   }
   return new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${message}`, { pluginId, cause: err, operation });
@@ -430,17 +573,25 @@ function viewOf(output: DataView): Uint8Array {
 }
 
 /**
- * Extism's worker reports a failure as JSON `{"originalStack","message"}`, and the stack holds
- * the whole worker script as a data URL (hundreds of kilobytes): keep the message.
+ * Extism's worker reports a failure as a plain object `{ originalStack, message }` (a trap is no
+ * RuntimeError on this side), and the stack holds the whole worker script as a data URL
+ * (hundreds of kilobytes): keep the message, and the error's name from the stack's first line.
  */
-function workerErrorMessage(message: string): string {
-  if (!message.startsWith('{"originalStack"')) return message;
-  try {
-    const parsed = JSON.parse(message) as { message?: unknown };
-    return typeof parsed.message === 'string' ? parsed.message : message;
-  } catch {
-    return message;
+function workerError(err: unknown): { message: string; errorName: string | undefined } {
+  let value = err;
+  // The object itself, not its JSON text (which holds the whole stack).
+  if (value === null || typeof value !== 'object' || !('originalStack' in value)) {
+    const text = describeError(err);
+    if (!text.startsWith('{"originalStack"')) return { message: text, errorName: undefined };
+    try {
+      value = JSON.parse(text) as unknown;
+    } catch {
+      return { message: text, errorName: undefined };
+    }
   }
+  const { message, originalStack } = value as { message?: unknown; originalStack?: unknown };
+  const errorName = typeof originalStack === 'string' ? /^(\w+):/.exec(originalStack)?.[1] : undefined;
+  return { message: typeof message === 'string' ? message : describeError(err), errorName };
 }
 
 function isTrap(err: unknown): boolean {

@@ -146,6 +146,8 @@ export interface ScanContext {
   wrap: boolean;
   /** How many added imports shift the defined functions (0 when none). */
   shift: number;
+  /** Guard index by imported function index (-1: unguarded), when imports are guarded. */
+  redirect?: Int32Array | undefined;
   importedFuncs: number;
   typeCount: number;
   totalFuncs: number;
@@ -189,6 +191,7 @@ export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, 
   const fuel = ctx.fuel;
   const wrap = ctx.wrap;
   const shift = ctx.shift;
+  const redirect = ctx.redirect;
   const imported = ctx.importedFuncs;
   const typeCount = ctx.typeCount;
   const totalFuncs = ctx.totalFuncs;
@@ -342,11 +345,12 @@ export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, 
           }
           boundary = true;
         }
-        if (shift !== 0 && index >= imported) {
+        const to = index >= imported ? index + shift : redirect === undefined ? -1 : redirect[index]!;
+        if (to >= 0 && to !== index) {
           ev[n] = EV_REMAP;
           ev[n + 1] = at;
           ev[n + 2] = pos;
-          ev[n + 3] = index + shift;
+          ev[n + 3] = to;
           n += 4;
         }
         if (fuel && op === 0x10) {

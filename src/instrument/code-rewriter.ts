@@ -49,6 +49,7 @@ export class BodyRewriter {
       fuel: opts.fuel,
       wrap: opts.fuel || opts.maxCallDepth > 0,
       shift: plan.shift,
+      redirect: plan.redirect,
       importedFuncs: info.importedFuncs,
       typeCount: info.types.length,
       totalFuncs: info.funcTypes.length,

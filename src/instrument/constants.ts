@@ -7,14 +7,15 @@ export const ExportKind = { func: 0, table: 1, memory: 2, global: 3 } as const;
 
 /**
  * Why the last call hit a limit; the value of the `__reed_limit_reason` global and the argument
- * passed to the optional limit import.
+ * passed to the optional limit import. HOST_MEMORY: a host-call guard refused a host buffer over
+ * the call's budget (the guest got 0 and goes on; see host-call-guards.ts).
  *
  * @example
  * ```ts
  * if (exports.__reed_limit_reason.value === LimitReason.FUEL) console.log('out of fuel');
  * ```
  */
-export const LimitReason = { NONE: 0, FUEL: 1, STACK: 2, MEMORY: 3, TABLE: 4 } as const;
+export const LimitReason = { NONE: 0, FUEL: 1, STACK: 2, MEMORY: 3, TABLE: 4, HOST_MEMORY: 5 } as const;
 
 /**
  * Passed to the limit import (never written to `__reed_limit_reason`) when an exported

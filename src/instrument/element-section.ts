@@ -37,7 +37,7 @@ export function writeElementSection(bytes: Uint8Array, ref: SectionRef | undefin
   const extra = plan.wrappers.length > 0 ? 1 : 0;
   w.u32(count + extra);
   if (r) {
-    if (plan.shift === 0) {
+    if (plan.shift === 0 && plan.redirect === undefined) {
       w.bytes(bytes, r.pos, r.end); // no index moved: copy as is
       r.pos = r.end;
     } else {
@@ -63,7 +63,7 @@ function copySegment(r: ByteReader, w: ByteWriter, plan: Plan): void {
   if ((flags & 0x01) === 0) {
     if (flags & 0x02) r.u32(); // table index
     copyRange(r, w, from);
-    copyConstExpr(r, w, plan.remapFunc); // offset
+    copyConstExpr(r, w, plan.refFunc); // offset
   }
   const kindFrom = r.pos;
   if (flags & 0x03) {
@@ -74,8 +74,8 @@ function copySegment(r: ByteReader, w: ByteWriter, plan: Plan): void {
   const n = r.count();
   w.u32(n);
   for (let i = 0; i < n; i++) {
-    if (flags & 0x04) copyConstExpr(r, w, plan.remapFunc);
-    else w.u32(plan.remapFunc(r.u32()));
+    if (flags & 0x04) copyConstExpr(r, w, plan.refFunc);
+    else w.u32(plan.refFunc(r.u32()));
   }
 }
 

@@ -18,12 +18,13 @@ import { InstrumentError } from './errors.ts';
 import { LimitReason } from './constants.ts';
 import { writeModule } from './module-writer.ts';
 import { scanModule } from './module-scan.ts';
-import { RESERVED, type ResolvedOptions, makePlan } from './plan.ts';
+import { RESERVED, type HostCallOptions, type ResolvedOptions, makePlan } from './plan.ts';
 
 export { InstrumentError } from './errors.ts';
 export { LimitReason, RETURN_CODE_SIGNAL } from './constants.ts';
 export { GrowKind } from './grow-helpers.ts';
 export { LIMITS_SECTION, readModuleLimits, type ModuleLimits } from './limits-section.ts';
+export type { HostCallOptions } from './plan.ts';
 
 /** Options of {@link instrument}. */
 export interface InstrumentOptions {
@@ -50,6 +51,21 @@ export interface InstrumentOptions {
    * new size is allowed (nonzero: yes), e.g. a host-wide memory budget. See grow-helpers.ts.
    */
   growImport?: { module: string; name: string };
+  /**
+   * Guards in front of the host's kernel functions: a per-call budget for the buffers the host
+   * creates for the guest, and fresh copies of blocks a host in another thread would see stale
+   * (host-call-guards.ts). Undefined: no guards.
+   */
+  hostCalls?: HostCallOptions;
+  /**
+   * Run the start function, and exported `_initialize` / `_start` (which Extism calls while
+   * instantiating), from an added `__reed_start` export instead: once, on a call's fresh fuel
+   * and host budgets, and before any other export runs. Code run while instantiating is out of
+   * a host's reach (in a worker its limit report cannot even be delivered). `__reed_start` is
+   * added even when there is nothing to run: a module exporting it runs none of its code while
+   * being instantiated. Default false.
+   */
+  deferStart?: boolean;
   /** Check the input with `WebAssembly.validate` when the runtime has it (default true), so invalid input is an error, not invalid output. */
   validate?: boolean;
 }
@@ -126,7 +142,11 @@ function resolveOptions(options: InstrumentOptions): ResolvedOptions {
   if (tables !== undefined && (!Number.isInteger(tables) || tables < 0 || tables > 0xffff_ffff)) {
     throw new InstrumentError('maxTableElements must be an integer in [0, 2^32)');
   }
-  return { fuel: options.fuel ?? true, defaultFuel, memoryMaxPages: cap, maxCallDepth: depth, limitImport: limit, maxTableElements: tables, growImport: grow, signalReturnCodes: options.signalReturnCodes === true };
+  const hostCalls = options.hostCalls;
+  if (hostCalls !== undefined && (typeof hostCalls.budgetBytes !== 'bigint' || hostCalls.budgetBytes < 0n || hostCalls.budgetBytes >= 1n << 63n)) {
+    throw new InstrumentError('hostCalls.budgetBytes must be a bigint in [0, 2^63)');
+  }
+  return { fuel: options.fuel ?? true, defaultFuel, memoryMaxPages: cap, maxCallDepth: depth, limitImport: limit, maxTableElements: tables, growImport: grow, signalReturnCodes: options.signalReturnCodes === true, hostCalls, deferStart: options.deferStart ?? false };
 }
 
 function validateInput(bytes: Uint8Array): void {

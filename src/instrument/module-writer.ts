@@ -93,6 +93,8 @@ export function writeModule(bytes: Uint8Array, plan: Plan): { bytes: Uint8Array<
       writeCustomSection(bytes, ref, plan, w);
       continue;
     }
+    // Deferred: the start function runs from __reed_start, inside a call.
+    if (ref.id === SectionId.start && plan.fStart !== undefined) continue;
     flushMissing(SECTION_RANK[ref.id]!);
     emit(ref.id, ref);
   }

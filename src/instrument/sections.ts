@@ -127,7 +127,8 @@ export function writeFunctionSection(bytes: Uint8Array, ref: SectionRef | undefi
 }
 
 /**
- * Global section: existing globals (ref.func remapped), then fuel, budget, reason, depth.
+ * Global section: existing globals (ref.func remapped), then fuel, budget, reason, depth, and the
+ * host-call guards' bytes left, byte budget and first fresh block.
  *
  * @example
  * ```ts
@@ -143,7 +144,7 @@ export function writeGlobalSection(bytes: Uint8Array, ref: SectionRef | undefine
       readValType(r);
       if (r.u8() > 1) r.fail('invalid global mutability', r.pos - 1);
       w.bytes(bytes, from, r.pos);
-      copyConstExpr(r, w, plan.remapFunc);
+      copyConstExpr(r, w, plan.refFunc);
     }
     if (!r.atEnd) r.fail('global section has trailing bytes');
   }
@@ -166,6 +167,15 @@ export function writeGlobalSection(bytes: Uint8Array, ref: SectionRef | undefine
   i32Global(); // reason
   i32Global(); // depth
   i32Global(); // entered: export wrappers under way (not exported)
+  const hostBudget = plan.opts.hostCalls?.budgetBytes ?? 0n;
+  i64Global(hostBudget); // host bytes left (the start function's allowance)
+  i64Global(hostBudget); // host budget per call
+  i64Global(0n); // first fresh block: none crossed yet
+  w.u8(0x7f); // started: 0 while deferred start code has not run
+  w.u8(1);
+  w.u8(0x41);
+  w.u8(plan.fStart === undefined ? 1 : 0);
+  w.u8(0x0b);
 }
 
 /**
@@ -177,8 +187,8 @@ export function writeGlobalSection(bytes: Uint8Array, ref: SectionRef | undefine
  * ```
  */
 export function writeExportSection(plan: Plan, w: ByteWriter): void {
-  const { exports } = plan.info;
-  w.u32(exports.length + 4);
+  const exports = plan.info.exports.filter((e) => !plan.deferredExports.has(e.name));
+  w.u32(exports.length + 5 + (plan.fStart === undefined ? 0 : 1));
   for (const e of exports) {
     w.name(e.name);
     w.u8(e.kind);
@@ -193,6 +203,12 @@ export function writeExportSection(plan: Plan, w: ByteWriter): void {
   global(RESERVED.fuelBudget, plan.gBudget);
   global(RESERVED.reason, plan.gReason);
   global(RESERVED.depth, plan.gDepth);
+  global(RESERVED.hostBudget, plan.gHostBudget);
+  if (plan.fStart !== undefined) {
+    w.name(RESERVED.start);
+    w.u8(ExportKind.func);
+    w.u32(plan.fStart);
+  }
 }
 
 /**
@@ -204,5 +220,5 @@ export function writeExportSection(plan: Plan, w: ByteWriter): void {
  * ```
  */
 export function writeStartSection(plan: Plan, w: ByteWriter): void {
-  w.u32(plan.remapFunc(plan.info.start!));
+  w.u32(plan.refFunc(plan.info.start!));
 }

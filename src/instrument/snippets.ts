@@ -9,6 +9,7 @@ import { Op } from './opcodes.ts';
 import type { Plan, Wrapper } from './plan.ts';
 import { ValType } from './types.ts';
 import type { ByteWriter } from './writer.ts';
+import { writeGuardBodies, writeGuardReset } from './host-call-guards.ts';
 
 const IF = 0x04;
 const END = 0x0b;
@@ -247,7 +248,8 @@ export function writeSetReason(w: ByteWriter, plan: Plan, code: number): void {
 
 /**
  * Writes the bodies (size-prefixed) of the added helper functions, in the order `makePlan`
- * numbered them: out-of-fuel, stack-overflow, memory.grow, table.grow (one per table), then the
+ * numbered them: out-of-fuel, stack-overflow, memory.grow, table.grow (one per table), the
+ * host-call guards, `__reed_start`, then the
  * export wrappers.
  *
  * @example
@@ -281,7 +283,50 @@ export function writeAddedBodies(w: ByteWriter, plan: Plan): void {
   }
   if (plan.fGrow !== undefined) writeMemoryGrowBody(w, plan);
   plan.fTableGrow.forEach((_, table) => writeTableGrowBody(w, plan, table));
+  writeGuardBodies(w, plan);
+  if (plan.fStart !== undefined) {
+    // __reed_start: once per instance, on a call's fresh budgets, the deferred start code.
+    const at = w.reserveSize();
+    w.u8(0);
+    w.u8(Op.global_get);
+    w.u32(plan.gStarted);
+    w.u8(IF);
+    w.u8(VOID);
+    w.u8(Op.return);
+    w.u8(END);
+    w.u8(Op.i32_const);
+    w.u8(1);
+    w.u8(Op.global_set);
+    w.u32(plan.gStarted);
+    writeCallReset(w, plan);
+    // Counted as an entry, so a host function re-entering during the start code shares its budget.
+    writeAddToGlobal(w, plan.gEntered, 1);
+    for (const target of plan.startTargets) {
+      w.u8(Op.call);
+      w.u32(target);
+    }
+    writeAddToGlobal(w, plan.gEntered, -1);
+    w.u8(END);
+    w.patchSize(at);
+  }
   for (const wrapper of plan.wrappers) writeWrapperBody(w, plan, wrapper);
+}
+
+/** A call's fresh start: fuel := budget, depth := 0, reason := NONE, and the host-call guards'. */
+function writeCallReset(w: ByteWriter, plan: Plan): void {
+  w.u8(Op.global_get);
+  w.u32(plan.gBudget);
+  w.u8(Op.global_set);
+  w.u32(plan.gFuel);
+  w.u8(Op.i32_const);
+  w.u8(0);
+  w.u8(Op.global_set);
+  w.u32(plan.gDepth);
+  w.u8(Op.i32_const);
+  w.u8(0);
+  w.u8(Op.global_set);
+  w.u32(plan.gReason);
+  writeGuardReset(w, plan);
 }
 
 /**
@@ -303,23 +348,23 @@ function writeWrapperBody(w: ByteWriter, plan: Plan, wrapper: Wrapper): void {
   } else {
     w.u8(0);
   }
+  if (plan.fStart !== undefined) {
+    // The deferred start code, if it has not run (it runs on fresh budgets of its own).
+    w.u8(Op.global_get);
+    w.u32(plan.gStarted);
+    w.u8(Op.i32_eqz);
+    w.u8(IF);
+    w.u8(VOID);
+    w.u8(Op.call);
+    w.u32(plan.fStart);
+    w.u8(END);
+  }
   w.u8(Op.global_get);
   w.u32(plan.gEntered);
   w.u8(Op.i32_eqz);
   w.u8(IF);
   w.u8(VOID);
-  w.u8(Op.global_get);
-  w.u32(plan.gBudget);
-  w.u8(Op.global_set);
-  w.u32(plan.gFuel);
-  w.u8(Op.i32_const);
-  w.u8(0);
-  w.u8(Op.global_set);
-  w.u32(plan.gDepth);
-  w.u8(Op.i32_const);
-  w.u8(0);
-  w.u8(Op.global_set);
-  w.u32(plan.gReason);
+  writeCallReset(w, plan);
   w.u8(END);
   writeAddToGlobal(w, plan.gEntered, 1);
   for (let i = 0; i < params; i++) {

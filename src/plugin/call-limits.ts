@@ -93,6 +93,8 @@ export interface MeterGlobals {
   reason: WebAssembly.Global | undefined;
   /** The per-call budget the export wrappers reset the fuel to. */
   budget: WebAssembly.Global | undefined;
+  /** The per-call host-buffer budget of the module's host-call guards. */
+  hostBudget?: WebAssembly.Global | undefined;
 }
 
 /**
@@ -106,7 +108,7 @@ export interface MeterGlobals {
 export function meterGlobals(instance: WebAssembly.Instance | undefined): MeterGlobals {
   const exports = (instance?.exports ?? {}) as Record<string, unknown>;
   const global = (name: string) => (exports[name] instanceof WebAssembly.Global ? (exports[name] as WebAssembly.Global) : undefined);
-  return { fuel: global(INSTRUMENT_EXPORTS.fuel), reason: global(INSTRUMENT_EXPORTS.reason), budget: global(INSTRUMENT_EXPORTS.fuelBudget) };
+  return { fuel: global(INSTRUMENT_EXPORTS.fuel), reason: global(INSTRUMENT_EXPORTS.reason), budget: global(INSTRUMENT_EXPORTS.fuelBudget), hostBudget: global(INSTRUMENT_EXPORTS.hostBudget) };
 }
 
 /**

@@ -2,6 +2,7 @@
  * The limits a plugin runs under: the host's limits (with defaults), lowered where the plugin's
  * manifest asks for less. A plugin can never raise a limit above the host's.
  */
+import { EXTISM_KERNEL_GUARDS } from '../engine/extism-kernel.ts';
 import type { InstrumentOptions } from '../instrument/index.ts';
 import type { HostLimits } from '../manager/manager-config.ts';
 import type { RequestedLimits } from '../manifest/types.ts';
@@ -102,15 +103,29 @@ function minNullable(a: number | null, b: number | null): number | null {
 }
 
 /**
+ * Bytes of host buffers (Extism blocks: input, output, logs, config and variable copies, HTTP
+ * bodies) one call may have the host create: room for the largest input, output and logs, plus
+ * 1 MiB for the rest. Enforced by the host inline and by guards in the module (in a worker).
+ *
+ * @example
+ * ```ts
+ * hostBufferBytes(DEFAULT_LIMITS); // 17,891,328
+ * ```
+ */
+export function hostBufferBytes(limits: EffectiveLimits): number {
+  return limits.maxInputBytes + limits.maxOutputBytes + limits.maxLogBytes + 1024 * 1024;
+}
+
+/**
  * A stable key for the limits that change the instrumented module (for the module cache).
  *
  * @example
  * ```ts
- * instrumentationKey(limits); // 'f1000000:p1024:d10000:t1000000'
+ * instrumentationKey(limits); // 'f20000000:p1024:d10000:t1000000:h17891328'
  * ```
  */
 export function instrumentationKey(limits: EffectiveLimits): string {
-  return `f${limits.fuel ?? 'off'}:p${Math.floor(limits.memoryBytes / PAGE_BYTES)}:d${limits.maxCallDepth ?? 'off'}:t${limits.maxTableElements}`;
+  return `f${limits.fuel ?? 'off'}:p${Math.floor(limits.memoryBytes / PAGE_BYTES)}:d${limits.maxCallDepth ?? 'off'}:t${limits.maxTableElements}:h${hostBufferBytes(limits)}`;
 }
 
 /**
@@ -164,5 +179,11 @@ export function instrumentOptions(limits: EffectiveLimits): InstrumentOptions {
     signalReturnCodes: true,
     maxTableElements: limits.maxTableElements,
     growImport: GROW_IMPORT,
+    // In a worker Extism serves its kernel in the guest's thread, out of reach of the host's own
+    // budget: the module holds it there itself.
+    hostCalls: { ...EXTISM_KERNEL_GUARDS, budgetBytes: BigInt(hostBufferBytes(limits)) },
+    // Start code runs in a call (WasmPlugin runs __reed_start after instantiating), under the
+    // call's limits and error reporting, not inside Extism's instantiation (see docs/instrument.md).
+    deferStart: true,
   };
 }

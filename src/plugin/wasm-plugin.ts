@@ -6,9 +6,10 @@
  */
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import { STOCK_IO_FUNCTIONS } from '../engine/guest-io-functions.ts';
-import { createGuest, functionExports, readsFrames, type Guest, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
+import { createGuest, functionExports, hasHostCallGuards, readsFrames, type Guest, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
 import { hookExportName } from '../hooks/hook-names.ts';
+import { INSTRUMENT_EXPORTS, LimitReason } from '../instrument/index.ts';
 import { capabilitySet, type CapabilitySet } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import type { ChainKey } from '../manager/event-chains.ts';
@@ -21,7 +22,7 @@ import { decodeOutput, encodeInputBytes } from '../util/frame-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
 import { applyFuelBudget, checkAfterCall, checkReencodedSize, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, recordLimitSignal, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
 import { InstanceMemory } from './instance-memory.ts';
-import { GROW_IMPORT, LIMIT_IMPORT, type EffectiveLimits } from './limits.ts';
+import { GROW_IMPORT, LIMIT_IMPORT, hostBufferBytes, type EffectiveLimits } from './limits.ts';
 import { MemoryBudget } from './memory-budget.ts';
 import { COMMAND_START, HOST_COMMAND_START, HOST_REACTOR_INIT, REACTOR_INIT } from '../wasi/wasi-link.ts';
 import type { WasiSettings } from '../wasi/wasi-settings.ts';
@@ -78,7 +79,6 @@ const NO_INPUT = new Uint8Array(0);
 
 /** Extism's own log line when its host-side buffer cap refuses an allocation. */
 const HOST_MEMORY_REFUSED = /^memory limit exceeded: /;
-const VARS_REFUSED = /^var memory limit exceeded: /;
 
 /**
  * Loads and drives one WASM plugin.
@@ -115,6 +115,8 @@ export class WasmPlugin implements PluginRuntime {
   readonly #memory: InstanceMemory;
   /** The limits failures are explained with (the plugin's, with the module's baked-in table cap). */
   readonly #failureLimits: EffectiveLimits;
+  /** In a worker without host-call guards in the module, only Extism's cap holds host buffers. */
+  readonly #extismCapOnly: boolean;
 
   private constructor(options: WasmPluginOptions, exports: Set<string>, capabilities: CapabilitySet) {
     this.#options = options;
@@ -128,6 +130,7 @@ export class WasmPlugin implements PluginRuntime {
     // A module instrumented at build time carries its own table cap: name that one in errors.
     const tableCap = this.#memory.tableCap;
     this.#failureLimits = tableCap === null || tableCap === options.limits.maxTableElements ? options.limits : { ...options.limits, maxTableElements: tableCap };
+    this.#extismCapOnly = options.isolation === 'worker' && !hasHostCallGuards(options.prepared.module);
   }
 
   /**
@@ -357,14 +360,22 @@ export class WasmPlugin implements PluginRuntime {
       // The instrumenter's imports: limit signals, and the grow check of the memory budget.
       namespaces: {
         [LIMIT_IMPORT.module]: {
-          [LIMIT_IMPORT.name]: (_context: unknown, value: number): void => recordLimitSignal(this.#watch, value),
+          [LIMIT_IMPORT.name]: (_context: unknown, value: number): void => {
+            // A refused host buffer is not a trap: the guest got 0 and may go on (as inline, where
+            // the host's own budget refuses first and says so through onHostMemoryRefused).
+            if (!this.#watch.returnCodeNext && value === LimitReason.HOST_MEMORY) {
+              // Logged as the host's own budget logs its refusals (once per call: the guard reports once).
+              this.#watch.hostMemoryRefused = true;
+              this.#options.onLog('error', `memory limit exceeded: host buffers past the ${hostBufferBytes(this.#options.limits)} bytes allowed in one call were refused`);
+            } else recordLimitSignal(this.#watch, value);
+          },
           [GROW_IMPORT.name]: (_context: unknown, kind: number, index: number, newSize: number): number => this.#memory.grow(kind, index, newSize),
         },
       },
       runInWorker: isolation === 'worker',
       workerOptions: this.#options.workerOptions,
       timeoutMs: limits.timeoutMs,
-      hostMemoryBytes: limits.maxInputBytes + limits.maxOutputBytes + limits.maxLogBytes + 1024 * 1024,
+      hostMemoryBytes: hostBufferBytes(limits),
       maxVarBytes: limits.maxVarBytes,
       chargeHostBytes: (bytes) => this.#memory.chargeHost(bytes),
       meterFuel: limits.fuel !== null,
@@ -388,7 +399,42 @@ export class WasmPlugin implements PluginRuntime {
     this.#guest = guest;
     this.#meter = meterGlobals(await guest.instance());
     applyFuelBudget(this.#meter, limits);
+    // A module instrumented elsewhere gets this host's host-buffer budget too (inline; in a
+    // worker the baked-in one holds).
+    if (this.#meter.hostBudget !== undefined) this.#meter.hostBudget.value = BigInt(hostBufferBytes(limits));
+    if (this.#exports.has(INSTRUMENT_EXPORTS.start)) await this.#runStart(guest);
     if (this.#exports.has(HOST_REACTOR_INIT)) await this.#initializeReactor(guest);
+  }
+
+  /**
+   * Runs the module's deferred start code (its start function, `_initialize`): a call like any
+   * other, so its limits hold and their errors say what happened, in a worker too. A failure
+   * fails the instantiation with the limit's own code (E_FUEL, E_TIMEOUT, …).
+   */
+  async #runStart(guest: Guest): Promise<void> {
+    const { metadata, limits } = this.#options;
+    const operation = 'start';
+    resetCallWatch(this.#watch);
+    try {
+      await guest.call(INSTRUMENT_EXPORTS.start, NO_INPUT);
+    } catch (err) {
+      const raw = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, describeError(err), { pluginId: metadata.id, cause: err, operation });
+      const explained = explainFailure(raw, this.#watch, this.#meter, limits, metadata.id, operation);
+      this.#guest = undefined;
+      await guest.close().catch(() => {});
+      const limit = explained instanceof GuestError ? explained.limit : undefined;
+      // explainFailure's words without its "[id] start: " (or export name) prefix.
+      const what = explained.message.slice(`[${metadata.id}] `.length).replace(/^start: /, '').replace(`${INSTRUMENT_EXPORTS.start} `, '');
+      throw new GuestError(explained.code, `the module's start code (its start function or _initialize) ${what}`, {
+        pluginId: metadata.id,
+        cause: explained,
+        operation: 'instantiate',
+        ...(limit === undefined ? {} : { limit }),
+      });
+    } finally {
+      // What the start code did is not the next call's.
+      resetCallWatch(this.#watch);
+    }
   }
 
   /**
@@ -416,12 +462,11 @@ export class WasmPlugin implements PluginRuntime {
   #onLog(level: Exclude<LogLevel, 'silent'>, message: string): void {
     const watch = this.#watch;
     if (level === 'error') {
-      // Inline the host says so directly (onHostMemoryRefused, onVarsRefused); in a worker the
-      // caps are Extism's, and its log line is all there is (a guest can log the same words,
-      // but only to misname its own failure).
-      const worker = this.#options.isolation === 'worker';
-      if (worker && HOST_MEMORY_REFUSED.test(message)) watch.hostMemoryRefused = true;
-      else if (worker && VARS_REFUSED.test(message)) watch.varsRefused = true;
+      // The host learns of its refusals directly (onHostMemoryRefused, onVarsRefused, and the
+      // module's guards through reed_limit). Only a module without guards in a worker is held to
+      // Extism's own cap, whose log line is all there is (a guest can log the same words, but
+      // only to misname its own failure).
+      if (this.#extismCapOnly && HOST_MEMORY_REFUSED.test(message)) watch.hostMemoryRefused = true;
       // Guests that abort (AssemblyScript's abort, a Rust panic) log why just before they trap,
       // and Extism drops any error they set once they trap: keep the line for the trap's error.
       else if (/^(abort|panic)/i.test(message)) watch.abortNote = printable(message);

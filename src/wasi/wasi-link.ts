@@ -10,7 +10,7 @@
  *   while instantiating, before the host can reach the instance's memory (WASI calls made then
  *   would have nowhere to read or write) and outside any call's fuel accounting. The host calls
  *   it instead, once per instance, as an ordinary metered call (src/plugin/wasm-plugin.ts).
- * - The `_start` export becomes `__reed_start`, for the same reason: Extism would run a
+ * - The `_start` export becomes `__reed_wasi_start`, for the same reason: Extism would run a
  *   command's `main` while instantiating. A module with only `_start` is refused at load (a
  *   command runs once; a plugin is called again and again); one with both is a reactor.
  *
@@ -30,7 +30,8 @@ export const HOST_REACTOR_INIT = '__reed_initialize';
 /** A command's entry point (`main`, run once to exit). */
 export const COMMAND_START = '_start';
 /** Its name after {@link linkWasi}: the host never calls it, and Extism no longer sees it. */
-export const HOST_COMMAND_START = '__reed_start';
+// Not `__reed_start`: that is the instrumenter's deferred start code (docs/instrument.md).
+export const HOST_COMMAND_START = '__reed_wasi_start';
 
 /** Exports renamed by {@link linkWasi}. */
 const EXPORT_RENAMES: Readonly<Record<string, string>> = { [REACTOR_INIT]: HOST_REACTOR_INIT, [COMMAND_START]: HOST_COMMAND_START };

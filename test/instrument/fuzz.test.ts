@@ -4,6 +4,7 @@
  * nothing may hang or throw anything else. Time-bounded so it fits in CI.
  */
 import fc from 'fast-check';
+import { EXTISM_KERNEL_GUARDS } from '../../src/engine/extism-kernel.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InstrumentError, instrument, type InstrumentOptions } from '../../src/instrument/index.ts';
 import { compileWat } from './harness.ts';
@@ -23,6 +24,9 @@ const optionsArb: fc.Arbitrary<InstrumentOptions> = fc.record(
     memoryMaxPages: fc.integer({ min: 0, max: 70_000 }),
     maxCallDepth: fc.integer({ min: 0, max: 100_000 }),
     limitImport: fc.record({ module: fc.string({ maxLength: 4 }), name: fc.string({ maxLength: 4 }) }),
+    // The host-call guards (with the seeds' "env" imports as the kernel module too) and deferred start.
+    hostCalls: fc.constantFrom('extism:host/env', 'env').map((module) => ({ ...EXTISM_KERNEL_GUARDS, module, budgetBytes: 1n << 24n })),
+    deferStart: fc.boolean(),
     validate: fc.boolean(),
   },
   { requiredKeys: [] },

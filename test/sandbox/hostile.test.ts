@@ -10,8 +10,9 @@ import { GuestError, Hooks, PluginManager, type PluginEvent, type PluginError } 
 import { compileWat } from '../support/wat.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';
-import { manifestToml } from '../support/wat-plugins.ts';
+import { echoPluginWat, manifestToml } from '../support/wat-plugins.ts';
 import { LIMIT_IMPORT } from '../../src/plugin/limits.ts';
+import { hookExportName } from '../../src/hooks/hook-names.ts';
 
 const HOSTILE_DIR = join(import.meta.dirname, 'hostile');
 const LIMITS = {
@@ -154,6 +155,128 @@ describe('wall-clock timeout (worker isolation)', () => {
   });
 });
 
+describe("the engine's own stack overflow (no call-depth limit)", () => {
+  // A worker reports the RangeError as a plain object: it was E_TRAP there, E_STACK inline.
+  for (const isolation of ['inline', 'worker'] as const) {
+    it(`unbounded recursion ends with E_STACK (${isolation}); the neighbour still answers`, async () => {
+      const manager = new PluginManager({ isolation, limits: { ...LIMITS, maxCallDepth: 0 }, logger: captureLogger() });
+      try {
+        await manager.load({ manifest: manifestToml('deep', ['Hook = "transform_data"']), wasm: await hostileWat('unbounded-recursion') });
+        await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+        await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({
+          code: 'E_STACK',
+          pluginId: 'deep',
+          message: expect.stringContaining("overflowed the engine's call stack"),
+        });
+        await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, { ok: 1 })).resolves.toEqual({ ok: 1 });
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  }
+});
+
+describe('wall-clock timeout while the host works for the guest (worker isolation)', () => {
+  it("a worker stopped in the middle of a host call leaves no timer of Extism's running", async () => {
+    // Extism's side of a host call waits for the worker to read its reply, with a 0 ms interval
+    // running meanwhile; a stopped worker never reads it. Node-only probe of live timers.
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const manager = new PluginManager({ isolation: 'worker', limits: { fuel: false, timeoutMs: 300 }, logger: captureLogger() });
+    const wasm = await compileWat(`(module
+      (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+      (import "extism:host/env" "var_get" (func $var_get (param i64) (result i64)))
+      (func (export "hook_transform_data") (result i32)
+        (loop $forever (drop (call $var_get (call $alloc (i64.const 1)))) (br $forever))
+        (i32.const 0)))`);
+    try {
+      await manager.load({ manifest: manifestToml('caller', ['Hook = "transform_data"']), wasm });
+      const before = timers();
+      for (let i = 0; i < 4; i++) await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, i, { errorPolicy: 'fail' })).rejects.toMatchObject({ code: 'E_TIMEOUT' });
+      // The release runs for 3 s after each stop.
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      expect(timers()).toBeLessThanOrEqual(before);
+    } finally {
+      await manager.shutdown();
+    }
+  });
+
+  it('an unmetered guest calling the host in an endless loop ends with E_TIMEOUT, and the plugin works again afterwards', async () => {
+    const manager = new PluginManager({ isolation: 'worker', limits: { fuel: false, timeoutMs: 300 }, logger: captureLogger() });
+    // On inputs longer than 4 bytes: var_get (served on the host's thread) for ever.
+    const wasm = await compileWat(`(module
+      (import "extism:host/env" "input_length" (func $len (result i64)))
+      (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+      (import "extism:host/env" "var_get" (func $var_get (param i64) (result i64)))
+      (func (export "hook_transform_data") (result i32)
+        (if (i64.gt_u (call $len) (i64.const 4)) (then (loop $forever (drop (call $var_get (call $alloc (i64.const 1)))) (br $forever))))
+        (i32.const 0)))`);
+    try {
+      await manager.load({ manifest: manifestToml('caller', ['Hook = "transform_data"']), wasm });
+      await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, 'call the host for ever', { errorPolicy: 'fail' })).rejects.toMatchObject({
+          code: 'E_TIMEOUT',
+          pluginId: 'caller',
+          limit: { name: 'timeoutMs', value: 300 },
+        });
+        await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, 'ok', { errorPolicy: 'fail' })).resolves.toBe('ok');
+        await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, { attempt })).resolves.toEqual({ attempt });
+      }
+    } finally {
+      await manager.shutdown();
+    }
+  });
+});
+
+describe('hostile start code (the start function, _initialize)', () => {
+  for (const isolation of ['inline', 'worker'] as const) {
+    const cases = [
+      { fixture: 'start-loop', fuel: true, code: 'E_FUEL', limit: { name: 'fuel', value: LIMITS.fuel }, words: 'ran out of fuel' },
+      { fixture: 'initialize-trap', fuel: true, code: 'E_TRAP', limit: undefined, words: 'trapped: unreachable' },
+      // Unmetered, only a worker's wall clock can stop it (inline it would hold the thread).
+      ...(isolation === 'worker' ? [{ fixture: 'start-loop', fuel: false, code: 'E_TIMEOUT', limit: { name: 'timeoutMs', value: 300 }, words: 'took longer than 300 ms' }] : []),
+    ] as const;
+    it(`data-out-of-bounds fails the load with E_WASM (${isolation}); the neighbour still answers`, async () => {
+      const manager = new PluginManager({ isolation, limits: LIMITS, logger: captureLogger() });
+      try {
+        await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+        for (let attempt = 0; attempt < 2; attempt++) {
+          await expect(manager.load({ manifest: manifestToml('broken', ['Hook = "transform_data"']), wasm: await hostileWat('data-out-of-bounds') })).rejects.toMatchObject({
+            code: 'E_WASM',
+            pluginId: 'broken',
+            operation: 'instantiate',
+            message: expect.stringContaining('data segment is out of bounds'),
+          });
+          await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, { attempt })).resolves.toEqual({ attempt });
+        }
+      } finally {
+        await manager.shutdown();
+      }
+    });
+
+    for (const c of cases) {
+      it(`${c.fixture}${c.fuel ? '' : ' (fuel off)'} fails the load with ${c.code} naming the start code (${isolation}); the neighbour still answers`, async () => {
+        const limits = c.fuel ? LIMITS : { ...LIMITS, fuel: false as const, timeoutMs: 300 };
+        const manager = new PluginManager({ isolation, limits, logger: captureLogger() });
+        try {
+          await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+          for (let attempt = 0; attempt < 2; attempt++) {
+            const error = (await manager.load({ manifest: manifestToml('starter', ['Hook = "transform_data"']), wasm: await hostileWat(c.fixture) }).catch((e: unknown) => e)) as GuestError;
+            expect(error).toBeInstanceOf(GuestError);
+            expect(error).toMatchObject({ code: c.code, pluginId: 'starter', operation: 'instantiate' });
+            expect(error.message).toContain(`the module's start code (its start function or _initialize) ${c.words}`);
+            expect(error.limit).toEqual(c.limit);
+            await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, { attempt })).resolves.toEqual({ attempt });
+          }
+          expect(manager.plugins().map((p) => p.id)).toEqual(['good']);
+        } finally {
+          await manager.shutdown();
+        }
+      });
+    }
+  }
+});
+
 describe('limits from the manifest', () => {
   it('a plugin may ask for less fuel than the host allows, never more', async () => {
     const manager = new PluginManager({ limits: { fuel: 50_000 }, logger: captureLogger() });
@@ -237,50 +360,82 @@ describe('precompiled modules', () => {
 });
 
 describe('hostile plugins asking the host for memory blocks', () => {
-  // Inline the host's budget refuses the block (E_LIMIT); in a worker Extism's own allocation
-  // fails first and the call ends as a trap, with Extism's message and not its worker's script.
-  for (const [isolation, expected] of [
-    ['inline', { code: 'E_LIMIT', limit: { name: 'maxOutputBytes' } }],
-    ['worker', { code: 'E_TRAP', message: expect.stringMatching(/^\[storm\] hook_after_render failed: Array buffer allocation failed$/) }],
-  ] as const) {
-    it(`a block of 2^40 bytes ends the call with ${expected.code} (${isolation}); the neighbour still answers`, async () => {
+  // The module's own guard refuses the block before Extism creates it, in both modes (in a
+  // worker Extism's kernel runs beside the guest, out of the host's reach).
+  for (const isolation of ['inline', 'worker'] as const) {
+    it(`a block of 2^40 bytes ends the call with E_LIMIT (${isolation}); the neighbour still answers`, async () => {
       const manager = new PluginManager({ isolation, limits: LIMITS, logger: captureLogger() });
       try {
         await manager.load({ manifest: manifestToml('storm', ['Hook = "after_render"']), wasm: await hostileWat('block-storm') });
         await manager.load({ manifest: manifestToml('good', ['Hook = "transform_data"']), wasm: await readFixture('echo') });
-        await expect(manager.hooks.execute(Hooks.AFTER_RENDER, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({ pluginId: 'storm', ...expected });
+        await expect(manager.hooks.execute(Hooks.AFTER_RENDER, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({
+          pluginId: 'storm',
+          code: 'E_LIMIT',
+          limit: { name: 'maxOutputBytes', value: LIMITS.maxOutputBytes },
+        });
         expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, { ok: 1 })).toEqual({ ok: 1 });
       } finally {
         await manager.shutdown();
       }
     });
+
+    // host-buffer-bomb.wat: each export traps on the first block the host refuses.
+    const bombs = [
+      [Hooks.TRANSFORM_DATA, 'one alloc of 4,000,000,000 bytes'],
+      [Hooks.BEFORE_RENDER, '1,000 allocs of 4 MiB'],
+      [Hooks.AFTER_RENDER, 'an alloc of 2^64 - 1 bytes'],
+      [Hooks.ROUTE_MATCH, '10,000 var_get copies of a 1 MiB variable'],
+    ] as const;
+    for (const [hook, what] of bombs) {
+      it(`${what} ends with E_LIMIT, twice, in ${isolation} isolation; the neighbour still answers`, async () => {
+        const manager = new PluginManager({ isolation, limits: LIMITS, logger: captureLogger() });
+        try {
+          await manager.load({ manifest: manifestToml('bomb', [`Hook = "${hook}"`]), wasm: await hostileWat('host-buffer-bomb') });
+          await manager.load({ manifest: manifestToml('good', ['Hook = "validate_data"']), wasm: await compileWat(echoPluginWat(['hook_validate_data'])) });
+          for (let attempt = 0; attempt < 2; attempt++) {
+            await expect(manager.hooks.execute(hook, { attempt }, { errorPolicy: 'fail' })).rejects.toMatchObject({
+              pluginId: 'bomb',
+              operation: hookExportName(hook),
+              code: 'E_LIMIT',
+              limit: { name: 'maxOutputBytes', value: LIMITS.maxOutputBytes },
+            });
+            await expect(manager.hooks.execute(Hooks.VALIDATE_DATA, { attempt })).resolves.toMatchObject({ valid: true });
+          }
+          expect(manager.stats('bomb')).toMatchObject({ faults: 2 });
+        } finally {
+          await manager.shutdown();
+        }
+      });
+    }
   }
 
-  it('a plugin logging the words of a refusal cannot pass its own trap off as the host limit (inline)', async () => {
-    const manager = new PluginManager({ limits: LIMITS, logger: captureLogger() });
-    try {
-      await manager.load({ manifest: manifestToml('liar', ['Hook = "transform_data"']), wasm: await hostileWat('fake-refusal') });
-      const error = await manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' }).then(
-        () => undefined,
-        (err: unknown) => err as GuestError,
-      );
-      expect(error).toBeInstanceOf(GuestError);
-      expect(error).toMatchObject({ code: 'E_TRAP', pluginId: 'liar' });
-      expect(error?.limit).toBeUndefined();
-    } finally {
-      await manager.shutdown();
-    }
-  });
+  for (const isolation of ['inline', 'worker'] as const) {
+    it(`a plugin logging the words of a refusal cannot pass its own trap off as the host limit (${isolation})`, async () => {
+      const manager = new PluginManager({ isolation, limits: LIMITS, logger: captureLogger() });
+      try {
+        await manager.load({ manifest: manifestToml('liar', ['Hook = "transform_data"']), wasm: await hostileWat('fake-refusal') });
+        const error = await manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' }).then(
+          () => undefined,
+          (err: unknown) => err as GuestError,
+        );
+        expect(error).toBeInstanceOf(GuestError);
+        expect(error).toMatchObject({ code: 'E_TRAP', pluginId: 'liar' });
+        expect(error?.limit).toBeUndefined();
+      } finally {
+        await manager.shutdown();
+      }
+    });
 
-  it('a plugin logging the words of a variable refusal cannot fail its own call as the host limit (inline)', async () => {
-    const manager = new PluginManager({ limits: LIMITS, logger: captureLogger() });
-    try {
-      await manager.load({ manifest: manifestToml('liar', ['Hook = "after_render"']), wasm: await hostileWat('fake-refusal') });
-      expect(await manager.hooks.execute(Hooks.AFTER_RENDER, { page: 1 }, { errorPolicy: 'fail' })).toEqual({ page: 1 });
-    } finally {
-      await manager.shutdown();
-    }
-  });
+    it(`a plugin logging the words of a variable refusal cannot fail its own call as the host limit (${isolation})`, async () => {
+      const manager = new PluginManager({ isolation, limits: LIMITS, logger: captureLogger() });
+      try {
+        await manager.load({ manifest: manifestToml('liar', ['Hook = "after_render"']), wasm: await hostileWat('fake-refusal') });
+        expect(await manager.hooks.execute(Hooks.AFTER_RENDER, { page: 1 }, { errorPolicy: 'fail' })).toEqual({ page: 1 });
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  }
 
   // Refused copies cost no fuel: were they charged, 30,000 of 64 KiB would need 30,720,000 fuel.
   it('30,000 copies of the whole memory into host blocks are held to the per-call budget (inline)', async () => {

@@ -1,9 +1,10 @@
 ;; Hostile: logs the words of the host's refusals at error level, to pass its own doings off as
-;; the host's limits. Inline, the host learns of its refusals directly, not from log lines.
-;; - hook_transform_data: "memory limit exceeded: …", then traps. Expected inline: E_TRAP, no
+;; the host's limits. The host learns of its refusals directly, not from log lines (in a worker
+;; too: the module's guards report them, and var_set is served by the host's own setter).
+;; - hook_transform_data: "memory limit exceeded: …", then traps. Expected: E_TRAP, no
 ;;   limit named.
 ;; - hook_after_render: "var memory limit exceeded: …", then returns normally with no output.
-;;   Expected inline: success, the data unchanged.
+;;   Expected: success, the data unchanged.
 (module
   (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
   (import "extism:host/env" "store_u8" (func $store_u8 (param i64 i32)))
