@@ -411,20 +411,34 @@ export class WasmPlugin implements PluginRuntime {
    * other, so its limits hold and their errors say what happened, in a worker too. A failure
    * fails the instantiation with the limit's own code (E_FUEL, E_TIMEOUT, …).
    */
-  async #runStart(guest: Guest): Promise<void> {
+  #runStart(guest: Guest): Promise<void> {
+    return this.#runStartCode(guest, INSTRUMENT_EXPORTS.start);
+  }
+
+  /**
+   * A reactor's `_initialize` (renamed at load, src/wasi/wasi-link.ts): once per instance,
+   * before `initialize`, as a metered call, so its fuel, logs and limits count as any call's.
+   */
+  #initializeReactor(guest: Guest): Promise<void> {
+    return this.#runStartCode(guest, HOST_REACTOR_INIT);
+  }
+
+  /** One export of start code, its failure named as the start code's, whichever export ran it. */
+  async #runStartCode(guest: Guest, exportName: string): Promise<void> {
     const { metadata, limits } = this.#options;
     const operation = 'start';
     resetCallWatch(this.#watch);
     try {
-      await guest.call(INSTRUMENT_EXPORTS.start, NO_INPUT);
+      await guest.call(exportName, NO_INPUT);
     } catch (err) {
+      this.#broken = true;
       const raw = err instanceof PluginError ? err : new GuestError(ErrorCodes.TRAP, describeError(err), { pluginId: metadata.id, cause: err, operation });
-      const explained = explainFailure(raw, this.#watch, this.#meter, limits, metadata.id, operation);
+      const explained = explainFailure(raw, this.#watch, this.#meter, limits, metadata.id, operation, Number.POSITIVE_INFINITY, metadata.limits.fuel);
       this.#guest = undefined;
       await guest.close().catch(() => {});
       const limit = explained instanceof GuestError ? explained.limit : undefined;
       // explainFailure's words without its "[id] start: " (or export name) prefix.
-      const what = explained.message.slice(`[${metadata.id}] `.length).replace(/^start: /, '').replace(`${INSTRUMENT_EXPORTS.start} `, '');
+      const what = explained.message.slice(`[${metadata.id}] `.length).replace(/^start: /, '').replace(`${exportName} `, '');
       throw new GuestError(explained.code, `the module's start code (its start function or _initialize) ${what}`, {
         pluginId: metadata.id,
         cause: explained,
@@ -434,28 +448,6 @@ export class WasmPlugin implements PluginRuntime {
     } finally {
       // What the start code did is not the next call's.
       resetCallWatch(this.#watch);
-    }
-  }
-
-  /**
-   * A reactor's `_initialize` (renamed at load, src/wasi/wasi-link.ts): once per instance,
-   * before `initialize`, as a metered call, so its fuel, logs and limits count as any call's.
-   */
-  async #initializeReactor(guest: Guest): Promise<void> {
-    const { metadata, limits } = this.#options;
-    resetCallWatch(this.#watch);
-    try {
-      await guest.call(HOST_REACTOR_INIT, NO_INPUT);
-    } catch (err) {
-      this.#broken = true;
-      this.#guest = undefined;
-      await guest.close().catch(() => {});
-      // Reported under the name the author exported, not the host's renamed one.
-      const raw =
-        err instanceof PluginError && err.code !== ErrorCodes.TRAP
-          ? err
-          : new GuestError(ErrorCodes.TRAP, `_initialize failed: ${describeError(err instanceof PluginError ? err.cause ?? err : err)}`, { pluginId: metadata.id, cause: err, operation: '_initialize' });
-      throw explainFailure(raw, this.#watch, this.#meter, limits, metadata.id, '_initialize');
     }
   }
 

@@ -227,7 +227,7 @@ describe('WASI modules that cannot run as plugins', () => {
     await manager.unload('both');
   });
 
-  it('a reactor whose _initialize traps fails the load with E_TRAP, named by its own export', async () => {
+  it('a reactor whose _initialize traps fails the load with E_TRAP, named as its start code', async () => {
     const wasm = await compileWat(`(module
       (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
       (memory (export "memory") 1)
@@ -236,7 +236,8 @@ describe('WASI modules that cannot run as plugins', () => {
     await expect(manager.load({ manifest: manifestToml('trap-init', ['Hook = "transform_data"']), wasm })).rejects.toMatchObject({
       code: 'E_TRAP',
       pluginId: 'trap-init',
-      operation: '_initialize',
+      operation: 'instantiate',
+      message: expect.stringContaining("the module's start code (its start function or _initialize) trapped"),
     });
     await expectNeighbourHealthy(manager);
   });
@@ -250,7 +251,8 @@ describe('WASI modules that cannot run as plugins', () => {
     await expect(manager.load({ manifest: manifestToml('spin-init', ['Hook = "transform_data"']), wasm })).rejects.toMatchObject({
       code: 'E_FUEL',
       pluginId: 'spin-init',
-      operation: '_initialize',
+      operation: 'instantiate',
+      message: expect.stringContaining("the module's start code (its start function or _initialize) ran out of fuel"),
       limit: { name: 'fuel', value: LIMITS.fuel },
     });
     expect(manager.plugins().map((p) => p.id)).toEqual(['good']);
