@@ -13,6 +13,7 @@ import { compileWat } from '../support/wat.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { manifestToml } from '../support/wat-plugins.ts';
+import { expectNeighbourHealthy as expectHealthy, loadNeighbour } from '../support/neighbour.ts';
 
 const HOSTILE_DIR = join(import.meta.dirname, 'hostile');
 const MiB = 1024 * 1024;
@@ -42,17 +43,14 @@ for (const isolation of ['inline', 'worker'] as const) {
 
     beforeAll(async () => {
       manager = new PluginManager({ isolation, limits: LIMITS, logger: captureLogger() });
-      await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+      await loadNeighbour(manager);
     });
 
     afterAll(async () => {
       await manager.shutdown();
     });
 
-    async function expectNeighbourHealthy(): Promise<void> {
-      const page = { title: 'Still fine ✓', n: Math.random() };
-      await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, page)).resolves.toEqual(page);
-    }
+    const expectNeighbourHealthy = (): Promise<void> => expectHealthy(manager);
 
     async function loadHostile(id: string, fixture: string, limits = ''): Promise<void> {
       await manager.load({ manifest: manifestToml(id, ['Hook = "transform_data"'], limits), wasm: await hostileWat(fixture) });

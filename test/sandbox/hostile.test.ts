@@ -13,6 +13,7 @@ import { captureLogger, type CapturingLogger } from '../support/capture-logger.t
 import { echoPluginWat, manifestToml } from '../support/wat-plugins.ts';
 import { LIMIT_IMPORT } from '../../src/plugin/limits.ts';
 import { hookExportName } from '../../src/hooks/hook-names.ts';
+import { expectNeighbourHealthy as expectHealthy, loadNeighbour } from '../support/neighbour.ts';
 
 const HOSTILE_DIR = join(import.meta.dirname, 'hostile');
 const LIMITS = {
@@ -62,17 +63,14 @@ for (const isolation of ['inline', 'worker'] as const) {
         errorEvents.push(e);
       });
       // The neighbour: echoes before_render.
-      await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+      await loadNeighbour(manager);
     });
 
     afterAll(async () => {
       await manager.shutdown();
     });
 
-    async function expectNeighbourHealthy(): Promise<void> {
-      const page = { title: 'Still fine ✓', n: Math.random() };
-      await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, page)).resolves.toEqual(page);
-    }
+    const expectNeighbourHealthy = (): Promise<void> => expectHealthy(manager);
 
     for (const c of CASES) {
       it(`${c.name} ends with ${c.code}, twice (the instance is replaced), and the neighbour is unaffected`, async () => {

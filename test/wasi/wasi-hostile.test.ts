@@ -13,6 +13,7 @@ import { compileWat } from '../support/wat.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';
 import { manifestToml } from '../support/wat-plugins.ts';
+import { expectNeighbourHealthy as expectHealthy, loadNeighbour } from '../support/neighbour.ts';
 
 const HOSTILE_DIR = join(import.meta.dirname, '..', 'sandbox', 'hostile');
 const LIMITS = { fuel: 2_000_000, maxLogBytes: 16 * 1024, maxFileHandles: 7, timeoutMs: 10_000 };
@@ -31,16 +32,13 @@ for (const isolation of ['inline', 'worker'] as const) {
     beforeAll(async () => {
       logger = captureLogger();
       manager = new PluginManager({ isolation, limits: LIMITS, logger, filesystem: FILESYSTEM });
-      await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+      await loadNeighbour(manager);
     });
     afterAll(async () => {
       await manager.shutdown();
     });
 
-    async function expectNeighbourHealthy(): Promise<void> {
-      const page = { title: 'Still fine ✓', n: Math.random() };
-      await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, page)).resolves.toEqual(page);
-    }
+    const expectNeighbourHealthy = (): Promise<void> => expectHealthy(manager);
 
     async function load(name: string, extra = ''): Promise<boolean> {
       const loading = manager.load({ manifest: manifestToml(name, ['Hook = "transform_data"'], extra), wasm: await hostile(name) });
