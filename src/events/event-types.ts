@@ -22,6 +22,11 @@ export interface PluginEvent<T = unknown, K extends string = string> {
   /** ISO-8601 time of publication. */
   timestamp: string;
   data: T;
+  /**
+   * The plugin call that published it, `<pluginId>#<n>` (the plugin's n-th call): only on events
+   * a WASM plugin published, so a runner can show them per call.
+   */
+  call?: string;
 }
 
 /**

@@ -39,6 +39,8 @@ export interface LogEventData {
   pluginId: string;
   level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   message: string;
+  /** The call it was logged in, `<pluginId>#<n>` (absent for lines outside a call). */
+  call?: string;
 }
 
 /**

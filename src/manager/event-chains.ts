@@ -54,6 +54,8 @@ interface Pending {
   readonly data: unknown;
   readonly source: string;
   readonly depth: number;
+  /** The publishing call (`<pluginId>#<n>`). */
+  readonly call: string | undefined;
 }
 
 interface Chain {
@@ -127,7 +129,7 @@ export class EventChains {
    * chains.publish('a', 'chat.msg', {}, event); // true
    * ```
    */
-  publish(pluginId: string, type: string, data: unknown, cause: ChainKey): boolean {
+  publish(pluginId: string, type: string, data: unknown, cause: ChainKey, call?: string): boolean {
     const { chain, depth: causeDepth } = this.#linkOf(cause);
     const depth = causeDepth + 1;
     const { maxEventChainDepth, maxEventsPerChain } = this.#limits;
@@ -139,7 +141,7 @@ export class EventChains {
     }
     chain.events++;
     const queue = chain.queues.get(pluginId);
-    const pending: Pending = { type, data, source: pluginId, depth };
+    const pending: Pending = { type, data, source: pluginId, depth, call };
     if (queue === undefined) chain.queues.set(pluginId, [pending]);
     else queue.push(pending);
     chain.queued++;
@@ -227,6 +229,7 @@ export class EventChains {
     let event: PluginEvent;
     try {
       event = this.#out.events.createEvent({ type: pending.type, data: pending.data, source: pending.source });
+      if (pending.call !== undefined) event.call = pending.call;
     } catch (err) {
       failed(err);
       return Promise.resolve();

@@ -46,7 +46,7 @@ export class GuestChannel {
    * guest.publish(metadata, 'seo.indexed', { url }, currentEvent); // PublishStatus.OK or DENIED
    * ```
    */
-  publish(metadata: PluginMetadata, type: string, data: unknown, cause: ChainKey): number {
+  publish(metadata: PluginMetadata, type: string, data: unknown, cause: ChainKey, call?: string): number {
     // First: a refused type is quoted in messages, so it must be known harmless.
     const problem = eventTypeProblem(type);
     if (problem !== undefined) {
@@ -61,7 +61,7 @@ export class GuestChannel {
       this.denied({ pluginId: metadata.id, what: 'event', reason: `publishing "${type}" was refused: the plugin declares no matching Event capability`, type });
       return PublishStatus.DENIED;
     }
-    return this.#chains.publish(metadata.id, type, data, cause) ? PublishStatus.OK : PublishStatus.DENIED;
+    return this.#chains.publish(metadata.id, type, data, cause, call) ? PublishStatus.OK : PublishStatus.DENIED;
   }
 
   /**
@@ -84,12 +84,12 @@ export class GuestChannel {
    * guest.log('seo', 'info', 'indexed 12 pages'); // logger.info('[seo] indexed 12 pages')
    * ```
    */
-  log(id: string, level: LogEventData['level'], message: string): void {
+  log(id: string, level: LogEventData['level'], message: string, call?: string): void {
     const line = `[${id}] ${message}`;
     if (level === 'trace' || level === 'debug') this.#out.logger.debug(line);
     else this.#out.logger[level](line);
     // Already bounded by the plugin's per-call log limit (WasmPlugin drops lines past it).
-    if (!this.#out.isClosed()) this.#out.events.publish({ type: GuestEvents.LOG, data: { pluginId: id, level, message }, source: id }).catch(() => {});
+    if (!this.#out.isClosed()) this.#out.events.publish({ type: GuestEvents.LOG, data: call === undefined ? { pluginId: id, level, message } : { pluginId: id, level, message, call }, source: id }).catch(() => {});
   }
 
   /**

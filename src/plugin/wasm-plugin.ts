@@ -41,12 +41,13 @@ export interface WasmPluginOptions {
   /** The manager-wide memory budget its instances draw on (default: none). */
   memoryBudget?: MemoryBudget;
   logLevel: LogLevel;
-  onLog: (level: Exclude<LogLevel, 'silent'>, message: string) => void;
+  /** A guest log line, with the call it came from (`<pluginId>#<n>`). */
+  onLog: (level: Exclude<LogLevel, 'silent'>, message: string, call?: string) => void;
   /**
    * Publishes an event for the guest; returns a PublishStatus code. `cause` is the event the
    * call is handling, or a token for the call itself (it starts an event chain).
    */
-  publish: (type: string, data: unknown, cause: ChainKey) => number;
+  publish: (type: string, data: unknown, cause: ChainKey, call?: string) => number;
   /** Told when a call's publications pass `maxEventsPerCall` or `maxOutputBytes` (once per call). */
   onEventsRefused?: (reason: string, limit: 'maxEventsPerCall' | 'maxOutputBytes') => void;
   stats: PluginStats;
@@ -108,6 +109,9 @@ export class WasmPlugin implements PluginRuntime {
   #guest: Guest | undefined;
   #meter: MeterGlobals = { fuel: undefined, reason: undefined, budget: undefined };
   #broken = false;
+  /** Calls made on this plugin so far, and the current one as `<pluginId>#<n>` (for logs and events). */
+  #calls = 0;
+  #callId: string | undefined;
   #closed = false;
   /** The module reads frames (long strings as raw UTF-8 beside the JSON). */
   readonly #framed: boolean;
@@ -252,6 +256,7 @@ export class WasmPlugin implements PluginRuntime {
    */
   #execute(exportName: string, input: Uint8Array, cause: PluginEvent | undefined): Promise<unknown> {
     const started = performance.now();
+    this.#callId = `${this.#options.metadata.id}#${++this.#calls}`;
     resetCallWatch(this.#watch);
     // Events the guest publishes during this call are caused by `cause` (event chains are bounded).
     this.#cause = cause;
@@ -428,6 +433,7 @@ export class WasmPlugin implements PluginRuntime {
     const { metadata, limits } = this.#options;
     const operation = 'start';
     resetCallWatch(this.#watch);
+    this.#callId = `${metadata.id}#${++this.#calls}`;
     try {
       await guest.call(exportName, NO_INPUT);
     } catch (err) {
@@ -470,7 +476,7 @@ export class WasmPlugin implements PluginRuntime {
       this.#options.onLog('warn', `log limit of ${this.#options.limits.maxLogBytes} bytes per call reached; dropping the rest of this call's logs`);
       return;
     }
-    this.#options.onLog(level, printable(message));
+    this.#options.onLog(level, printable(message), this.#callId);
   }
 
   /** Our `extism:host/user` functions. They never throw into Extism: they return status codes. */
@@ -508,7 +514,7 @@ export class WasmPlugin implements PluginRuntime {
           }
           // A call the host made directly starts a chain of its own (token made on first use).
           const cause = this.#cause ?? (this.#trigger ??= { call: `a ${this.#export} call of "${this.#options.metadata.id}"` });
-          return this.#options.publish(parsed.type, parsed.data ?? null, cause);
+          return this.#options.publish(parsed.type, parsed.data ?? null, cause, this.#callId);
         } catch {
           return PublishStatus.MALFORMED;
         }
