@@ -43,6 +43,8 @@ export class InstanceMemory {
   readonly tableCap: number | null;
   #account: MemoryAccount | undefined;
   #sizes: Sizes = { memoryPages: 0, tableElements: [] };
+  /** Host-buffer bytes held for the whole life of the instance (see `reserve`). */
+  #hostReserve = 0;
 
   constructor(budget: MemoryBudget, module: WebAssembly.Module, pluginId: string, stats: PluginStats, onRefused: () => void) {
     this.#budget = budget;
@@ -61,25 +63,29 @@ export class InstanceMemory {
 
   /**
    * Charges what the engine allocates at instantiation (declared memory and table minimums)
-   * before it allocates it.
+   * before it allocates it, plus `hostReserveBytes` for the instance's whole life: in a worker
+   * the host buffers of a call live in the worker, where the host cannot charge them one by
+   * one, so the most a call may hold (the module's own guard enforces it) is held up front.
    *
    * @throws GuestError `E_MEMORY` (limit `memoryBudgetBytes`) when it does not fit the budget.
    */
-  reserve(): void {
+  reserve(hostReserveBytes = 0): void {
     this.release();
     const account = this.#budget.open();
     const sizes = { memoryPages: this.#initial.memoryPages, tableElements: [...this.#initial.tableElements] };
     const bytes = sizeBytes(sizes);
-    if (!account.setFixed(bytes)) {
+    if (!account.setFixed(bytes + hostReserveBytes)) {
       const budget = this.#budget;
+      const buffers = hostReserveBytes > 0 ? ` (and ${hostReserveBytes} bytes of host buffers per call in worker isolation)` : '';
       throw new GuestError(
         ErrorCodes.MEMORY,
-        `the module needs ${bytes} bytes of memory and tables, but the host-wide memory budget of ${budget.limitBytes} bytes has only ${Math.max(0, budget.limitBytes - budget.usedBytes)} left`,
+        `the module needs ${bytes} bytes of memory and tables${buffers}, but the host-wide memory budget of ${budget.limitBytes} bytes has only ${Math.max(0, budget.limitBytes - budget.usedBytes)} left`,
         { pluginId: this.#pluginId, operation: 'instantiate', limit: { name: 'memoryBudgetBytes', value: budget.limitBytes } },
       );
     }
     this.#account = account;
     this.#sizes = sizes;
+    this.#hostReserve = hostReserveBytes;
     recordMemory(this.#stats, bytes);
   }
 
@@ -94,7 +100,7 @@ export class InstanceMemory {
     const account = this.#account;
     if (account === undefined) return;
     account.endCall();
-    recordMemory(this.#stats, account.fixedBytes);
+    recordMemory(this.#stats, account.fixedBytes - this.#hostReserve);
   }
 
   /** Charges a host buffer of the running call (inline); false when the budget refuses it. */
@@ -119,7 +125,7 @@ export class InstanceMemory {
       while (next.tableElements.length <= index) next.tableElements.push(0);
       next.tableElements[index] = size;
     } else return 0;
-    if (!account.setFixed(sizeBytes(next))) {
+    if (!account.setFixed(sizeBytes(next) + this.#hostReserve)) {
       this.#onRefused();
       return 0;
     }

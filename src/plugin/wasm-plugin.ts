@@ -355,7 +355,9 @@ export class WasmPlugin implements PluginRuntime {
 
   async #instantiate(): Promise<void> {
     const { metadata, prepared, limits, config, isolation, http } = this.#options;
-    this.#memory.reserve();
+    // In a worker a call's host buffers are out of the host's sight: held up front (their cap
+    // is enforced in the module, docs/instrument.md "Host-call guards").
+    this.#memory.reserve(isolation === 'worker' ? hostBufferBytes(limits) : 0);
     const guest = await createGuest(prepared.module, {
       pluginId: metadata.id,
       config: extismConfig(metadata.id, config),

@@ -14,6 +14,7 @@ import { readFixture } from '../support/fixtures.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { manifestToml } from '../support/wat-plugins.ts';
 import { expectNeighbourHealthy as expectHealthy, loadNeighbour } from '../support/neighbour.ts';
+import { hostBufferBytes, resolveLimits } from '../../src/plugin/limits.ts';
 
 const HOSTILE_DIR = join(import.meta.dirname, 'hostile');
 const MiB = 1024 * 1024;
@@ -158,11 +159,15 @@ for (const isolation of ['inline', 'worker'] as const) {
   });
 
   describe(`host-wide memory budget, ${isolation} isolation`, () => {
-    const BUDGET = 32 * MiB;
+    // In a worker each plugin also holds its per-call host buffers in the budget for its whole
+    // life (the host cannot see them one by one there): room for the four plugins' buffers.
+    const IO = { maxInputBytes: 64 * 1024, maxOutputBytes: 64 * 1024, maxLogBytes: 64 * 1024 };
+    const HOST_RESERVE = isolation === 'worker' ? hostBufferBytes(resolveLimits({ ...LIMITS, ...IO })) : 0;
+    const BUDGET = 32 * MiB + 4 * HOST_RESERVE;
     let manager: PluginManager;
 
     beforeAll(async () => {
-      manager = new PluginManager({ isolation, limits: LIMITS, memoryBudgetBytes: BUDGET, logger: captureLogger() });
+      manager = new PluginManager({ isolation, limits: { ...LIMITS, ...IO }, memoryBudgetBytes: BUDGET, logger: captureLogger() });
       await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
       const grower = await hostileWat('memory-grower');
       for (const id of ['g1', 'g2', 'g3']) await manager.load({ manifest: manifestToml(id, ['Command = "grow"']), wasm: grower });
@@ -209,3 +214,25 @@ for (const isolation of ['inline', 'worker'] as const) {
     });
   });
 }
+
+describe('host buffers of worker plugins in the memory budget', () => {
+  it('a load that fits inline is refused in a worker, whose per-call host buffers are held up front', async () => {
+    const reserve = hostBufferBytes(resolveLimits(LIMITS));
+    // Room for the echo plugin's memory inline, not for it plus a worker call's host buffers.
+    const budget = reserve;
+    for (const isolation of ['inline', 'worker'] as const) {
+      const manager = new PluginManager({ isolation, limits: LIMITS, memoryBudgetBytes: budget, logger: captureLogger() });
+      try {
+        const load = manager.load({ manifest: manifestToml('echo', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+        if (isolation === 'inline') {
+          await expect(load).resolves.toBe('echo');
+          await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, { ok: 1 })).resolves.toEqual({ ok: 1 });
+        } else {
+          await expect(load).rejects.toMatchObject({ code: 'E_MEMORY', pluginId: 'echo', limit: { name: 'memoryBudgetBytes', value: budget }, message: expect.stringContaining('host buffers per call in worker isolation') });
+        }
+      } finally {
+        await manager.shutdown();
+      }
+    }
+  });
+});
