@@ -38,7 +38,7 @@ export { ConfigError, validateConfig } from './manager/config-schema.ts';
 export { capabilitySet, eventTypeMatches, type CapabilitySet } from './manifest/capabilities.ts';
 export type { PluginMetadata, Capability, PluginDependency, RequestedLimits, ManifestInput } from './manifest/types.ts';
 export type { Plugin, PluginContext, PluginSource, PluginState, PluginInfo, PluginStats, Logger, WasmInput } from './plugin/types.ts';
-export type { LogLevel } from './engine/extism-guest.ts';
+export type { LogLevel, HostFunction } from './engine/extism-guest.ts';
 export { STOCK_IO_FUNCTIONS, GuestIoStatus } from './engine/guest-io-functions.ts';
 export { instrument, InstrumentError, INSTRUMENT_EXPORTS, LimitReason, DEFAULT_FUEL } from './instrument/index.ts';
 export type { InstrumentOptions, InstrumentResult } from './instrument/index.ts';

@@ -218,7 +218,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   let userFunctions: Record<string, HostFunction> = { reed_frame_version: frameVersion, ...options.hostFunctions };
   const wasi = importsWasi(module) ? serveWasi(options, runInWorker, () => memory, chargeFuel) : undefined;
   const kept: KeptOutput = { bytes: undefined };
-  const namespaces = options.namespaces ?? {};
+  let namespaces = options.namespaces ?? {};
   checkImports(module, { ...guestIo, ...userFunctions }, namespaces, wasi?.functions ?? {}, options.pluginId);
   let envFunctions: Record<string, HostFunction> = {
     ...(budget === undefined ? {} : { alloc: allocate, config_get: configGet(options.config) }),
@@ -233,6 +233,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     const contextFor = budgetedContexts(budget);
     userFunctions = withContext(userFunctions, contextFor);
     envFunctions = withContext(envFunctions, contextFor);
+    namespaces = Object.fromEntries(Object.entries(namespaces).map(([name, functions]) => [name, withContext(functions, contextFor)]));
   }
   // Extism's own context: variables live in it (setVariable), not in the call's budget. Ours in
   // both modes (in a worker it runs on this thread, as Extism's would), so a refusal is learnt

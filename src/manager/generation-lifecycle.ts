@@ -4,6 +4,8 @@
  * check what it contributes, and take it down. A built generation stays inactive until the
  * manager swaps it in, so a version that fails anywhere here never replaces the running one.
  */
+import { capabilitySet } from '../manifest/capabilities.ts';
+import { declaredHostFunctions } from './host-supplied-functions.ts';
 import { resolveWasiSettings } from '../wasi/wasi-settings.ts';
 import { resolveMounts, type Mount, type MountSource } from '../wasi/wasi-mounts.ts';
 import { ErrorCodes, PluginError, describeError } from '../errors.ts';
@@ -96,8 +98,10 @@ export class GenerationBuilder {
       onDenied: (d) => guest.denied({ pluginId: metadata.id, what: 'http', reason: d.reason, kind: d.kind, url: d.url, ...(d.limit === undefined ? {} : { limit: d.limit }) }),
     });
     const prepared = await this.#modules.prepare(await described.module(), limits, metadata.id);
+    const supplied = declaredHostFunctions(capabilitySet(metadata).hostFunctions, host.hostFunctions, metadata.id);
     return WasmPlugin.create({
       metadata,
+      supplied,
       prepared,
       config,
       limits,

@@ -1,6 +1,7 @@
 /**
  * The options of `new PluginManager(config)` and their defaults.
  */
+import type { HostFunctionTable } from './host-supplied-functions.ts';
 import type { LogLevel } from '../engine/extism-guest.ts';
 import type { RequestedLimits } from '../manifest/types.ts';
 import type { EventChainLimits } from './event-chains.ts';
@@ -54,6 +55,13 @@ export interface PluginManagerConfig {
    * `redirect: 'manual'` with readable `Location` (Node, Deno, workerd do; browsers do not).
    */
   fetch?: typeof fetch;
+  /**
+   * Host functions the host supplies, by namespace and name (as Extism's `functions`): a plugin
+   * gets one only when its manifest declares it (`{ HostFunction = "extism:host/user.name" }`).
+   * Each receives Extism's call context, whose `alloc`/`store` draw on the call's host-buffer
+   * budget like the host's own; it must return error codes rather than throw.
+   */
+  hostFunctions?: HostFunctionTable;
   /** Per-plugin config, by plugin id. */
   plugins?: Record<string, Record<string, unknown>>;
   /** Where host and plugin messages go. Default: `console`. */

@@ -21,6 +21,8 @@ import type { PluginManagerConfig } from './manager-config.ts';
 import { ErrorReporter, asPluginError, closingError, duplicateError, type ReportTargets } from './manager-errors.ts';
 import { syncDeclared, withdraw, type ContributionTargets } from './plugin-contributions.ts';
 import { activeGeneration, liveRecord, newRecord, requireRecord, retire, type Generation, type PluginRecord } from './plugin-record.ts';
+import { callInputBytes, decodeCallOutput } from './export-calls.ts';
+import { checkHostFunctions } from './host-supplied-functions.ts';
 import { describeSource, type DescribedSource } from './resolve-source.ts';
 import { TemplateRegistry } from './template-functions.ts';
 
@@ -68,6 +70,7 @@ export class PluginManager {
   #closing = false;
 
   constructor(config: PluginManagerConfig = {}) {
+    checkHostFunctions(config.hostFunctions);
     this.#config = config;
     this.#runtime = config.runtime ?? getDefaultRuntime();
     this.#logger = config.logger ?? console;
@@ -320,6 +323,32 @@ export class PluginManager {
   }
 
   /**
+   * Calls a declared `{ Export = "…" }` of a WASM plugin as is, as Extism hosts call any export
+   * (an existing Extism plugin needs no ReedCMS ABI), under all of the plugin's limits. The
+   * input is bytes as given, a string as UTF-8, anything else as JSON; the output is bytes,
+   * or with `{ as: 'text' | 'json' }` decoded.
+   *
+   * @throws PluginError `E_NOT_IMPLEMENTED` for an undeclared export; `E_INPUT` / `E_OUTPUT`
+   *   for input that is not JSON-serializable / output that is not the text or JSON asked for.
+   *
+   * @example
+   * ```ts
+   * const out = await manager.call('vowels', 'count_vowels', 'Hello, World!', { as: 'json' }); // { count: 3, … }
+   * ```
+   */
+  async call(id: string, name: string, input: unknown = new Uint8Array(0), options: { as?: 'bytes' | 'text' | 'json' } = {}): Promise<unknown> {
+    this.#assertOpen();
+    const record = requireRecord(this.#records, id);
+    const operation = `call:${name}`;
+    const generation = activeGeneration(record, operation);
+    if (!capabilitySet(generation.metadata).exports.includes(name)) {
+      throw new PluginError(ErrorCodes.NOT_IMPLEMENTED, `export "${name}" is not declared by the plugin ({ Export = "${name}" })`, { pluginId: id, operation });
+    }
+    const output = await generation.runtime.callExport(name, callInputBytes(input, id, name));
+    return decodeCallOutput(output, options.as ?? 'bytes', id, name);
+  }
+
+  /**
    * Every plugin the manager knows, with its state (failed ones included).
    *
    * @example
@@ -400,3 +429,4 @@ export class PluginManager {
     if (this.#closed) throw new PluginError(ErrorCodes.CLOSED, 'the plugin manager is shut down');
   }
 }
+

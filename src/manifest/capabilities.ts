@@ -14,6 +14,10 @@ export interface CapabilitySet {
   commands: string[];
   contentTypes: string[];
   templateFunctions: string[];
+  /** Exports the host may call as is (`manager.call`). */
+  exports: string[];
+  /** Host-supplied functions the plugin may import, as `namespace.name`. */
+  hostFunctions: string[];
 }
 
 /**
@@ -25,7 +29,7 @@ export interface CapabilitySet {
  * ```
  */
 export function capabilitySet(meta: Pick<PluginMetadata, 'capabilities'>): CapabilitySet {
-  const set: CapabilitySet = { hooks: [], hookKinds: {}, events: [], commands: [], contentTypes: [], templateFunctions: [] };
+  const set: CapabilitySet = { hooks: [], hookKinds: {}, events: [], commands: [], contentTypes: [], templateFunctions: [], exports: [], hostFunctions: [] };
   const add = (list: string[], value: string) => {
     if (!list.includes(value)) list.push(value);
   };
@@ -38,6 +42,8 @@ export function capabilitySet(meta: Pick<PluginMetadata, 'capabilities'>): Capab
     else if ('Command' in cap) add(set.commands, cap.Command);
     else if ('ContentType' in cap) add(set.contentTypes, cap.ContentType);
     else if ('TemplateFunction' in cap) add(set.templateFunctions, cap.TemplateFunction);
+    else if ('Export' in cap) add(set.exports, cap.Export);
+    else if ('HostFunction' in cap) add(set.hostFunctions, cap.HostFunction);
   }
   return set;
 }

@@ -21,6 +21,10 @@ export const CAPABILITY_KINDS = {
   Command: NAME_PATTERN,
   ContentType: NAME_PATTERN,
   TemplateFunction: NAME_PATTERN,
+  // Any export but the ones the host calls itself (its ABI, WASI's entry points, ours).
+  Export: /^(?!(?:initialize|shutdown|on_event|handle_command|content_type|template_function|_initialize|_start|memory)$)(?!hook_|__reed_)[A-Za-z_][A-Za-z0-9_]*$/,
+  // `namespace.name`: the namespace may hold dots and slashes (`extism:host/user.hello_world`).
+  HostFunction: /^[A-Za-z0-9_:/.-]+\.[A-Za-z_][A-Za-z0-9_]*$/,
 } as const;
 
 /** One of the capability kinds. */

@@ -8,7 +8,11 @@ export type Capability =
   | { Event: string }
   | { Command: string }
   | { ContentType: string }
-  | { TemplateFunction: string };
+  | { TemplateFunction: string }
+  /** An export the host may call as is (`manager.call`), as Extism hosts call any export. */
+  | { Export: string }
+  /** A host function the host supplies (`hostFunctions`), as `namespace.name`. */
+  | { HostFunction: string };
 
 /** A `[[dependencies]]` entry. */
 export interface PluginDependency {

@@ -51,6 +51,10 @@ export class JsPlugin implements PluginRuntime {
 
   async deliverEvent(_event: PluginEvent): Promise<void> {}
 
+  async callExport(name: string): Promise<Uint8Array> {
+    throw new PluginError(ErrorCodes.NOT_IMPLEMENTED, `a JS plugin has no exports to call (asked for "${name}")`, { pluginId: this.#id, operation: `call:${name}` });
+  }
+
   async command(name: string, args: unknown): Promise<unknown> {
     const handler = this.#plugin.handleCommand;
     if (handler === undefined) {

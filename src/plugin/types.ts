@@ -133,6 +133,8 @@ export interface PluginRuntime {
   invokeHook(hook: string, data: unknown): Promise<unknown>;
   deliverEvent(event: PluginEvent): Promise<void>;
   command(name: string, args: unknown): Promise<unknown>;
+  /** Calls a declared Export as is: bytes in, bytes out (WASM only). */
+  callExport(name: string, input: Uint8Array): Promise<Uint8Array>;
   /** Content types it declares and defines through its runtime (WASM: `content_type`). */
   declaredContentTypes(): string[];
   /** The definition of a declared content type. */

@@ -35,6 +35,8 @@ export const PublishStatus = { OK: 0, DENIED: 1, MALFORMED: 2 } as const;
 /** What a WASM plugin needs from the manager. */
 export interface WasmPluginOptions {
   metadata: PluginMetadata;
+  /** Host-supplied functions the plugin declared, by namespace (`{ HostFunction = … }`). */
+  supplied?: Record<string, Record<string, HostFunction>>;
   prepared: PreparedModule;
   config: Record<string, unknown>;
   limits: EffectiveLimits;
@@ -112,6 +114,8 @@ export class WasmPlugin implements PluginRuntime {
   /** Calls made on this plugin so far, and the current one as `<pluginId>#<n>` (for logs and events). */
   #calls = 0;
   #callId: string | undefined;
+  /** The running call is an Export called as is (bytes in, bytes out). */
+  #raw = false;
   #closed = false;
   /** The module reads frames (long strings as raw UTF-8 beside the JSON). */
   readonly #framed: boolean;
@@ -197,6 +201,18 @@ export class WasmPlugin implements PluginRuntime {
     return this.#call('handle_command', { command: name, args: args ?? null });
   }
 
+  callExport(name: string, input: Uint8Array): Promise<Uint8Array> {
+    const { metadata, stats, limits } = this.#options;
+    if (this.#closed) return Promise.reject(new PluginError(ErrorCodes.CLOSED, `${name}: the plugin is unloaded`, { pluginId: metadata.id, operation: name }));
+    try {
+      checkInputSize(input, limits, metadata.id, name);
+    } catch (err) {
+      recordRefused(stats, err as PluginError);
+      return Promise.reject(err);
+    }
+    return this.#queue.enter(() => this.#execute(name, input, undefined, true)) as Promise<Uint8Array>;
+  }
+
   declaredContentTypes(): string[] {
     return this.#capabilities.contentTypes;
   }
@@ -254,8 +270,9 @@ export class WasmPlugin implements PluginRuntime {
    * releases the queue exactly once, after the call's results are read: the next call starts
    * synchronously inside `release()` and runs guest code at once.
    */
-  #execute(exportName: string, input: Uint8Array, cause: PluginEvent | undefined): Promise<unknown> {
+  #execute(exportName: string, input: Uint8Array, cause: PluginEvent | undefined, raw = false): Promise<unknown> {
     const started = performance.now();
+    this.#raw = raw;
     this.#callId = `${this.#options.metadata.id}#${++this.#calls}`;
     resetCallWatch(this.#watch);
     // Events the guest publishes during this call are caused by `cause` (event chains are bounded).
@@ -304,9 +321,14 @@ export class WasmPlugin implements PluginRuntime {
     let result: unknown;
     try {
       checkAfterCall(output.byteLength, this.#watch, limits, metadata.id, exportName);
-      // The ABI ignores these exports' output (docs/abi.md): whatever bytes they leave are not read.
-      result = OUTPUT_IGNORED.has(exportName) ? undefined : decodeOutput(output, metadata.id, exportName);
-      checkReencodedSize(output.byteLength, result, limits, metadata.id, exportName);
+      if (this.#raw) {
+        // An Export called as is: its bytes, copied out of Extism's buffer (reused next call).
+        result = output.slice();
+      } else {
+        // The ABI ignores these exports' output (docs/abi.md): whatever bytes they leave are not read.
+        result = OUTPUT_IGNORED.has(exportName) ? undefined : decodeOutput(output, metadata.id, exportName);
+        checkReencodedSize(output.byteLength, result, limits, metadata.id, exportName);
+      }
     } catch (err) {
       return this.#failed(err, exportName, started, true);
     }
@@ -363,9 +385,10 @@ export class WasmPlugin implements PluginRuntime {
       config: extismConfig(metadata.id, config),
       logLevel: this.#options.logLevel,
       onLog: (level, message) => this.#onLog(level, message),
-      hostFunctions: this.#hostFunctions(),
+      hostFunctions: { ...this.#options.supplied?.['extism:host/user'], ...this.#hostFunctions() },
       // The instrumenter's imports: limit signals, and the grow check of the memory budget.
       namespaces: {
+        ...Object.fromEntries(Object.entries(this.#options.supplied ?? {}).filter(([name]) => name !== 'extism:host/user')),
         [LIMIT_IMPORT.module]: {
           [LIMIT_IMPORT.name]: (_context: unknown, value: number): void => {
             // A refused host buffer is not a trap: the guest got 0 and may go on (as inline, where
@@ -578,6 +601,7 @@ export function missingExports(caps: CapabilitySet, exports: ReadonlySet<string>
   if (caps.commands.length > 0 && !exports.has('handle_command')) missing.push(`handle_command (for Command "${caps.commands.join('", "')}")`);
   if (caps.contentTypes.length > 0 && !exports.has('content_type')) missing.push(`content_type (for ContentType "${caps.contentTypes.join('", "')}")`);
   if (caps.templateFunctions.length > 0 && !exports.has('template_function')) missing.push(`template_function (for TemplateFunction "${caps.templateFunctions.join('", "')}")`);
+  for (const name of caps.exports) if (!exports.has(name)) missing.push(`${name} (for Export "${name}")`);
   return missing;
 }
 

@@ -40,15 +40,15 @@ describe('guest logs', () => {
     expect(levels('quiet')).toEqual(['warn', 'error']);
   });
 
-  it('publishes each kept line as plugin.log { pluginId, level, message }', async () => {
+  it('publishes each kept line as plugin.log { pluginId, level, message, call }', async () => {
     start({ logLevel: 'info' });
     await manager.load({ manifest: manifestToml('chatty', ['Hook = "transform_data"']), wasm: await readFixture('logger') });
     await manager.hooks.execute(Hooks.TRANSFORM_DATA, 'hi');
     await settle();
     expect(ofType('plugin.log')).toEqual([
-      { pluginId: 'chatty', level: 'info', message: 'info: "hi"' },
-      { pluginId: 'chatty', level: 'warn', message: 'warn: "hi"' },
-      { pluginId: 'chatty', level: 'error', message: 'error: "hi"' },
+      { pluginId: 'chatty', level: 'info', message: 'info: "hi"', call: expect.stringMatching(/^chatty#\d+$/) },
+      { pluginId: 'chatty', level: 'warn', message: 'warn: "hi"', call: expect.stringMatching(/^chatty#\d+$/) },
+      { pluginId: 'chatty', level: 'error', message: 'error: "hi"', call: expect.stringMatching(/^chatty#\d+$/) },
     ]);
     expect(events.find((e) => e.type === 'plugin.log')?.source).toBe('chatty');
   });

@@ -179,7 +179,7 @@ describe('guest HTTP under the network policy', () => {
     await loadClient();
     await fetchAll('client', [{ url: `${server.origin}/hello` }]);
     const logs = events.filter((e) => e.type === 'plugin.log').map((e) => e.data);
-    expect(logs).toContainEqual({ pluginId: 'client', level: 'info', message: `http GET ${server.origin}/hello -> 200` });
+    expect(logs).toContainEqual({ pluginId: 'client', level: 'info', message: `http GET ${server.origin}/hello -> 200`, call: expect.stringMatching(/^client#\d+$/) });
     expect(logger.lines).toContainEqual(['info', `[client] http GET ${server.origin}/hello -> 200`]);
   });
 
