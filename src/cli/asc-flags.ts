@@ -12,7 +12,8 @@ export const PACKAGE_ABORT_ELEMENT = '~lib/@reedcms/plugins/sdk/assembly/abort/r
 /**
  * The flags. The incremental runtime survives repeated calls on one instance (the stub runtime
  * broke on the second call); the SDK's abort handler replaces the `env.abort` import an Extism
- * host does not provide.
+ * host does not provide; `--debug` keeps function names (the name section, ~10% of the module;
+ * the code is the same), so traps and fuel profiles name functions.
  *
  * @example
  * ```ts
@@ -20,5 +21,5 @@ export const PACKAGE_ABORT_ELEMENT = '~lib/@reedcms/plugins/sdk/assembly/abort/r
  * ```
  */
 export function ascFlags(abortElement: string): string[] {
-  return ['--runtime', 'incremental', '--use', `abort=${abortElement}`, '--optimizeLevel', '3', '--shrinkLevel', '0', '--noColors'];
+  return ['--runtime', 'incremental', '--use', `abort=${abortElement}`, '--optimizeLevel', '3', '--shrinkLevel', '0', '--debug', '--noColors'];
 }

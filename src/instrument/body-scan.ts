@@ -148,6 +148,8 @@ export interface ScanContext {
   shift: number;
   /** Guard index by imported function index (-1: unguarded), when imports are guarded. */
   redirect?: Int32Array | undefined;
+  /** Profiling wrapper index by defined function index (from 0), when profiling. */
+  profileOf?: Int32Array | undefined;
   importedFuncs: number;
   typeCount: number;
   totalFuncs: number;
@@ -192,6 +194,7 @@ export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, 
   const wrap = ctx.wrap;
   const shift = ctx.shift;
   const redirect = ctx.redirect;
+  const profileOf = ctx.profileOf;
   const imported = ctx.importedFuncs;
   const typeCount = ctx.typeCount;
   const totalFuncs = ctx.totalFuncs;
@@ -345,7 +348,7 @@ export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, 
           }
           boundary = true;
         }
-        const to = index >= imported ? index + shift : redirect === undefined ? -1 : redirect[index]!;
+        const to = index >= imported ? (profileOf === undefined ? index + shift : profileOf[index - imported]!) : redirect === undefined ? -1 : redirect[index]!;
         if (to >= 0 && to !== index) {
           ev[n] = EV_REMAP;
           ev[n + 1] = at;

@@ -50,6 +50,7 @@ export class BodyRewriter {
       wrap: opts.fuel || opts.maxCallDepth > 0,
       shift: plan.shift,
       redirect: plan.redirect,
+      profileOf: plan.profileOf,
       importedFuncs: info.importedFuncs,
       typeCount: info.types.length,
       totalFuncs: info.funcTypes.length,

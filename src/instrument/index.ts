@@ -66,6 +66,13 @@ export interface InstrumentOptions {
    * being instantiated. Default false.
    */
   deferStart?: boolean;
+  /**
+   * For profiling tools only (it slows every call): an imported `(func (param $fn i32) (param
+   * $enter i32))` called on entry (1) and exit (0) of every defined function, with the
+   * function's output index, through a wrapper each call and reference goes to. A host reading
+   * `__reed_fuel` there learns the fuel each function used.
+   */
+  profileImport?: { module: string; name: string };
   /** Check the input with `WebAssembly.validate` when the runtime has it (default true), so invalid input is an error, not invalid output. */
   validate?: boolean;
 }
@@ -146,7 +153,7 @@ function resolveOptions(options: InstrumentOptions): ResolvedOptions {
   if (hostCalls !== undefined && (typeof hostCalls.budgetBytes !== 'bigint' || hostCalls.budgetBytes < 0n || hostCalls.budgetBytes >= 1n << 63n)) {
     throw new InstrumentError('hostCalls.budgetBytes must be a bigint in [0, 2^63)');
   }
-  return { fuel: options.fuel ?? true, defaultFuel, memoryMaxPages: cap, maxCallDepth: depth, limitImport: limit, maxTableElements: tables, growImport: grow, signalReturnCodes: options.signalReturnCodes === true, hostCalls, deferStart: options.deferStart ?? false };
+  return { fuel: options.fuel ?? true, defaultFuel, memoryMaxPages: cap, maxCallDepth: depth, limitImport: limit, maxTableElements: tables, growImport: grow, signalReturnCodes: options.signalReturnCodes === true, hostCalls, deferStart: options.deferStart ?? false, profileImport: options.profileImport };
 }
 
 function validateInput(bytes: Uint8Array): void {

@@ -24,6 +24,7 @@ export interface ResolvedOptions {
   hostCalls: HostCallOptions | undefined;
   /** Run the start function (and `_initialize`, `_start`) from `__reed_start` instead of at instantiation. */
   deferStart: boolean;
+  profileImport: { module: string; name: string } | undefined;
 }
 
 /** A function import the rewrite adds after the module's own. */
@@ -130,6 +131,10 @@ export interface Plan {
   fCharge: number | undefined;
   fRefresh: number | undefined;
   fTrack: number | undefined;
+  /** The profile import, the wrapper of every defined function, and each one's wrapper index. */
+  profileFunc: number | undefined;
+  profileWrappers: Wrapper[];
+  profileOf: Int32Array | undefined;
   /** `__reed_start`: runs the deferred start code once (undefined when nothing is deferred). */
   fStart: number | undefined;
   /** What `__reed_start` calls, in order (output indices). */
@@ -207,6 +212,7 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
     opts.growImport && grows
       ? hostImport(opts.growImport, { params: [ValType.i32, ValType.i32, ValType.i32], results: [ValType.i32] }, '(func (param i32 i32 i32) (result i32))')
       : undefined;
+  const profileFunc = opts.profileImport ? hostImport(opts.profileImport, { params: [ValType.i32, ValType.i32], results: [] }, '(func (param i32 i32))') : undefined;
   const hostCalls = opts.hostCalls;
   const guarded = hostCalls === undefined ? [] : guardedImports(info, hostCalls);
   // The kernel functions the guards call: the module's own imports where it has them.
@@ -263,7 +269,21 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
       redirect[target] = index;
     }
   }
-  const refFunc = redirect === undefined ? remapFunc : (i: number): number => (i < imported && redirect[i]! >= 0 ? redirect[i]! : remapFunc(i));
+  // Profiling: every defined function gets a wrapper reporting entry and exit; every call and
+  // reference goes to it.
+  const profileWrappers: Wrapper[] = [];
+  let profileOf: Int32Array | undefined;
+  if (profileFunc !== undefined) {
+    profileOf = new Int32Array(info.funcTypes.length - imported);
+    for (let f = imported; f < info.funcTypes.length; f++) {
+      const type = info.funcTypes[f]!;
+      const index = addFunc(type);
+      profileWrappers.push({ target: remapFunc(f), typeIndex: type, index });
+      profileOf[f - imported] = index;
+    }
+  }
+  const importRef = redirect === undefined ? remapFunc : (i: number): number => (i < imported && redirect[i]! >= 0 ? redirect[i]! : remapFunc(i));
+  const refFunc = profileOf === undefined ? importRef : (i: number): number => (i >= imported ? profileOf[i - imported]! : importRef(i));
 
   // Deferred start code: the start function, then the instantiation exports, when void -> void.
   const startTargets: number[] = [];
@@ -332,6 +352,9 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
     gFresh: globals + 7,
     gStarted: globals + 8,
     fStart,
+    profileFunc,
+    profileWrappers,
+    profileOf,
     startTargets,
     deferredExports,
     guards,

@@ -284,6 +284,7 @@ export function writeAddedBodies(w: ByteWriter, plan: Plan): void {
   if (plan.fGrow !== undefined) writeMemoryGrowBody(w, plan);
   plan.fTableGrow.forEach((_, table) => writeTableGrowBody(w, plan, table));
   writeGuardBodies(w, plan);
+  for (const wrapper of plan.profileWrappers) writeProfileWrapperBody(w, plan, wrapper);
   if (plan.fStart !== undefined) {
     // __reed_start: once per instance, on a call's fresh budgets, the deferred start code.
     const at = w.reserveSize();
@@ -405,6 +406,31 @@ function writeLeaveAll(w: ByteWriter, plan: Plan): void {
   w.u8(0);
   w.u8(Op.global_set);
   w.u32(plan.gEntered);
+}
+
+/** A profiling wrapper: `profile(fn, 1)`, the function, `profile(fn, 0)` (results stay below). */
+function writeProfileWrapperBody(w: ByteWriter, plan: Plan, wrapper: Wrapper): void {
+  const at = w.reserveSize();
+  w.u8(0);
+  const report = (enter: number): void => {
+    w.u8(Op.i32_const);
+    w.s32(wrapper.target);
+    w.u8(Op.i32_const);
+    w.u8(enter);
+    w.u8(Op.call);
+    w.u32(plan.profileFunc!);
+  };
+  report(1);
+  const params = plan.info.types[wrapper.typeIndex]!.params.length;
+  for (let i = 0; i < params; i++) {
+    w.u8(Op.local_get);
+    w.u32(i);
+  }
+  w.u8(Op.call);
+  w.u32(wrapper.target);
+  report(0);
+  w.u8(END);
+  w.patchSize(at);
 }
 
 /** `global := global + delta` for an i32 global. */

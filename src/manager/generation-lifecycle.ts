@@ -47,12 +47,13 @@ export interface GenerationBuilderDeps extends ContextDeps, ContributionTargets 
  */
 export class GenerationBuilder {
   readonly #deps: GenerationBuilderDeps;
-  readonly #modules = new ModuleCache();
+  readonly #modules: ModuleCache;
   /** The manager-wide memory budget every WASM instance draws on. */
   readonly #memory: MemoryBudget;
 
   constructor(deps: GenerationBuilderDeps) {
     this.#deps = deps;
+    this.#modules = new ModuleCache(64, deps.config.profileFuel === true);
     this.#memory = new MemoryBudget(deps.config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES);
   }
 
@@ -102,6 +103,7 @@ export class GenerationBuilder {
     return WasmPlugin.create({
       metadata,
       supplied,
+      profile: host.profileFuel === true,
       prepared,
       config,
       limits,

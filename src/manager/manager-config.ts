@@ -62,6 +62,12 @@ export interface PluginManagerConfig {
    * budget like the host's own; it must return error codes rather than throw.
    */
   hostFunctions?: HostFunctionTable;
+  /**
+   * Record a fuel profile of every call (`stats(id).profile`: the fuel each function used
+   * itself). For tooling (`reed-plugin run --profile`): every function then reports its entry
+   * and exit to the host, which slows calls several-fold. Inline isolation only.
+   */
+  profileFuel?: boolean;
   /** Per-plugin config, by plugin id. */
   plugins?: Record<string, Record<string, unknown>>;
   /** Where host and plugin messages go. Default: `console`. */

@@ -7,7 +7,7 @@
 import { compileModule } from '../engine/extism-guest.ts';
 import { ErrorCodes, GuestError, PluginError } from '../errors.ts';
 import { INSTRUMENT_EXPORTS, InstrumentError, LimitReason, instrument } from '../instrument/index.ts';
-import { LIMIT_IMPORT, instrumentOptions, instrumentationKey, type EffectiveLimits } from '../plugin/limits.ts';
+import { LIMIT_IMPORT, PROFILE_IMPORT, instrumentOptions, instrumentationKey, type EffectiveLimits } from '../plugin/limits.ts';
 import { sha256Hex } from '../util/sha256.ts';
 import { linkWasi } from '../wasi/wasi-link.ts';
 
@@ -34,10 +34,15 @@ export interface PreparedModule {
 export class ModuleCache {
   readonly #modules = new Map<string, Promise<PreparedModule>>();
   readonly #limit: number;
+  readonly #profile: boolean;
 
-  /** @param limit how many modules to keep; the oldest is dropped first. */
-  constructor(limit = 64) {
+  /**
+   * @param limit how many modules to keep; the oldest is dropped first.
+   * @param profile instrument for fuel profiles (every function reports entry and exit: slower).
+   */
+  constructor(limit = 64, profile = false) {
     this.#limit = limit;
+    this.#profile = profile;
   }
 
   /**
@@ -57,10 +62,10 @@ export class ModuleCache {
     if (input.sha256 !== undefined && input.sha256 !== sha256) {
       throw new PluginError(ErrorCodes.WASM, `the module's sha256 is ${sha256}, the manifest expects ${input.sha256}`, { pluginId, operation: 'load' });
     }
-    const key = `${sha256}:${instrumentationKey(limits)}`;
+    const key = `${sha256}:${instrumentationKey(limits)}${this.#profile ? ':profile' : ''}`;
     let pending = this.#modules.get(key);
     if (pending === undefined) {
-      pending = instrumentAndCompile(input.bytes, limits, pluginId, sha256);
+      pending = instrumentAndCompile(input.bytes, limits, pluginId, sha256, this.#profile);
       this.#modules.set(key, pending);
       // A failure must not poison the cache: the next attempt tries again.
       pending.catch(() => this.#modules.delete(key));
@@ -78,14 +83,14 @@ export class ModuleCache {
   }
 }
 
-async function instrumentAndCompile(bytes: Uint8Array, limits: EffectiveLimits, pluginId: string, sha256: string): Promise<PreparedModule> {
+async function instrumentAndCompile(bytes: Uint8Array, limits: EffectiveLimits, pluginId: string, sha256: string, profile: boolean): Promise<PreparedModule> {
   // Reject non-wasm with the engine's own words before the rewriter sees it.
   if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) await compileModule(bytes, pluginId);
   let instrumented: Uint8Array;
   try {
     // Validated just above: the rewriter need not run WebAssembly.validate a second time.
     // WASI imports and a reactor's _initialize are moved out of Extism's reach first.
-    instrumented = instrument(linkWasi(bytes), { ...instrumentOptions(limits), validate: false }).bytes;
+    instrumented = instrument(linkWasi(bytes), { ...instrumentOptions(limits), validate: false, ...(profile ? { profileImport: PROFILE_IMPORT } : {}) }).bytes;
   } catch (err) {
     const message = `cannot apply the plugin's limits to its module: ${err instanceof Error ? err.message : String(err)}`;
     // A module over a cap (declared minimums, element segments) is refused before the engine allocates it.

@@ -156,8 +156,11 @@ export const GROW_IMPORT = { module: INSTRUMENT_IMPORT_MODULE, name: 'grow' } as
  * ```
  */
 export function isInstrumentImport(module: string, name: string): boolean {
-  return module === INSTRUMENT_IMPORT_MODULE && (name === LIMIT_IMPORT.name || name === GROW_IMPORT.name);
+  return module === INSTRUMENT_IMPORT_MODULE && (name === LIMIT_IMPORT.name || name === GROW_IMPORT.name || name === PROFILE_IMPORT.name);
 }
+
+/** The import a module instrumented for a fuel profile reports every function's entry and exit to. */
+export const PROFILE_IMPORT = { module: INSTRUMENT_IMPORT_MODULE, name: 'profile' } as const;
 
 /**
  * The instrumenter options that enforce a plugin's limits: the one place that maps limits to

@@ -1,6 +1,7 @@
 /**
  * The shapes shared by plugin runtimes (WASM and JS) and the manager.
  */
+import type { FuelProfileEntry } from './fuel-profile.ts';
 import type { PluginEvent, EventFilter, EventHandler, PublishInput } from '../events/event-bus.ts';
 import type { DefineOptions, ExecuteOptions, HookContext, RegisterOptions } from '../hooks/hook-manager.ts';
 import type { ManifestInput, PluginMetadata } from '../manifest/types.ts';
@@ -100,6 +101,11 @@ export interface PluginStats {
   lastError: PluginError | undefined;
   /** How many times the instance was replaced after a trap. */
   restarts: number;
+  /**
+   * The last call's fuel by function (self fuel, most first), when the manager was created with
+   * `profileFuel: true` (inline isolation; for tooling: it slows every call).
+   */
+  profile?: FuelProfileEntry[];
   /**
    * Host memory the plugin's instance holds: its linear memory plus its tables (8 bytes per
    * element), in bytes, after the last call (`bytes`) and at most since load (`peak`). WASM

@@ -22,7 +22,8 @@ import { decodeOutput, encodeInputBytes } from '../util/frame-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
 import { applyFuelBudget, checkAfterCall, checkReencodedSize, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, recordLimitSignal, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
 import { InstanceMemory } from './instance-memory.ts';
-import { GROW_IMPORT, LIMIT_IMPORT, hostBufferBytes, type EffectiveLimits } from './limits.ts';
+import { GROW_IMPORT, LIMIT_IMPORT, PROFILE_IMPORT, hostBufferBytes, type EffectiveLimits } from './limits.ts';
+import { FuelProfiler } from './fuel-profile.ts';
 import { MemoryBudget } from './memory-budget.ts';
 import { COMMAND_START, HOST_COMMAND_START, HOST_REACTOR_INIT, REACTOR_INIT } from '../wasi/wasi-link.ts';
 import type { WasiSettings } from '../wasi/wasi-settings.ts';
@@ -35,6 +36,8 @@ export const PublishStatus = { OK: 0, DENIED: 1, MALFORMED: 2 } as const;
 /** What a WASM plugin needs from the manager. */
 export interface WasmPluginOptions {
   metadata: PluginMetadata;
+  /** Report a fuel profile of every call (the module must be instrumented with the profile import). */
+  profile?: boolean;
   /** Host-supplied functions the plugin declared, by namespace (`{ HostFunction = … }`). */
   supplied?: Record<string, Record<string, HostFunction>>;
   prepared: PreparedModule;
@@ -116,6 +119,8 @@ export class WasmPlugin implements PluginRuntime {
   #callId: string | undefined;
   /** The running call is an Export called as is (bytes in, bytes out). */
   #raw = false;
+  /** Per-call fuel by function, when profiling. */
+  #profiler: FuelProfiler | undefined;
   #closed = false;
   /** The module reads frames (long strings as raw UTF-8 beside the JSON). */
   readonly #framed: boolean;
@@ -131,6 +136,7 @@ export class WasmPlugin implements PluginRuntime {
     this.#capabilities = capabilities;
     this.#exports = exports;
     this.#framed = readsFrames(options.prepared.module);
+    if (options.profile === true) this.#profiler = new FuelProfiler(options.prepared.module);
     const budget = options.memoryBudget ?? new MemoryBudget(Number.POSITIVE_INFINITY);
     this.#memory = new InstanceMemory(budget, options.prepared.module, options.metadata.id, options.stats, () => {
       this.#watch.budgetRefused = true;
@@ -157,6 +163,10 @@ export class WasmPlugin implements PluginRuntime {
     const capabilities = capabilitySet(options.metadata);
     checkExports(options.metadata.id, capabilities, exports);
     checkReactor(options.metadata.id, exports);
+    if (options.profile === true && options.isolation === 'worker') {
+      // The profile reads the fuel counter at every function entry and exit: main thread only.
+      throw new PluginError(ErrorCodes.UNSUPPORTED, "fuel profiles need inline isolation (profileFuel with isolation: 'worker')", { pluginId: options.metadata.id, operation: 'load' });
+    }
     const plugin = new WasmPlugin(options, exports, capabilities);
     await plugin.#instantiate();
     return plugin;
@@ -273,6 +283,7 @@ export class WasmPlugin implements PluginRuntime {
   #execute(exportName: string, input: Uint8Array, cause: PluginEvent | undefined, raw = false): Promise<unknown> {
     const started = performance.now();
     this.#raw = raw;
+    this.#profiler?.begin();
     this.#callId = `${this.#options.metadata.id}#${++this.#calls}`;
     resetCallWatch(this.#watch);
     // Events the guest publishes during this call are caused by `cause` (event chains are bounded).
@@ -356,6 +367,7 @@ export class WasmPlugin implements PluginRuntime {
   }
 
   #recordFuel(): void {
+    if (this.#profiler !== undefined) this.#options.stats.profile = this.#profiler.entries();
     const used = fuelUsed(this.#meter, this.#options.limits);
     if (used !== null) recordFuel(this.#options.stats, used);
   }
@@ -400,6 +412,9 @@ export class WasmPlugin implements PluginRuntime {
             } else recordLimitSignal(this.#watch, value);
           },
           [GROW_IMPORT.name]: (_context: unknown, kind: number, index: number, newSize: number): number => this.#memory.grow(kind, index, newSize),
+          ...(this.#options.profile === true
+            ? { [PROFILE_IMPORT.name]: (_context: unknown, fn: number, enter: number): void => this.#profiler?.report(fn, enter === 1, Number((this.#meter.fuel?.value as bigint | undefined) ?? 0n)) }
+            : {}),
         },
       },
       runInWorker: isolation === 'worker',

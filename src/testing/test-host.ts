@@ -3,6 +3,7 @@
  * limits and network policy, with every call's output, logs, events, requests, refusals, fuel
  * and time collected into one result.
  */
+import type { FuelProfileEntry } from '../plugin/fuel-profile.ts';
 import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
 import { GuestEvents, type DeniedEventData, type LogEventData } from '../http/guest-events.ts';
@@ -33,6 +34,8 @@ export interface TestHostOptions {
   allowedHosts?: string[];
   /** Where the manager's own lines go; default: nowhere (they are in each result). */
   logger?: Logger;
+  /** Record each call's fuel by function (`RunResult.profile`; slows calls; inline only). */
+  profile?: boolean;
 }
 
 /** What one call did. */
@@ -59,6 +62,8 @@ export interface RunResult {
    * and the linear-memory cap, in bytes.
    */
   memory: { bytes: number; peak: number; cap: number };
+  /** With `profile: true`: the fuel each function used itself, most first. */
+  profile: FuelProfileEntry[] | undefined;
 }
 
 /** A loaded plugin under test. */
@@ -105,6 +110,7 @@ export async function createTestHost(options: TestHostOptions, runtime: RuntimeA
     logger: options.logger ?? silent,
     logLevel: 'trace',
     failOnError: true,
+    profileFuel: options.profile === true,
     plugins: options.config === undefined ? {} : { [metadata.id]: options.config },
   });
   try {
@@ -229,6 +235,7 @@ class LoadedTestHost implements TestHost {
       fuelBudget: this.#fuelBudget,
       timeMs: stats.timeMs.total - timeBefore,
       memory: { ...stats.memory, cap: this.#memoryCap },
+      profile: stats.profile === undefined ? undefined : stats.profile.map((e) => ({ ...e })),
     };
   }
 }

@@ -88,6 +88,9 @@ describe('reed-plugin, from init to run', () => {
     expect(out).toMatchObject({ ok: true, output: { title: 'Hi ✓' }, error: null, logs: [{ level: 'info', message: 'title updated' }], repeat: { runs: 3 } });
     expect(out['fuel'].used).toBeGreaterThan(0);
     expect(out['fuel'].budget).toBe(20_000_000);
+    const profiled = cli(['run', '.', 'after_render', '--input', 'test/input.json', '--profile'], PLUGIN);
+    expect(profiled.status, profiled.stdout + profiled.stderr).toBe(0);
+    expect(profiled.stdout).toMatch(/profile: +fuel by function \(self\), most first\n +[\d,]+ +[\d.]+% +\d+× +\S*hook_after_render/);
   });
 
   it('check and inspect report a healthy plugin', () => {

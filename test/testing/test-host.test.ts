@@ -60,6 +60,34 @@ describe('createTestHost', () => {
     }
   });
 
+  it('profile: true gives each call the fuel per function, summing to the call\'s fuel', async () => {
+    const host = await createTestHost({ dir: examplePluginDir('reading-time'), profile: true });
+    try {
+      const r = await host.run('before_render', { path: '/', title: 'T', body: 'word '.repeat(2000), meta: {} });
+      expect(r.error).toBeUndefined();
+      const profile = r.profile!;
+      expect(profile.length).toBeGreaterThan(3);
+      // Self fuel of every function adds up to the call's fuel, less the export wrapper's own.
+      const sum = profile.reduce((total, e) => total + e.fuel, 0);
+      expect(sum).toBeLessThanOrEqual(r.fuel!);
+      expect(sum).toBeGreaterThan(r.fuel! * 0.99);
+      // Most first; the word counter's loop is where a long body's fuel goes.
+      expect(profile.map((e) => e.fuel)).toEqual([...profile.map((e) => e.fuel)].sort((a, b) => b - a));
+      // Names come from the name section (the SDK's build keeps it).
+      // -O3 inlines the word counter into the hook; the string reads it makes come next.
+      expect(profile[0]!.function).toMatch(/hook_before_render|countWords/);
+      expect(profile.some((e) => e.function.includes('String#charCodeAt') && e.calls >= 10_000)).toBe(true);
+      const again = await host.run('before_render', { path: '/', title: 'T', body: 'word', meta: {} });
+      expect(again.profile!.reduce((t, e) => t + e.fuel, 0)).toBeLessThan(sum);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('a fuel profile in worker isolation is refused with E_UNSUPPORTED', async () => {
+    await expect(createTestHost({ dir: examplePluginDir('reading-time'), profile: true, isolation: 'worker' })).rejects.toMatchObject({ code: 'E_UNSUPPORTED', pluginId: 'reading-time' });
+  });
+
   it('a plugin that cannot load rejects with its typed error', async () => {
     await expect(createTestHost({ manifest: manifestToml('broken', ['Hook = "never_exported"']), wasm: await readFixture('echo') })).rejects.toMatchObject({ code: 'E_EXPORT', pluginId: 'broken' });
   });

@@ -12,6 +12,9 @@ import type { MockResponse } from '../../testing/mock-fetch.ts';
 import type { HostLimits } from '../../manager/manager-config.ts';
 import { DEFAULT_LIMITS } from '../../plugin/limits.ts';
 
+/** Profile lines printed (all are in --json). */
+const PROFILE_LINES = 15;
+
 export const RUN: CommandSpec = {
   name: 'run',
   usage: 'reed-plugin run [dir] <hook> [--input file.json | -] [options]   (or --command NAME / --event file.json)',
@@ -28,6 +31,7 @@ export const RUN: CommandSpec = {
     args: { type: 'string' },
     event: { type: 'string' },
     repeat: { type: 'string' },
+    profile: { type: 'boolean' },
   },
   help: [
     '-i, --input FILE|-   the hook data as JSON (default null; - reads stdin)',
@@ -40,6 +44,7 @@ export const RUN: CommandSpec = {
     '--command NAME       call a declared command instead of a hook (--args FILE for its arguments)',
     '--event FILE         deliver one event { "type", "data" } instead',
     '--repeat N           run N times and report min / median / max time and fuel',
+    '--profile            fuel per function (self, callees excluded), most first (inline; slower)',
   ],
 };
 
@@ -80,6 +85,7 @@ export async function runRun(argv: string[], term: Terminal): Promise<number> {
     limits,
     isolation,
     http: mocks as Record<string, MockResponse>,
+    profile: values['profile'] === true,
     ...(config === undefined ? {} : { config: config as Record<string, unknown> }),
     ...(values['allow-host'] === undefined ? {} : { allowedHosts: values['allow-host'] as string[] }),
   });
@@ -145,6 +151,7 @@ function report(term: Terminal, json: boolean, host: TestHost, what: string, res
         denied: last.denied,
         fuel: { used: last.fuel, budget: last.fuelBudget },
         memory: last.memory,
+        ...(last.profile === undefined ? {} : { profile: last.profile }),
         timeMs: last.timeMs,
         ...(timing === undefined ? {} : { repeat: { runs: results.length, timeMs: timing, fuel: fuelRange } }),
         ...(note === undefined ? {} : { notes: [note] }),
@@ -166,6 +173,12 @@ function report(term: Terminal, json: boolean, host: TestHost, what: string, res
   }
   term.out(`memory:   ${formatBytes(last.memory.bytes)} (peak ${formatBytes(last.memory.peak)}) of ${formatBytes(last.memory.cap)}`);
   term.out(`time:     ${last.timeMs.toFixed(2)} ms`);
+  if (last.profile !== undefined) {
+    const total = last.profile.reduce((sum, e) => sum + e.fuel, 0) || 1;
+    term.out('profile:  fuel by function (self), most first');
+    for (const e of last.profile.slice(0, PROFILE_LINES)) term.out(`  ${formatCount(e.fuel).padStart(12)}  ${((100 * e.fuel) / total).toFixed(1).padStart(5)}%  ${e.calls}×  ${e.function}`);
+    if (last.profile.length > PROFILE_LINES) term.out(paint(term, 'dim', `  … ${last.profile.length - PROFILE_LINES} more (--json lists all)`));
+  }
   if (timing !== undefined && fuelRange !== undefined) {
     term.out(`repeat:   ${results.length} runs; time min ${timing.min.toFixed(2)} / median ${timing.median.toFixed(2)} / max ${timing.max.toFixed(2)} ms; fuel min ${formatCount(fuelRange.min)} / median ${formatCount(fuelRange.median)} / max ${formatCount(fuelRange.max)}`);
   }
