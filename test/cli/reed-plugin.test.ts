@@ -90,7 +90,8 @@ describe('reed-plugin, from init to run', () => {
     expect(out['fuel'].budget).toBe(20_000_000);
     const profiled = cli(['run', '.', 'after_render', '--input', 'test/input.json', '--profile'], PLUGIN);
     expect(profiled.status, profiled.stdout + profiled.stderr).toBe(0);
-    expect(profiled.stdout).toMatch(/profile: +fuel by function \(self\), most first\n +[\d,]+ +[\d.]+% +\d+× +\S*hook_after_render/);
+    expect(profiled.stdout).toMatch(/profile: +fuel by function \(self\), most first\n +[\d,]+ +[\d.]+% +\d+× +\S+/);
+    expect(profiled.stdout).toContain('hook_after_render');
   });
 
   it('check and inspect report a healthy plugin', () => {
