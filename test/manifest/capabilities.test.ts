@@ -5,7 +5,7 @@ import type { Capability } from '../../src/manifest/types.ts';
 
 describe('capabilitySet', () => {
   it('is all-empty for no capabilities', () => {
-    expect(capabilitySet({ capabilities: [] })).toStrictEqual({ hooks: [], hookKinds: {}, events: [], commands: [], contentTypes: [], templateFunctions: [] });
+    expect(capabilitySet({ capabilities: [] })).toStrictEqual({ hooks: [], hookKinds: {}, events: [], commands: [], contentTypes: [], templateFunctions: [], exports: [], hostFunctions: [] });
   });
 
   it('groups capabilities by kind, keeping declaration order', () => {
@@ -28,6 +28,8 @@ describe('capabilitySet', () => {
       commands: ['reindex', 'flush'],
       contentTypes: ['article', 'page'],
       templateFunctions: ['slug', 'date'],
+      exports: [],
+      hostFunctions: [],
     });
   });
 
@@ -40,7 +42,7 @@ describe('capabilitySet', () => {
 
   it('keeps the same name under different kinds separate', () => {
     const set = capabilitySet({ capabilities: [{ Hook: 'slug' }, { Command: 'slug' }, { TemplateFunction: 'slug' }] });
-    expect(set).toStrictEqual({ hooks: ['slug'], hookKinds: {}, events: [], commands: ['slug'], contentTypes: [], templateFunctions: ['slug'] });
+    expect(set).toStrictEqual({ hooks: ['slug'], hookKinds: {}, events: [], commands: ['slug'], contentTypes: [], templateFunctions: ['slug'], exports: [], hostFunctions: [] });
   });
 
   it('works on parsed TOML metadata (null-prototype tables)', () => {
@@ -54,6 +56,8 @@ describe('capabilitySet', () => {
       commands: ['go'],
       contentTypes: ['article'],
       templateFunctions: ['slug'],
+      exports: [],
+      hostFunctions: [],
     });
   });
 
