@@ -91,7 +91,9 @@ describe('reed-plugin, from init to run', () => {
     const profiled = cli(['run', '.', 'after_render', '--input', 'test/input.json', '--profile'], PLUGIN);
     expect(profiled.status, profiled.stdout + profiled.stderr).toBe(0);
     expect(profiled.stdout).toMatch(/profile: +fuel by function \(self\), most first\n +[\d,]+ +[\d.]+% +\d+× +\S+/);
-    expect(profiled.stdout).toContain('hook_after_render');
+    const listed = json(cli(['run', '.', 'after_render', '--input', 'test/input.json', '--profile', '--json'], PLUGIN))['profile'] as { function: string; fuel: number; calls: number }[];
+    expect(listed.find((e) => e.function.endsWith('hook_after_render'))).toMatchObject({ calls: 1 });
+    expect(listed.reduce((sum, e) => sum + e.fuel, 0)).toBeGreaterThan(0);
   });
 
   it('check and inspect report a healthy plugin', () => {
