@@ -75,8 +75,46 @@ export type EventFilter = string | ((event: PluginEvent) => boolean);
  */
 export type EventMapOf<E> = { [K in keyof E]: unknown };
 
-/** The default, untyped map: any type, any data. */
-export type UntypedEvents = Record<string, any>;
+/**
+ * The data of the events the host publishes itself, so `subscribe('plugin.error', (e) =>
+ * e.data.code)` is typed without declaring a map.
+ */
+export interface HostEventData {
+  'plugin.loaded': { id: string; version: string; reloaded?: boolean };
+  'plugin.unloaded': { id: string; version: string };
+  'plugin.error': { pluginId: string | undefined; code: string; operation: string | undefined; message: string; error: Error };
+  'plugin.quarantined': { pluginId: string; faults: number; code: string; message: string };
+  /** A refused guest action (HTTP or publishing an event). */
+  'plugin.denied': {
+    pluginId: string;
+    /** What was refused: an HTTP request or publishing an event. */
+    what: 'http' | 'event';
+    reason: string;
+    /** HTTP: `denied` (policy), `limit` or `timeout`. */
+    kind?: string;
+    /** HTTP: the URL refused (after redirects, the hop that was refused). */
+    url?: string;
+    /** The limit that was hit (`maxHttpRequests`, `maxEventsPerCall`, `maxEventsPerChain`, …). */
+    limit?: string;
+    /** Events: the type the plugin tried to publish. */
+    type?: string;
+  };
+  /** A guest log line. */
+  'plugin.log': {
+    pluginId: string;
+    level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+    message: string;
+    /** The call it was logged in, `<pluginId>#<n>` (absent for lines outside a call). */
+    call?: string;
+  };
+  'system.startup': { loaded: string[]; failed: string[] };
+  'system.shutdown': Record<string, never>;
+}
+
+/** The default map: the host's own events typed, any other type with any data. */
+export interface UntypedEvents extends HostEventData {
+  [type: string]: any;
+}
 
 /**
  * The event for each type in `K` (a union of types gives a union of events, so
@@ -102,7 +140,11 @@ export type AnyEventOf<E> = EventOf<E, keyof E & string>;
  * type T = MatchingTypes<MyEvents, 'content.*'>; // 'content.created' | 'content.deleted'
  * ```
  */
-export type MatchingTypes<E, P extends string> = string extends keyof E
+export type MatchingTypes<E, P extends string> = P extends `${string}*${string}`
+  ? WildcardTypes<E, P>
+  : P & (keyof E | (string extends keyof E ? string : never));
+
+type WildcardTypes<E, P extends string> = string extends keyof E
   ? string
   : P extends '*'
     ? keyof E & string
@@ -114,9 +156,7 @@ export type MatchingTypes<E, P extends string> = string extends keyof E
         ? Prefix extends `${string}*${string}`
           ? keyof E & string
           : OneSegmentUnder<keyof E & string, Prefix>
-        : P extends `${string}*${string}`
-          ? keyof E & string
-          : P & keyof E;
+        : keyof E & string;
 
 type OneSegmentUnder<K extends string, Prefix extends string> = K extends `${Prefix}.${infer Rest}` ? (Rest extends `${string}.${string}` ? never : K) : never;
 

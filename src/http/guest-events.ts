@@ -11,6 +11,7 @@
  * ```
  */
 import { Events } from '../events/event-names.ts';
+import type { HostEventData } from '../events/event-types.ts';
 export const GuestEvents = {
   /** A plugin was refused something: `{ pluginId, what: 'http' | 'event', reason, … }`. */
   DENIED: Events.PLUGIN_DENIED,
@@ -19,29 +20,10 @@ export const GuestEvents = {
 } as const;
 
 /** The data of a `plugin.denied` event. */
-export interface DeniedEventData {
-  pluginId: string;
-  /** What was refused: an HTTP request or publishing an event. */
-  what: 'http' | 'event';
-  reason: string;
-  /** HTTP: `denied` (policy), `limit` or `timeout`. */
-  kind?: string;
-  /** HTTP: the URL refused (after redirects, the hop that was refused). */
-  url?: string;
-  /** The limit that was hit (HTTP: `maxHttpRequests`, `maxHttpResponseBytes`, `httpTimeoutMs`, `maxHttpRedirects`; events: `maxEventsPerCall`, `maxOutputBytes`, `maxEventChainDepth`, `maxEventsPerChain`, `maxCallsPerChain`). */
-  limit?: string;
-  /** Events: the type the plugin tried to publish (absent when the type itself was malformed). */
-  type?: string;
-}
+export type DeniedEventData = HostEventData['plugin.denied'];
 
 /** The data of a `plugin.log` event. */
-export interface LogEventData {
-  pluginId: string;
-  level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-  /** The call it was logged in, `<pluginId>#<n>` (absent for lines outside a call). */
-  call?: string;
-}
+export type LogEventData = HostEventData['plugin.log'];
 
 /**
  * Whether an event is one of these guest diagnostics (never delivered to WASM plugins).

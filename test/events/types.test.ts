@@ -12,6 +12,23 @@ interface MyEvents {
   'system.startup': undefined;
 }
 
+describe('the default event map', () => {
+  it("types the host's own events and leaves every other type open", () => {
+    const bus = new EventBus();
+    bus.subscribe('plugin.error', (e) => {
+      expectTypeOf(e.data.code).toEqualTypeOf<string>();
+      expectTypeOf(e.data.pluginId).toEqualTypeOf<string | undefined>();
+      // @ts-expect-error: plugin.error data has no such field
+      void e.data.nope;
+    });
+    bus.subscribe('plugin.log', (e) => expectTypeOf(e.data.level).toEqualTypeOf<'trace' | 'debug' | 'info' | 'warn' | 'error'>());
+    bus.subscribe('plugin.loaded', (e) => expectTypeOf(e.data.version).toEqualTypeOf<string>());
+    bus.subscribe('system.startup', (e) => expectTypeOf(e.data.failed).toEqualTypeOf<string[]>());
+    bus.subscribe('content.created', (e) => expectTypeOf(e.data).toBeAny());
+    bus.subscribe('content.*', (e) => expectTypeOf(e.data).toBeAny());
+  });
+});
+
 describe('typed event maps', () => {
   it('publish checks type and data and returns the typed event', async () => {
     const bus = new EventBus<MyEvents>();
