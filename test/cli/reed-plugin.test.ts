@@ -103,8 +103,14 @@ describe('reed-plugin, from init to run', () => {
     expect(json(r)).toMatchObject({ ok: true, memory: { imported: false }, instrumentation: { ok: true } });
   });
 
-  it('runs the same binary under Deno', () => {
-    const r = exec(repoBin('deno'), ['run', '-A', CLI, 'run', PLUGIN, 'after_render', '--input', join(PLUGIN, 'test', 'input.json'), '--json'], SCRATCH);
+  it('runs the same binary under Deno: init, build, check, run', () => {
+    const deno = (args: string[]) => exec(repoBin('deno'), ['run', '-A', CLI, ...args], SCRATCH);
+    expect(deno(['init', 'deno-hello', '--json']).status).toBe(0);
+    const built = deno(['build', 'deno-hello', '--json']);
+    expect(built.status, built.stdout + built.stderr).toBe(0);
+    expect(json(built)).toMatchObject({ ok: true, built: true, plugin: { id: 'deno-hello' } });
+    expect(deno(['check', 'deno-hello']).status).toBe(0);
+    const r = deno(['run', join(SCRATCH, 'deno-hello'), 'after_render', '--input', join(PLUGIN, 'test', 'input.json'), '--json']);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(json(r)).toMatchObject({ ok: true, output: { title: 'Hello ✓' } });
   });
