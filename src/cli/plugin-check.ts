@@ -11,9 +11,10 @@ import { importHint } from '../engine/import-hints.ts';
 import { isInstrumentImport, DEFAULT_LIMITS, instrumentOptions, resolveLimits, type EffectiveLimits } from '../plugin/limits.ts';
 import { HOST_USER_FUNCTIONS, missingExports } from '../plugin/wasm-plugin.ts';
 import { capabilitySet, type CapabilitySet } from '../manifest/capabilities.ts';
-import { closest } from '../manifest/schema.ts';
+import { closest } from '../util/closest.ts';
 import { Hooks } from '../hooks/hook-names.ts';
 import { parseManifest } from '../manifest/parse-manifest.ts';
+import { validateConfig } from '../manager/config-schema.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import { instrument } from '../instrument/index.ts';
 import { sha256Hex } from '../util/sha256.ts';
@@ -68,6 +69,15 @@ export async function checkPlugin(dir: string): Promise<CheckReport> {
   }
   const metadata = report.metadata;
   report.wasmPath = join(dir, metadata.wasm);
+  // The schema as the host compiles it at load (shape, bounded patterns, $refs); the config
+  // itself is the host's, so only the schema's own problems count here.
+  if (metadata.configSchema !== undefined) {
+    try {
+      validateConfig(metadata.configSchema, {}, metadata.id);
+    } catch (err) {
+      if (err instanceof ManifestError) for (const issue of err.issues) error('E_MANIFEST', issue.message, issue.path);
+    }
+  }
   noteHookTypos(report, capabilitySet(metadata));
   noteCappedLimits(report, resolveLimits({}, metadata.limits));
   let bytes: Uint8Array;

@@ -19,6 +19,7 @@
  * @cfworker/json-schema is pinned to an exact version; test/manager/hostile-schemas.test.ts
  * fails (or hangs to its timeout) if an upgrade changes them.
  */
+import { schemaShapeIssues } from './schema-shape.ts';
 import { dereference, encodePointer, validate, type OutputUnit, type Schema, type ValidationResult } from '@cfworker/json-schema';
 import { LinearRegex } from './linear-regex.ts';
 import { literalSetPattern } from './literal-set-regex.ts';
@@ -92,7 +93,8 @@ export class BoundedSchema {
    */
   static compile(schema: unknown, path: string): BoundedSchema {
     const plain = copySchema(schema, path);
-    const issues = [...plain.issues];
+    // Shape first (a mistyped `type` would accept anything), then the patterns: all at once.
+    const issues = [...plain.issues, ...schemaShapeIssues(schema, path)];
     const regexes = new Map<string, LinearRegex>();
     for (const site of plain.regexes) {
       for (const [source, where] of siteSources(site)) {

@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ManifestError, PluginManager, validateConfig, type Plugin } from '@reedcms/plugins';
 import { captureLogger } from '../support/capture-logger.ts';
+import { readFixture } from '../support/fixtures.ts';
+import { manifestToml } from '../support/wat-plugins.ts';
 
 const SCHEMA = {
   type: 'object',
@@ -145,4 +147,39 @@ describe('config schemas are the plugin\'s and run bounded', () => {
     expect(many.issues).toHaveLength(101);
     expect(many.issues[100]?.message).toMatch(/only the first 100 are listed/);
   });
+});
+
+describe('a malformed config_schema', () => {
+  for (const isolation of ['inline', 'worker'] as const) {
+    it(`is refused at load with every problem, each with its path and a did-you-mean (${isolation})`, async () => {
+      const manager = new PluginManager({ isolation, logger: captureLogger() });
+      const schema = [
+        '[config_schema]',
+        'type = "object"',
+        'requird = ["a"]',
+        '"x-ui" = { order = 1 }',
+        '[config_schema.properties.a]',
+        'type = "strng"',
+        'minLength = -1',
+        '[config_schema.properties.b]',
+        'type = ["string", "nul"]',
+      ].join('\n');
+      try {
+        const error = await manager.load({ manifest: manifestToml('typo', ['Hook = "before_render"'], schema), wasm: await readFixture('echo') }).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'E_MANIFEST', pluginId: 'typo' });
+        expect((error as { issues: { path: string; message: string }[] }).issues).toEqual(
+          expect.arrayContaining([
+            { path: 'config_schema.requird', message: 'unknown JSON Schema keyword: did you mean "required"?' },
+            { path: 'config_schema.properties.a.type', message: '"strng" is not a JSON Schema type (did you mean "string"?)' },
+            { path: 'config_schema.properties.a.minLength', message: 'must be a non-negative integer' },
+            { path: 'config_schema.properties.b.type', message: '"nul" is not a JSON Schema type (did you mean "null"?)' },
+          ]),
+        );
+        expect((error as { issues: unknown[] }).issues).toHaveLength(4);
+        expect(manager.plugins().map((p) => p.id)).toEqual([]);
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  }
 });
