@@ -4,7 +4,7 @@
  * network), then `init` → `build` → `npm test` → `npm run run` on a fresh plugin, each error
  * path with its message and exit code, and the same binary under Deno.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,29 @@ describe('reed-plugin, from init to run', () => {
     expect(out['module'].instrumentedBytes).toBeGreaterThan(out['module'].bytes);
   });
 
+  it('build --watch rebuilds on a change, with a line per build', async () => {
+    const child = spawn('node', [CLI, 'build', PLUGIN, '--watch'], { cwd: SCRATCH, env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => void (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => void (err += chunk.toString()));
+    const builds = () => out.split('\n').filter((l) => l.startsWith('✓ built')).length;
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 600 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    };
+    try {
+      // Watching starts once the first build and its check are done.
+      await until(() => err.includes('watching'));
+      expect(builds()).toBe(1);
+      const source = join(PLUGIN, 'assembly', 'index.ts');
+      writeFileSync(source, `${readFileSync(source, 'utf8')}\n// touched\n`);
+      await until(() => builds() >= 2);
+      expect(builds()).toBeGreaterThanOrEqual(2);
+    } finally {
+      child.kill();
+    }
+  }, 120_000);
+
   it("the scaffold's own test passes (npm test: build, then vitest on the test host)", () => {
     const r = exec('npm', ['test'], PLUGIN);
     expect(r.status, r.stdout + r.stderr).toBe(0);
@@ -113,6 +136,39 @@ describe('reed-plugin, from init to run', () => {
     const r = deno(['run', join(SCRATCH, 'deno-hello'), 'after_render', '--input', join(PLUGIN, 'test', 'input.json'), '--json']);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(json(r)).toMatchObject({ ok: true, output: { title: 'Hello ✓' } });
+  });
+});
+
+describe('the test host under other test runners', () => {
+  // The scaffolded plugin, built by the tests above, tested with node:test and Deno's runner.
+  const TEST = `import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestHost } from '@reedcms/plugins/testing';
+test('appends the suffix', async () => {
+  const host = await createTestHost({ dir: ${JSON.stringify(PLUGIN)}, config: { suffix: '?' } });
+  try {
+    const r = await host.run('after_render', { title: 'Hi' });
+    assert.equal(r.error, undefined);
+    assert.deepEqual(r.output, { title: 'Hi?' });
+    assert.ok(r.fuel > 0);
+  } finally {
+    await host.close();
+  }
+});
+`;
+
+  it('node:test', () => {
+    writeFileSync(join(SCRATCH, 'host.node-test.mjs'), TEST);
+    const r = exec('node', ['--test', 'host.node-test.mjs'], SCRATCH);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/# pass 1/);
+  });
+
+  it("Deno's test runner", () => {
+    writeFileSync(join(SCRATCH, 'host.deno-test.mjs'), TEST.replace("import { test } from 'node:test';", "const test = (name, fn) => Deno.test(name, fn);"));
+    const r = exec(repoBin('deno'), ['test', '-A', '--no-check', 'host.deno-test.mjs'], SCRATCH);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ok \| 1 passed/);
   });
 });
 
