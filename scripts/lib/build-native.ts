@@ -94,7 +94,8 @@ async function buildGo(go: Toolchain, force: boolean): Promise<NativeBuild[]> {
       continue;
     }
     const dir = join(GO_FIXTURES_DIR, entry.name);
-    if (!force && (await isFresh(outFile, [dir], (f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum'))) {
+    // A fixture may build on the Go SDK (sdk/go, by a replace directive): its sources count too.
+    if (!force && (await isFresh(outFile, [dir, join(REPO_ROOT, 'sdk', 'go')], (f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum'))) {
       results.push({ name, outFile, built: false });
       continue;
     }
