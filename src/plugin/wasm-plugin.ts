@@ -114,9 +114,8 @@ export class WasmPlugin implements PluginRuntime {
   #guest: Guest | undefined;
   #meter: MeterGlobals = { fuel: undefined, reason: undefined, budget: undefined };
   #broken = false;
-  /** Calls made on this plugin so far, and the current one as `<pluginId>#<n>` (for logs and events). */
+  /** Calls made on this plugin so far: the current one is `<pluginId>#<#calls>` (see `#callId`). */
   #calls = 0;
-  #callId: string | undefined;
   /** The running call is an Export called as is (bytes in, bytes out). */
   #raw = false;
   /** Per-call fuel by function, when profiling. */
@@ -284,7 +283,7 @@ export class WasmPlugin implements PluginRuntime {
     const started = performance.now();
     this.#raw = raw;
     this.#profiler?.begin();
-    this.#callId = `${this.#options.metadata.id}#${++this.#calls}`;
+    this.#calls++;
     resetCallWatch(this.#watch);
     // Events the guest publishes during this call are caused by `cause` (event chains are bounded).
     this.#cause = cause;
@@ -473,7 +472,7 @@ export class WasmPlugin implements PluginRuntime {
     const { metadata, limits } = this.#options;
     const operation = 'start';
     resetCallWatch(this.#watch);
-    this.#callId = `${metadata.id}#${++this.#calls}`;
+    this.#calls++;
     try {
       await guest.call(exportName, NO_INPUT);
     } catch (err) {
@@ -497,6 +496,11 @@ export class WasmPlugin implements PluginRuntime {
     }
   }
 
+  /** The running call as `<pluginId>#<n>`: built only when a log line or event needs it, not per call. */
+  #callId(): string | undefined {
+    return this.#calls === 0 ? undefined : `${this.#options.metadata.id}#${this.#calls}`;
+  }
+
   #onLog(level: Exclude<LogLevel, 'silent'>, message: string): void {
     const watch = this.#watch;
     if (level === 'error') {
@@ -516,7 +520,7 @@ export class WasmPlugin implements PluginRuntime {
       this.#options.onLog('warn', `log limit of ${this.#options.limits.maxLogBytes} bytes per call reached; dropping the rest of this call's logs`);
       return;
     }
-    this.#options.onLog(level, printable(message), this.#callId);
+    this.#options.onLog(level, printable(message), this.#callId());
   }
 
   /** Our `extism:host/user` functions. They never throw into Extism: they return status codes. */
@@ -554,7 +558,7 @@ export class WasmPlugin implements PluginRuntime {
           }
           // A call the host made directly starts a chain of its own (token made on first use).
           const cause = this.#cause ?? (this.#trigger ??= { call: `a ${this.#export} call of "${this.#options.metadata.id}"` });
-          return this.#options.publish(parsed.type, parsed.data ?? null, cause, this.#callId);
+          return this.#options.publish(parsed.type, parsed.data ?? null, cause, this.#callId());
         } catch {
           return PublishStatus.MALFORMED;
         }
