@@ -137,6 +137,26 @@ export function fileFunctions(host: FileHost): FileFunctions {
     if (handle === undefined) return Errno.BADF;
     return handle.kind === 'dir' ? Errno.ISDIR : handle;
   };
+  /**
+   * fd_read, fd_pread, fd_write, fd_pwrite: the bytes moved between the guest's iovecs and an
+   * open file, at `offset` (p-variants, the position untouched) or at the handle's position
+   * (the end for an append handle), which then moves past them; the count goes to `resultPtr`.
+   */
+  const transfer = (fd: number, iovsPtr: number, iovsLen: number, resultPtr: number, write: boolean, offset: bigint | undefined): number => {
+    const handle = fileHandle(fd);
+    if (typeof handle === 'number') return handle;
+    if (write && !handle.mount.tree.writable) return Errno.NOTCAPABLE;
+    const m = host.mem();
+    const vecs = m === undefined ? undefined : iovecs(m, iovsPtr, iovsLen);
+    if (m === undefined || vecs === undefined || !inBounds(m, resultPtr >>> 0, 4)) return Errno.FAULT;
+    const at = offset !== undefined ? Number(offset) : write && handle.append ? (handle.mount.tree.stat(handle.path)?.size ?? 0) : handle.position;
+    const count = write ? writeFrom(m, handle, vecs, at) : readInto(m, handle, vecs, at);
+    if (count < 0) return -count;
+    if (offset === undefined) handle.position = at + count;
+    m.view.setUint32(resultPtr >>> 0, count, true);
+    return Errno.SUCCESS;
+  };
+
 
   const functions: Record<string, HostFunction> = {
     fd_prestat_get(_c: CallContext, fd: number, ptr: number): number {
@@ -193,53 +213,16 @@ export function fileFunctions(host: FileHost): FileFunctions {
       return Errno.SUCCESS;
     },
     fd_read(_c: CallContext, fd: number, iovsPtr: number, iovsLen: number, nreadPtr: number): number {
-      const handle = fileHandle(fd);
-      if (typeof handle === 'number') return handle;
-      const m = host.mem();
-      const vecs = m === undefined ? undefined : iovecs(m, iovsPtr, iovsLen);
-      if (m === undefined || vecs === undefined || !inBounds(m, nreadPtr >>> 0, 4)) return Errno.FAULT;
-      const count = readInto(m, handle, vecs, handle.position);
-      if (count < 0) return -count;
-      handle.position += count;
-      m.view.setUint32(nreadPtr >>> 0, count, true);
-      return Errno.SUCCESS;
+      return transfer(fd, iovsPtr, iovsLen, nreadPtr, false, undefined);
     },
     fd_pread(_c: CallContext, fd: number, iovsPtr: number, iovsLen: number, offset: bigint, nreadPtr: number): number {
-      const handle = fileHandle(fd);
-      if (typeof handle === 'number') return handle;
-      const m = host.mem();
-      const vecs = m === undefined ? undefined : iovecs(m, iovsPtr, iovsLen);
-      if (m === undefined || vecs === undefined || !inBounds(m, nreadPtr >>> 0, 4)) return Errno.FAULT;
-      const count = readInto(m, handle, vecs, Number(offset));
-      if (count < 0) return -count;
-      m.view.setUint32(nreadPtr >>> 0, count, true);
-      return Errno.SUCCESS;
+      return transfer(fd, iovsPtr, iovsLen, nreadPtr, false, offset);
     },
     fd_write(_c: CallContext, fd: number, iovsPtr: number, iovsLen: number, nwrittenPtr: number): number {
-      const handle = fileHandle(fd);
-      if (typeof handle === 'number') return handle;
-      if (!handle.mount.tree.writable) return Errno.NOTCAPABLE;
-      const m = host.mem();
-      const vecs = m === undefined ? undefined : iovecs(m, iovsPtr, iovsLen);
-      if (m === undefined || vecs === undefined || !inBounds(m, nwrittenPtr >>> 0, 4)) return Errno.FAULT;
-      const at = handle.append ? (handle.mount.tree.stat(handle.path)?.size ?? 0) : handle.position;
-      const count = writeFrom(m, handle, vecs, at);
-      if (count < 0) return -count;
-      handle.position = at + count;
-      m.view.setUint32(nwrittenPtr >>> 0, count, true);
-      return Errno.SUCCESS;
+      return transfer(fd, iovsPtr, iovsLen, nwrittenPtr, true, undefined);
     },
     fd_pwrite(_c: CallContext, fd: number, iovsPtr: number, iovsLen: number, offset: bigint, nwrittenPtr: number): number {
-      const handle = fileHandle(fd);
-      if (typeof handle === 'number') return handle;
-      if (!handle.mount.tree.writable) return Errno.NOTCAPABLE;
-      const m = host.mem();
-      const vecs = m === undefined ? undefined : iovecs(m, iovsPtr, iovsLen);
-      if (m === undefined || vecs === undefined || !inBounds(m, nwrittenPtr >>> 0, 4)) return Errno.FAULT;
-      const count = writeFrom(m, handle, vecs, Number(offset));
-      if (count < 0) return -count;
-      m.view.setUint32(nwrittenPtr >>> 0, count, true);
-      return Errno.SUCCESS;
+      return transfer(fd, iovsPtr, iovsLen, nwrittenPtr, true, offset);
     },
     fd_seek(_c: CallContext, fd: number, offset: bigint, whence: number, newPtr: number): number {
       const handle = fileHandle(fd);
