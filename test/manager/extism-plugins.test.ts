@@ -9,6 +9,7 @@ import { readFixture } from '../support/fixtures.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { buildWatPlugin, manifestToml } from '../support/wat-plugins.ts';
 import { expectNeighbourHealthy, loadNeighbour } from '../support/neighbour.ts';
+import { HOST_USER_FUNCTIONS } from '../../src/plugin/wasm-plugin.ts';
 
 // Extism's host-function example: the plugin hands its input to `hello_world` and outputs what
 // the host returns (a new block).
@@ -89,6 +90,23 @@ for (const isolation of ['inline', 'worker'] as const) {
     });
   });
 }
+
+describe('HOST_USER_FUNCTIONS (what reed-plugin check and inspect say the host provides)', () => {
+  it('names exactly what a plugin can import from extism:host/user', async () => {
+    const manager = new PluginManager({ logger: captureLogger() });
+    const module = (names: readonly string[]) =>
+      buildWatPlugin(`(module ${names.map((n, i) => `(import "extism:host/user" "${n}" (func $f${i}))`).join(' ')} (func (export "run") (result i32) (i32.const 0)))`);
+    try {
+      await expect(manager.load({ manifest: manifestToml('all', ['Export = "run"']), wasm: await module(HOST_USER_FUNCTIONS) })).resolves.toBe('all');
+      await expect(manager.load({ manifest: manifestToml('more', ['Export = "run"']), wasm: await module([...HOST_USER_FUNCTIONS, 'reed_not_a_function']) })).rejects.toMatchObject({
+        code: 'E_LINK',
+        message: expect.stringContaining('extism:host/user.reed_not_a_function'),
+      });
+    } finally {
+      await manager.shutdown();
+    }
+  });
+});
 
 describe('Export and HostFunction declarations', () => {
   it('refuses what cannot work: a missing export, the host ABI names, an unsupplied or clashing host function', async () => {
