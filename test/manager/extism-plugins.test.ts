@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { PluginManager, type HostFunction } from '@reedcms/plugins';
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger } from '../support/capture-logger.ts';
-import { buildWatPlugin, manifestToml } from '../support/wat-plugins.ts';
+import { buildWatPlugin, constantOutputWat, manifestToml } from '../support/wat-plugins.ts';
 import { expectNeighbourHealthy, loadNeighbour } from '../support/neighbour.ts';
 import { HOST_USER_FUNCTIONS } from '../../src/plugin/wasm-plugin.ts';
 
@@ -90,6 +90,28 @@ for (const isolation of ['inline', 'worker'] as const) {
     });
   });
 }
+
+describe('manager.call with bad input or output', () => {
+  it('is E_INPUT for data JSON cannot carry, E_OUTPUT for output that is not the JSON or text asked for, E_NOT_IMPLEMENTED on a JS plugin', async () => {
+    const manager = new PluginManager({ logger: captureLogger() });
+    try {
+      await manager.load({ manifest: manifestToml('vowels', ['Export = "count_vowels"']), wasm: await readFixture('count-vowels') });
+      await manager.load({ plugin: { metadata: { id: 'js', name: 'js', version: '1.0.0' } } });
+      const cyclic: Record<string, unknown> = {};
+      cyclic['self'] = cyclic;
+      await expect(manager.call('vowels', 'count_vowels', cyclic)).rejects.toMatchObject({ code: 'E_INPUT', pluginId: 'vowels' });
+      await manager.load({ manifest: manifestToml('prose', ['Export = "run"']), wasm: await buildWatPlugin(constantOutputWat('run', '{not json')) });
+      await expect(manager.call('prose', 'run', '', { as: 'json' })).rejects.toMatchObject({ code: 'E_OUTPUT', pluginId: 'prose' });
+      await expect(manager.call('prose', 'run', '', { as: 'text' })).resolves.toBe('{not json');
+      await expect(manager.call('js', 'anything')).rejects.toMatchObject({ code: 'E_NOT_IMPLEMENTED', pluginId: 'js' });
+      await expect(manager.call('nobody', 'count_vowels')).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+      // The plugin is unaffected by the refused calls.
+      await expect(manager.call('vowels', 'count_vowels', 'ee', { as: 'json' })).resolves.toMatchObject({ count: 2 });
+    } finally {
+      await manager.shutdown();
+    }
+  });
+});
 
 describe('HOST_USER_FUNCTIONS (what reed-plugin check and inspect say the host provides)', () => {
   it('names exactly what a plugin can import from extism:host/user', async () => {
