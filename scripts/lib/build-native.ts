@@ -1,12 +1,14 @@
 /**
- * Builds the C and Go plugin fixtures from source, as WASI reactors, beside the AssemblyScript
+ * Builds the C, Go and Rust plugin fixtures from source, as WASI reactors, beside the AssemblyScript
  * ones (build/fixtures/):
  *
  * - `test/fixtures/c/<name>.c` → `<name>.wasm` with clang `--target=wasm32-wasi -O2
  *   -mexec-model=reactor` against sdk/c/reed.h;
  * - `test/fixtures/go/<name>/` (a Go module pinning github.com/extism/go-pdk in go.mod/go.sum)
  *   → `go-<name>.wasm` with `GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared`; Go's
- *   caches stay under build/ (not in git).
+ *   caches stay under build/ (not in git);
+ * - `test/fixtures/rust/<name>/` (a crate on extism-pdk, pinned by Cargo.lock) → `rust-<name>.wasm`
+ *   with `cargo build --release --locked --target wasm32-wasip1`; its target folder under build/.
  *
  * Each is skipped when up to date, or when its toolchain is missing (reported in the result).
  *
@@ -16,12 +18,12 @@
  * ```
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from './build-assemblyscript.ts';
 import { FIXTURE_BUILD_DIR } from './build-fixtures.ts';
-import { findClang, findGo, isFresh, type Toolchain } from './native-toolchains.ts';
+import { findCargo, findClang, findGo, isFresh, RUST_WASI_TARGET, type Toolchain } from './native-toolchains.ts';
 
 const run = promisify(execFile);
 
@@ -29,6 +31,8 @@ const run = promisify(execFile);
 export const C_FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures', 'c');
 /** Go fixture modules, one plugin per folder. */
 export const GO_FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures', 'go');
+/** Rust fixture crates, one plugin per folder. */
+export const RUST_FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures', 'rust');
 /** The C SDK header. */
 export const C_SDK_DIR = join(REPO_ROOT, 'sdk', 'c');
 
@@ -41,7 +45,7 @@ export const C_FLAGS = ['--target=wasm32-wasi', '-O2', '-mexec-model=reactor', '
 
 /** One native fixture's outcome. */
 export interface NativeBuild {
-  /** The fixture's name as `readFixture` takes it (`c-plugin`, `go-plugin`). */
+  /** The fixture's name as `readFixture` takes it (`c-plugin`, `go-plugin`, `rust-plugin`). */
   name: string;
   outFile: string;
   built: boolean;
@@ -50,7 +54,7 @@ export interface NativeBuild {
 }
 
 /**
- * Builds every C and Go fixture.
+ * Builds every C, Go and Rust fixture.
  *
  * @example
  * ```ts
@@ -59,7 +63,8 @@ export interface NativeBuild {
  */
 export async function buildNativeFixtures(options: { force?: boolean } = {}): Promise<NativeBuild[]> {
   await mkdir(FIXTURE_BUILD_DIR, { recursive: true });
-  return [...(await buildC(findClang(), options.force ?? false)), ...(await buildGo(findGo(), options.force ?? false))];
+  const force = options.force ?? false;
+  return [...(await buildC(findClang(), force)), ...(await buildGo(findGo(), force)), ...(await buildRust(findCargo(), force))];
 }
 
 async function buildC(clang: Toolchain, force: boolean): Promise<NativeBuild[]> {
@@ -110,6 +115,42 @@ async function buildGo(go: Toolchain, force: boolean): Promise<NativeBuild[]> {
     results.push({ name, outFile, built: true });
   }
   return results;
+}
+
+async function buildRust(cargo: Toolchain, force: boolean): Promise<NativeBuild[]> {
+  const entries = await readdir(RUST_FIXTURES_DIR, { withFileTypes: true });
+  const results: NativeBuild[] = [];
+  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    const name = `rust-${entry.name}`;
+    const outFile = join(FIXTURE_BUILD_DIR, `${name}.wasm`);
+    if (!cargo.found) {
+      results.push({ name, outFile, built: false, skipped: `Rust fixture ${name} not built: ${cargo.missing}` });
+      continue;
+    }
+    const dir = join(RUST_FIXTURES_DIR, entry.name);
+    if (!force && (await isFresh(outFile, [dir], (f) => f.endsWith('.rs') || f === 'Cargo.toml' || f === 'Cargo.lock'))) {
+      results.push({ name, outFile, built: false });
+      continue;
+    }
+    const targetDir = join(REPO_ROOT, 'build', 'rust-target');
+    // Cargo.lock pins every crate: --locked refuses to build rather than resolve anew.
+    await runTool(cargo.command, ['build', '--release', '--locked', '--target', RUST_WASI_TARGET], dir, `cargo build of ${relative(REPO_ROOT, dir)}`, { CARGO_TARGET_DIR: targetDir });
+    // cargo names the artifact after the crate (dashes as underscores): the crate's only cdylib.
+    const artifacts = (await readdir(join(targetDir, RUST_WASI_TARGET, 'release'))).filter((f) => f.endsWith('.wasm'));
+    const crate = await crateName(dir);
+    const artifact = artifacts.find((f) => f === `${crate.replaceAll('-', '_')}.wasm`);
+    if (artifact === undefined) throw new Error(`cargo build of ${relative(REPO_ROOT, dir)} wrote no ${crate}.wasm`);
+    await copyFile(join(targetDir, RUST_WASI_TARGET, 'release', artifact), outFile);
+    results.push({ name, outFile, built: true });
+  }
+  return results;
+}
+
+async function crateName(dir: string): Promise<string> {
+  const manifest = await readFile(join(dir, 'Cargo.toml'), 'utf8');
+  const match = /^\s*name\s*=\s*"([^"]+)"/m.exec(manifest);
+  if (match?.[1] === undefined) throw new Error(`${relative(REPO_ROOT, dir)}/Cargo.toml names no package`);
+  return match[1];
 }
 
 async function runTool(command: string, args: string[], cwd: string, what: string, env: Record<string, string> = {}): Promise<void> {

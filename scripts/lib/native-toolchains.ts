@@ -1,5 +1,5 @@
 /**
- * Finds the native toolchains the C and Go fixtures need, and the freshness check their
+ * Finds the native toolchains the C, Go and Rust fixtures need, and the freshness check their
  * builders share. A missing tool is not an error: the builders skip, and the tests that need
  * the module skip with a line naming the tool (never silently).
  *
@@ -56,6 +56,24 @@ export function findGo(): Toolchain {
     return { found: false, missing: `Go 1.24+ needed for GOOS=wasip1 -buildmode=c-shared, found ${version.trim()}` };
   }
   return { found: false, missing: 'go not found (Go 1.24+ from https://go.dev/dl)' };
+}
+
+/** The Rust target the Rust fixtures build for (a WASI reactor from a cdylib). */
+export const RUST_WASI_TARGET = 'wasm32-wasip1';
+
+/**
+ * cargo with the standard library of `wasm32-wasip1` installed (`rustup target add wasm32-wasip1`).
+ *
+ * @example
+ * ```ts
+ * findCargo(); // { found: true, command: 'cargo' }
+ * ```
+ */
+export function findCargo(): Toolchain {
+  if (!runs('cargo', ['--version'])) return { found: false, missing: 'cargo not found (Rust from https://rustup.rs)' };
+  const libdir = output('rustc', ['--print', 'target-libdir', '--target', RUST_WASI_TARGET])?.trim();
+  if (libdir === undefined || !existsSync(libdir)) return { found: false, missing: `the Rust target ${RUST_WASI_TARGET} is not installed (rustup target add ${RUST_WASI_TARGET})` };
+  return { found: true, command: 'cargo' };
 }
 
 function runs(command: string, args: string[]): boolean {

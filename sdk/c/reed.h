@@ -16,6 +16,7 @@
 #define REED_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,6 +136,32 @@ static inline void reed_log_error(const char *message) { extism_log_error(reed_b
 /** A config value (docs/abi.md, "Config") as a malloc'd string (free it), or NULL when absent. */
 static inline char *reed_config(const char *key) {
   return reed_block_text(extism_config_get(reed_block_from(key, strlen(key))), NULL);
+}
+
+/** A plugin variable (kept between calls, Extism `var_get`) as a malloc'd string (free it), or NULL. */
+static inline char *reed_var(const char *key) {
+  return reed_block_text(extism_var_get(reed_block_from(key, strlen(key))), NULL);
+}
+
+/** Sets a plugin variable; the host caps their total size (`maxVarBytes`). */
+static inline void reed_var_set(const char *key, const char *value) {
+  extism_var_set(reed_block_from(key, strlen(key)), reed_block_from(value, strlen(value)));
+}
+
+/**
+ * A GET of `url` under the plugin's network policy (docs/network.md): the body as a malloc'd
+ * string (free it, may be empty), `*status` the HTTP status (403 when the policy denies the host).
+ */
+static inline char *reed_http_get(const char *url, int32_t *status) {
+  size_t length = strlen(url) + 32;
+  char *request = (char *)malloc(length);
+  if (request == NULL) return NULL;
+  snprintf(request, length, "{\"url\":\"%s\",\"method\":\"GET\"}", url);
+  ExtismPointer response = extism_http_request(reed_block_from(request, strlen(request)), 0);
+  free(request);
+  *status = extism_http_status_code();
+  char *body = reed_block_text(response, NULL);
+  return body != NULL ? body : (char *)calloc(1, 1);
 }
 
 /** Publishes an event; `data_json` must be JSON. Returns 0 when published, nonzero when refused. */

@@ -1,5 +1,5 @@
 /**
- * The C and Go plugin fixtures (built by test/global-setup.ts with clang and Go): whether one
+ * The C, Go and Rust plugin fixtures (built by test/global-setup.ts with clang, Go and cargo): whether one
  * can be used here, and if not, the line saying which tool is missing, so the tests that need
  * it skip loudly rather than silently.
  *
@@ -10,11 +10,11 @@
  * ```
  */
 import { existsSync } from 'node:fs';
-import { findClang, findGo } from '../../scripts/lib/native-toolchains.ts';
+import { findCargo, findClang, findGo } from '../../scripts/lib/native-toolchains.ts';
 import { fixturePath } from './fixtures.ts';
 
 /**
- * Why the native fixture `name` (`c-…` or `go-…`) cannot be used, or undefined when it can.
+ * Why the native fixture `name` (`c-…`, `go-…` or `rust-…`) cannot be used, or undefined when it can.
  * Prints the reason once, as a warning.
  *
  * @example
@@ -23,7 +23,7 @@ import { fixturePath } from './fixtures.ts';
  * ```
  */
 export function nativeSkipReason(name: string): string | undefined {
-  const tool = name.startsWith('go-') ? findGo() : findClang();
+  const tool = name.startsWith('go-') ? findGo() : name.startsWith('rust-') ? findCargo() : findClang();
   const reason = !tool.found ? tool.missing : existsSync(fixturePath(name)) ? undefined : `${fixturePath(name)} was not built`;
   if (reason !== undefined) console.warn(`skipping the tests of ${name}: ${reason}`);
   return reason;

@@ -1,0 +1,153 @@
+/**
+ * One plugin behaviour, three languages: the Go (go-pdk), C (wasi-libc + sdk/c/reed.h) and Rust
+ * (extism-pdk) fixtures, each built from source by the test setup as a WASI reactor, through
+ * the real PluginManager with the same expected results: a filter hook with config, stdout as
+ * info lines, log_info, a command, events (module state lives on), a file from a granted mount,
+ * HTTP under the network policy against a real server on 127.0.0.1 (where the runtime can serve
+ * it to an inline plugin: JSPI), an endless loop ending in E_FUEL beside a healthy neighbour, and
+ * Extism's own count_vowels and config test plugins called as they are. WASI plugins run inline:
+ * worker isolation refuses them with E_UNSUPPORTED.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Hooks, PluginManager, hasJspi, type PluginError } from '@reedcms/plugins';
+import { readFixture } from '../support/fixtures.ts';
+import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';
+import { manifestToml } from '../support/wat-plugins.ts';
+import { nativeSkipReason } from '../support/native-fixtures.ts';
+import { startTestServer, type TestServer } from '../http/http-server.ts';
+
+const LANGUAGES = [
+  { fixture: 'go-plugin', tag: 'go', stdout: 'go: shouting hello' },
+  { fixture: 'c-plugin', tag: 'c', stdout: 'c: shouted HELLO' },
+  { fixture: 'rust-plugin', tag: 'rust', stdout: 'rust: shouting hello' },
+] as const;
+
+// Go's runtime initialization (_initialize) fits in 10,000,000 fuel (bulk copies cost 1 per 4 bytes).
+const LIMITS = { fuel: 10_000_000, memoryBytes: 64 * 1024 * 1024, timeoutMs: 10_000 };
+const CAPABILITIES = ['Hook = "before_render"', 'Command = "echo"', 'Command = "read"', 'Command = "read-file"', 'Command = "spin"', 'Event = "content.*"', 'Export = "count_vowels"', 'Export = "run_test"'];
+const MOUNT = '[filesystem]\nmounts = [{ path = "/data" }]';
+
+async function withNeighbour(manager: PluginManager): Promise<() => Promise<void>> {
+  await manager.load({ manifest: manifestToml('good', ['Hook = "transform_data"']), wasm: await readFixture('echo') });
+  return async () => {
+    const data = { still: 'fine ✓', n: Math.random() };
+    await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, data, { errorPolicy: 'fail' })).resolves.toEqual(data);
+  };
+}
+
+for (const { fixture, tag, stdout } of LANGUAGES) {
+  const skip = nativeSkipReason(fixture);
+  const id = `${tag}plug`;
+
+  describe.skipIf(skip !== undefined)(`${fixture}, inline isolation`, () => {
+    let manager: PluginManager;
+    let logger: CapturingLogger;
+    let expectNeighbourHealthy: () => Promise<void>;
+
+    beforeAll(async () => {
+      logger = captureLogger();
+      manager = new PluginManager({
+        limits: LIMITS,
+        logger,
+        plugins: { [id]: { suffix: '?', thing: 'testing' } },
+        filesystem: { [id]: { '/data': { files: { 'hello.txt': `hello, ${tag}` } } } },
+      });
+      expectNeighbourHealthy = await withNeighbour(manager);
+      await manager.load({ manifest: manifestToml(id, CAPABILITIES, MOUNT), wasm: await readFixture(fixture) });
+    });
+    afterAll(async () => {
+      await manager.shutdown();
+    });
+
+    it('runs a filter hook with config; stdout becomes an info line', async () => {
+      logger.lines.length = 0;
+      const page = (await manager.hooks.execute(Hooks.BEFORE_RENDER, { title: 'hello' }, { errorPolicy: 'fail' })) as { title: string };
+      expect(page.title).toBe('HELLO?');
+      expect(logger.lines).toEqual([['info', `[${id}] ${stdout}`]]);
+      expect(manager.stats(id).fuel.last).toBeGreaterThan(0);
+    });
+
+    it('runs a command that logs through log_info', async () => {
+      logger.lines.length = 0;
+      await expect(manager.command(id, 'echo', { a: [1, 'two'] })).resolves.toEqual({ a: [1, 'two'] });
+      expect(logger.lines).toEqual([['info', `[${id}] ${tag}: echo via log_info`]]);
+    });
+
+    it('reads a file from a granted mount', async () => {
+      await expect(manager.command(id, tag === 'c' ? 'read-file' : 'read', {})).resolves.toEqual({ text: `hello, ${tag}` });
+    });
+
+    it('receives events, numbered by state that lives between calls', async () => {
+      logger.lines.length = 0;
+      await manager.events.publish({ type: 'content.created', data: { slug: 'a' } });
+      await manager.events.publish({ type: 'content.updated', data: { slug: 'b' } });
+      expect(logger.lines.map(([level, m]) => [level, m.replace(/\{.*\}/, '{…}')])).toEqual([
+        ['info', `[${id}] ${tag}: event 1: {…}`],
+        ['info', `[${id}] ${tag}: event 2: {…}`],
+      ]);
+      expect(logger.lines[1]![1]).toContain('"type":"content.updated"');
+    });
+
+    it("Extism's count_vowels and config test plugins give Extism's expected results", async () => {
+      await expect(manager.call(id, 'count_vowels', 'Hello, World!', { as: 'json' })).resolves.toEqual({ count: 3, total: 3, vowels: 'aeiouAEIOU' });
+      await expect(manager.call(id, 'count_vowels', 'Hello, World!', { as: 'json' })).resolves.toEqual({ count: 3, total: 6, vowels: 'aeiouAEIOU' });
+      await expect(manager.call(id, 'run_test', '', { as: 'json' })).resolves.toEqual({ config: 'testing' });
+    });
+
+    it('an endless loop ends with E_FUEL, twice (the instance is replaced), and the neighbour is unaffected', async () => {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const error = (await manager.command(id, 'spin', {}).catch((e: unknown) => e)) as PluginError & { limit?: unknown };
+        expect(error).toMatchObject({ code: 'E_FUEL', pluginId: id, operation: 'handle_command' });
+        expect(error.limit).toEqual({ name: 'fuel', value: LIMITS.fuel });
+        await expectNeighbourHealthy();
+      }
+      const page = (await manager.hooks.execute(Hooks.BEFORE_RENDER, { title: 'after' }, { errorPolicy: 'fail' })) as { title: string };
+      expect(page.title).toBe('AFTER?');
+      // A fresh instance: the variables and the event count started again.
+      await expect(manager.call(id, 'count_vowels', 'a', { as: 'json' })).resolves.toMatchObject({ total: 1 });
+    });
+  });
+
+  describe.skipIf(skip !== undefined)(`${fixture}, HTTP under the network policy`, () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer();
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+
+    it(hasJspi() ? 'fetches an allowed URL; another host is denied with 403' : 'is refused at load with E_UNSUPPORTED (no JSPI to serve HTTP to an inline plugin)', async () => {
+      const manager = new PluginManager({ limits: LIMITS, logger: captureLogger(), allowedHosts: [server.origin] });
+      try {
+        const expectNeighbourHealthy = await withNeighbour(manager);
+        const load = manager.load({ manifest: manifestToml(id, ['Command = "fetch"'], `[network]\nallowed_hosts = ["${server.origin}"]`), wasm: await readFixture(fixture) });
+        if (!hasJspi()) {
+          await expect(load).rejects.toMatchObject({ code: 'E_UNSUPPORTED', pluginId: id });
+          await expectNeighbourHealthy();
+          return;
+        }
+        await load;
+        await expect(manager.command(id, 'fetch', { url: `${server.origin}/hello` })).resolves.toEqual({ status: 200, body: 'hello' });
+        await expect(manager.command(id, 'fetch', { url: 'https://evil.example.net/steal' })).resolves.toMatchObject({ status: 403 });
+        expect(server.requests).toEqual(['GET /hello']);
+        await expectNeighbourHealthy();
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  });
+
+  describe.skipIf(skip !== undefined)(`${fixture}, worker isolation`, () => {
+    it('is refused with E_UNSUPPORTED (WASI is served inline only), and the neighbour goes on', async () => {
+      const manager = new PluginManager({ isolation: 'worker', limits: LIMITS, logger: captureLogger() });
+      try {
+        const expectNeighbourHealthy = await withNeighbour(manager);
+        await expect(manager.load({ manifest: manifestToml(id, CAPABILITIES, MOUNT), wasm: await readFixture(fixture) })).rejects.toMatchObject({ code: 'E_UNSUPPORTED', pluginId: id });
+        await expectNeighbourHealthy();
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  });
+}
