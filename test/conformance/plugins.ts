@@ -49,18 +49,32 @@ export const SUITE_PLUGINS: readonly SuitePlugin[] = [
 ];
 
 const MOUNT = '[filesystem]\nmounts = [{ path = "/data" }]\n';
+/** What every native plugin declares: the conformance behaviour in each language. */
+const WASI_COMMON = ['Hook = "before_render"', 'Command = "echo"', 'Command = "read"', 'Command = "spin"', 'Event = "content.*"', 'Export = "count_vowels"', 'Export = "run_test"'];
 
 /**
- * WASI plugins in C and Go (test/fixtures/c, test/fixtures/go), built from source by the test
- * setup where clang and Go are installed: runners pass those that were built (the suite says
+ * WASI plugins in C, Go and Rust (test/fixtures/c, go, rust), built from source by the test
+ * setup where clang, Go and cargo are installed: runners pass those that were built (the suite says
  * which it skipped and why).
  *
  * @example
  * ```ts
- * WASI_SUITE_PLUGINS.map((p) => p.id); // ['c-wasi', 'go-wasi']
+ * WASI_SUITE_PLUGINS.map((p) => p.id); // ['c-wasi', 'go-wasi', 'rust-wasi']
  * ```
  */
 export const WASI_SUITE_PLUGINS: readonly SuitePlugin[] = [
-  { id: 'c-wasi', source: 'native:c-plugin', manifest: `${toml('c-wasi', ['Hook = "before_render"', 'Command = "read-file"', 'Command = "read-outside"', 'Command = "read-link"', 'Command = "list"'])}${MOUNT}` },
-  { id: 'go-wasi', source: 'native:go-plugin', manifest: `${toml('go-wasi', ['Hook = "before_render"', 'Command = "read"', 'Command = "spin"'])}${MOUNT}` },
-];
+  { id: 'c-wasi', source: 'native:c-plugin', extra: ['Command = "read-outside"', 'Command = "read-link"', 'Command = "list"'] },
+  { id: 'go-wasi', source: 'native:go-plugin', extra: [] },
+  { id: 'rust-wasi', source: 'native:rust-plugin', extra: [] },
+].map(({ id, source, extra }) => ({ id, source, manifest: `${toml(id, [...WASI_COMMON, ...extra])}${MOUNT}` }));
+
+/**
+ * The same native plugins with network access (the HTTP case): only where HTTP can be served to
+ * an inline plugin (JSPI), since WASI runs inline.
+ *
+ * @example
+ * ```ts
+ * WASI_NETWORK_MANIFEST('go-wasi'); // plugin.toml text with [network]
+ * ```
+ */
+export const WASI_NETWORK_MANIFEST = (id: string): string => `${toml(id, ['Command = "fetch"'])}[network]\nallowed_hosts = ["${ALLOWED_ORIGIN}"]\n`;

@@ -13,7 +13,7 @@
  */
 import type * as Package from '../../src/index.ts';
 import { equal, ok, rejects } from './assert.ts';
-import { ALLOWED_ORIGIN, LIMITS, WASI_SUITE_PLUGINS } from './plugins.ts';
+import { ALLOWED_ORIGIN, LIMITS, WASI_NETWORK_MANIFEST, WASI_SUITE_PLUGINS } from './plugins.ts';
 
 /** The package module under test (its public API). */
 export type PackageModule = typeof Package;
@@ -337,26 +337,67 @@ export const CASES: readonly SuiteCase[] = [
     },
   },
   {
-    name: 'WASI plugins built from C and Go: a hook with config, stdout as a log line, a file from a mount, a path outside refused, fuel',
+    name: 'WASI plugins built from C, Go and Rust: one behaviour (hook with config, stdout and log_info lines, a command, events, a mounted file, Extism test exports, fuel), a path outside refused',
     async run(input) {
       for (const { id } of WASI_SUITE_PLUGINS) {
         if (input.plugins[id] === undefined) {
-          console.warn(`conformance: ${id} was not built here (clang or Go missing: see the test setup's output); its checks are skipped`);
+          console.warn(`conformance: ${id} was not built here (clang, Go or cargo missing: see the test setup's output); its checks are skipped`);
           continue;
         }
-        const c = id === 'c-wasi';
+        const tag = id.slice(0, -'-wasi'.length);
         await withManager(
           input,
           async (manager, lines) => {
             await manager.load(plugin(input, id));
-            // C also reads time() (the deterministic clock: 2024).
-            equal(await manager.hooks.execute('before_render', { title: 'hello' }, { errorPolicy: 'fail' }), c ? { title: 'HELLO?!', year: 2024 } : { title: 'HELLO?!' }, `${id}: the hook, with config`);
-            ok(lines.some((l) => l.includes(c ? 'c: shouted HELLO' : 'go: shouting hello')), `${id}: stdout became a log line`);
-            equal(await manager.command(id, c ? 'read-file' : 'read', {}), { text: 'hello from the host' }, `${id}: a file from the granted mount`);
-            if (c) equal(await manager.command(id, 'read-outside', {}), { opened: false, error: 'Capabilities insufficient' }, 'c-wasi: a path leaving the mount is refused');
-            else await rejects(manager.command(id, 'spin', {}), 'E_FUEL', 'go-wasi: an endless loop', { pluginId: id, limit: { name: 'fuel', value: LIMITS.fuel } });
+            const page = (await manager.hooks.execute('before_render', { title: 'hello' }, { errorPolicy: 'fail' })) as { title: string; year?: number };
+            equal(page.title, 'HELLO?!', `${id}: the hook, with config`);
+            // C also reads time(): the deterministic clock says 2024.
+            if (tag === 'c') equal(page.year, 2024, 'c-wasi: the deterministic clock');
+            ok(lines.some((l) => l.includes(tag === 'c' ? 'c: shouted HELLO' : `${tag}: shouting hello`)), `${id}: stdout became a log line`);
+            equal(await manager.command(id, 'echo', { a: [1, 'two'] }), { a: [1, 'two'] }, `${id}: a command`);
+            ok(lines.some((l) => l.includes(`${tag}: echo via log_info`)), `${id}: log_info became a log line`);
+            await manager.events.publish({ type: 'content.created', data: { n: 1 } });
+            await manager.events.publish({ type: 'content.created', data: { n: 2 } });
+            ok(lines.some((l) => l.includes(`${tag}: event 2: {`)), `${id}: events arrive, state lives between calls`);
+            equal(await manager.command(id, 'read', {}), { text: 'hello from the host' }, `${id}: a file from the granted mount`);
+            equal(await manager.call(id, 'count_vowels', 'Hello, World!', { as: 'json' }), { count: 3, total: 3, vowels: 'aeiouAEIOU' }, `${id}: Extism's count_vowels`);
+            equal(await manager.call(id, 'count_vowels', 'Hello, World!', { as: 'json' }), { count: 3, total: 6, vowels: 'aeiouAEIOU' }, `${id}: its running total in a variable`);
+            equal(await manager.call(id, 'run_test', '', { as: 'json' }), { config: 'testing' }, `${id}: Extism's config plugin`);
+            if (tag === 'c') equal(await manager.command(id, 'read-outside', {}), { opened: false, error: 'Capabilities insufficient' }, 'c-wasi: a path leaving the mount is refused');
+            await rejects(manager.command(id, 'spin', {}), 'E_FUEL', `${id}: an endless loop`, { pluginId: id, limit: { name: 'fuel', value: LIMITS.fuel } });
+            equal(((await manager.hooks.execute('before_render', { title: 'after' }, { errorPolicy: 'fail' })) as { title: string }).title, 'AFTER?!', `${id}: a fresh instance after E_FUEL`);
           },
-          { deterministic: true, plugins: { [id]: { suffix: '?!' } }, filesystem: { [id]: { '/data': { files: { 'hello.txt': 'hello from the host' } } } } },
+          { deterministic: true, plugins: { [id]: { suffix: '?!', thing: 'testing' } }, filesystem: { [id]: { '/data': { files: { 'hello.txt': 'hello from the host' } } } } },
+        );
+      }
+    },
+  },
+  {
+    name: 'WASI plugins built from C, Go and Rust: HTTP under the network policy where an inline plugin can be served it (JSPI), else E_UNSUPPORTED',
+    async run(input) {
+      const asked: string[] = [];
+      const fakeFetch = (async (request: RequestInfo | URL) => {
+        asked.push(typeof request === 'string' ? request : request instanceof URL ? request.href : request.url);
+        return new Response('hello from the host', { status: 200 });
+      }) as typeof fetch;
+      for (const { id } of WASI_SUITE_PLUGINS) {
+        if (input.plugins[id] === undefined) continue;
+        asked.length = 0;
+        await withManager(
+          input,
+          async (manager) => {
+            const load = manager.load({ manifest: WASI_NETWORK_MANIFEST(id), wasm: plugin(input, id).wasm });
+            if (input.pkg.runtimeCapabilities().http !== 'jspi') {
+              await rejects(load, 'E_UNSUPPORTED', `${id}: WASI runs inline, and HTTP inline needs JSPI`, { pluginId: id });
+              return;
+            }
+            await load;
+            equal(await manager.command(id, 'fetch', { url: `${ALLOWED_ORIGIN}/hello` }), { status: 200, body: 'hello from the host' }, `${id}: an allowed URL`);
+            const denied = (await manager.command(id, 'fetch', { url: 'https://evil.example.net/steal' })) as { status: number };
+            equal(denied.status, 403, `${id}: another host is denied`);
+            equal(asked, [`${ALLOWED_ORIGIN}/hello`], `${id}: only the allowed URL reached fetch`);
+          },
+          { allowedHosts: [ALLOWED_ORIGIN], fetch: fakeFetch },
         );
       }
     },
@@ -377,7 +418,7 @@ export const CASES: readonly SuiteCase[] = [
             return;
           }
           await manager.load(plugin(input, 'c-wasi'));
-          equal(await manager.command('c-wasi', 'read-file', {}), { text: 'hello from disk' }, 'a file of the real directory');
+          equal(await manager.command('c-wasi', 'read', {}), { text: 'hello from disk' }, 'a file of the real directory');
           // link.txt points out of the mount: listed, but as absent as a file that does not exist.
           equal(await manager.command('c-wasi', 'list', {}), ['hello.txt', 'link.txt'], 'the directory lists as it is');
           equal(await manager.command('c-wasi', 'read-outside', {}), { opened: false, error: 'Capabilities insufficient' }, '.. is refused');

@@ -82,7 +82,7 @@ describe.skipIf(skip !== undefined)('C plugin, inline isolation', () => {
   }
 });
 
-const FILE_COMMANDS = ['read-file', 'read-outside', 'list', 'write-file', 'open-many'].map((c) => `Command = "${c}"`);
+const FILE_COMMANDS = ['read', 'read-outside', 'list', 'write-file', 'open-many'].map((c) => `Command = "${c}"`);
 const filesManifest = (mode: 'ro' | 'rw') =>
   manifestToml('cfiles', FILE_COMMANDS, `[limits]\nmax_file_handles = 5\n[filesystem]\nmounts = [{ path = "/data", mode = "${mode}" }]`);
 
@@ -102,7 +102,7 @@ describe.skipIf(skip !== undefined)('C plugin reading files from mounts, inline 
 
   it('reads a file and lists a directory of an in-memory mount through libc', () =>
     run(memory('ro'), 'ro', async (m) => {
-      await expect(m.command('cfiles', 'read-file', {})).resolves.toEqual({ text: 'hello from the host' });
+      await expect(m.command('cfiles', 'read', {})).resolves.toEqual({ text: 'hello from the host' });
       await expect(m.command('cfiles', 'list', {})).resolves.toEqual(['hello.txt', 'posts']);
     }));
 
@@ -128,7 +128,7 @@ describe.skipIf(skip !== undefined)('C plugin reading files from mounts, inline 
 
   it('has no /data at all when the host grants nothing (libc finds no preopen: ENOTCAPABLE)', () =>
     run({}, 'ro', async (m) => {
-      await expect(m.command('cfiles', 'read-file', {})).rejects.toMatchObject({ code: 'E_GUEST', pluginId: 'cfiles', message: expect.stringContaining('Capabilities insufficient') });
+      await expect(m.command('cfiles', 'read', {})).rejects.toMatchObject({ code: 'E_GUEST', pluginId: 'cfiles', message: expect.stringContaining('Capabilities insufficient') });
     }));
 
   it('mounts a real directory read-only on Node; a symlink out of it is refused', async () => {
@@ -140,11 +140,11 @@ describe.skipIf(skip !== undefined)('C plugin reading files from mounts, inline 
     await writeFile(join(root, 'secret.txt'), 'not for plugins');
     await symlink(join(root, 'secret.txt'), join(root, 'linked', 'hello.txt'));
     await run({ filesystem: { cfiles: { '/data': { dir: join(root, 'data') } } } }, 'ro', async (m) => {
-      await expect(m.command('cfiles', 'read-file', {})).resolves.toEqual({ text: 'hello from disk' });
+      await expect(m.command('cfiles', 'read', {})).resolves.toEqual({ text: 'hello from disk' });
       await expect(m.command('cfiles', 'read-outside', {})).resolves.toMatchObject({ opened: false });
     });
     await run({ filesystem: { cfiles: { '/data': { dir: join(root, 'linked') } } } }, 'ro', async (m) => {
-      await expect(m.command('cfiles', 'read-file', {})).rejects.toMatchObject({ code: 'E_GUEST', pluginId: 'cfiles', message: expect.stringContaining('No such file or directory') });
+      await expect(m.command('cfiles', 'read', {})).rejects.toMatchObject({ code: 'E_GUEST', pluginId: 'cfiles', message: expect.stringContaining('No such file or directory') });
     });
   });
 });

@@ -24,7 +24,7 @@ const LANGUAGES = [
 
 // Go's runtime initialization (_initialize) fits in 10,000,000 fuel (bulk copies cost 1 per 4 bytes).
 const LIMITS = { fuel: 10_000_000, memoryBytes: 64 * 1024 * 1024, timeoutMs: 10_000 };
-const CAPABILITIES = ['Hook = "before_render"', 'Command = "echo"', 'Command = "read"', 'Command = "read-file"', 'Command = "spin"', 'Event = "content.*"', 'Export = "count_vowels"', 'Export = "run_test"'];
+const CAPABILITIES = ['Hook = "before_render"', 'Command = "echo"', 'Command = "read"', 'Command = "spin"', 'Event = "content.*"', 'Export = "count_vowels"', 'Export = "run_test"'];
 const MOUNT = '[filesystem]\nmounts = [{ path = "/data" }]';
 
 async function withNeighbour(manager: PluginManager): Promise<() => Promise<void>> {
@@ -74,7 +74,7 @@ for (const { fixture, tag, stdout } of LANGUAGES) {
     });
 
     it('reads a file from a granted mount', async () => {
-      await expect(manager.command(id, tag === 'c' ? 'read-file' : 'read', {})).resolves.toEqual({ text: `hello, ${tag}` });
+      await expect(manager.command(id, 'read', {})).resolves.toEqual({ text: `hello, ${tag}` });
     });
 
     it('receives events, numbered by state that lives between calls', async () => {
