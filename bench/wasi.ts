@@ -8,8 +8,8 @@
  *   fd_write at most 2× log_info.
  * - the Go plugin (test/fixtures/go/plugin, built from source): load to first result through the
  *   manager (link, instrument, compile, instantiate, `_initialize`, first hook) next to raw
- *   Extism with its own WASI (node:wasi) in the same run; and the instrumenter on the Go and C
- *   fixtures (size, MB/s).
+ *   Extism with its own WASI (node:wasi) in the same run; fuel metering on a C, Go and Rust
+ *   compute loop; and the instrumenter on every native fixture (size, MB/s).
  */
 import { readFile } from 'node:fs/promises';
 import createPlugin from '@extism/extism';
@@ -114,6 +114,8 @@ async function fuelRow(name: string, wasm: Uint8Array): Promise<BenchResult> {
   }
 }
 
+const LANGUAGE: Record<string, string> = { go: 'Go', c: 'C', rust: 'Rust' };
+
 /** The Go plugin's load to first result and the instrumenter on the native fixtures, where built. */
 async function nativeRows(): Promise<BenchResult[]> {
   const built = await buildNativeFixtures();
@@ -148,8 +150,9 @@ async function nativeRows(): Promise<BenchResult[]> {
       details: `link + instrument + compile + instantiate + _initialize + first hook (${(o / 1000).toFixed(1)} ms) vs createPlugin(useWasi) + call (${(r / 1000).toFixed(1)} ms)`,
     });
   }
-  for (const fixture of built.filter((b) => b.skipped === undefined)) {
-    rows.push(await fuelRow(fixture.name.startsWith('go-') ? 'Go' : 'C', new Uint8Array(await readFile(fixture.outFile))));
+  // The plugin fixtures have the `work` command (the sieve); the SDK fixtures do not.
+  for (const fixture of built.filter((b) => b.skipped === undefined && b.name.endsWith('-plugin'))) {
+    rows.push(await fuelRow(LANGUAGE[fixture.name.split('-')[0] ?? ''] ?? fixture.name, new Uint8Array(await readFile(fixture.outFile))));
   }
   for (const fixture of built.filter((b) => b.skipped === undefined)) {
     const bytes = new Uint8Array(await readFile(fixture.outFile));
