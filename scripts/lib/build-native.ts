@@ -19,7 +19,7 @@
  */
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from './build-assemblyscript.ts';
 import { FIXTURE_BUILD_DIR } from './build-fixtures.ts';
@@ -67,83 +67,109 @@ export async function buildNativeFixtures(options: { force?: boolean } = {}): Pr
   return [...(await buildC(findClang(), force)), ...(await buildGo(findGo(), force)), ...(await buildRust(findCargo(), force))];
 }
 
+/** One fixture to build: its name's stem, its source (file or folder), what makes it stale. */
+interface Source {
+  stem: string;
+  input: string;
+  watch: string[];
+}
+
+/** One language: its toolchain, sources, which files count for freshness, and its build. */
+interface Family {
+  label: string;
+  prefix: string;
+  tool: Toolchain;
+  sources: Source[];
+  include: (file: string) => boolean;
+  build: (command: string, input: string, outFile: string) => Promise<void>;
+}
+
 async function buildC(clang: Toolchain, force: boolean): Promise<NativeBuild[]> {
-  const sources = (await readdir(C_FIXTURES_DIR)).filter((f) => f.endsWith('.c')).sort();
-  const results: NativeBuild[] = [];
-  for (const source of sources) {
-    const name = `c-${source.slice(0, -2)}`;
-    const outFile = join(FIXTURE_BUILD_DIR, `${name}.wasm`);
-    if (!clang.found) {
-      results.push({ name, outFile, built: false, skipped: `C fixture ${name} not built: ${clang.missing}` });
-      continue;
-    }
-    const input = join(C_FIXTURES_DIR, source);
-    if (!force && (await isFresh(outFile, [input, C_SDK_DIR], (f) => /\.[ch]$/.test(f)))) {
-      results.push({ name, outFile, built: false });
-      continue;
-    }
-    await runTool(clang.command, [...C_FLAGS, '-I', C_SDK_DIR, '-o', outFile, input], REPO_ROOT, `clang build of ${relative(REPO_ROOT, input)}`);
-    results.push({ name, outFile, built: true });
-  }
-  return results;
+  const files = (await readdir(C_FIXTURES_DIR)).filter((f) => f.endsWith('.c')).sort();
+  const sources = files.map((f) => ({ stem: f.slice(0, -2), input: join(C_FIXTURES_DIR, f), watch: [join(C_FIXTURES_DIR, f), C_SDK_DIR] }));
+  return buildFamily({ label: 'C', prefix: 'c', tool: clang, sources, include: (f) => /\.[ch]$/.test(f), build: clangBuild }, force);
 }
 
 async function buildGo(go: Toolchain, force: boolean): Promise<NativeBuild[]> {
-  const entries = await readdir(GO_FIXTURES_DIR, { withFileTypes: true });
+  // A fixture may build on the Go SDK (sdk/go, by a replace directive): its sources count too.
+  const sources = (await folders(GO_FIXTURES_DIR)).map((dir) => ({ stem: basename(dir), input: dir, watch: [dir, join(REPO_ROOT, 'sdk', 'go')] }));
+  return buildFamily({ label: 'Go', prefix: 'go', tool: go, sources, include: (f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum', build: goBuild }, force);
+}
+
+async function buildRust(cargo: Toolchain, force: boolean): Promise<NativeBuild[]> {
+  const sources = (await folders(RUST_FIXTURES_DIR)).map((dir) => ({ stem: basename(dir), input: dir, watch: [dir] }));
+  return buildFamily({ label: 'Rust', prefix: 'rust', tool: cargo, sources, include: (f) => f.endsWith('.rs') || f === 'Cargo.toml' || f === 'Cargo.lock', build: cargoBuild }, force);
+}
+
+async function buildFamily(family: Family, force: boolean): Promise<NativeBuild[]> {
   const results: NativeBuild[] = [];
-  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-    const name = `go-${entry.name}`;
+  for (const source of family.sources) {
+    const name = `${family.prefix}-${source.stem}`;
     const outFile = join(FIXTURE_BUILD_DIR, `${name}.wasm`);
-    if (!go.found) {
-      results.push({ name, outFile, built: false, skipped: `Go fixture ${name} not built: ${go.missing}` });
-      continue;
+    if (!family.tool.found) results.push({ name, outFile, built: false, skipped: `${family.label} fixture ${name} not built: ${family.tool.missing}` });
+    else if (!force && (await isFresh(outFile, source.watch, family.include))) results.push({ name, outFile, built: false });
+    else {
+      await family.build(family.tool.command, source.input, outFile);
+      results.push({ name, outFile, built: true });
     }
-    const dir = join(GO_FIXTURES_DIR, entry.name);
-    // A fixture may build on the Go SDK (sdk/go, by a replace directive): its sources count too.
-    if (!force && (await isFresh(outFile, [dir, join(REPO_ROOT, 'sdk', 'go')], (f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum'))) {
-      results.push({ name, outFile, built: false });
-      continue;
-    }
-    await runTool(go.command, ['build', '-buildmode=c-shared', '-o', outFile, '.'], dir, `go build of ${relative(REPO_ROOT, dir)}`, {
-      GOOS: 'wasip1',
-      GOARCH: 'wasm',
-      // go.sum pins go-pdk: a build must not rewrite it.
-      GOFLAGS: '-mod=readonly',
-      GOCACHE: join(REPO_ROOT, 'build', 'go-cache'),
-      GOMODCACHE: join(REPO_ROOT, 'build', 'go-mod'),
-    });
-    results.push({ name, outFile, built: true });
   }
   return results;
 }
 
-async function buildRust(cargo: Toolchain, force: boolean): Promise<NativeBuild[]> {
-  const entries = await readdir(RUST_FIXTURES_DIR, { withFileTypes: true });
-  const results: NativeBuild[] = [];
-  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-    const name = `rust-${entry.name}`;
-    const outFile = join(FIXTURE_BUILD_DIR, `${name}.wasm`);
-    if (!cargo.found) {
-      results.push({ name, outFile, built: false, skipped: `Rust fixture ${name} not built: ${cargo.missing}` });
-      continue;
-    }
-    const dir = join(RUST_FIXTURES_DIR, entry.name);
-    if (!force && (await isFresh(outFile, [dir], (f) => f.endsWith('.rs') || f === 'Cargo.toml' || f === 'Cargo.lock'))) {
-      results.push({ name, outFile, built: false });
-      continue;
-    }
-    const targetDir = join(REPO_ROOT, 'build', 'rust-target');
-    // Cargo.lock pins every crate: --locked refuses to build rather than resolve anew.
-    await runTool(cargo.command, ['build', '--release', '--locked', '--target', RUST_WASI_TARGET], dir, `cargo build of ${relative(REPO_ROOT, dir)}`, { CARGO_TARGET_DIR: targetDir });
-    // cargo names the artifact after the crate (dashes as underscores): the crate's only cdylib.
-    const artifacts = (await readdir(join(targetDir, RUST_WASI_TARGET, 'release'))).filter((f) => f.endsWith('.wasm'));
-    const crate = await crateName(dir);
-    const artifact = artifacts.find((f) => f === `${crate.replaceAll('-', '_')}.wasm`);
-    if (artifact === undefined) throw new Error(`cargo build of ${relative(REPO_ROOT, dir)} wrote no ${crate}.wasm`);
-    await copyFile(join(targetDir, RUST_WASI_TARGET, 'release', artifact), outFile);
-    results.push({ name, outFile, built: true });
-  }
-  return results;
+async function folders(parent: string): Promise<string[]> {
+  const entries = await readdir(parent, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => join(parent, e.name)).sort();
+}
+
+/**
+ * Builds one C file as a WASI reactor plugin, with the flags every C plugin is built with.
+ *
+ * @example
+ * ```ts
+ * await clangBuild('clang', 'plugin.c', 'plugin.wasm');
+ * ```
+ */
+export async function clangBuild(clang: string, input: string, outFile: string): Promise<void> {
+  await runTool(clang, [...C_FLAGS, '-I', C_SDK_DIR, '-o', outFile, input], REPO_ROOT, `clang build of ${relative(REPO_ROOT, input)}`);
+}
+
+/**
+ * Builds one Go module (its go.sum pins go-pdk) as a WASI reactor plugin; Go's caches stay
+ * under build/.
+ *
+ * @example
+ * ```ts
+ * await goBuild('go', 'test/fixtures/go/plugin', 'build/fixtures/go-plugin.wasm');
+ * ```
+ */
+export async function goBuild(go: string, dir: string, outFile: string): Promise<void> {
+  await runTool(go, ['build', '-buildmode=c-shared', '-o', outFile, '.'], dir, `go build of ${relative(REPO_ROOT, dir)}`, {
+    GOOS: 'wasip1',
+    GOARCH: 'wasm',
+    // go.sum pins go-pdk: a build must not rewrite it.
+    GOFLAGS: '-mod=readonly',
+    GOCACHE: join(REPO_ROOT, 'build', 'go-cache'),
+    GOMODCACHE: join(REPO_ROOT, 'build', 'go-mod'),
+  });
+}
+
+/**
+ * Builds one Rust crate (a cdylib; its Cargo.lock pins every crate) for wasm32-wasip1 and copies
+ * the module to `outFile`. Crates share one target folder under build/, so their dependencies
+ * build once.
+ *
+ * @example
+ * ```ts
+ * await cargoBuild('cargo', 'test/fixtures/rust/plugin', 'build/fixtures/rust-plugin.wasm');
+ * ```
+ */
+export async function cargoBuild(cargo: string, dir: string, outFile: string): Promise<void> {
+  const targetDir = join(REPO_ROOT, 'build', 'rust-target');
+  // --locked refuses to build rather than resolve the dependencies anew.
+  await runTool(cargo, ['build', '--release', '--locked', '--target', RUST_WASI_TARGET], dir, `cargo build of ${relative(REPO_ROOT, dir)}`, { CARGO_TARGET_DIR: targetDir });
+  // cargo names the artifact after the crate, dashes as underscores.
+  const artifact = `${(await crateName(dir)).replaceAll('-', '_')}.wasm`;
+  await copyFile(join(targetDir, RUST_WASI_TARGET, 'release', artifact), outFile);
 }
 
 async function crateName(dir: string): Promise<string> {
