@@ -63,7 +63,7 @@ const K_GROW = 15; // memory.grow
 
 /** Scan kind of each one-byte opcode. */
 const KIND: Uint8Array = (() => {
-  const t = new Uint8Array(256); // K_OTHER
+  const t = new Uint8Array(256).fill(K_OTHER);
   for (let op = 0x45; op <= 0xc4; op++) t[op] = K_PLAIN; // numeric MVP + sign extension
   for (const op of [0x01, 0x1a, 0x1b, 0xd1]) t[op] = K_PLAIN; // nop, drop, select, ref.is_null
   for (let op = 0x20; op <= 0x26; op++) t[op] = K_LEB; // local.*, global.*, table.get/set

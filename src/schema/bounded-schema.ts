@@ -155,7 +155,7 @@ export class BoundedSchema {
       // The engine's stack: recursion, or the validator spreading an exponential error list.
       if (err instanceof RangeError) throw new SchemaRefusal([{ path: this.path, message: `validating against it overflows the stack (${err.message}): nested $ref, anyOf, allOf… multiply` }]);
       const message = err instanceof Error ? err.message : String(err);
-      if (/^Instances of/.test(message)) throw new DataRefusal([{ path: '', message: `holds a value that is not JSON data (${message})` }]);
+      if (message.startsWith('Instances of')) throw new DataRefusal([{ path: '', message: `holds a value that is not JSON data (${message})` }]);
       throw new SchemaRefusal([{ path: this.path, message: `cannot validate: ${message}` }]);
     } finally {
       this.#budget = undefined;
