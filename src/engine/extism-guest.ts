@@ -2,7 +2,7 @@
  * The only file that talks to Extism. Everything else sees a `Guest`: compile once, instantiate,
  * call an export with bytes, get bytes back, with Extism's errors turned into typed ones.
  *
- * Pinned to @extism/extism 2.0.0-rc13 (see DESIGN.md: 1.0.3 breaks after 16,383 calls).
+ * Pinned to @extism/extism 2.0.0-rc13 (npm's 1.0.3 fails every call after 16,383 calls on one instance).
  */
 import type { CallContext, Plugin as ExtismPlugin } from '@extism/extism';
 import { extismCreatePlugin } from './extism-loader.ts';

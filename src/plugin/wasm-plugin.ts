@@ -1,5 +1,5 @@
 /**
- * A WASM plugin behind the guest ABI (DESIGN.md): `initialize`, `shutdown`, `hook_<name>`,
+ * A WASM plugin behind the guest ABI (docs/abi.md): `initialize`, `shutdown`, `hook_<name>`,
  * `on_event`, `handle_command`, JSON in and out, under its limits. Calls on its instance are
  * serialized, and an instance that trapped is replaced before the next call (guest state is
  * unreliable after one).
