@@ -19,7 +19,15 @@ import { HOST_WASI_MODULE, WASI_MODULE } from '../wasi/wasi-link.ts';
 import type { WasiSettings } from '../wasi/wasi-settings.ts';
 import { DEFAULT_LIMITS } from '../plugin/limits.ts';
 
-/** Log levels, lowest first. */
+/**
+ * Log levels, lowest first.
+ *
+ * @example
+ * ```ts
+ * const level: LogLevel = 'debug';
+ * new PluginManager({ logLevel: 'warn', logLevels: { seo: level } });
+ * ```
+ */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /** Receives the guest's log lines (already filtered by level). */
@@ -28,6 +36,13 @@ export type GuestLogSink = (level: Exclude<LogLevel, 'silent'>, message: string)
 /**
  * A host function the guest imports from `extism:host/user`. It receives Extism's call context
  * (read/store memory blocks) and the raw wasm arguments (i64 as bigint).
+ *
+ * @example
+ * ```ts
+ * // plugin.toml: capabilities = [{ HostFunction = "extism:host/user.now_ms" }]
+ * const nowMs: HostFunction = () => BigInt(Date.now());
+ * new PluginManager({ hostFunctions: { 'extism:host/user': { now_ms: nowMs } } });
+ * ```
  */
 export type HostFunction = (context: CallContext, ...args: any[]) => any;
 

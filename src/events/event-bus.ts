@@ -45,7 +45,14 @@ export { EventStream, STREAM_LAGGED, DEFAULT_STREAM_BUFFER, type LaggedEvent, ty
  */
 export type SubscriberErrorSink = (error: unknown, event: PluginEvent, subscriberOwner: string | undefined) => void;
 
-/** Options for an EventBus. */
+/**
+ * Options for an EventBus.
+ *
+ * @example
+ * ```ts
+ * const bus = new EventBus({ onSubscriberError: (err, event) => console.error(event.type, err) });
+ * ```
+ */
 export interface EventBusOptions {
   /** Called when a subscriber throws, rejects, times out or lags. Default: ignored. */
   onSubscriberError?: SubscriberErrorSink;

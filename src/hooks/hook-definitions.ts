@@ -41,7 +41,15 @@ export interface StoredDefinition extends HookDefinition {
   origin: 'builtin' | 'defined' | 'implicit';
 }
 
-/** What `define` accepts: the policy defaults by kind (`deny` for guards, `skip` otherwise). */
+/**
+ * What `define` accepts: the policy defaults by kind (`deny` for guards, `skip` otherwise).
+ *
+ * @example
+ * ```ts
+ * const options: DefineOptions = { kind: 'guard', description: 'May this comment be published?' };
+ * manager.hooks.define('comment_check', options);
+ * ```
+ */
 export interface DefineOptions {
   kind: HookKind;
   errorPolicy?: ErrorPolicy;

@@ -7,7 +7,14 @@ import type { InstrumentOptions } from '../instrument/index.ts';
 import type { HostLimits } from '../manager/manager-config.ts';
 import type { RequestedLimits } from '../manifest/types.ts';
 
-/** Every limit resolved to a value; `null` means "unlimited". */
+/**
+ * Every limit resolved to a value; `null` means "unlimited".
+ *
+ * @example
+ * ```ts
+ * const limits: EffectiveLimits = resolveLimits({ fuel: 5_000_000 }); // every field set; null: unlimited
+ * ```
+ */
 export interface EffectiveLimits {
   /** Fuel (instructions, see docs/instrument.md) per call; null: unmetered. */
   fuel: number | null;
@@ -45,6 +52,11 @@ export interface EffectiveLimits {
  * timeout. Fuel from measurement: the example plugins need up to 9.3 M on a 64 KiB page (seo
  * 8.1 M, reading-time 9.2 M; 0.7-1 M on 5.5 KB), so 20 M leaves twice that; the tightest loop
  * spends a million fuel in ~0.6-0.8 ms here (Node 20), so 20 M bounds a runaway call to ~15 ms.
+ *
+ * @example
+ * ```ts
+ * new PluginManager({ limits: { fuel: DEFAULT_LIMITS.fuel! / 4 } });
+ * ```
  */
 export const DEFAULT_LIMITS: Readonly<EffectiveLimits> = {
   fuel: 20_000_000,

@@ -7,7 +7,15 @@
 
 import type { Mount } from './wasi-mounts.ts';
 
-/** The host's WASI settings for one plugin (`new PluginManager({ wasi: { seo: … } })`). */
+/**
+ * The host's WASI settings for one plugin (`new PluginManager({ wasi: { seo: … } })`).
+ *
+ * @example
+ * ```ts
+ * const seo: WasiConfig = { args: ['seo', '--fast'], env: { MODE: 'fast' }, deterministic: true };
+ * new PluginManager({ wasi: { seo } });
+ * ```
+ */
 export interface WasiConfig {
   /** argv as the guest sees it (replaces the manifest's). */
   args?: string[];
