@@ -214,14 +214,7 @@ export function isPluginError(value: unknown, code?: ErrorCode): value is Plugin
   return value instanceof PluginError && (code === undefined || value.code === code);
 }
 
-/**
- * A readable message for any thrown value (errors are not always Errors).
- *
- * @example
- * ```ts
- * logger.warn(describeError(err));
- * ```
- */
+/** A readable message for any thrown value (errors are not always Errors). */
 export function describeError(value: unknown): string {
   if (value instanceof Error) return value.message;
   if (typeof value === 'string') return value;

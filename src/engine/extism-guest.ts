@@ -114,15 +114,7 @@ export interface GuestOptions {
   onExit?: ((code: number) => void) | undefined;
 }
 
-/**
- * One live instance of a plugin module. Not reentrant: callers serialize calls.
- *
- * @example
- * ```ts
- * const guest = await createGuest(module, options);
- * const out = await guest.call('hook_after_render', new TextEncoder().encode('{"html":"…"}'));
- * ```
- */
+/** One live instance of a plugin module. Not reentrant: callers serialize calls. */
 export interface Guest {
   /** Calls an export with input bytes; resolves with its output (empty when none). */
   call(exportName: string, input: Uint8Array): Promise<Uint8Array>;
@@ -140,14 +132,7 @@ export interface Guest {
 
 const EMPTY = new Uint8Array(0);
 
-/**
- * Compiles module bytes, mapping failures to `E_WASM` with the engine's reason.
- *
- * @example
- * ```ts
- * const module = await compileModule(bytes, 'seo');
- * ```
- */
+/** Compiles module bytes, mapping failures to `E_WASM` with the engine's reason. */
 export async function compileModule(bytes: Uint8Array, pluginId?: string): Promise<WebAssembly.Module> {
   try {
     return await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
@@ -160,14 +145,7 @@ export async function compileModule(bytes: Uint8Array, pluginId?: string): Promi
   }
 }
 
-/**
- * The names of a module's exported functions.
- *
- * @example
- * ```ts
- * functionExports(module).includes('hook_after_render');
- * ```
- */
+/** The names of a module's exported functions. */
 export function functionExports(module: WebAssembly.Module): Set<string> {
   return new Set(WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name));
 }
@@ -175,11 +153,6 @@ export function functionExports(module: WebAssembly.Module): Set<string> {
 /**
  * Whether a module holds the host-buffer cap itself (instrumented with host-call guards,
  * src/instrument/host-call-guards.ts): it exports their budget.
- *
- * @example
- * ```ts
- * if (!hasHostCallGuards(module)) watchExtismsCapLogLine();
- * ```
  */
 export function hasHostCallGuards(module: WebAssembly.Module): boolean {
   return WebAssembly.Module.exports(module).some((e) => e.name === INSTRUMENT_EXPORTS.hostBudget);
@@ -188,11 +161,6 @@ export function hasHostCallGuards(module: WebAssembly.Module): boolean {
 /**
  * Whether a module reads frames (hook data with long strings as raw UTF-8, docs/abi.md): it
  * imports `reed_frame_version`, as the AssemblyScript SDK's `Input.json` and `Output.json` do.
- *
- * @example
- * ```ts
- * const framed = readsFrames(module);
- * ```
  */
 export function readsFrames(module: WebAssembly.Module): boolean {
   return WebAssembly.Module.imports(module).some((i) => i.module === 'extism:host/user' && i.name === 'reed_frame_version' && i.kind === 'function');
@@ -207,11 +175,6 @@ function frameVersion(): number {
  * Instantiates a compiled module through Extism.
  *
  * @throws PluginError `E_LINK` when the module imports something the host does not provide.
- *
- * @example
- * ```ts
- * const guest = await createGuest(module, { pluginId: 'seo', config: {}, logLevel: 'info', onLog, hostFunctions: {} });
- * ```
  */
 export async function createGuest(module: WebAssembly.Module, options: GuestOptions): Promise<Guest> {
   let memory: WebAssembly.Memory | undefined;

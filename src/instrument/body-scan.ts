@@ -161,16 +161,7 @@ export interface ScanContext {
   memoryGrowFunc: number;
 }
 
-/**
- * Reusable buffers of pass 1 (one per module): `events[0, count)` after `scanBody`.
- *
- * @example
- * ```ts
- * const state = new ScanState();
- * scanBody(state, ctx, bytes, reader, codeStart, bodyEnd);
- * for (let i = 0; i < state.count; i += 4) console.log(state.events[i]); // event kinds
- * ```
- */
+/** Reusable buffers of pass 1 (one per module): `events[0, count)` after `scanBody`. */
 export class ScanState {
   events: Int32Array = new Int32Array(4096);
   count = 0;
@@ -182,12 +173,6 @@ export class ScanState {
  * Decodes the instructions in `bytes[pos, end)` (a body after its local declarations, ending in
  * its final `end`) and fills `state` with its events. `r` must be bounded by `end`; it is used
  * for rare and malformed encodings, whose errors are thrown as `InstrumentError` with offsets.
- *
- * @example
- * ```ts
- * r.end = bodyEnd;
- * scanBody(state, { fuel: true, wrap: true, shift: 0, importedFuncs: 1, typeCount: 3, totalFuncs: 9, tableRefTypes: [], tableGrowFuncs: [], memoryGrowFunc: -1 }, bytes, r, codeStart, bodyEnd);
- * ```
  */
 export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, r: ByteReader, pos: number, end: number): void {
   const fuel = ctx.fuel;

@@ -118,24 +118,12 @@ function minNullable(a: number | null, b: number | null): number | null {
  * Bytes of host buffers (Extism blocks: input, output, logs, config and variable copies, HTTP
  * bodies) one call may have the host create: room for the largest input, output and logs, plus
  * 1 MiB for the rest. Enforced by the host inline and by guards in the module (in a worker).
- *
- * @example
- * ```ts
- * hostBufferBytes(DEFAULT_LIMITS); // 17,891,328
- * ```
  */
 export function hostBufferBytes(limits: EffectiveLimits): number {
   return limits.maxInputBytes + limits.maxOutputBytes + limits.maxLogBytes + 1024 * 1024;
 }
 
-/**
- * A stable key for the limits that change the instrumented module (for the module cache).
- *
- * @example
- * ```ts
- * instrumentationKey(limits); // 'f20000000:p1024:d10000:t1000000:h17891328'
- * ```
- */
+/** A stable key for the limits that change the instrumented module (for the module cache). */
 export function instrumentationKey(limits: EffectiveLimits): string {
   return `f${limits.fuel ?? 'off'}:p${Math.floor(limits.memoryBytes / PAGE_BYTES)}:d${limits.maxCallDepth ?? 'off'}:t${limits.maxTableElements}:h${hostBufferBytes(limits)}`;
 }
@@ -159,14 +147,7 @@ export const LIMIT_IMPORT = { module: INSTRUMENT_IMPORT_MODULE, name: 'limit' } 
  */
 export const GROW_IMPORT = { module: INSTRUMENT_IMPORT_MODULE, name: 'grow' } as const;
 
-/**
- * Whether an import is one the instrumenter adds (and the host serves).
- *
- * @example
- * ```ts
- * isInstrumentImport('reed:host/instrument', 'limit'); // true
- * ```
- */
+/** Whether an import is one the instrumenter adds (and the host serves). */
 export function isInstrumentImport(module: string, name: string): boolean {
   return module === INSTRUMENT_IMPORT_MODULE && (name === LIMIT_IMPORT.name || name === GROW_IMPORT.name || name === PROFILE_IMPORT.name);
 }
@@ -178,11 +159,6 @@ export const PROFILE_IMPORT = { module: INSTRUMENT_IMPORT_MODULE, name: 'profile
  * The instrumenter options that enforce a plugin's limits: the one place that maps limits to
  * a rewrite, shared by the manager (at load) and by ahead-of-time builds (precompile, the Vite
  * plugin), so a precompiled module carries exactly what the manager would have given it.
- *
- * @example
- * ```ts
- * const { bytes } = instrument(wasm, instrumentOptions(resolveLimits(hostLimits, meta.limits)));
- * ```
  */
 export function instrumentOptions(limits: EffectiveLimits): InstrumentOptions {
   return {

@@ -56,13 +56,6 @@ type SchemaObject = Record<string, unknown>;
 /** A path into data nested 256 deep is unreadable: its start says where. */
 const MAX_SHOWN_SEGMENTS = 12;
 
-/**
- * @example
- * ```ts
- * const schema = BoundedSchema.compile({ properties: { slug: { pattern: '^(a|a)*$' } } }, 'config_schema');
- * schema.validate({ slug: 'a'.repeat(50) + '!' }).valid; // false, at once
- * ```
- */
 export class BoundedSchema {
   #budget: WorkBudget | undefined;
   /** Whether any `$ref` can make the validator revisit schemas (else it stays within the schema's shape). */

@@ -41,15 +41,7 @@ export interface WasiSettings {
   mounts?: Mount[];
 }
 
-/**
- * Resolves one plugin's WASI settings.
- *
- * @example
- * ```ts
- * resolveWasiSettings({ args: ['a'], env: { MODE: 'x', LANG: 'C' } }, true, { env: { MODE: 'y' } });
- * // { args: ['a'], env: ['LANG=C', 'MODE=y'], deterministic: true }
- * ```
- */
+/** Resolves one plugin's WASI settings. */
 export function resolveWasiSettings(manifest: ManifestWasi | undefined, hostDeterministic: boolean | undefined, host: WasiConfig | undefined): WasiSettings {
   const env = { ...manifest?.env, ...host?.env };
   return {
