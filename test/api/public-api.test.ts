@@ -1,6 +1,7 @@
 /**
  * The public API's documentation: every export of every package entry (package.json `exports`)
- * carries a JSDoc `@example`, read by the TypeScript checker from the source.
+ * carries a JSDoc `@example`, and nothing internal does (examples are for users), read by the
+ * TypeScript checker from the source.
  */
 import { describe, expect, it } from 'vitest';
 import { readPublicApi } from '../../scripts/lib/public-api.ts';
@@ -15,5 +16,9 @@ describe('public API', () => {
 
   it('has an @example on every export', () => {
     expect(api.missingExample).toEqual([]);
+  });
+
+  it('has no @example on what no entry exports', () => {
+    expect(api.internalExamples.map((e) => `${e.file}:${e.line} ${e.name}`)).toEqual([]);
   });
 });
