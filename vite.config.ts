@@ -1,17 +1,26 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The test tiers, by folder. `integration` drives something outside this Node process that takes
+ * seconds to start or build (Deno, workerd, Chromium, clang and Go, `npm pack`, the CLI's tsc build);
+ * `unit` is everything else, with real Extism in-process. A new test file joins its folder's tier.
+ */
+const INTEGRATION = ['test/runtimes/**/*.test.ts', 'test/languages/**/*.test.ts', 'test/cli/**/*.test.ts'];
+
 export default defineConfig({
   resolve: {
     // Tests run against the source; the published package resolves to dist/.
     alias: { '@reedcms/plugins': fileURLToPath(new URL('./src/node.ts', import.meta.url)) },
   },
   test: {
-    include: ['test/**/*.test.ts'],
-    // Fixtures (AssemblyScript and WAT plugins) are compiled from source once per run.
-    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    projects: [
+      // Fixtures (AssemblyScript, WAT; C and Go for integration) are compiled from source once per run.
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: INTEGRATION, globalSetup: ['test/global-setup.ts'] } },
+      { extends: true, test: { name: 'integration', include: INTEGRATION, globalSetup: ['test/global-setup.ts'] } },
+    ],
   },
 });

@@ -76,8 +76,13 @@ async function onWorkerd(pluginDir: string): Promise<BenchResult> {
     const ours: number[] = [];
     const raw: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      if (round % 2 === 0) ours.push(await time('ours')), raw.push(await time('raw'));
-      else raw.push(await time('raw')), ours.push(await time('ours'));
+      if (round % 2 === 0) {
+        ours.push(await time('ours'));
+        raw.push(await time('raw'));
+      } else {
+        raw.push(await time('raw'));
+        ours.push(await time('ours'));
+      }
     }
     const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
     return { ...row('workerd', median(ours), median(raw)), details: `echo, ~230 B JSON, ${OPS} calls per HTTP request × ${ROUNDS} (timed from outside: workerd's clock stands still)` };

@@ -4,7 +4,14 @@
  * a host can branch on `err.code` instead of parsing messages.
  */
 
-/** Stable error codes. New codes may be added; existing ones never change meaning. */
+/**
+ * Stable error codes. New codes may be added; existing ones never change meaning.
+ *
+ * @example
+ * ```ts
+ * if (isPluginError(err) && err.code === ErrorCodes.FUEL) console.warn(err.pluginId, 'ran out of fuel');
+ * ```
+ */
 export const ErrorCodes = {
   /** plugin.toml is malformed or invalid; `issues` lists every problem with its path. */
   MANIFEST: 'E_MANIFEST',
@@ -68,7 +75,14 @@ export const ErrorCodes = {
   ABORTED: 'E_ABORTED',
 } as const;
 
-/** One of the stable error code strings. */
+/**
+ * One of the stable error code strings.
+ *
+ * @example
+ * ```ts
+ * const retryable = (code: ErrorCode) => code === 'E_TIMEOUT' || code === 'E_FUEL';
+ * ```
+ */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 /** Options shared by every PluginError constructor. */
@@ -116,7 +130,14 @@ export class PluginError extends Error {
   }
 }
 
-/** One problem found in a manifest, with the path of the offending field. */
+/**
+ * One problem found in a manifest, with the path of the offending field.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof ManifestError) for (const issue of err.issues) console.error(`${issue.path}: ${issue.message}`);
+ * ```
+ */
 export interface ManifestIssue {
   /** Dotted path with indexes, e.g. `dependencies[0].version`; empty for the whole document. */
   path: string;
@@ -193,14 +214,7 @@ export function isPluginError(value: unknown, code?: ErrorCode): value is Plugin
   return value instanceof PluginError && (code === undefined || value.code === code);
 }
 
-/**
- * A readable message for any thrown value (errors are not always Errors).
- *
- * @example
- * ```ts
- * logger.warn(describeError(err));
- * ```
- */
+/** A readable message for any thrown value (errors are not always Errors). */
 export function describeError(value: unknown): string {
   if (value instanceof Error) return value.message;
   if (typeof value === 'string') return value;

@@ -14,11 +14,6 @@ export const PACKAGE_ABORT_ELEMENT = '~lib/@reedcms/plugins/sdk/assembly/abort/r
  * broke on the second call); the SDK's abort handler replaces the `env.abort` import an Extism
  * host does not provide; `--debug` keeps function names (the name section, ~10% of the module;
  * the code is the same), so traps and fuel profiles name functions.
- *
- * @example
- * ```ts
- * ascFlags(PACKAGE_ABORT_ELEMENT); // ['--runtime', 'incremental', '--use', 'abort=~lib/@reedcms/…', …]
- * ```
  */
 export function ascFlags(abortElement: string): string[] {
   return ['--runtime', 'incremental', '--use', `abort=${abortElement}`, '--optimizeLevel', '3', '--shrinkLevel', '0', '--debug', '--noColors'];

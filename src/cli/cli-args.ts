@@ -31,11 +31,6 @@ export interface ParsedArgs {
  * Parses `argv` (the arguments after the command name) against `spec`.
  *
  * @throws UsageError for an unknown option or a missing value.
- *
- * @example
- * ```ts
- * const { values, positionals } = parseCommand(RUN, ['.', 'after_render', '--fuel', '5000']);
- * ```
  */
 export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
   try {
@@ -46,14 +41,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
   }
 }
 
-/**
- * The --help text of a command.
- *
- * @example
- * ```ts
- * helpText(RUN); // 'reed-plugin run [dir] <hook> …'
- * ```
- */
+/** The --help text of a command. */
 export function helpText(spec: CommandSpec): string {
   return [`Usage: ${spec.usage}`, '', spec.summary, '', 'Options:', ...spec.help.map((l) => `  ${l}`), '  --json               machine-readable output', '  -h, --help           this help', ''].join('\n');
 }
@@ -62,11 +50,6 @@ export function helpText(spec: CommandSpec): string {
  * A numeric option (integers, `_` separators allowed).
  *
  * @throws UsageError when it is not a non-negative integer.
- *
- * @example
- * ```ts
- * numberOption(values, 'fuel'); // 5000 for --fuel 5_000
- * ```
  */
 export function numberOption(values: ParsedArgs['values'], name: string): number | undefined {
   const raw = values[name];

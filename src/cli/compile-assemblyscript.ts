@@ -27,11 +27,6 @@ export class CompileError extends Error {
  * else the one beside this package.
  *
  * @throws Error telling how to install it when there is none.
- *
- * @example
- * ```ts
- * const asc = await loadCompiler('/path/to/plugin');
- * ```
  */
 export async function loadCompiler(projectDir: string): Promise<Asc> {
   for (let dir = projectDir; ; dir = dirname(dir)) {
@@ -50,11 +45,6 @@ export async function loadCompiler(projectDir: string): Promise<Asc> {
  * Compiles `entry` to `outFile` (paths absolute), with `projectDir` as asc's base directory.
  *
  * @throws CompileError with asc's diagnostics.
- *
- * @example
- * ```ts
- * await compileAssemblyScript('/p', '/p/assembly/index.ts', '/p/plugin.wasm');
- * ```
  */
 export async function compileAssemblyScript(projectDir: string, entry: string, outFile: string): Promise<void> {
   const asc = await loadCompiler(projectDir);

@@ -40,15 +40,7 @@ export interface CheckReport {
   findings: Finding[];
 }
 
-/**
- * Checks a plugin folder.
- *
- * @example
- * ```ts
- * const report = await checkPlugin('plugins/seo');
- * report.findings.filter((f) => f.level === 'error'); // [] when the host would load it
- * ```
- */
+/** Checks a plugin folder. */
 export async function checkPlugin(dir: string): Promise<CheckReport> {
   const report: CheckReport = { dir, metadata: undefined, wasmPath: undefined, module: undefined, findings: [] };
   const error = (code: string, message: string, path?: string) => void report.findings.push({ level: 'error', code, message, ...(path === undefined ? {} : { path }) });
@@ -125,11 +117,6 @@ export async function checkPlugin(dir: string): Promise<CheckReport> {
 /**
  * Whether the host serves an import of a module loaded as bytes (WASI preview1 is linked to the
  * host's own layer at load).
- *
- * @example
- * ```ts
- * isProvided({ module: 'extism:host/env', name: 'alloc', kind: 'function' }); // true
- * ```
  */
 export function isProvided(imp: WebAssembly.ModuleImportDescriptor): boolean {
   if (imp.kind !== 'function') return false;

@@ -19,14 +19,7 @@ function exportName(hook: string): string {
   return `hook_${hook.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
-/**
- * Every file of a new plugin, by relative path.
- *
- * @example
- * ```ts
- * pluginTemplate({ id: 'hello', hook: 'after_render', packageRange: '^0.1.0', assemblyscriptVersion: '0.28.20', vitestRange: '^4.1.0' })['plugin.toml'];
- * ```
- */
+/** Every file of a new plugin, by relative path. */
 export function pluginTemplate(o: TemplateOptions): Record<string, string> {
   const fn = exportName(o.hook);
   return {

@@ -21,40 +21,19 @@ export interface Terminal {
 
 const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1, cyan: 36 } as const;
 
-/**
- * Wraps text in an ANSI colour when the terminal allows it.
- *
- * @example
- * ```ts
- * paint(term, 'green', '✓ built');
- * ```
- */
+/** Wraps text in an ANSI colour when the terminal allows it. */
 export function paint(term: Terminal, color: keyof typeof CODES, text: string): string {
   return term.color ? `\u001b[${CODES[color]}m${text}\u001b[0m` : text;
 }
 
-/**
- * Bytes as B / KiB / MiB.
- *
- * @example
- * ```ts
- * formatBytes(65_536); // '64 KiB'
- * ```
- */
+/** Bytes as B / KiB / MiB. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${trim(bytes / 1024)} KiB`;
   return `${trim(bytes / (1024 * 1024))} MiB`;
 }
 
-/**
- * An integer with thousands separators.
- *
- * @example
- * ```ts
- * formatCount(1234567); // '1,234,567'
- * ```
- */
+/** An integer with thousands separators. */
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }

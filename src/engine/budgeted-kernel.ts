@@ -15,11 +15,6 @@ const encoder = new TextEncoder();
  * budget, since each call stores a fresh copy and a plugin could otherwise hold 32,767 copies of
  * its largest config value in one call). Answers only the config's own keys: Extism's
  * `key in config` also finds `toString` and friends.
- *
- * @example
- * ```ts
- * const envFunctions = withContext({ config_get: configGet({ base_url: 'https://example.com' }) }, budgetedContexts(budget));
- * ```
  */
 export function configGet(config: Record<string, string>): HostFunction {
   return (context: CallContext, key: bigint): bigint => {
@@ -36,11 +31,6 @@ export function configGet(config: Record<string, string>): HostFunction {
 /**
  * Extism's `var_set`, with its refusal (over `maxVarBytes`) reported through `onRefused` as
  * well as logged and set as the call's error, as Extism does.
- *
- * @example
- * ```ts
- * const envFunctions = { var_set: variableSetter(onLog, () => (watch.varsRefused = true)) };
- * ```
  */
 export function variableSetter(onLog: GuestLogSink, onRefused: (() => void) | undefined): HostFunction {
   return (context: CallContext, keyAddress: bigint, valueAddress: bigint): void => {
@@ -69,14 +59,7 @@ export function variableSetter(onLog: GuestLogSink, onRefused: (() => void) | un
   };
 }
 
-/**
- * Extism's `alloc`, through the context it is handed (inline: under the call's budget).
- *
- * @example
- * ```ts
- * const envFunctions = withContext({ alloc: allocate }, budgetedContexts(budget));
- * ```
- */
+/** Extism's `alloc`, through the context it is handed (inline: under the call's budget). */
 export function allocate(context: CallContext, size: bigint): bigint {
   return context.alloc(size);
 }
@@ -86,11 +69,6 @@ const AsyncFunction = (async () => {}).constructor;
 /**
  * The same host functions, each handed `contextFor(context)` instead of Extism's context. Async
  * functions stay async: Extism tells them apart by their constructor.
- *
- * @example
- * ```ts
- * const userFunctions = withContext(hostFunctions, budgetedContexts(budget));
- * ```
  */
 export function withContext(functions: Record<string, HostFunction>, contextFor: (context: CallContext) => CallContext): Record<string, HostFunction> {
   const out: Record<string, HostFunction> = {};
@@ -107,11 +85,6 @@ export function withContext(functions: Record<string, HostFunction>, contextFor:
  * Contexts whose `alloc` and `store` draw on the call's budget, and whose `store` always stores
  * a copy; everything else goes to Extism's. Made once per Extism context (one per instance),
  * not per host call.
- *
- * @example
- * ```ts
- * const contextFor = budgetedContexts(allocationBudget(4 << 20, onLog, onRefused));
- * ```
  */
 export function budgetedContexts(budget: AllocationBudget): (context: CallContext) => CallContext {
   let last: CallContext | undefined;
@@ -152,12 +125,6 @@ export interface AllocationBudget {
  * `reed_output_write`). A refusal
  * returns 0 (what Extism's own cap returns), tells `onRefused` (which the plugin layer turns
  * into `E_LIMIT`) and logs the line Extism logs.
- *
- * @example
- * ```ts
- * const budget = allocationBudget(4 << 20, onLog, () => (watch.hostMemoryRefused = true));
- * budget.reset(); // at the start of every call
- * ```
  */
 export function allocationBudget(maxBytes: number, onLog: GuestLogSink, onRefused: (() => void) | undefined): AllocationBudget {
   let used = 0;

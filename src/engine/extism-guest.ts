@@ -2,7 +2,7 @@
  * The only file that talks to Extism. Everything else sees a `Guest`: compile once, instantiate,
  * call an export with bytes, get bytes back, with Extism's errors turned into typed ones.
  *
- * Pinned to @extism/extism 2.0.0-rc13 (see DESIGN.md: 1.0.3 breaks after 16,383 calls).
+ * Pinned to @extism/extism 2.0.0-rc13 (npm's 1.0.3 fails every call after 16,383 calls on one instance).
  */
 import type { CallContext, Plugin as ExtismPlugin } from '@extism/extism';
 import { extismCreatePlugin } from './extism-loader.ts';
@@ -19,7 +19,15 @@ import { HOST_WASI_MODULE, WASI_MODULE } from '../wasi/wasi-link.ts';
 import type { WasiSettings } from '../wasi/wasi-settings.ts';
 import { DEFAULT_LIMITS } from '../plugin/limits.ts';
 
-/** Log levels, lowest first. */
+/**
+ * Log levels, lowest first.
+ *
+ * @example
+ * ```ts
+ * const level: LogLevel = 'debug';
+ * new PluginManager({ logLevel: 'warn', logLevels: { seo: level } });
+ * ```
+ */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /** Receives the guest's log lines (already filtered by level). */
@@ -28,6 +36,13 @@ export type GuestLogSink = (level: Exclude<LogLevel, 'silent'>, message: string)
 /**
  * A host function the guest imports from `extism:host/user`. It receives Extism's call context
  * (read/store memory blocks) and the raw wasm arguments (i64 as bigint).
+ *
+ * @example
+ * ```ts
+ * // plugin.toml: capabilities = [{ HostFunction = "extism:host/user.now_ms" }]
+ * const nowMs: HostFunction = () => BigInt(Date.now());
+ * new PluginManager({ hostFunctions: { 'extism:host/user': { now_ms: nowMs } } });
+ * ```
  */
 export type HostFunction = (context: CallContext, ...args: any[]) => any;
 
@@ -99,15 +114,7 @@ export interface GuestOptions {
   onExit?: ((code: number) => void) | undefined;
 }
 
-/**
- * One live instance of a plugin module. Not reentrant: callers serialize calls.
- *
- * @example
- * ```ts
- * const guest = await createGuest(module, options);
- * const out = await guest.call('hook_after_render', new TextEncoder().encode('{"html":"…"}'));
- * ```
- */
+/** One live instance of a plugin module. Not reentrant: callers serialize calls. */
 export interface Guest {
   /** Calls an export with input bytes; resolves with its output (empty when none). */
   call(exportName: string, input: Uint8Array): Promise<Uint8Array>;
@@ -125,14 +132,7 @@ export interface Guest {
 
 const EMPTY = new Uint8Array(0);
 
-/**
- * Compiles module bytes, mapping failures to `E_WASM` with the engine's reason.
- *
- * @example
- * ```ts
- * const module = await compileModule(bytes, 'seo');
- * ```
- */
+/** Compiles module bytes, mapping failures to `E_WASM` with the engine's reason. */
 export async function compileModule(bytes: Uint8Array, pluginId?: string): Promise<WebAssembly.Module> {
   try {
     return await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
@@ -145,14 +145,7 @@ export async function compileModule(bytes: Uint8Array, pluginId?: string): Promi
   }
 }
 
-/**
- * The names of a module's exported functions.
- *
- * @example
- * ```ts
- * functionExports(module).includes('hook_after_render');
- * ```
- */
+/** The names of a module's exported functions. */
 export function functionExports(module: WebAssembly.Module): Set<string> {
   return new Set(WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name));
 }
@@ -160,11 +153,6 @@ export function functionExports(module: WebAssembly.Module): Set<string> {
 /**
  * Whether a module holds the host-buffer cap itself (instrumented with host-call guards,
  * src/instrument/host-call-guards.ts): it exports their budget.
- *
- * @example
- * ```ts
- * if (!hasHostCallGuards(module)) watchExtismsCapLogLine();
- * ```
  */
 export function hasHostCallGuards(module: WebAssembly.Module): boolean {
   return WebAssembly.Module.exports(module).some((e) => e.name === INSTRUMENT_EXPORTS.hostBudget);
@@ -173,11 +161,6 @@ export function hasHostCallGuards(module: WebAssembly.Module): boolean {
 /**
  * Whether a module reads frames (hook data with long strings as raw UTF-8, docs/abi.md): it
  * imports `reed_frame_version`, as the AssemblyScript SDK's `Input.json` and `Output.json` do.
- *
- * @example
- * ```ts
- * const framed = readsFrames(module);
- * ```
  */
 export function readsFrames(module: WebAssembly.Module): boolean {
   return WebAssembly.Module.imports(module).some((i) => i.module === 'extism:host/user' && i.name === 'reed_frame_version' && i.kind === 'function');
@@ -192,11 +175,6 @@ function frameVersion(): number {
  * Instantiates a compiled module through Extism.
  *
  * @throws PluginError `E_LINK` when the module imports something the host does not provide.
- *
- * @example
- * ```ts
- * const guest = await createGuest(module, { pluginId: 'seo', config: {}, logLevel: 'info', onLog, hostFunctions: {} });
- * ```
  */
 export async function createGuest(module: WebAssembly.Module, options: GuestOptions): Promise<Guest> {
   let memory: WebAssembly.Memory | undefined;

@@ -15,11 +15,6 @@ import type { HostCallOptions } from '../instrument/index.ts';
  * - `local`: what Extism's worker runs itself. `var_get`, `var_set` and the HTTP functions are
  *   forwarded to the main thread (as is everything in `extism:host/user`), and with them a copy
  *   of every new block, which goes stale if the guest writes to the block afterwards.
- *
- * @example
- * ```ts
- * instrument(bytes, { hostCalls: { ...EXTISM_KERNEL_GUARDS, budgetBytes: 16n << 20n } });
- * ```
  */
 export const EXTISM_KERNEL_GUARDS: Readonly<Omit<HostCallOptions, 'budgetBytes'>> = {
   module: 'extism:host/env',

@@ -14,27 +14,13 @@ export type CreatePlugin = typeof createPluginFunction;
 let loader: () => Promise<CreatePlugin> = async () => (await import('@extism/extism')).default;
 let loaded: Promise<CreatePlugin> | undefined;
 
-/**
- * Sets how Extism is loaded (package entries only, before the first plugin loads).
- *
- * @example
- * ```ts
- * setExtismLoader(async () => createPlugin);
- * ```
- */
+/** Sets how Extism is loaded (package entries only, before the first plugin loads). */
 export function setExtismLoader(load: () => Promise<CreatePlugin>): void {
   loader = load;
   loaded = undefined;
 }
 
-/**
- * Extism's `createPlugin`, loading it on the first call. A failed load is retried next time.
- *
- * @example
- * ```ts
- * const createPlugin = await extismCreatePlugin();
- * ```
- */
+/** Extism's `createPlugin`, loading it on the first call. A failed load is retried next time. */
 export function extismCreatePlugin(): Promise<CreatePlugin> {
   if (loaded === undefined) {
     const pending = loader();

@@ -36,13 +36,6 @@ export interface HostCharges {
 /**
  * The current call's input and the output the guest handed over directly, one per instance.
  * The engine fills `input` before each call and takes `output` after it.
- *
- * @example
- * ```ts
- * const io = callBuffers();
- * io.input = bytes; io.output = undefined; // before the call
- * const direct = io.output;                  // after it: the output, when the guest used reed_output_write
- * ```
  */
 export interface CallBuffers {
   input: Uint8Array;
@@ -55,12 +48,6 @@ const EMPTY = new Uint8Array(0);
  * Charges host-side copies to an instrumented module's fuel counter (its exported i64 global),
  * which the guest reloads after every call it makes. Give it no counter for a module that does
  * not meter fuel (its counter holds 0 and nothing stops on it): then it charges nothing.
- *
- * @example
- * ```ts
- * const chargeFuel = fuelCharger(() => fuelGlobal);
- * chargeFuel(1 << 20); // 16,384 fuel, as a 1 MiB memory.copy costs
- * ```
  */
 export function fuelCharger(fuelOf: () => WebAssembly.Global | undefined): HostCharges['fuel'] {
   return (bytes) => {
@@ -74,14 +61,7 @@ export function fuelCharger(fuelOf: () => WebAssembly.Global | undefined): HostC
   };
 }
 
-/**
- * Empty buffers for one instance.
- *
- * @example
- * ```ts
- * const io = callBuffers();
- * ```
- */
+/** Empty buffers for one instance. */
 export function callBuffers(): CallBuffers {
   return { input: EMPTY, output: undefined };
 }
@@ -98,12 +78,6 @@ export function callBuffers(): CallBuffers {
  * - `reed_output_write(src: i32, length: i32) -> i32` makes `length` bytes at `src` the call's
  *   output (a copy, charged to the call's host-buffer budget); returns the count or a negative
  *   status. Output written this way takes precedence over `output_set` in the same call.
- *
- * @example
- * ```ts
- * const io = callBuffers();
- * const functions = directIoFunctions(() => memory, io, { fuel: (bytes) => true, buffer: (bytes) => budget.take(bytes) });
- * ```
  */
 export function directIoFunctions(memoryOf: () => WebAssembly.Memory | undefined, io: CallBuffers, charge: HostCharges): Record<string, HostFunction> {
   return {
@@ -149,11 +123,6 @@ export function directIoFunctions(memoryOf: () => WebAssembly.Memory | undefined
  *
  * Like the direct I/O, every copy is charged in one order: the host-buffer budget first for new
  * blocks (a copy it refuses costs no fuel), then the fuel, then the copy.
- *
- * @example
- * ```ts
- * const functions = bulkCopyFunctions(() => memory, { fuel: (bytes) => true, buffer: (bytes) => budget.take(bytes) });
- * ```
  */
 export function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined, charge: HostCharges): Record<string, HostFunction> {
   return {

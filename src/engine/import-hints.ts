@@ -13,11 +13,6 @@ const ENV_HINTS: Readonly<Record<string, string>> = {
 /**
  * A one-line fix for a missing import, or undefined when there is nothing better to say than
  * its name.
- *
- * @example
- * ```ts
- * importHint('env', 'seed'); // 'Math.random is not available in plugins …'
- * ```
  */
 export function importHint(module: string, name: string): string | undefined {
   if (module === 'env') return ENV_HINTS[name] ?? 'the `env` namespace is not provided (AssemblyScript: build with `reed-plugin build`; other languages: do not import from env)';
@@ -28,15 +23,7 @@ export function importHint(module: string, name: string): string | undefined {
   return `a function the host supplies must be declared: { HostFunction = "${module}.${name}" }`;
 }
 
-/**
- * The missing imports as one readable list, each with its hint.
- *
- * @example
- * ```ts
- * describeMissingImports([{ module: 'env', name: 'seed', kind: 'function' }]);
- * // 'env.seed (function): Math.random is not available …'
- * ```
- */
+/** The missing imports as one readable list, each with its hint. */
 export function describeMissingImports(imports: readonly { module: string; name: string; kind: string }[]): string {
   return imports
     .map(({ module, name, kind }) => {

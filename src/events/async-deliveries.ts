@@ -36,16 +36,7 @@ export interface Delivery {
 /** Where failures, timeouts and lag reports go (the bus's error sink, guarded). */
 type Report = (err: unknown, event: PluginEvent, owner: string | undefined) => void;
 
-/**
- * Tracks the async deliveries of one bus.
- *
- * @example
- * ```ts
- * const deliveries = new AsyncDeliveries(1024, 5_000, (err, event, owner) => console.error(owner, err));
- * const started = [deliveries.track(sub, event, Promise.resolve(result))];
- * await deliveries.settle(started, event);
- * ```
- */
+/** Tracks the async deliveries of one bus. */
 export class AsyncDeliveries {
   readonly #maxPending: number;
   readonly #timeoutMs: number;
@@ -76,11 +67,6 @@ export class AsyncDeliveries {
   /**
    * Follows an async delivery: publish waits for it, failures are reported, and at the cap the
    * subscriber's next events go to the lag reporter until one of its deliveries settles.
-   *
-   * @example
-   * ```ts
-   * collecting.push(deliveries.track(sub, event, Promise.resolve(result)));
-   * ```
    */
   track(sub: Subscriber, event: PluginEvent, result: Promise<unknown>): Delivery {
     // At the cap, its next events go to the lag reporter until a delivery settles.
@@ -113,11 +99,6 @@ export class AsyncDeliveries {
   /**
    * Waits for the deliveries of one event, at most the delivery timeout; reports each
    * subscriber still running when it passes.
-   *
-   * @example
-   * ```ts
-   * await deliveries.settle(started, event);
-   * ```
    */
   async settle(deliveries: Delivery[], event: PluginEvent): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;

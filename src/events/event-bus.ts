@@ -35,17 +35,17 @@ import { compileTypePattern } from './type-pattern.ts';
 export type { PluginEvent, PublishInput, EventHandler, EventFilter, EventMapOf, EventOf, AnyEventOf, MatchingTypes, TypePattern, UntypedEvents } from './event-types.ts';
 export { EventStream, STREAM_LAGGED, DEFAULT_STREAM_BUFFER, type LaggedEvent, type StreamOptions } from './event-stream.ts';
 
+/** Where subscriber failures go (the manager routes them to its logger and `plugin.error`). */
+export type SubscriberErrorSink = (error: unknown, event: PluginEvent, subscriberOwner: string | undefined) => void;
+
 /**
- * Where subscriber failures go (the manager routes them to its logger and `plugin.error`).
+ * Options for an EventBus.
  *
  * @example
  * ```ts
- * const sink: SubscriberErrorSink = (err, event, owner) => console.error(owner, event.type, err);
+ * const bus = new EventBus({ onSubscriberError: (err, event) => console.error(event.type, err) });
  * ```
  */
-export type SubscriberErrorSink = (error: unknown, event: PluginEvent, subscriberOwner: string | undefined) => void;
-
-/** Options for an EventBus. */
 export interface EventBusOptions {
   /** Called when a subscriber throws, rejects, times out or lags. Default: ignored. */
   onSubscriberError?: SubscriberErrorSink;

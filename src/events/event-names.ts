@@ -33,5 +33,12 @@ export const Events = {
   SYSTEM_SHUTDOWN: 'system.shutdown',
 } as const;
 
-/** One of the predefined event types. */
+/**
+ * One of the predefined event types.
+ *
+ * @example
+ * ```ts
+ * const watched: EventName[] = [Events.CONTENT_CREATED, Events.CONTENT_UPDATED];
+ * ```
+ */
 export type EventName = (typeof Events)[keyof typeof Events];

@@ -7,7 +7,16 @@
 import { isoNow, nextEventId } from './event-id.ts';
 import type { PluginEvent } from './event-types.ts';
 
-/** The type of the notice a lagging stream yields. Never published on the bus. */
+/**
+ * The type of the notice a lagging stream yields. Never published on the bus.
+ *
+ * @example
+ * ```ts
+ * for await (const e of manager.events.stream('content.*')) {
+ *   if (e.type === STREAM_LAGGED) console.warn('missed events'); else handle(e);
+ * }
+ * ```
+ */
 export const STREAM_LAGGED = 'stream.lagged';
 
 /**

@@ -29,15 +29,7 @@ const SUBSCRIBE_PATTERN = /^[A-Za-z0-9_.*-]+$/;
 
 const RULE = `dot-separated segments of A-Z a-z 0-9 _ - (e.g. "content.created"), at most ${MAX_EVENT_TYPE_LENGTH} characters`;
 
-/**
- * Why `type` is not a valid event type, or undefined when it is.
- *
- * @example
- * ```ts
- * eventTypeProblem('content.created'); // undefined
- * eventTypeProblem('chat.\u0000x');    // 'an event type is dot-separated segments of … : "chat.\\u0000x"'
- * ```
- */
+/** Why `type` is not a valid event type, or undefined when it is. */
 export function eventTypeProblem(type: unknown): string | undefined {
   if (typeof type !== 'string' || type === '') return 'an event needs a non-empty string `type`';
   if (type.length <= MAX_EVENT_TYPE_LENGTH && EVENT_TYPE.test(type)) return undefined;
@@ -45,15 +37,7 @@ export function eventTypeProblem(type: unknown): string | undefined {
   return `an event type is ${RULE}: ${quoteEventType(type)}`;
 }
 
-/**
- * Why `pattern` is not a valid subscribe pattern, or undefined when it is.
- *
- * @example
- * ```ts
- * eventPatternProblem('content.*'); // undefined
- * eventPatternProblem('a\nb');      // 'an event type pattern is …'
- * ```
- */
+/** Why `pattern` is not a valid subscribe pattern, or undefined when it is. */
 export function eventPatternProblem(pattern: string): string | undefined {
   if (pattern === '') return 'an event type pattern must not be empty';
   if (pattern.length <= MAX_EVENT_TYPE_LENGTH && SUBSCRIBE_PATTERN.test(pattern)) return undefined;
@@ -63,11 +47,6 @@ export function eventPatternProblem(pattern: string): string | undefined {
 /**
  * A refused type, safe to put in a message: at most 64 characters, anything outside printable
  * ASCII escaped (`\u0000`), so a hostile type cannot smuggle control sequences into logs.
- *
- * @example
- * ```ts
- * quoteEventType('a\u001b[2Jb'); // '"a\\u001b[2Jb"'
- * ```
  */
 export function quoteEventType(type: string): string {
   const shown = type.length > 64 ? type.slice(0, 64) : type;

@@ -134,11 +134,6 @@ export type AnyEventOf<E> = EventOf<E, keyof E & string>;
  * The types of `E` that pattern `P` matches, as `eventTypeMatches` does at run time:
  * `*` every type, `a.*` one segment under `a`, `a.**` any depth under `a`. Other wildcard
  * positions give every type (the compiler cannot do better cheaply).
- *
- * @example
- * ```ts
- * type T = MatchingTypes<MyEvents, 'content.*'>; // 'content.created' | 'content.deleted'
- * ```
  */
 export type MatchingTypes<E, P extends string> = P extends `${string}*${string}`
   ? WildcardTypes<E, P>
@@ -160,12 +155,5 @@ type WildcardTypes<E, P extends string> = string extends keyof E
 
 type OneSegmentUnder<K extends string, Prefix extends string> = K extends `${Prefix}.${infer Rest}` ? (Rest extends `${string}.${string}` ? never : K) : never;
 
-/**
- * What `subscribe` / `stream` accept as a type filter: a declared type, or any wildcard pattern.
- *
- * @example
- * ```ts
- * const p: TypePattern<MyEvents> = 'content.*';
- * ```
- */
+/** What `subscribe` / `stream` accept as a type filter: a declared type, or any wildcard pattern. */
 export type TypePattern<E> = (keyof E & string) | `${string}*${string}`;

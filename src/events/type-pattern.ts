@@ -5,16 +5,7 @@
  */
 import { eventTypeMatches } from '../manifest/capabilities.ts';
 
-/**
- * A matcher for `pattern`.
- *
- * @example
- * ```ts
- * const m = compileTypePattern('content.*');
- * m('content.created'); // true
- * m('content.a.b');     // false
- * ```
- */
+/** A matcher for `pattern`. */
 export function compileTypePattern(pattern: string): (type: string) => boolean {
   if (pattern === '*') return () => true;
   if (!pattern.includes('*')) return (type) => type === pattern;

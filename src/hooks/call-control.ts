@@ -16,15 +16,7 @@ export class CallStopped {
   constructor(readonly kind: 'timeout' | 'abort', readonly reason: unknown) {}
 }
 
-/**
- * The limits of one call.
- *
- * @example
- * ```ts
- * const control = CallControl.create('after_render', { timeoutMs: 50 });
- * try { await control?.race(handler(data)); } finally { control?.dispose(); }
- * ```
- */
+/** The limits of one call. */
 export class CallControl {
   readonly signal: AbortSignal;
   readonly #controller = new AbortController();
@@ -51,14 +43,7 @@ export class CallControl {
     }
   }
 
-  /**
-   * A control for the options, or undefined when there is nothing to control.
-   *
-   * @example
-   * ```ts
-   * CallControl.create('h', {}); // undefined
-   * ```
-   */
+  /** A control for the options, or undefined when there is nothing to control. */
   static create(hook: string, options: { timeoutMs?: number | undefined; signal?: AbortSignal | undefined }): CallControl | undefined {
     const { timeoutMs, signal } = options;
     if (timeoutMs === undefined && signal === undefined) return undefined;
@@ -73,14 +58,7 @@ export class CallControl {
     return this.#why;
   }
 
-  /**
-   * Waits for `promise`, or rejects with CallStopped as soon as the call is stopped.
-   *
-   * @example
-   * ```ts
-   * const out = await control.race(handler(data, context));
-   * ```
-   */
+  /** Waits for `promise`, or rejects with CallStopped as soon as the call is stopped. */
   race<T>(promise: PromiseLike<T>): Promise<T> {
     if (this.#stopped === undefined) {
       this.#stopped = new Promise<never>((_, reject) => (this.#rejectStopped = reject));
@@ -91,14 +69,7 @@ export class CallControl {
     return Promise.race([promise, this.#stopped]);
   }
 
-  /**
-   * The typed error for a stop: E_TIMEOUT or E_ABORTED, naming the handler it was waiting for.
-   *
-   * @example
-   * ```ts
-   * throw control.errorFor(stopped, 'seo');
-   * ```
-   */
+  /** The typed error for a stop: E_TIMEOUT or E_ABORTED, naming the handler it was waiting for. */
   errorFor(stopped: CallStopped, pluginId: string | undefined): PluginError {
     const waiting = pluginId === undefined ? '' : ` (waiting for plugin "${pluginId}")`;
     const options = { pluginId, operation: `hook:${this.#hook}`, cause: stopped.reason };

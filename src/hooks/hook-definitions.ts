@@ -41,21 +41,22 @@ export interface StoredDefinition extends HookDefinition {
   origin: 'builtin' | 'defined' | 'implicit';
 }
 
-/** What `define` accepts: the policy defaults by kind (`deny` for guards, `skip` otherwise). */
+/**
+ * What `define` accepts: the policy defaults by kind (`deny` for guards, `skip` otherwise).
+ *
+ * @example
+ * ```ts
+ * const options: DefineOptions = { kind: 'guard', description: 'May this comment be published?' };
+ * manager.hooks.define('comment_check', options);
+ * ```
+ */
 export interface DefineOptions {
   kind: HookKind;
   errorPolicy?: ErrorPolicy;
   description?: string;
 }
 
-/**
- * The predefined hooks and their kinds (the seed's ten).
- *
- * @example
- * ```ts
- * BUILTIN_DEFINITIONS.auth_check.kind; // 'guard'
- * ```
- */
+/** The predefined hooks and their kinds (the seed's ten). */
 export const BUILTIN_DEFINITIONS: Readonly<Record<(typeof Hooks)[keyof typeof Hooks], HookDefinition>> = {
   [Hooks.BEFORE_RENDER]: { kind: 'filter', errorPolicy: 'skip', description: 'The page (content + meta) before it is rendered.' },
   [Hooks.AFTER_RENDER]: { kind: 'filter', errorPolicy: 'skip', description: 'The rendered page (HTML) before it is sent.' },
@@ -69,14 +70,7 @@ export const BUILTIN_DEFINITIONS: Readonly<Record<(typeof Hooks)[keyof typeof Ho
   [Hooks.AFTER_DELETE]: { kind: 'action', errorPolicy: 'skip', description: 'Content was deleted.' },
 };
 
-/**
- * Validates `define` options and fills in the default policy.
- *
- * @example
- * ```ts
- * normalizeDefinition('x', { kind: 'guard' }); // { kind: 'guard', errorPolicy: 'deny' }
- * ```
- */
+/** Validates `define` options and fills in the default policy. */
 export function normalizeDefinition(name: string, options: DefineOptions): HookDefinition {
   if (typeof name !== 'string' || name === '') throw new TypeError('a hook name must be a non-empty string');
   if (options === null || typeof options !== 'object' || !HOOK_KINDS.includes(options.kind)) {
@@ -92,11 +86,6 @@ export function normalizeDefinition(name: string, options: DefineOptions): HookD
 /**
  * Throws unless `policy` is allowed for `kind`: guards fail closed (`deny` or `fail`, never
  * `skip`), and only guards can `deny`.
- *
- * @example
- * ```ts
- * checkPolicy('auth_check', 'guard', 'skip'); // throws E_HOOK_DEFINITION
- * ```
  */
 export function checkPolicy(name: string, kind: HookKind, policy: ErrorPolicy): void {
   if (policy !== 'skip' && policy !== 'fail' && policy !== 'deny') {
@@ -113,11 +102,6 @@ export function checkPolicy(name: string, kind: HookKind, policy: ErrorPolicy): 
 /**
  * Is `next` the same definition as `current` (so defining it again is a harmless no-op)?
  * Descriptions do not count: two plugins may describe the same hook differently.
- *
- * @example
- * ```ts
- * sameDefinition({ kind: 'filter', errorPolicy: 'skip' }, { kind: 'filter', errorPolicy: 'skip' }); // true
- * ```
  */
 export function sameDefinition(current: HookDefinition, next: HookDefinition): boolean {
   return current.kind === next.kind && current.errorPolicy === next.errorPolicy;

@@ -66,22 +66,10 @@ export interface Finding {
 /**
  * What a `collect` handler returns: an array of findings, `{ errors: [...] }` (the shape the
  * whole hook resolves with, so validators can be composed), or `null` / `undefined` for none.
- *
- * @example
- * ```ts
- * hooks.register('validate_data', (doc) => (doc.title ? [] : [{ path: 'title', message: 'required' }]));
- * ```
  */
 export type CollectOutput = readonly FindingInput[] | { errors: readonly FindingInput[] } | null | undefined | void;
 
-/**
- * A finding as a handler may write it: `path` may be left out (it then means the whole value).
- *
- * @example
- * ```ts
- * const f: FindingInput = { message: 'empty document' };
- * ```
- */
+/** A finding as a handler may write it: `path` may be left out (it then means the whole value). */
 export interface FindingInput {
   path?: string;
   message: string;
@@ -103,12 +91,6 @@ export interface CollectResult {
 /**
  * Checks a guard handler's output. Returns the verdict (`'abstain'`, `true`, or the deny reason)
  * or a description of what is wrong, as `{ invalid }`.
- *
- * @example
- * ```ts
- * readGuardVerdict({ allow: false, reason: 'nope' }); // { deny: 'nope' }
- * readGuardVerdict(true);                              // { invalid: 'expected { allow: boolean, reason?: string }, null or undefined; got boolean' }
- * ```
  */
 export function readGuardVerdict(value: unknown): 'abstain' | 'allow' | { deny: string } | { invalid: string } {
   if (value === undefined || value === null) return 'abstain';
@@ -120,15 +102,7 @@ export function readGuardVerdict(value: unknown): 'abstain' | 'allow' | { deny: 
   return { deny: reason ?? 'denied' };
 }
 
-/**
- * Checks a collect handler's output and returns its findings, or `{ invalid }`.
- *
- * @example
- * ```ts
- * readFindings([{ path: 'a', message: 'bad' }]); // [{ path: 'a', message: 'bad' }]
- * readFindings('bad');                           // { invalid: '…' }
- * ```
- */
+/** Checks a collect handler's output and returns its findings, or `{ invalid }`. */
 export function readFindings(value: unknown): Finding[] | { invalid: string } {
   if (value === undefined || value === null) return [];
   const list = Array.isArray(value) ? value : typeof value === 'object' && Array.isArray((value as { errors?: unknown }).errors) ? (value as { errors: unknown[] }).errors : undefined;

@@ -98,7 +98,14 @@ export interface HandlerInfo {
   after: string[];
 }
 
-/** Options for a HookManager (the PluginManager wires these). */
+/**
+ * Options for a HookManager (the PluginManager wires these).
+ *
+ * @example
+ * ```ts
+ * const hooks = new HookManager({ strictHooks: true, onHandlerError: (err, hook) => console.warn(hook, err.code) });
+ * ```
+ */
 export interface HookManagerOptions {
   /** Called when a handler fails under `skip` (or `deny`, for guards). */
   onHandlerError?: (error: PluginError, hook: string) => void;
@@ -116,7 +123,14 @@ export interface HookManagerOptions {
   strictHooks?: boolean;
 }
 
-/** The default priority, between WordPress's 10 and "late" hooks; EmDash uses 100 as well. */
+/**
+ * The default priority, between WordPress's 10 and "late" hooks; EmDash uses 100 as well.
+ *
+ * @example
+ * ```ts
+ * manager.hooks.register('after_render', addFooter, { priority: DEFAULT_PRIORITY + 10 }); // after the default
+ * ```
+ */
 export const DEFAULT_PRIORITY = 100;
 
 const IMPLICIT: StoredDefinition = { kind: 'filter', errorPolicy: 'skip', origin: 'implicit' };

@@ -30,7 +30,14 @@ export const Hooks = {
   VALIDATE_DATA: 'validate_data',
 } as const;
 
-/** One of the predefined hook names. */
+/**
+ * One of the predefined hook names.
+ *
+ * @example
+ * ```ts
+ * const rendering: HookName[] = [Hooks.BEFORE_RENDER, Hooks.AFTER_RENDER];
+ * ```
+ */
 export type HookName = (typeof Hooks)[keyof typeof Hooks];
 
 /**

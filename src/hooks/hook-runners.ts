@@ -52,14 +52,7 @@ export interface RunEnv {
   report: (error: PluginError, hook: string) => void;
 }
 
-/**
- * Filter: threads the data through every handler; `undefined` means "unchanged".
- *
- * @example
- * ```ts
- * const out = await runFilter(list, page, env);
- * ```
- */
+/** Filter: threads the data through every handler; `undefined` means "unchanged". */
 export function runFilter(list: readonly Registration[], data: unknown, env: RunEnv): unknown {
   let current = data;
   const enabled = env.enabled;
@@ -127,11 +120,6 @@ async function filterAsync(list: readonly Registration[], start: number, pending
 /**
  * Guard: the first deny wins; abstentions are ignored; no deny means allowed. A handler that
  * fails or answers in the wrong shape denies (policy `deny`) or rejects the call (`fail`).
- *
- * @example
- * ```ts
- * const verdict = await runGuard(list, request, env); // { allowed: false, reason, pluginId }
- * ```
  */
 export async function runGuard(list: readonly Registration[], data: unknown, env: RunEnv): Promise<GuardResult> {
   for (const r of list) {
@@ -163,11 +151,6 @@ export async function runGuard(list: readonly Registration[], data: unknown, env
 /**
  * First: the first handler returning something other than null / undefined wins, and later
  * handlers do not run. Resolves null when none answers.
- *
- * @example
- * ```ts
- * const route = await runFirst(list, { path: '/about' }, env);
- * ```
  */
 export async function runFirst(list: readonly Registration[], data: unknown, env: RunEnv): Promise<unknown> {
   for (const r of list) {
@@ -182,14 +165,7 @@ export async function runFirst(list: readonly Registration[], data: unknown, env
   return null;
 }
 
-/**
- * Collect: every handler runs (see runLanes); their findings are merged in run order.
- *
- * @example
- * ```ts
- * const { valid, errors } = await runCollect(list, doc, env);
- * ```
- */
+/** Collect: every handler runs (see runLanes); their findings are merged in run order. */
 export async function runCollect(list: readonly Registration[], data: unknown, env: RunEnv): Promise<CollectResult> {
   const outcomes = await runLanes(list, data, env);
   const errors: CollectResult['errors'] = [];
@@ -211,11 +187,6 @@ export async function runCollect(list: readonly Registration[], data: unknown, e
 /**
  * Action: every handler runs (see runLanes); results are ignored; each failure is reported
  * (`skip`) or, after every handler has finished, the first one rejects the call (`fail`).
- *
- * @example
- * ```ts
- * await runAction(list, savedDoc, env);
- * ```
  */
 export async function runAction(list: readonly Registration[], data: unknown, env: RunEnv): Promise<void> {
   const outcomes = await runLanes(list, data, env);
@@ -299,14 +270,7 @@ function rethrowStop(env: RunEnv, err: unknown, r: Registration): void {
   if (stopped !== undefined) throw (env.control as CallControl).errorFor(stopped, r.pluginId);
 }
 
-/**
- * Turns a StopError escaping a runner's synchronous part into the PluginError it carries.
- *
- * @example
- * ```ts
- * try { return runFilter(list, data, env); } catch (err) { throw unwrapStop(err); }
- * ```
- */
+/** Turns a StopError escaping a runner's synchronous part into the PluginError it carries. */
 export function unwrapStop(err: unknown): unknown {
   return err instanceof StopError ? err.error : err;
 }
@@ -353,14 +317,7 @@ function outputError(env: RunEnv, r: Registration, problem: string): PluginError
   });
 }
 
-/**
- * Wraps whatever a handler threw as a PluginError (a PluginError passes through unchanged).
- *
- * @example
- * ```ts
- * toHookError(new Error('x'), 'after_render', 'seo').code; // 'E_GUEST'
- * ```
- */
+/** Wraps whatever a handler threw as a PluginError (a PluginError passes through unchanged). */
 export function toHookError(err: unknown, hook: string, pluginId: string | undefined): PluginError {
   if (err instanceof PluginError) return err;
   return new GuestError(ErrorCodes.GUEST, `handler for hook "${hook}" failed: ${describeError(err)}`, {

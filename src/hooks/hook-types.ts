@@ -29,11 +29,6 @@ export interface HookSpec {
 /**
  * The constraint on a hook map `M`: every property is a HookSpec. Written as a mapped type so
  * plain `interface`s (which have no index signature) qualify.
- *
- * @example
- * ```ts
- * class Registry<M extends HookMapOf<M>> {}
- * ```
  */
 export type HookMapOf<M> = { [K in keyof M]: HookSpec };
 
@@ -61,11 +56,6 @@ export interface BuiltinHooks {
 /**
  * The default map of an untyped HookManager: the predefined hooks keep their kinds (so
  * `execute('auth_check', …)` resolves with a GuardResult), any other name is a filter over `any`.
- *
- * @example
- * ```ts
- * const hooks = new HookManager(); // HookManager<UntypedHooks>
- * ```
  */
 export type UntypedHooks = { [K in keyof BuiltinHooks]: { kind: BuiltinHooks[K]['kind']; data: any; result?: any } } & {
   [name: string]: { kind?: HookKind; data: any; result?: any };
@@ -82,14 +72,7 @@ export type FirstResultOf<S> = S extends { result: infer R } ? R : DataOf<S>;
 
 type MaybePromise<T> = T | Promise<T>;
 
-/**
- * What a handler of this hook may return, by kind.
- *
- * @example
- * ```ts
- * type R = HandlerReturn<{ kind: 'guard'; data: Req }>; // GuardVerdict | Promise<GuardVerdict>
- * ```
- */
+/** What a handler of this hook may return, by kind. */
 export type HandlerReturn<S> = KindOf<S> extends 'filter'
   ? MaybePromise<DataOf<S> | undefined | void>
   : KindOf<S> extends 'guard'
@@ -103,11 +86,6 @@ export type HandlerReturn<S> = KindOf<S> extends 'filter'
 /**
  * What `execute` resolves with, by kind: the final data (filter), a GuardResult, the winner or
  * null (first), a CollectResult, or nothing (action).
- *
- * @example
- * ```ts
- * type R = ExecuteResult<{ kind: 'first'; data: Req; result: Route }>; // Route | null
- * ```
  */
 export type ExecuteResult<S> = KindOf<S> extends 'filter'
   ? DataOf<S>

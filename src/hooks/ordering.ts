@@ -24,14 +24,6 @@ export interface Orderable {
  *
  * Among the handlers whose constraints are met, the one with the lowest (priority, order) runs
  * next: with no constraints this is exactly a stable sort by priority.
- *
- * @example
- * ```ts
- * orderHandlers('h', [
- *   { pluginId: 'a', priority: 10, order: 0, before: [], after: ['b'] },
- *   { pluginId: 'b', priority: 50, order: 1, before: [], after: [] },
- * ]); // b, then a
- * ```
  */
 export function orderHandlers<T extends Orderable>(hook: string, items: readonly T[]): T[] {
   const byRank = (a: T, b: T) => a.priority - b.priority || a.order - b.order;

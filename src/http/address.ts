@@ -28,18 +28,7 @@ export interface HostClass {
   class: AddressClass;
 }
 
-/**
- * Classifies a hostname as given by `URL.hostname` (lower-case; IPv6 in brackets).
- *
- * @example
- * ```ts
- * classifyHost('127.0.0.1');          // { kind: 'ipv4', class: 'loopback' }
- * classifyHost('[::ffff:a00:1]');     // { kind: 'ipv6', class: 'private' }  (IPv4-mapped 10.0.0.1)
- * classifyHost('169.254.169.254');    // { kind: 'ipv4', class: 'link-local' } (cloud metadata)
- * classifyHost('api.example.com');    // { kind: 'name', class: 'public' }
- * classifyHost('printer.local');      // { kind: 'name', class: 'local-name' }
- * ```
- */
+/** Classifies a hostname as given by `URL.hostname` (lower-case; IPv6 in brackets). */
 export function classifyHost(hostname: string): HostClass {
   const host = hostname.toLowerCase();
   if (host.startsWith('[') && host.endsWith(']')) {
@@ -51,15 +40,7 @@ export function classifyHost(hostname: string): HostClass {
   return { kind: 'name', class: isLocalName(host) ? 'local-name' : 'public' };
 }
 
-/**
- * Whether a host is anything but a public address or name.
- *
- * @example
- * ```ts
- * isSpecialHost('10.1.2.3'); // true
- * isSpecialHost('example.com'); // false
- * ```
- */
+/** Whether a host is anything but a public address or name. */
 export function isSpecialHost(hostname: string): boolean {
   return classifyHost(hostname).class !== 'public';
 }
@@ -67,12 +48,6 @@ export function isSpecialHost(hostname: string): boolean {
 /**
  * Parses canonical dotted-decimal IPv4 (`a.b.c.d`, each 0–255, no leading zeros) into a 32-bit
  * unsigned number, or null.
- *
- * @example
- * ```ts
- * parseIpv4('10.0.0.1'); // 167772161
- * parseIpv4('10.0.0');   // null
- * ```
  */
 export function parseIpv4(text: string): number | null {
   const parts = text.split('.');
@@ -90,12 +65,6 @@ export function parseIpv4(text: string): number | null {
 /**
  * Parses an IPv6 address (without brackets; `::` compression and a trailing dotted IPv4 allowed;
  * no zone ids) into eight 16-bit groups, or null.
- *
- * @example
- * ```ts
- * parseIpv6('::1');              // [0, 0, 0, 0, 0, 0, 0, 1]
- * parseIpv6('::ffff:127.0.0.1'); // [0, 0, 0, 0, 0, 0xffff, 0x7f00, 1]
- * ```
  */
 export function parseIpv6(text: string): number[] | null {
   if (text.includes('%')) return null;
@@ -149,15 +118,7 @@ const IPV4_RANGES: ReadonlyArray<[base: string, bits: number, cls: AddressClass]
   ['240.0.0.0', 4, 'reserved'], // incl. 255.255.255.255
 ];
 
-/**
- * Classifies a 32-bit IPv4 address.
- *
- * @example
- * ```ts
- * classifyIpv4(parseIpv4('172.31.255.255')!); // 'private'
- * classifyIpv4(parseIpv4('172.32.0.1')!);     // 'public'
- * ```
- */
+/** Classifies a 32-bit IPv4 address. */
 export function classifyIpv4(address: number): AddressClass {
   for (const [base, bits, cls] of IPV4_RANGES) {
     const size = 2 ** (32 - bits);
@@ -171,12 +132,6 @@ export function classifyIpv4(address: number): AddressClass {
  * Classifies an IPv6 address given as eight groups. Addresses that embed an IPv4 address
  * (IPv4-mapped `::ffff:0:0/96`, IPv4-compatible `::/96`, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`)
  * are judged by that IPv4 address, so `[::ffff:127.0.0.1]` is loopback.
- *
- * @example
- * ```ts
- * classifyIpv6(parseIpv6('fd00:ec2::254')!); // 'unique-local' (AWS IPv6 metadata)
- * classifyIpv6(parseIpv6('2606:4700::1')!);  // 'public'
- * ```
  */
 export function classifyIpv6(g: readonly number[]): AddressClass {
   const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;

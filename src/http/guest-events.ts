@@ -25,14 +25,7 @@ export type DeniedEventData = HostEventData['plugin.denied'];
 /** The data of a `plugin.log` event. */
 export type LogEventData = HostEventData['plugin.log'];
 
-/**
- * Whether an event is one of these guest diagnostics (never delivered to WASM plugins).
- *
- * @example
- * ```ts
- * isGuestDiagnostic('plugin.log'); // true
- * ```
- */
+/** Whether an event is one of these guest diagnostics (never delivered to WASM plugins). */
 export function isGuestDiagnostic(type: string): boolean {
   return type === GuestEvents.DENIED || type === GuestEvents.LOG;
 }

@@ -36,12 +36,6 @@ const PATTERN = /^(?:(\*|https?):\/\/)?(\[[0-9a-fA-F:.]+\]|[^:/[\]\s@?#]+)(?::(\
  * Parses one pattern.
  *
  * @throws HostPatternError with the reason (`"ftp://x": scheme must be http, https or *`).
- *
- * @example
- * ```ts
- * parseHostPattern('https://*.example.com:8443');
- * // { source: '…', scheme: 'https', host: { type: 'suffix', suffix: '.example.com' }, port: 8443 }
- * ```
  */
 export function parseHostPattern(source: string): HostPattern {
   const text = source.trim();
@@ -99,14 +93,6 @@ function defaultPort(scheme: string): number {
  * Whether a URL matches a pattern. The URL must be http(s). Wildcard hosts match only public
  * names and addresses; a special-purpose address or local name matches only a pattern that
  * names it exactly.
- *
- * @example
- * ```ts
- * const p = parseHostPattern('https://*.example.com');
- * matchesHostPattern(p, new URL('https://api.example.com/v1')); // true
- * matchesHostPattern(p, new URL('http://api.example.com/v1'));  // false: scheme
- * matchesHostPattern(p, new URL('https://example.com/'));       // false: a subdomain is required
- * ```
  */
 export function matchesHostPattern(pattern: HostPattern, url: URL): boolean {
   const scheme = url.protocol.slice(0, -1);

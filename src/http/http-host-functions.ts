@@ -27,11 +27,6 @@ type Context = Parameters<HostFunction>[0];
  *   Extism serves `http_request` itself through the session's fetch). Extism binds its own
  *   versions only to imports listed after `http_request` in the module; a module importing
  *   `http_status_code` first (AssemblyScript does) would get its "not enabled" stub: status 0.
- *
- * @example
- * ```ts
- * createGuest(module, { …, envFunctions: httpEnvFunctions(session, { mode: 'fetch' }), runInWorker: true });
- * ```
  */
 export function httpEnvFunctions(session: HttpSession, options: { mode: 'fetch' | 'status' } | { mode: 'refuse'; reason: string }): Record<string, HostFunction> {
   const deliver = (context: Context, outcome: HttpOutcome): bigint => {

@@ -27,11 +27,6 @@ export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
 /**
  * Fills in defaults. The request timeout stays below the call's own wall-clock limit (worker
  * isolation), so a slow server ends the request, not the whole call.
- *
- * @example
- * ```ts
- * resolveHttpLimits({ maxHttpRequests: 3 }, 5_000); // { maxRequests: 3, maxResponseBytes: 1048576, timeoutMs: 3000, maxRedirects: 5 }
- * ```
  */
 export function resolveHttpLimits(
   host: HttpLimitFields = {},

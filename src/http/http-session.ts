@@ -70,17 +70,7 @@ const DROPPED_REQUEST_HEADERS = new Set(['host', 'connection', 'content-length',
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 const encoder = new TextEncoder();
 
-/**
- * A plugin's HTTP client under its policy and limits.
- *
- * @example
- * ```ts
- * const session = new HttpSession({ policy, limits: resolveHttpLimits(), onDenied: (d) => console.warn(d.reason) });
- * session.beginCall();                                    // per guest call: resets the request count
- * const res = await session.request({ url: 'https://api.example.com/v1' });
- * if (res.error) console.log(res.status, res.error.kind); // 403 'denied', 429 'limit', …
- * ```
- */
+/** A plugin's HTTP client under its policy and limits. */
 export class HttpSession {
   readonly #options: HttpSessionOptions;
   #requests = 0;
@@ -94,24 +84,17 @@ export class HttpSession {
     this.#options = options;
   }
 
-  /** Whether the policy could allow anything. @example `if (!session.enabled) …` */
+  /** Whether the policy could allow anything. */
   get enabled(): boolean {
     return this.#options.policy.enabled;
   }
 
-  /** Starts a new guest call's budget. @example `session.beginCall();` */
+  /** Starts a new guest call's budget. */
   beginCall(): void {
     this.#requests = 0;
   }
 
-  /**
-   * Performs one guest request; never rejects.
-   *
-   * @example
-   * ```ts
-   * const { status, body, error } = await session.request({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body });
-   * ```
-   */
+  /** Performs one guest request; never rejects. */
   async request(spec: HttpRequestSpec): Promise<HttpOutcome> {
     this.last = undefined;
     try {
@@ -122,14 +105,7 @@ export class HttpSession {
     return this.last;
   }
 
-  /**
-   * Refuses a request without any I/O (for runtimes where HTTP cannot run), reporting it.
-   *
-   * @example
-   * ```ts
-   * const outcome = session.refuse('https://x.test/', 'HTTP unavailable in this runtime');
-   * ```
-   */
+  /** Refuses a request without any I/O (for runtimes where HTTP cannot run), reporting it. */
   refuse(url: string, reason: string): HttpOutcome {
     this.last = this.#deny('denied', reason, url);
     return this.last;
@@ -138,11 +114,6 @@ export class HttpSession {
   /**
    * A fetch-compatible view (for Extism's own HttpContext under JSPI): resolves with the
    * outcome as a Response, never rejects.
-   *
-   * @example
-   * ```ts
-   * createPlugin(manifest, { fetch: session.asFetch(), allowedHosts: ['*'] });
-   * ```
    */
   asFetch(): typeof fetch {
     return (async (input: RequestInfo | URL, init?: RequestInit) => {

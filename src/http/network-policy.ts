@@ -9,16 +9,7 @@ import { matchesHostPattern, parseHostPattern, type HostPattern } from './host-p
 /** Why a URL was refused (or `null` when it is allowed). */
 export type PolicyVerdict = { allowed: true } | { allowed: false; reason: string };
 
-/**
- * The compiled policy of one plugin.
- *
- * @example
- * ```ts
- * const policy = NetworkPolicy.create({ host: ['https://*.example.com'], plugin: ['https://api.example.com'] });
- * policy.check(new URL('https://api.example.com/x'));  // { allowed: true }
- * policy.check(new URL('https://www.example.com/x'));  // { allowed: false, reason: '…not in the plugin\'s [network] allowed_hosts' }
- * ```
- */
+/** The compiled policy of one plugin. */
 export class NetworkPolicy {
   readonly #host: readonly HostPattern[];
   readonly #plugin: readonly HostPattern[];
@@ -33,34 +24,22 @@ export class NetworkPolicy {
    *
    * @throws Error naming the list, index and problem of the first bad pattern in each list
    *   (`plugin[1]: "ftp://x": scheme must be …`); the caller wraps it in a PluginError.
-   *
-   * @example
-   * ```ts
-   * NetworkPolicy.create({ host: [], plugin: ['https://api.example.com'] }).enabled; // false: the host allows nothing
-   * ```
    */
   static create(lists: { host: readonly string[]; plugin: readonly string[] }): NetworkPolicy {
     return new NetworkPolicy(parseList(lists.host, 'allowedHosts'), parseList(lists.plugin, 'network.allowed_hosts'));
   }
 
-  /** A policy that refuses everything. @example `NetworkPolicy.none().check(url).allowed; // false` */
+  /** A policy that refuses everything. */
   static none(): NetworkPolicy {
     return new NetworkPolicy([], []);
   }
 
-  /** Whether any request could be allowed at all (both lists non-empty). @example `if (policy.enabled) …` */
+  /** Whether any request could be allowed at all (both lists non-empty). */
   get enabled(): boolean {
     return this.#host.length > 0 && this.#plugin.length > 0;
   }
 
-  /**
-   * Decides one URL.
-   *
-   * @example
-   * ```ts
-   * policy.check(new URL('http://10.0.0.5/')); // { allowed: false, reason: 'http://10.0.0.5 is a private address; …' }
-   * ```
-   */
+  /** Decides one URL. */
   check(url: URL): PolicyVerdict {
     const scheme = url.protocol.slice(0, -1);
     if (scheme !== 'http' && scheme !== 'https') return { allowed: false, reason: `the scheme "${scheme}" is not allowed (only http and https)` };

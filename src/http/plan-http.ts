@@ -34,13 +34,6 @@ export interface PlanHttpInput {
  *
  * @throws PluginError `E_MANIFEST` / `E_CONFIG` for a bad pattern, `E_UNSUPPORTED` when the
  *   plugin may reach the network but the runtime has neither JSPI nor workers.
- *
- * @example
- * ```ts
- * const { isolation, http } = planHttp({ pluginId: 'seo', hostAllowed: ['https://api.example.com'], pluginAllowed: ['https://api.example.com'],
- *   isolation: 'inline', hasWorkers: true, jspi: false, limits: {}, callTimeoutMs: 5000, fetch: undefined, onDenied: console.warn });
- * // isolation === 'worker', http.mode === 'worker' (Node 20: no JSPI)
- * ```
  */
 export function planHttp(input: PlanHttpInput): { isolation: 'inline' | 'worker'; http: WasmHttp } {
   const { pluginId } = input;

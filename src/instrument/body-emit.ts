@@ -134,13 +134,6 @@ function toWords(bytes: Uint8Array): Uint32Array {
 /**
  * Writes rewritten bodies of one module into `w` (one instance per module; it keeps the
  * templates of each fuel-local index, which many functions of a module share).
- *
- * @example
- * ```ts
- * const emitter = new BodyEmitter(bytes, plan, w);
- * scanBody(state, ctx, bytes, r, codeStart, end);
- * meters += emitter.emit(state, start, groups, declStart, codeStart, end, typeIndex, locals);
- * ```
  */
 export class BodyEmitter {
   private readonly input: DataView;

@@ -25,14 +25,7 @@ export const EV_SYNC_IN = 7;
 /** Slots one instruction may append at most (call: sync out, remap, sync in, then a meter). */
 export const MAX_SLOTS_PER_INSTRUCTION = 16;
 
-/**
- * Returns a copy of `list` with room for at least `need` slots (doubling), keeping `[0, used)`.
- *
- * @example
- * ```ts
- * if (n + MAX_SLOTS_PER_INSTRUCTION > ev.length) ev = growSlots(ev, n, n + MAX_SLOTS_PER_INSTRUCTION);
- * ```
- */
+/** Returns a copy of `list` with room for at least `need` slots (doubling), keeping `[0, used)`. */
 export function growSlots(list: Int32Array, used: number, need: number): Int32Array {
   let size = Math.max(16, list.length * 2);
   while (size < need) size *= 2;

@@ -63,7 +63,7 @@ const K_GROW = 15; // memory.grow
 
 /** Scan kind of each one-byte opcode. */
 const KIND: Uint8Array = (() => {
-  const t = new Uint8Array(256); // K_OTHER
+  const t = new Uint8Array(256).fill(K_OTHER);
   for (let op = 0x45; op <= 0xc4; op++) t[op] = K_PLAIN; // numeric MVP + sign extension
   for (const op of [0x01, 0x1a, 0x1b, 0xd1]) t[op] = K_PLAIN; // nop, drop, select, ref.is_null
   for (let op = 0x20; op <= 0x26; op++) t[op] = K_LEB; // local.*, global.*, table.get/set
@@ -161,16 +161,7 @@ export interface ScanContext {
   memoryGrowFunc: number;
 }
 
-/**
- * Reusable buffers of pass 1 (one per module): `events[0, count)` after `scanBody`.
- *
- * @example
- * ```ts
- * const state = new ScanState();
- * scanBody(state, ctx, bytes, reader, codeStart, bodyEnd);
- * for (let i = 0; i < state.count; i += 4) console.log(state.events[i]); // event kinds
- * ```
- */
+/** Reusable buffers of pass 1 (one per module): `events[0, count)` after `scanBody`. */
 export class ScanState {
   events: Int32Array = new Int32Array(4096);
   count = 0;
@@ -182,12 +173,6 @@ export class ScanState {
  * Decodes the instructions in `bytes[pos, end)` (a body after its local declarations, ending in
  * its final `end`) and fills `state` with its events. `r` must be bounded by `end`; it is used
  * for rare and malformed encodings, whose errors are thrown as `InstrumentError` with offsets.
- *
- * @example
- * ```ts
- * r.end = bodyEnd;
- * scanBody(state, { fuel: true, wrap: true, shift: 0, importedFuncs: 1, typeCount: 3, totalFuncs: 9, tableRefTypes: [], tableGrowFuncs: [], memoryGrowFunc: -1 }, bytes, r, codeStart, bodyEnd);
- * ```
  */
 export function scanBody(state: ScanState, ctx: ScanContext, bytes: Uint8Array, r: ByteReader, pos: number, end: number): void {
   const fuel = ctx.fuel;

@@ -25,12 +25,6 @@ const MAX_OFFSET = 0x7fff_ffff;
 /**
  * Rewrites function bodies of one module. One instance per module: it keeps its event list,
  * frame list and templates across bodies and allocates nothing per instruction.
- *
- * @example
- * ```ts
- * const rewriter = new BodyRewriter(bytes, plan, writer);
- * meters += rewriter.rewrite(bodyStart, bodyEnd, funcIndex);
- * ```
  */
 export class BodyRewriter {
   private readonly r: ByteReader;

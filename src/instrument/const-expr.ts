@@ -12,11 +12,6 @@ export type FuncRemap = (index: number) => number;
 /**
  * Copies one constant expression (up to and including its `end`) from `r` to `w`. Accepts the
  * constant instructions of 2.0 plus extended-const arithmetic.
- *
- * @example
- * ```ts
- * copyConstExpr(reader, writer, (f) => (f >= imported ? f + 1 : f));
- * ```
  */
 export function copyConstExpr(r: ByteReader, w: ByteWriter, remap: FuncRemap): void {
   let copyFrom = r.pos;

@@ -11,26 +11,12 @@ import { ByteReader } from './reader.ts';
 import { readRefType } from './types.ts';
 import type { ByteWriter } from './writer.ts';
 
-/**
- * True when the plan needs an element section even if the module has none.
- *
- * @example
- * ```ts
- * if (needsElementSection(plan)) writeElementSection(bytes, undefined, plan, w);
- * ```
- */
+/** True when the plan needs an element section even if the module has none. */
 export function needsElementSection(plan: Plan): boolean {
   return plan.wrappers.length > 0;
 }
 
-/**
- * Writes the element section payload.
- *
- * @example
- * ```ts
- * writeElementSection(bytes, info.bySection.get(9), plan, w);
- * ```
- */
+/** Writes the element section payload. */
 export function writeElementSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: Plan, w: ByteWriter): void {
   const r = ref ? new ByteReader(bytes, ref.payloadStart, ref.end) : undefined;
   const count = r ? r.count() : 0;

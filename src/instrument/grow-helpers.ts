@@ -34,14 +34,7 @@ const I32_EQZ = 0x45;
 const I32_NE = 0x47;
 const DROP = 0x1a;
 
-/**
- * `memory.grow` replacement `(param $pages i32) (result i32)`.
- *
- * @example
- * ```ts
- * writeMemoryGrowBody(w, plan);
- * ```
- */
+/** `memory.grow` replacement `(param $pages i32) (result i32)`. */
 export function writeMemoryGrowBody(w: ByteWriter, plan: Plan): void {
   const max = plan.memoryLimits?.max ?? MAX_PAGES;
   const L = { delta: 0, old: 1, result: 2, scratch: 3 };
@@ -72,14 +65,7 @@ export function writeMemoryGrowBody(w: ByteWriter, plan: Plan): void {
   w.patchSize(at);
 }
 
-/**
- * `table.grow $table` replacement `(param $init ref) (param $n i32) (result i32)`.
- *
- * @example
- * ```ts
- * writeTableGrowBody(w, plan, 0);
- * ```
- */
+/** `table.grow $table` replacement `(param $init ref) (param $n i32) (result i32)`. */
 export function writeTableGrowBody(w: ByteWriter, plan: Plan, table: number): void {
   const info = plan.info.tables[table]!;
   const max = plan.tableLimits[table]!.max ?? 0xffff_ffff;

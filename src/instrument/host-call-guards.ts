@@ -63,11 +63,6 @@ const BLOCK_INDEX_SHIFT = 48;
 /**
  * Writes the bodies of the guard helpers and the guards, in plan order (fCharge, fRefresh,
  * fTrack, then one guard per guarded import).
- *
- * @example
- * ```ts
- * writeGuardBodies(w, plan); // after the memory.grow helper, before the export wrappers
- * ```
  */
 export function writeGuardBodies(w: ByteWriter, plan: Plan): void {
   if (plan.kernel === undefined) return;
@@ -77,14 +72,7 @@ export function writeGuardBodies(w: ByteWriter, plan: Plan): void {
   for (const guard of plan.guards) body(w, 1, () => writeGuard(w, plan, guard));
 }
 
-/**
- * The export wrapper's part: a fresh host-buffer budget, and no crossing yet in this call.
- *
- * @example
- * ```ts
- * writeGuardReset(w, plan);
- * ```
- */
+/** The export wrapper's part: a fresh host-buffer budget, and no crossing yet in this call. */
 export function writeGuardReset(w: ByteWriter, plan: Plan): void {
   w.u8(Op.global_get);
   w.u32(plan.gHostBudget);

@@ -10,12 +10,6 @@ import { readRefType, readValType } from './types.ts';
  * Skips a LEB128 of at most 4 bytes in `bytes[pos, end)` and returns the position after it, or
  * -1 when it is longer or truncated (then the caller falls back to the checked `ByteReader`).
  * Any LEB128 of at most 4 bytes is in range for u32, s32 and s64, so no range check is needed.
- *
- * @example
- * ```ts
- * const next = skipShortLeb(bytes, pos, end); // e.g. pos + 2 for 0xff 0x1f
- * if (next < 0) { r.pos = pos; r.signed(32); pos = r.pos; } else pos = next;
- * ```
  */
 export function skipShortLeb(bytes: Uint8Array, pos: number, end: number): number {
   if (pos + 4 <= end) {
@@ -32,12 +26,6 @@ export function skipShortLeb(bytes: Uint8Array, pos: number, end: number): numbe
 /**
  * Skips the immediates of an opcode that needs no rewriting (read after the opcode byte with
  * `r`), or rejects an opcode outside the supported feature set, naming its proposal.
- *
- * @example
- * ```ts
- * r.pos = at + 1;
- * skipImmediates(r, bytes[at]!, at); // e.g. skips the value type of `select t`
- * ```
  */
 export function skipImmediates(r: ByteReader, op: number, at: number): void {
   switch (ONE_BYTE_IMM[op]) {

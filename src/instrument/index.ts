@@ -26,7 +26,15 @@ export { GrowKind } from './grow-helpers.ts';
 export { LIMITS_SECTION, readModuleLimits, type ModuleLimits } from './limits-section.ts';
 export type { HostCallOptions } from './plan.ts';
 
-/** Options of {@link instrument}. */
+/**
+ * Options of {@link instrument}.
+ *
+ * @example
+ * ```ts
+ * const options: InstrumentOptions = { memoryMaxPages: 256, maxCallDepth: 2_000 };
+ * const { bytes } = instrument(wasm, options);
+ * ```
+ */
 export interface InstrumentOptions {
   /** Meter instructions (default true). */
   fuel?: boolean;
@@ -77,7 +85,15 @@ export interface InstrumentOptions {
   validate?: boolean;
 }
 
-/** Output of {@link instrument}. */
+/**
+ * Output of {@link instrument}.
+ *
+ * @example
+ * ```ts
+ * const { bytes, stats }: InstrumentResult = instrument(wasm);
+ * console.log(`${stats.meteredBlocks} blocks metered, ${stats.inputBytes} → ${stats.outputBytes} bytes`);
+ * ```
+ */
 export interface InstrumentResult {
   /** The instrumented module (backed by a plain ArrayBuffer, so it is a valid BufferSource). */
   bytes: Uint8Array<ArrayBuffer>;
@@ -94,7 +110,14 @@ export interface InstrumentResult {
  */
 export const INSTRUMENT_EXPORTS = RESERVED;
 
-/** Default fuel budget baked into an instrumented module. */
+/**
+ * Default fuel budget baked into an instrumented module.
+ *
+ * @example
+ * ```ts
+ * const { bytes } = instrument(wasm, { defaultFuel: DEFAULT_FUEL * 5n });
+ * ```
+ */
 export const DEFAULT_FUEL = 1_000_000n;
 
 /**

@@ -26,14 +26,7 @@ export interface ModuleLimits {
 
 const encoder = new TextEncoder();
 
-/**
- * Appends the section (JSON, so later fields can be added without breaking older readers).
- *
- * @example
- * ```ts
- * writeLimitsSection(w, plan);
- * ```
- */
+/** Appends the section (JSON, so later fields can be added without breaking older readers). */
 export function writeLimitsSection(w: ByteWriter, plan: Plan): void {
   const memory = plan.memoryLimits;
   const record: ModuleLimits = {
@@ -55,11 +48,6 @@ export function writeLimitsSection(w: ByteWriter, plan: Plan): void {
 /**
  * Reads the section of a compiled module, or undefined when it has none (not instrumented by
  * this version) or it does not parse.
- *
- * @example
- * ```ts
- * const limits = readModuleLimits(module); // { memoryPages: 1, memoryMaxPages: 1024, … }
- * ```
  */
 export function readModuleLimits(module: WebAssembly.Module): ModuleLimits | undefined {
   const [section] = WebAssembly.Module.customSections(module, LIMITS_SECTION);

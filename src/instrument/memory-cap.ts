@@ -14,11 +14,6 @@ export const MAX_PAGES = 65_536;
 /**
  * Returns `limits` with the maximum capped at `capPages` (or unchanged when `capPages` is
  * undefined). Throws `InstrumentError` (reason MEMORY) if the minimum exceeds the cap.
- *
- * @example
- * ```ts
- * capLimits({ flags: 0, min: 1, max: undefined }, 16); // { flags: 1, min: 1, max: 16 }
- * ```
  */
 export function capLimits(limits: Limits, capPages: number | undefined, offset: number): Limits {
   if (capPages === undefined) return limits;
@@ -30,14 +25,7 @@ export function capLimits(limits: Limits, capPages: number | undefined, offset: 
   return { flags: limits.flags | 0x01, min: limits.min, max };
 }
 
-/**
- * Writes memory limits (flags, min, optional max).
- *
- * @example
- * ```ts
- * writeLimits(w, { flags: 1, min: 1, max: 16 });
- * ```
- */
+/** Writes memory limits (flags, min, optional max). */
 export function writeLimits(w: ByteWriter, limits: Limits): void {
   w.u8(limits.flags);
   w.u32(limits.min);

@@ -76,15 +76,7 @@ export interface ModuleInfo {
   bySection: Map<number, SectionRef>;
 }
 
-/**
- * Splits a module into sections and reads the small ones.
- *
- * @example
- * ```ts
- * const info = scanModule(bytes);
- * info.importedFuncs; // number of imported functions
- * ```
- */
+/** Splits a module into sections and reads the small ones. */
 export function scanModule(bytes: Uint8Array): ModuleInfo {
   const r = new ByteReader(bytes);
   if (bytes.length < 8) r.fail('not a WebAssembly module (too short)', 0);

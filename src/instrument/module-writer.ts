@@ -25,14 +25,7 @@ import {
 import { writeAddedBodies } from './snippets.ts';
 import { ByteWriter } from './writer.ts';
 
-/**
- * Writes the instrumented module. Returns its bytes and the number of fuel meters inserted.
- *
- * @example
- * ```ts
- * const { bytes: out, meters } = writeModule(bytes, makePlan(scanModule(bytes), opts));
- * ```
- */
+/** Writes the instrumented module. Returns its bytes and the number of fuel meters inserted. */
 export function writeModule(bytes: Uint8Array, plan: Plan): { bytes: Uint8Array<ArrayBuffer>; meters: number } {
   const { info } = plan;
   const w = new ByteWriter(Math.ceil(bytes.length * 2.5) + 4096);

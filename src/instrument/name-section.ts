@@ -9,14 +9,7 @@ import type { SectionRef } from './module-scan.ts';
 import { ByteReader } from './reader.ts';
 import { ByteWriter } from './writer.ts';
 
-/**
- * Reads a custom section's name, or undefined if it cannot be read.
- *
- * @example
- * ```ts
- * customSectionName(bytes, ref); // "name", "producers", ...
- * ```
- */
+/** Reads a custom section's name, or undefined if it cannot be read. */
 export function customSectionName(bytes: Uint8Array, ref: SectionRef): string | undefined {
   try {
     return new ByteReader(bytes, ref.payloadStart, ref.end).name();
@@ -25,14 +18,7 @@ export function customSectionName(bytes: Uint8Array, ref: SectionRef): string | 
   }
 }
 
-/**
- * Returns the name section payload with function indices remapped, or undefined to drop it.
- *
- * @example
- * ```ts
- * const payload = remapNameSection(bytes, ref, (f) => (f >= 2 ? f + 1 : f));
- * ```
- */
+/** Returns the name section payload with function indices remapped, or undefined to drop it. */
 export function remapNameSection(bytes: Uint8Array, ref: SectionRef, remap: (f: number) => number): Uint8Array | undefined {
   const w = new ByteWriter(ref.end - ref.payloadStart + 64);
   try {

@@ -66,14 +66,7 @@ export const Op = {
   prefix_fd: 0xfd,
 } as const;
 
-/**
- * Immediate kind for every one-byte opcode (index = opcode).
- *
- * @example
- * ```ts
- * ONE_BYTE_IMM[0x10] === Imm.INDEX; // call takes a function index
- * ```
- */
+/** Immediate kind for every one-byte opcode (index = opcode). */
 export const ONE_BYTE_IMM: Uint8Array = (() => {
   const t = new Uint8Array(256); // INVALID by default
   const set = (from: number, to: number, kind: number): void => {
@@ -122,14 +115,7 @@ export const Misc = {
   table_fill: 17,
 } as const;
 
-/**
- * Skips the immediates of a 0xFC instruction whose sub-opcode was already read.
- *
- * @example
- * ```ts
- * const sub = r.u32(); skipMiscImmediates(r, sub, at);
- * ```
- */
+/** Skips the immediates of a 0xFC instruction whose sub-opcode was already read. */
 export function skipMiscImmediates(r: ByteReader, sub: number, at: number): void {
   if (sub <= 7) return; // i32/i64.trunc_sat_*
   switch (sub) {
@@ -159,11 +145,6 @@ const SIMD_GAPS = new Set([154, 162, 165, 166, 175, 176, 178, 179, 180, 187, 194
 /**
  * Skips the immediates of a 0xFD (SIMD) instruction whose sub-opcode was already read. Relaxed
  * SIMD (0x100 and up) is rejected: its results differ between engines.
- *
- * @example
- * ```ts
- * const sub = r.u32(); skipSimdImmediates(r, sub, at);
- * ```
  */
 export function skipSimdImmediates(r: ByteReader, sub: number, at: number): void {
   if (sub > 255 || SIMD_GAPS.has(sub)) r.fail(`unsupported SIMD instruction 0xfd ${sub}`, at);
@@ -179,14 +160,7 @@ export function skipSimdImmediates(r: ByteReader, sub: number, at: number): void
   }
 }
 
-/**
- * Skips a memarg: alignment flags (bit 6 announces a multi-memory index) and offset.
- *
- * @example
- * ```ts
- * skipMemarg(reader);
- * ```
- */
+/** Skips a memarg: alignment flags (bit 6 announces a multi-memory index) and offset. */
 export function skipMemarg(r: ByteReader): void {
   const at = r.pos;
   const align = r.u32();

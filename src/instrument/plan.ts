@@ -159,15 +159,7 @@ export interface Plan {
   refFunc: (index: number) => number;
 }
 
-/**
- * Decides all output indices for `info` under `opts`.
- *
- * @example
- * ```ts
- * const plan = makePlan(scanModule(bytes), resolved);
- * plan.remapFunc(3); // output index of input function 3
- * ```
- */
+/** Decides all output indices for `info` under `opts`. */
 export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
   const newTypes: FuncType[] = [];
   const typeIndex = (t: FuncType): number => {

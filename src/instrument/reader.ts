@@ -5,15 +5,7 @@
  */
 import { InstrumentError } from './errors.ts';
 
-/**
- * Reads bytes and LEB128 integers from `bytes[pos, end)`.
- *
- * @example
- * ```ts
- * const r = new ByteReader(new Uint8Array([0xe5, 0x8e, 0x26]));
- * r.u32(); // 624485
- * ```
- */
+/** Reads bytes and LEB128 integers from `bytes[pos, end)`. */
 export class ByteReader {
   pos: number;
   end: number;

@@ -18,14 +18,7 @@ function open(bytes: Uint8Array, ref: SectionRef | undefined): { r: ByteReader |
   return { r, count: r.count() };
 }
 
-/**
- * Type section: existing types, then the ones the plan added.
- *
- * @example
- * ```ts
- * writeTypeSection(bytes, info.bySection.get(1), plan, w);
- * ```
- */
+/** Type section: existing types, then the ones the plan added. */
 export function writeTypeSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: Plan, w: ByteWriter): void {
   const { r, count } = open(bytes, ref);
   w.u32(count + plan.newTypes.length);
@@ -39,14 +32,7 @@ export function writeTypeSection(bytes: Uint8Array, ref: SectionRef | undefined,
   }
 }
 
-/**
- * Import section: imported memory and table limits capped, then the added host imports.
- *
- * @example
- * ```ts
- * writeImportSection(bytes, info.bySection.get(2), plan, w);
- * ```
- */
+/** Import section: imported memory and table limits capped, then the added host imports. */
 export function writeImportSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: Plan, w: ByteWriter): void {
   const { r, count } = open(bytes, ref);
   w.u32(count + plan.addedImports.length);
@@ -59,26 +45,12 @@ export function writeImportSection(bytes: Uint8Array, ref: SectionRef | undefine
   }
 }
 
-/**
- * Memory section: the memory's limits capped.
- *
- * @example
- * ```ts
- * writeMemorySection(bytes, info.bySection.get(5)!, plan, w);
- * ```
- */
+/** Memory section: the memory's limits capped. */
 export function writeMemorySection(bytes: Uint8Array, ref: SectionRef, plan: Plan, w: ByteWriter): void {
   copyWithCappedLimits(bytes, ref.payloadStart, ref.end, plan, w, false);
 }
 
-/**
- * Table section: every table's limits capped.
- *
- * @example
- * ```ts
- * writeTableSection(bytes, info.bySection.get(4)!, plan, w);
- * ```
- */
+/** Table section: every table's limits capped. */
 export function writeTableSection(bytes: Uint8Array, ref: SectionRef, plan: Plan, w: ByteWriter): void {
   copyWithCappedLimits(bytes, ref.payloadStart, ref.end, plan, w, false);
 }
@@ -111,14 +83,7 @@ function copyWithCappedLimits(bytes: Uint8Array, from: number, to: number, plan:
   w.bytes(bytes, cursor, to);
 }
 
-/**
- * Function section: existing signatures, then the added functions'.
- *
- * @example
- * ```ts
- * writeFunctionSection(bytes, info.bySection.get(3), plan, w);
- * ```
- */
+/** Function section: existing signatures, then the added functions'. */
 export function writeFunctionSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: Plan, w: ByteWriter): void {
   const { r, count } = open(bytes, ref);
   w.u32(count + plan.addedFuncTypes.length);
@@ -129,11 +94,6 @@ export function writeFunctionSection(bytes: Uint8Array, ref: SectionRef | undefi
 /**
  * Global section: existing globals (ref.func remapped), then fuel, budget, reason, depth, and the
  * host-call guards' bytes left, byte budget and first fresh block.
- *
- * @example
- * ```ts
- * writeGlobalSection(bytes, info.bySection.get(6), plan, w);
- * ```
  */
 export function writeGlobalSection(bytes: Uint8Array, ref: SectionRef | undefined, plan: Plan, w: ByteWriter): void {
   const { r, count } = open(bytes, ref);
@@ -178,14 +138,7 @@ export function writeGlobalSection(bytes: Uint8Array, ref: SectionRef | undefine
   w.u8(0x0b);
 }
 
-/**
- * Export section: function exports point at their wrappers; the four globals are appended.
- *
- * @example
- * ```ts
- * writeExportSection(bytes, info.bySection.get(7), plan, w);
- * ```
- */
+/** Export section: function exports point at their wrappers; the four globals are appended. */
 export function writeExportSection(plan: Plan, w: ByteWriter): void {
   const exports = plan.info.exports.filter((e) => !plan.deferredExports.has(e.name));
   w.u32(exports.length + 5 + (plan.fStart === undefined ? 0 : 1));
@@ -211,14 +164,7 @@ export function writeExportSection(plan: Plan, w: ByteWriter): void {
   }
 }
 
-/**
- * Start section: the start function's index, remapped.
- *
- * @example
- * ```ts
- * writeStartSection(plan, w);
- * ```
- */
+/** Start section: the start function's index, remapped. */
 export function writeStartSection(plan: Plan, w: ByteWriter): void {
   w.u32(plan.refFunc(plan.info.start!));
 }

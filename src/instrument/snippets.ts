@@ -21,11 +21,6 @@ const I64_CONST = Op.i64_const;
  * Fuel meter for a block of static cost `cost`, on the function's fuel local (the global is
  * only read at entry and after calls, and written before calls and exits, so loops run on a
  * register): `fuel -= cost; if (fuel < 0) outOfFuel()`.
- *
- * @example
- * ```ts
- * writeMeter(w, plan, 7, fuelLocal, level);
- * ```
  */
 export function writeMeter(w: ByteWriter, plan: Plan, cost: number, fuelLocal: number, level: number): void {
   writeMeterHead(w, fuelLocal);
@@ -37,11 +32,6 @@ export function writeMeter(w: ByteWriter, plan: Plan, cost: number, fuelLocal: n
 /**
  * The part of the meter before its cost constant: `local.get fuel; i64.const` (the caller
  * writes the cost). Split out, with the tail, so the body emitter can pre-render both.
- *
- * @example
- * ```ts
- * writeMeterHead(w, fuelLocal); w.s32(cost);
- * ```
  */
 export function writeMeterHead(w: ByteWriter, fuelLocal: number): void {
   w.u8(Op.local_get);
@@ -54,11 +44,6 @@ export function writeMeterHead(w: ByteWriter, fuelLocal: number): void {
  * `i64.sub; local.tee fuel; i64.const 0; i64.lt_s; br_if` (the caller writes the depth of the
  * function's out-of-fuel block). A branch, not a call: a call inside a hot loop makes the engine
  * spill the loop's registers, which cost more than the metering itself.
- *
- * @example
- * ```ts
- * writeMeterTail(w, plan, fuelLocal); w.u32(level);
- * ```
  */
 export function writeMeterTail(w: ByteWriter, _plan: Plan, fuelLocal: number): void {
   w.u8(Op.i64_sub);
@@ -92,12 +77,6 @@ export function writeStoreAndCheckFuel(w: ByteWriter, plan: Plan, scratch64: num
  * Charges a size-dependent op (memory.copy/fill/init, table.fill/copy/init) by its size
  * operand, which is on top of the stack: `size >>> shift` fuel, or `size << -shift` for a
  * negative shift. Saves the size in the i32 scratch and puts it back.
- *
- * @example
- * ```ts
- * writeSizeCharge(w, plan, 2, fuelLocal, scratch32, level); // 1 fuel per 4 bytes
- * writeSizeCharge(w, plan, -8, fuelLocal, scratch32, level); // 256 fuel per element
- * ```
  */
 export function writeSizeCharge(w: ByteWriter, plan: Plan, shift: number, fuelLocal: number, scratch32: number, level: number): void {
   writeSizeChargeHead(w, fuelLocal, scratch32);
@@ -112,11 +91,6 @@ export function writeSizeCharge(w: ByteWriter, plan: Plan, shift: number, fuelLo
  * The size charge up to its shift constant: `local.set s; local.get fuel; local.get s;
  * i64.extend_i32_u; i64.const` (the pieces around the two variable parts, shift and branch
  * depth, are separate so the body emitter can pre-render them).
- *
- * @example
- * ```ts
- * writeSizeChargeHead(w, fuelLocal, scratch32); w.s32(shift);
- * ```
  */
 export function writeSizeChargeHead(w: ByteWriter, fuelLocal: number, scratch32: number): void {
   w.u8(Op.local_set);
@@ -129,39 +103,18 @@ export function writeSizeChargeHead(w: ByteWriter, fuelLocal: number, scratch32:
   w.u8(I64_CONST);
 }
 
-/**
- * The size charge between its shift (with its shift op) and its branch depth: the meter tail.
- *
- * @example
- * ```ts
- * writeSizeChargeMid(w, plan, fuelLocal); w.u32(level);
- * ```
- */
+/** The size charge between its shift (with its shift op) and its branch depth: the meter tail. */
 export function writeSizeChargeMid(w: ByteWriter, plan: Plan, fuelLocal: number): void {
   writeMeterTail(w, plan, fuelLocal);
 }
 
-/**
- * The end of the size charge: puts the saved size back on the stack.
- *
- * @example
- * ```ts
- * writeSizeChargeEnd(w, scratch32);
- * ```
- */
+/** The end of the size charge: puts the saved size back on the stack. */
 export function writeSizeChargeEnd(w: ByteWriter, scratch32: number): void {
   w.u8(Op.local_get);
   w.u32(scratch32);
 }
 
-/**
- * `fuel global := fuel local`, before calls and exits, so callees and the host see it.
- *
- * @example
- * ```ts
- * writeFuelOut(w, plan, fuelLocal);
- * ```
- */
+/** `fuel global := fuel local`, before calls and exits, so callees and the host see it. */
 export function writeFuelOut(w: ByteWriter, plan: Plan, fuelLocal: number): void {
   w.u8(Op.local_get);
   w.u32(fuelLocal);
@@ -169,14 +122,7 @@ export function writeFuelOut(w: ByteWriter, plan: Plan, fuelLocal: number): void
   w.u32(plan.gFuel);
 }
 
-/**
- * `fuel local := fuel global`, at entry and after calls (the callee spent some).
- *
- * @example
- * ```ts
- * writeFuelIn(w, plan, fuelLocal);
- * ```
- */
+/** `fuel local := fuel global`, at entry and after calls (the callee spent some). */
 export function writeFuelIn(w: ByteWriter, plan: Plan, fuelLocal: number): void {
   w.u8(Op.global_get);
   w.u32(plan.gFuel);
@@ -184,14 +130,7 @@ export function writeFuelIn(w: ByteWriter, plan: Plan, fuelLocal: number): void 
   w.u32(fuelLocal);
 }
 
-/**
- * Call-depth guard at function entry: `if (++depth > max) stackOverflow()`.
- *
- * @example
- * ```ts
- * writeDepthEnter(w, plan, scratch32);
- * ```
- */
+/** Call-depth guard at function entry: `if (++depth > max) stackOverflow()`. */
 export function writeDepthEnter(w: ByteWriter, plan: Plan, scratch32: number): void {
   w.u8(Op.global_get);
   w.u32(plan.gDepth);
@@ -214,14 +153,7 @@ export function writeDepthEnter(w: ByteWriter, plan: Plan, scratch32: number): v
   w.u8(END);
 }
 
-/**
- * `depth -= 1`, before every way out of a function (return, tail call, falling off the end).
- *
- * @example
- * ```ts
- * writeDepthLeave(w, plan);
- * ```
- */
+/** `depth -= 1`, before every way out of a function (return, tail call, falling off the end). */
 export function writeDepthLeave(w: ByteWriter, plan: Plan): void {
   w.u8(Op.global_get);
   w.u32(plan.gDepth);
@@ -251,11 +183,6 @@ export function writeSetReason(w: ByteWriter, plan: Plan, code: number): void {
  * numbered them: out-of-fuel, stack-overflow, memory.grow, table.grow (one per table), the
  * host-call guards, `__reed_start`, then the
  * export wrappers.
- *
- * @example
- * ```ts
- * writeAddedBodies(w, plan);
- * ```
  */
 export function writeAddedBodies(w: ByteWriter, plan: Plan): void {
   if (plan.fOutOfFuel !== undefined) {

@@ -19,11 +19,6 @@ export const MAX_TABLE_ELEMENTS = 0xffff_ffff;
  * Every table's limits with its maximum capped at `cap` (unchanged when `cap` is undefined).
  * Throws `InstrumentError` (reason TABLE) when a minimum, the sum of the minimums or the
  * element segments' elements exceed the cap.
- *
- * @example
- * ```ts
- * capTables(info, 100_000); // [{ flags: 1, min: 12, max: 100_000 }]
- * ```
  */
 export function capTables(info: ModuleInfo, cap: number | undefined): Limits[] {
   if (cap === undefined) return info.tables.map((t) => t.limits);

@@ -14,26 +14,12 @@ export interface FuncType {
   results: number[];
 }
 
-/**
- * True for a valid value-type byte.
- *
- * @example
- * ```ts
- * isValType(0x7f); // true (i32)
- * ```
- */
+/** True for a valid value-type byte. */
 export function isValType(byte: number): boolean {
   return (byte >= 0x7b && byte <= 0x7f) || byte === 0x70 || byte === 0x6f;
 }
 
-/**
- * Reads one value type, rejecting GC / typed-reference types.
- *
- * @example
- * ```ts
- * const t = readValType(reader); // 0x7f for i32
- * ```
- */
+/** Reads one value type, rejecting GC / typed-reference types. */
 export function readValType(r: ByteReader): number {
   const at = r.pos;
   const byte = r.u8();
@@ -41,14 +27,7 @@ export function readValType(r: ByteReader): number {
   return byte;
 }
 
-/**
- * Reads a reference type (funcref or externref) as used by tables and `ref.null`.
- *
- * @example
- * ```ts
- * readRefType(reader); // 0x70
- * ```
- */
+/** Reads a reference type (funcref or externref) as used by tables and `ref.null`. */
 export function readRefType(r: ByteReader): number {
   const at = r.pos;
   const byte = r.u8();
@@ -56,14 +35,7 @@ export function readRefType(r: ByteReader): number {
   return byte;
 }
 
-/**
- * Reads a `functype` entry of the type section (0x60 params results).
- *
- * @example
- * ```ts
- * const { params, results } = readFuncType(reader);
- * ```
- */
+/** Reads a `functype` entry of the type section (0x60 params results). */
 export function readFuncType(r: ByteReader): FuncType {
   const at = r.pos;
   const form = r.u8();
@@ -86,11 +58,6 @@ export interface Limits {
  * Reads limits; rejects 64-bit (memory64/table64) flags and shared memories: threads are not
  * supported, and a module declaring a shared memory would otherwise load as long as it used no
  * atomics (a SharedArrayBuffer the host never meant to create).
- *
- * @example
- * ```ts
- * const { min, max } = readLimits(reader, 'memory');
- * ```
  */
 export function readLimits(r: ByteReader, what: 'memory' | 'table'): Limits {
   const at = r.pos;
@@ -102,14 +69,7 @@ export function readLimits(r: ByteReader, what: 'memory' | 'table'): Limits {
   return { flags, min, max };
 }
 
-/**
- * Skips a block type: 0x40 (empty), a value type, or a non-negative type index (s33).
- *
- * @example
- * ```ts
- * skipBlockType(reader);
- * ```
- */
+/** Skips a block type: 0x40 (empty), a value type, or a non-negative type index (s33). */
 export function skipBlockType(r: ByteReader, typeCount: number): void {
   const at = r.pos;
   const first = r.bytes[r.pos];
@@ -122,14 +82,7 @@ export function skipBlockType(r: ByteReader, typeCount: number): void {
   if (index >= typeCount) r.fail(`block type index ${index} out of range`, at);
 }
 
-/**
- * True when two function types are identical (structural equality is exact for 2.0 func types).
- *
- * @example
- * ```ts
- * sameFuncType({ params: [0x7f], results: [] }, { params: [0x7f], results: [] }); // true
- * ```
- */
+/** True when two function types are identical (structural equality is exact for 2.0 func types). */
 export function sameFuncType(a: FuncType, b: FuncType): boolean {
   if (a.params.length !== b.params.length || a.results.length !== b.results.length) return false;
   for (let i = 0; i < a.params.length; i++) if (a.params[i] !== b.params[i]) return false;

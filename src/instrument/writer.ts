@@ -5,18 +5,7 @@
  */
 import { InstrumentError } from './errors.ts';
 
-/**
- * Appends bytes and integers to an auto-growing buffer.
- *
- * @example
- * ```ts
- * const w = new ByteWriter();
- * const at = w.reserveSize();
- * w.u32(624485);
- * w.patchSize(at); // writes the byte count since `at` into the placeholder
- * w.finish();      // Uint8Array
- * ```
- */
+/** Appends bytes and integers to an auto-growing buffer. */
 export class ByteWriter {
   private buf: Uint8Array<ArrayBuffer>;
   private dataView: DataView | undefined;

@@ -22,14 +22,28 @@ export interface ContentTypeDefinition {
   [key: string]: unknown;
 }
 
-/** A registered content type. */
+/**
+ * A registered content type.
+ *
+ * @example
+ * ```ts
+ * const info: ContentTypeInfo | undefined = manager.contentTypes.get('article'); // { name, pluginId, definition }
+ * ```
+ */
 export interface ContentTypeInfo {
   name: string;
   pluginId: string;
   definition: ContentTypeDefinition;
 }
 
-/** The result of validating content. */
+/**
+ * The result of validating content.
+ *
+ * @example
+ * ```ts
+ * const { valid, errors }: ContentValidation = manager.contentTypes.validate('article', draft);
+ * ```
+ */
 export interface ContentValidation {
   valid: boolean;
   errors: Array<{ path: string; message: string }>;

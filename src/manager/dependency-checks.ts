@@ -9,28 +9,14 @@ import type { PluginMetadata } from '../manifest/types.ts';
 import { planLoadOrder } from './dependency-order.ts';
 import type { PluginRecord } from './plugin-record.ts';
 
-/**
- * Active plugins' versions by id, as `planLoadOrder` takes them.
- *
- * @example
- * ```ts
- * const plan = planLoadOrder(candidates, activeVersions(records));
- * ```
- */
+/** Active plugins' versions by id, as `planLoadOrder` takes them. */
 export function activeVersions(records: ReadonlyMap<string, PluginRecord>): Map<string, string> {
   const versions = new Map<string, string>();
   for (const r of records.values()) if (r.state === 'active' && r.metadata !== undefined) versions.set(r.id, r.metadata.version);
   return versions;
 }
 
-/**
- * Ids of loaded plugins that require `id` (optional dependencies do not count).
- *
- * @example
- * ```ts
- * dependentsOf(records, 'core'); // ['seo']
- * ```
- */
+/** Ids of loaded plugins that require `id` (optional dependencies do not count). */
 export function dependentsOf(records: ReadonlyMap<string, PluginRecord>, id: string): string[] {
   return [...records.values()]
     .filter((r) => r.generation !== undefined && r.generation.metadata.dependencies.some((d) => d.pluginId === id && !d.optional))
@@ -41,11 +27,6 @@ export function dependentsOf(records: ReadonlyMap<string, PluginRecord>, id: str
  * A new version must satisfy its own dependencies and every dependent's range on it.
  *
  * @throws DependencyError naming what would break.
- *
- * @example
- * ```ts
- * checkReloadDependencies(records, 'core', described.metadata);
- * ```
  */
 export function checkReloadDependencies(records: ReadonlyMap<string, PluginRecord>, id: string, metadata: PluginMetadata): void {
   const versions = activeVersions(records);

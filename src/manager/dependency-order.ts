@@ -13,15 +13,7 @@ export interface DependencyPlan {
   failures: Map<string, DependencyError>;
 }
 
-/**
- * Plans the load order of `candidates`, given plugins already loaded (`loaded`: id → version).
- *
- * @example
- * ```ts
- * const { order, failures } = planLoadOrder([core, seo], new Map());
- * order; // ['core', 'seo'] when seo depends on core
- * ```
- */
+/** Plans the load order of `candidates`, given plugins already loaded (`loaded`: id → version). */
 export function planLoadOrder(candidates: readonly PluginMetadata[], loaded: ReadonlyMap<string, string>): DependencyPlan {
   const byId = new Map(candidates.map((m) => [m.id, m]));
   const failures = new Map<string, DependencyError>();

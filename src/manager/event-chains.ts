@@ -81,11 +81,6 @@ interface Link {
 /**
  * The chain limits with defaults filled in; a limit that is not a positive integer is a TypeError
  * (as `maxPendingDeliveries` is).
- *
- * @example
- * ```ts
- * resolveChainLimits({ maxEventsPerChain: 100 }).maxCallsPerChain; // 10000
- * ```
  */
 export function resolveChainLimits(limits: EventChainLimits = {}): Required<EventChainLimits> {
   const resolved = { ...DEFAULT_CHAIN_LIMITS };
@@ -98,16 +93,7 @@ export function resolveChainLimits(limits: EventChainLimits = {}): Required<Even
   return resolved;
 }
 
-/**
- * The chains of one manager.
- *
- * @example
- * ```ts
- * const chains = new EventChains(resolveChainLimits(config.limits), out, (d) => guest.denied(d));
- * if (chains.publish('seo', 'seo.indexed', { url }, currentEvent)) { … } // queued
- * if (chains.admitCall(event, 'seo')) await runtime.deliverEvent(event);
- * ```
- */
+/** The chains of one manager. */
 export class EventChains {
   readonly #limits: Required<EventChainLimits>;
   readonly #out: ReportTargets;
@@ -123,11 +109,6 @@ export class EventChains {
   /**
    * A plugin publishes `type` in answer to `cause`: queued for delivery (true), or refused
    * (false) when it would pass its chain's depth or event budget.
-   *
-   * @example
-   * ```ts
-   * chains.publish('a', 'chat.msg', {}, event); // true
-   * ```
    */
   publish(pluginId: string, type: string, data: unknown, cause: ChainKey, call?: string): boolean {
     const { chain, depth: causeDepth } = this.#linkOf(cause);
@@ -152,11 +133,6 @@ export class EventChains {
   /**
    * May `pluginId`'s `on_event` be called with `event`? Counts the call against the event's
    * chain (an event the host published starts one).
-   *
-   * @example
-   * ```ts
-   * if (chains.admitCall(event, 'seo')) await runtime.deliverEvent(event);
-   * ```
    */
   admitCall(event: PluginEvent, pluginId: string): boolean {
     const { chain } = this.#linkOf(event);

@@ -5,14 +5,7 @@
 import { ErrorCodes, GuestError } from '../errors.ts';
 import { decodeJson, encodeJson } from '../util/json-codec.ts';
 
-/**
- * `call`'s input as bytes: bytes as given, a string as UTF-8, anything else as JSON.
- *
- * @example
- * ```ts
- * callInputBytes('Hello', 'vowels', 'count_vowels'); // UTF-8 bytes of "Hello"
- * ```
- */
+/** `call`'s input as bytes: bytes as given, a string as UTF-8, anything else as JSON. */
 export function callInputBytes(input: unknown, pluginId: string, name: string): Uint8Array {
   if (input instanceof Uint8Array) return input;
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
@@ -20,14 +13,7 @@ export function callInputBytes(input: unknown, pluginId: string, name: string): 
   return new TextEncoder().encode(encodeJson(input, pluginId, name));
 }
 
-/**
- * `call`'s output as asked: bytes, UTF-8 text or JSON.
- *
- * @example
- * ```ts
- * decodeCallOutput(bytes, 'json', 'vowels', 'count_vowels'); // { count: 3, … }
- * ```
- */
+/** `call`'s output as asked: bytes, UTF-8 text or JSON. */
 export function decodeCallOutput(output: Uint8Array, as: 'bytes' | 'text' | 'json', pluginId: string, name: string): unknown {
   if (as === 'bytes') return output;
   if (as === 'json') return decodeJson(output, pluginId, name) ?? null;

@@ -8,16 +8,7 @@ import type { RuntimeAdapter } from '../runtime/adapter.ts';
 /** How long a folder must stay quiet before it counts as changed. */
 const SETTLE_MS = 150;
 
-/**
- * Folder watchers by plugin id.
- *
- * @example
- * ```ts
- * const watchers = new FolderWatchers(runtime);
- * watchers.watch('seo', { dir: 'plugins/seo' }, () => manager.reload('seo'));
- * watchers.stop('seo');
- * ```
- */
+/** Folder watchers by plugin id. */
 export class FolderWatchers {
   readonly #runtime: RuntimeAdapter;
   readonly #stops = new Map<string, () => void>();
@@ -29,11 +20,6 @@ export class FolderWatchers {
   /**
    * Calls `onSettled` once a plugin's folder changed and settled. A no-op when the source is
    * not a folder, the runtime cannot watch, or the plugin is already watched.
-   *
-   * @example
-   * ```ts
-   * watchers.watch(record.id, record.source, () => reloadIfStillLoaded(record.id));
-   * ```
    */
   watch(id: string, source: PluginSource | undefined, onSettled: () => void): void {
     if (source === undefined || !('dir' in source) || this.#runtime.watchDir === undefined) return;
@@ -50,14 +36,7 @@ export class FolderWatchers {
     });
   }
 
-  /**
-   * Stops watching a plugin's folder (a no-op when it is not watched).
-   *
-   * @example
-   * ```ts
-   * watchers.stop('seo');
-   * ```
-   */
+  /** Stops watching a plugin's folder (a no-op when it is not watched). */
   stop(id: string): void {
     this.#stops.get(id)?.();
     this.#stops.delete(id);

@@ -36,15 +36,7 @@ export interface GenerationBuilderDeps extends ContextDeps, ContributionTargets 
   guest: GuestChannel;
 }
 
-/**
- * Builds generations for one manager (and shares its compiled-module cache between them).
- *
- * @example
- * ```ts
- * const builder = new GenerationBuilder({ config, runtime, logger, hooks, events, contentTypes, templates, guest });
- * const generation = await builder.build(record, await describeSource(source, runtime));
- * ```
- */
+/** Builds generations for one manager (and shares its compiled-module cache between them). */
 export class GenerationBuilder {
   readonly #deps: GenerationBuilderDeps;
   readonly #modules: ModuleCache;
@@ -62,11 +54,6 @@ export class GenerationBuilder {
    * failure it is taken down before the error is thrown.
    *
    * @throws PluginError: `E_CONFIG`, `E_WASM`, `E_LINK`, `E_EXPORT`, `E_INIT`, `E_CAPABILITY`, …
-   *
-   * @example
-   * ```ts
-   * const next = await builder.build(record, described);
-   * ```
    */
   async build(record: PluginRecord, described: DescribedSource): Promise<Generation> {
     const { metadata } = described;
@@ -152,11 +139,6 @@ function grantedMounts(metadata: PluginMetadata, granted: Record<string, MountSo
  * Retires a generation (its own registrations go) and shuts its runtime down once its
  * in-flight calls finish. A failing shutdown goes to `onError` (ignored by default: the
  * generation is being thrown away either way).
- *
- * @example
- * ```ts
- * await takeDown(old, (err) => errors.report(asPluginError(err, id, 'shutdown')));
- * ```
  */
 export async function takeDown(generation: Generation, onError: (err: unknown) => void = () => {}): Promise<void> {
   retire(generation);

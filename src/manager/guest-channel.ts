@@ -20,12 +20,6 @@ const RESERVED_EVENT_PREFIXES = ['plugin.', 'system.', 'stream.'];
 /**
  * The host end of every WASM plugin's events and logs (one per manager: the event-chain budget
  * spans plugins).
- *
- * @example
- * ```ts
- * const guest = new GuestChannel({ events, logger, isClosed: () => closed }, config.limits);
- * WasmPlugin.create({ …, onLog: (level, message) => guest.log(id, level, message), publish: (type, data, cause) => guest.publish(metadata, type, data, cause) });
- * ```
  */
 export class GuestChannel {
   readonly #out: ReportTargets;
@@ -40,11 +34,6 @@ export class GuestChannel {
   /**
    * `reed_publish_event` from a guest: only well-formed, declared event types, always with its
    * own source, within its chain's budget. Returns a PublishStatus code for the guest.
-   *
-   * @example
-   * ```ts
-   * guest.publish(metadata, 'seo.indexed', { url }, currentEvent); // PublishStatus.OK or DENIED
-   * ```
    */
   publish(metadata: PluginMetadata, type: string, data: unknown, cause: ChainKey, call?: string): number {
     // First: a refused type is quoted in messages, so it must be known harmless.
@@ -64,26 +53,12 @@ export class GuestChannel {
     return this.#chains.publish(metadata.id, type, data, cause, call) ? PublishStatus.OK : PublishStatus.DENIED;
   }
 
-  /**
-   * May `pluginId`'s `on_event` receive `event`? Counted against the event's chain.
-   *
-   * @example
-   * ```ts
-   * if (guest.admitDelivery(event, 'seo')) await runtime.deliverEvent(event);
-   * ```
-   */
+  /** May `pluginId`'s `on_event` receive `event`? Counted against the event's chain. */
   admitDelivery(event: PluginEvent, pluginId: string): boolean {
     return this.#chains.admitCall(event, pluginId);
   }
 
-  /**
-   * A guest log line: to the host's logger, and published as `plugin.log`.
-   *
-   * @example
-   * ```ts
-   * guest.log('seo', 'info', 'indexed 12 pages'); // logger.info('[seo] indexed 12 pages')
-   * ```
-   */
+  /** A guest log line: to the host's logger, and published as `plugin.log`. */
   log(id: string, level: LogEventData['level'], message: string, call?: string): void {
     const line = `[${id}] ${message}`;
     if (level === 'trace' || level === 'debug') this.#out.logger.debug(line);
@@ -92,14 +67,7 @@ export class GuestChannel {
     if (!this.#out.isClosed()) this.#out.events.publish({ type: GuestEvents.LOG, data: call === undefined ? { pluginId: id, level, message } : { pluginId: id, level, message, call }, source: id }).catch(() => {});
   }
 
-  /**
-   * A refused guest action: logged and published as `plugin.denied`; never throws.
-   *
-   * @example
-   * ```ts
-   * guest.denied({ pluginId: 'seo', what: 'http', reason: 'host not allowed', url });
-   * ```
-   */
+  /** A refused guest action: logged and published as `plugin.denied`; never throws. */
   denied(data: DeniedEventData): void {
     // The reason may quote what the guest asked for (a URL, an event type): escaped for the log.
     this.#out.logger.warn(`[${data.pluginId}] denied ${data.what}: ${printable(data.reason)}`);

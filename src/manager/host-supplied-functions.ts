@@ -20,11 +20,6 @@ const OWN_NAMESPACES = new Set(['extism:host/env', INSTRUMENT_IMPORT_MODULE, HOS
  * host serves itself.
  *
  * @throws PluginError `E_CONFIG` naming the offending entry.
- *
- * @example
- * ```ts
- * checkHostFunctions({ 'extism:host/user': { hello_world: (ctx, offset) => offset } });
- * ```
  */
 export function checkHostFunctions(table: HostFunctionTable | undefined): void {
   for (const [namespace, functions] of Object.entries(table ?? {})) {
@@ -42,11 +37,6 @@ export function checkHostFunctions(table: HostFunctionTable | undefined): void {
  * The supplied functions a plugin declared, by namespace.
  *
  * @throws PluginError `E_CAPABILITY` for a declared function the host does not supply.
- *
- * @example
- * ```ts
- * declaredHostFunctions(['extism:host/user.hello_world'], table, 'greeter'); // { 'extism:host/user': { hello_world } }
- * ```
  */
 export function declaredHostFunctions(declared: readonly string[], table: HostFunctionTable | undefined, pluginId: string): Record<string, Record<string, HostFunction>> {
   const out: Record<string, Record<string, HostFunction>> = {};

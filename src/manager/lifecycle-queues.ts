@@ -4,27 +4,11 @@
  */
 import { SerialQueue } from '../util/serial-queue.ts';
 
-/**
- * A serial queue per plugin id.
- *
- * @example
- * ```ts
- * const queues = new LifecycleQueues();
- * await queues.run('seo', () => reload('seo'));
- * await queues.idle(); // shutdown: let what is under way settle
- * ```
- */
+/** A serial queue per plugin id. */
 export class LifecycleQueues {
   readonly #queues = new Map<string, SerialQueue>();
 
-  /**
-   * Runs a lifecycle step for one plugin id after the ones already queued for it.
-   *
-   * @example
-   * ```ts
-   * await queues.run(id, () => loadDescribed(described));
-   * ```
-   */
+  /** Runs a lifecycle step for one plugin id after the ones already queued for it. */
   run<T>(id: string, task: () => Promise<T>): Promise<T> {
     let queue = this.#queues.get(id);
     if (queue === undefined) {
@@ -34,14 +18,7 @@ export class LifecycleQueues {
     return queue.run(task);
   }
 
-  /**
-   * Resolves when every step queued so far, for every id, has settled.
-   *
-   * @example
-   * ```ts
-   * await queues.idle();
-   * ```
-   */
+  /** Resolves when every step queued so far, for every id, has settled. */
   idle(): Promise<unknown> {
     return Promise.all([...this.#queues.values()].map((queue) => queue.idle()));
   }

@@ -15,6 +15,12 @@ import type { MountSource } from '../wasi/wasi-mounts.ts';
  * never more). Defaults: `DEFAULT_LIMITS` (src/plugin/limits.ts) and the HTTP defaults
  * (10 requests, 1 MiB per response, 3,000 ms, 5 redirects; src/http/http-limits.ts). Plus the
  * host-wide event-chain limits, which span plugins (`DEFAULT_CHAIN_LIMITS`, src/manager/event-chains.ts).
+ *
+ * @example
+ * ```ts
+ * const limits: HostLimits = { fuel: 5_000_000, memoryBytes: 32 << 20, maxEventsPerChain: 100 };
+ * new PluginManager({ limits });
+ * ```
  */
 export type HostLimits = RequestedLimits & EventChainLimits;
 

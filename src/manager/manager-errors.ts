@@ -19,15 +19,7 @@ export interface ReportTargets {
   isClosed: () => boolean;
 }
 
-/**
- * Logs plugin errors and publishes them as `plugin.error`; never throws.
- *
- * @example
- * ```ts
- * const errors = new ErrorReporter({ logger, events, isClosed: () => closed });
- * errors.report(asPluginError(err, 'seo', 'load'));
- * ```
- */
+/** Logs plugin errors and publishes them as `plugin.error`; never throws. */
 export class ErrorReporter {
   readonly #out: ReportTargets;
 
@@ -38,11 +30,6 @@ export class ErrorReporter {
   /**
    * Logs an error (unless it is also thrown to the caller) and publishes `plugin.error`; never
    * throws.
-   *
-   * @example
-   * ```ts
-   * errors.report(new PluginError(ErrorCodes.IO, 'cannot read plugin.toml', { pluginId: 'seo' }));
-   * ```
    */
   report(error: PluginError, options: { thrown?: boolean } = {}): void {
     // An error thrown to the caller (load, reload) is the caller's to print: logging it too
@@ -52,14 +39,7 @@ export class ErrorReporter {
     this.#out.events.publish({ type: Events.PLUGIN_ERROR, data: { pluginId: error.pluginId, code: error.code, operation: error.operation, message: error.message, error } }).catch(() => {});
   }
 
-  /**
-   * The event bus's `onSubscriberError`: a subscriber (host or plugin) threw.
-   *
-   * @example
-   * ```ts
-   * new EventBus({ onSubscriberError: (err, event, owner) => errors.onSubscriberError(err, event, owner) });
-   * ```
-   */
+  /** The event bus's `onSubscriberError`: a subscriber (host or plugin) threw. */
   onSubscriberError(err: unknown, event: PluginEvent, owner: string | undefined): void {
     const error = asPluginError(err, owner, `event:${event.type}`);
     // Never answer a failure in a plugin.error subscriber with another plugin.error: that loops.
@@ -68,26 +48,12 @@ export class ErrorReporter {
   }
 }
 
-/**
- * `E_CLOSED` for work refused because shutdown has begun.
- *
- * @example
- * ```ts
- * if (closing) throw closingError('seo', 'reload');
- * ```
- */
+/** `E_CLOSED` for work refused because shutdown has begun. */
 export function closingError(pluginId: string | undefined, operation: string | undefined): PluginError {
   return new PluginError(ErrorCodes.CLOSED, 'the plugin manager is shutting down', { pluginId, operation });
 }
 
-/**
- * `E_DUPLICATE` for a second plugin with an id already loaded.
- *
- * @example
- * ```ts
- * if (liveRecord(records, id) !== undefined) throw duplicateError(id);
- * ```
- */
+/** `E_DUPLICATE` for a second plugin with an id already loaded. */
 export function duplicateError(id: string): PluginError {
   return new PluginError(ErrorCodes.DUPLICATE, `a plugin with id "${id}" is already loaded`, { pluginId: id, operation: 'load' });
 }
@@ -95,11 +61,6 @@ export function duplicateError(id: string): PluginError {
 /**
  * Any thrown value as a PluginError: PluginErrors pass through, anything else becomes
  * `E_UNSUPPORTED` naming the plugin and operation (so `plugin.error` always has a code).
- *
- * @example
- * ```ts
- * errors.report(asPluginError(err, id, 'shutdown'));
- * ```
  */
 export function asPluginError(err: unknown, pluginId: string | undefined, operation: string): PluginError {
   if (err instanceof PluginError) return err;

@@ -22,15 +22,7 @@ export interface PreparedModule {
   sha256: string | undefined;
 }
 
-/**
- * A content-addressed cache of instrumented, compiled modules.
- *
- * @example
- * ```ts
- * const cache = new ModuleCache();
- * const { module } = await cache.prepare({ bytes }, limits, 'seo');
- * ```
- */
+/** A content-addressed cache of instrumented, compiled modules. */
 export class ModuleCache {
   readonly #modules = new Map<string, Promise<PreparedModule>>();
   readonly #limit: number;
@@ -50,11 +42,6 @@ export class ModuleCache {
    * same bytes and limits.
    *
    * @throws PluginError `E_WASM` (not WebAssembly, wrong sha256), `E_INSTRUMENT`.
-   *
-   * @example
-   * ```ts
-   * const prepared = await cache.prepare({ bytes, sha256: expected }, limits, 'seo');
-   * ```
    */
   async prepare(input: { bytes: Uint8Array; sha256?: string | undefined } | { module: WebAssembly.Module }, limits: EffectiveLimits, pluginId: string): Promise<PreparedModule> {
     if ('module' in input) return checkPrecompiled(input.module, pluginId);

@@ -19,15 +19,7 @@ export interface ContextDeps {
   templates: TemplateRegistry;
 }
 
-/**
- * A plugin's view of the host.
- *
- * @example
- * ```ts
- * const context = createPluginContext('seo', config, generation, { hooks, events, logger });
- * await runtime.initialize(context);
- * ```
- */
+/** A plugin's view of the host. */
 export function createPluginContext(pluginId: string, config: Record<string, unknown>, generation: Generation, deps: ContextDeps): PluginContext {
   const track = (undo: () => void) => {
     generation.disposers.push(undo);
@@ -81,14 +73,7 @@ export function createPluginContext(pluginId: string, config: Record<string, unk
   };
 }
 
-/**
- * A logger that prefixes every line with the plugin id.
- *
- * @example
- * ```ts
- * prefixedLogger(console, 'seo').info('ready'); // "[seo] ready"
- * ```
- */
+/** A logger that prefixes every line with the plugin id. */
 export function prefixedLogger(logger: Logger, pluginId: string): Logger {
   return {
     debug: (message, ...rest) => logger.debug(`[${pluginId}] ${message}`, ...rest),

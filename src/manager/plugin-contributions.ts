@@ -28,11 +28,6 @@ export interface ContributionTargets {
  * clashes never replaces the running one.
  *
  * @throws PluginError `E_OUTPUT`, `E_CAPABILITY` or `E_HOOK_DEFINITION`.
- *
- * @example
- * ```ts
- * await readContributions(generation, { hooks, events, contentTypes, templates });
- * ```
  */
 export async function readContributions(generation: Generation, targets: ContributionTargets): Promise<void> {
   const { metadata, runtime } = generation;
@@ -59,12 +54,6 @@ export async function readContributions(generation: Generation, targets: Contrib
  * are registered once per plugin: the handlers call whatever generation is current when they
  * run, so a reload swaps versions without a gap (a chain never sees "neither version").
  * Re-registered only when the declarations change.
- *
- * @example
- * ```ts
- * record.generation = next;
- * syncDeclared(record, { hooks, events, contentTypes, templates });
- * ```
  */
 export function syncDeclared(record: PluginRecord, targets: ContributionTargets): void {
   const generation = record.generation;
@@ -109,11 +98,6 @@ export function syncDeclared(record: PluginRecord, targets: ContributionTargets)
 /**
  * Removes a plugin's per-plugin registrations: declared hooks, events, templates, content
  * types (a generation's own registrations go with `retire`).
- *
- * @example
- * ```ts
- * withdraw(record, contentTypes);
- * ```
  */
 export function withdraw(record: PluginRecord, contentTypes: ContentTypeRegistry): void {
   record.declared?.dispose();

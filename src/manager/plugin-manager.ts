@@ -26,7 +26,15 @@ import { checkHostFunctions } from './host-supplied-functions.ts';
 import { describeSource, type DescribedSource } from './resolve-source.ts';
 import { TemplateRegistry } from './template-functions.ts';
 
-/** What `initialize()` reports. */
+/**
+ * What `initialize()` reports.
+ *
+ * @example
+ * ```ts
+ * const { loaded, failed }: InitializeResult = await manager.initialize();
+ * for (const f of failed) console.warn(f.id, f.error?.code);
+ * ```
+ */
 export interface InitializeResult {
   loaded: string[];
   failed: PluginInfo[];

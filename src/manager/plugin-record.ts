@@ -54,14 +54,7 @@ export interface PluginRecord {
   declared: DeclaredRegistrations | undefined;
 }
 
-/**
- * Removes a generation's registrations and marks it retired.
- *
- * @example
- * ```ts
- * retire(record.generation);
- * ```
- */
+/** Removes a generation's registrations and marks it retired. */
 export function retire(generation: Generation): void {
   generation.phase = 'retired';
   for (const dispose of generation.disposers.splice(0)) {
@@ -76,14 +69,7 @@ export function retire(generation: Generation): void {
 /** What a new record starts from; the rest (no generation yet, zeroed stats) is the same for all. */
 export type RecordInit = Pick<PluginRecord, 'id' | 'state' | 'kind' | 'source' | 'metadata' | 'error'>;
 
-/**
- * A new record: about to load (`loading`), or one that failed before it could (`failed`).
- *
- * @example
- * ```ts
- * records.set(id, newRecord({ id, state: 'loading', kind: 'wasm', source, metadata, error: undefined }, ++loadCounter));
- * ```
- */
+/** A new record: about to load (`loading`), or one that failed before it could (`failed`). */
 export function newRecord(init: RecordInit, loadedAt: number): PluginRecord {
   return {
     id: init.id,
@@ -103,11 +89,6 @@ export function newRecord(init: RecordInit, loadedAt: number): PluginRecord {
  * The record of a plugin id.
  *
  * @throws PluginError `E_NOT_FOUND` when the manager knows no such plugin.
- *
- * @example
- * ```ts
- * const record = requireRecord(records, 'seo');
- * ```
  */
 export function requireRecord(records: ReadonlyMap<string, PluginRecord>, id: string): PluginRecord {
   const record = records.get(id);
@@ -115,14 +96,7 @@ export function requireRecord(records: ReadonlyMap<string, PluginRecord>, id: st
   return record;
 }
 
-/**
- * The record of a plugin id that holds the id (anything but `failed`: a failed one may be replaced).
- *
- * @example
- * ```ts
- * if (liveRecord(records, id) !== undefined) throw duplicateError(id);
- * ```
- */
+/** The record of a plugin id that holds the id (anything but `failed`: a failed one may be replaced). */
 export function liveRecord(records: ReadonlyMap<string, PluginRecord>, id: string): PluginRecord | undefined {
   const record = records.get(id);
   return record !== undefined && record.state !== 'failed' ? record : undefined;
@@ -132,11 +106,6 @@ export function liveRecord(records: ReadonlyMap<string, PluginRecord>, id: strin
  * The generation that may run `operation` now.
  *
  * @throws PluginError `E_QUARANTINED`, or `E_UNSUPPORTED` when the plugin is not active.
- *
- * @example
- * ```ts
- * const generation = activeGeneration(record, 'command:reindex');
- * ```
  */
 export function activeGeneration(record: PluginRecord, operation: string): Generation {
   if (record.state === 'quarantined') {

@@ -22,13 +22,6 @@ export type DescribedSource = { source: PluginSource; metadata: PluginMetadata; 
  * Reads and validates a source's manifest; the module is compiled only when `module()` is called.
  *
  * @throws ManifestError, or PluginError `E_IO` when a file cannot be read.
- *
- * @example
- * ```ts
- * const described = await describeSource({ dir: 'plugins/seo' }, nodeRuntime);
- * described.metadata.id; // 'seo'
- * const input = described.kind === 'wasm' ? await described.module() : undefined; // { bytes } or { module }
- * ```
  */
 export async function describeSource(source: PluginSource, runtime: RuntimeAdapter): Promise<DescribedSource> {
   if (source === null || typeof source !== 'object') {

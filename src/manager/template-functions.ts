@@ -4,10 +4,25 @@
  */
 import { ErrorCodes, PluginError } from '../errors.ts';
 
-/** A template function's implementation. */
+/**
+ * A template function's implementation.
+ *
+ * @example
+ * ```ts
+ * const slug: TemplateFunctionImpl = (args) => String((args as string[])[0]).toLowerCase().replace(/\W+/g, '-');
+ * ctx.templates.register('slug', slug);
+ * ```
+ */
 export type TemplateFunctionImpl = (args: unknown) => Promise<unknown> | unknown;
 
-/** A registered template function. */
+/**
+ * A registered template function.
+ *
+ * @example
+ * ```ts
+ * manager.templates.list().map((t: TemplateFunctionInfo) => `${t.name} (${t.pluginId})`);
+ * ```
+ */
 export interface TemplateFunctionInfo {
   name: string;
   pluginId: string;

@@ -5,7 +5,14 @@ import { LinearRegex } from '../schema/linear-regex.ts';
 import { WorkBudget } from '../schema/work-budget.ts';
 import type { Capability, PluginMetadata } from './types.ts';
 
-/** A plugin's capabilities, grouped by kind. */
+/**
+ * A plugin's capabilities, grouped by kind.
+ *
+ * @example
+ * ```ts
+ * const { hooks, events, commands } = capabilitySet(metadata);
+ * ```
+ */
 export interface CapabilitySet {
   hooks: string[];
   /** Kinds declared with hooks (`{ Hook = "x", kind = "guard" }`), by hook name. */

@@ -2,7 +2,14 @@
  * The parsed, validated form of plugin.toml (the seed's PluginMetadata) in TypeScript casing.
  */
 
-/** A capability as written in plugin.toml: a one-key table such as `{ Hook = "after_render" }`. */
+/**
+ * A capability as written in plugin.toml: a one-key table such as `{ Hook = "after_render" }`.
+ *
+ * @example
+ * ```ts
+ * const caps: Capability[] = [{ Hook: 'after_render' }, { Event: 'content.*' }, { Command: 'reindex' }];
+ * ```
+ */
 export type Capability =
   | { Hook: string; kind?: 'filter' | 'guard' | 'first' | 'collect' | 'action' }
   | { Event: string }
@@ -14,7 +21,14 @@ export type Capability =
   /** A host function the host supplies (`hostFunctions`), as `namespace.name`. */
   | { HostFunction: string };
 
-/** A `[[dependencies]]` entry. */
+/**
+ * A `[[dependencies]]` entry.
+ *
+ * @example
+ * ```ts
+ * const deps: PluginDependency[] = parseManifest(toml).dependencies; // [{ pluginId: 'core', version: '^1.0', optional: false }]
+ * ```
+ */
 export interface PluginDependency {
   /** The id of the plugin depended on. */
   pluginId: string;
@@ -24,7 +38,15 @@ export interface PluginDependency {
   optional: boolean;
 }
 
-/** Limits: what a plugin asks for in `[limits]`, and the host's caps (`HostLimits`). */
+/**
+ * Limits: what a plugin asks for in `[limits]`, and the host's caps (`HostLimits`).
+ *
+ * @example
+ * ```ts
+ * // plugin.toml: [limits] fuel = 2_000_000, memory_bytes = 16_777_216
+ * parseManifest(toml).limits; // { fuel: 2_000_000, memoryBytes: 16_777_216 }
+ * ```
+ */
 export interface RequestedLimits {
   /** Instructions per call (`false`: unmetered). */
   fuel?: number | false;
@@ -95,5 +117,11 @@ export interface PluginMetadata {
 /**
  * A manifest as a caller may give it: TOML text, or an object in the TOML's shape (snake_case
  * keys; camelCase keys are accepted too and mean the same).
+ *
+ * @example
+ * ```ts
+ * const manifest: ManifestInput = 'id = "seo"\nname = "SEO"\nversion = "1.0.0"';
+ * await manager.load({ manifest, wasm });
+ * ```
  */
 export type ManifestInput = string | Record<string, unknown>;

@@ -33,26 +33,12 @@ export interface CallWatch {
   returnCodeNext: boolean;
 }
 
-/**
- * A fresh watch for a call.
- *
- * @example
- * ```ts
- * const watch = newCallWatch();
- * ```
- */
+/** A fresh watch for a call. */
 export function newCallWatch(): CallWatch {
   return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, varsRefused: false, eventsPublished: 0, eventBytes: 0, budgetRefused: false, abortNote: undefined, returnCode: 0, returnCodeNext: false };
 }
 
-/**
- * Clears a watch for the next call (reused rather than allocated per call: calls are serialized).
- *
- * @example
- * ```ts
- * resetCallWatch(watch);
- * ```
- */
+/** Clears a watch for the next call (reused rather than allocated per call: calls are serialized). */
 export function resetCallWatch(watch: CallWatch): void {
   watch.limitReason = LimitReason.NONE;
   watch.logBytes = 0;
@@ -70,11 +56,6 @@ export function resetCallWatch(watch: CallWatch): void {
 /**
  * What the instrumented module's limit import receives: a limit reason, or (for an export's
  * nonzero return) RETURN_CODE_SIGNAL followed by the code.
- *
- * @example
- * ```ts
- * const functions = { [LIMIT_IMPORT.name]: (_context, value: number) => recordLimitSignal(watch, value) };
- * ```
  */
 export function recordLimitSignal(watch: CallWatch, value: number): void {
   if (watch.returnCodeNext) {
@@ -97,14 +78,7 @@ export interface MeterGlobals {
   hostBudget?: WebAssembly.Global | undefined;
 }
 
-/**
- * Finds the instrumentation globals of an instance.
- *
- * @example
- * ```ts
- * const meter = meterGlobals(instance);
- * ```
- */
+/** Finds the instrumentation globals of an instance. */
 export function meterGlobals(instance: WebAssembly.Instance | undefined): MeterGlobals {
   const exports = (instance?.exports ?? {}) as Record<string, unknown>;
   const global = (name: string) => (exports[name] instanceof WebAssembly.Global ? (exports[name] as WebAssembly.Global) : undefined);
@@ -115,25 +89,13 @@ export function meterGlobals(instance: WebAssembly.Instance | undefined): MeterG
  * Sets an instance's per-call budget to the plugin's fuel limit, so a module instrumented
  * elsewhere (a precompiled `WebAssembly.Module`, built with another budget) still gets exactly
  * this host's limit. Inline mode only: a worker's instance is out of reach.
- *
- * @example
- * ```ts
- * applyFuelBudget(meterGlobals(instance), limits);
- * ```
  */
 export function applyFuelBudget(meter: MeterGlobals, limits: EffectiveLimits): void {
   if (meter.budget === undefined || limits.fuel === null) return;
   meter.budget.value = BigInt(limits.fuel);
 }
 
-/**
- * Fuel used by the call that just ended, or null when it cannot be read (worker mode, unmetered).
- *
- * @example
- * ```ts
- * const used = fuelUsed(meter, limits); // e.g. 1834
- * ```
- */
+/** Fuel used by the call that just ended, or null when it cannot be read (worker mode, unmetered). */
 export function fuelUsed(meter: MeterGlobals, limits: EffectiveLimits): number | null {
   if (meter.fuel === undefined || limits.fuel === null) return null;
   // Plain numbers, not BigInt arithmetic (this runs on every call): budgets are far below 2^53,
@@ -145,14 +107,7 @@ export function fuelUsed(meter: MeterGlobals, limits: EffectiveLimits): number |
   return used > limits.fuel ? limits.fuel : used < 0 ? 0 : used;
 }
 
-/**
- * Throws `E_LIMIT` when an encoded input (UTF-8 JSON or a frame) is over `maxInputBytes`.
- *
- * @example
- * ```ts
- * checkInputSize(encodeInputBytes(page, framed, 'seo', 'hook_after_render'), limits, 'seo', 'hook_after_render');
- * ```
- */
+/** Throws `E_LIMIT` when an encoded input (UTF-8 JSON or a frame) is over `maxInputBytes`. */
 export function checkInputSize(input: Uint8Array, limits: EffectiveLimits, pluginId: string, operation: string): void {
   const max = limits.maxInputBytes;
   if (input.byteLength > max) {
@@ -167,11 +122,6 @@ export function checkInputSize(input: Uint8Array, limits: EffectiveLimits, plugi
 /**
  * Turns a failed call into the error that names its real cause: the limit the guest hit
  * (fuel, call depth, memory, host buffers, logs), or an abort with its message.
- *
- * @example
- * ```ts
- * throw explainFailure(error, watch, meter, limits, 'seo', 'hook_after_render', meta.limits.fuel);
- * ```
  */
 export function explainFailure(
   error: PluginError,
@@ -214,14 +164,7 @@ function fuelAdvice(budget: number, asked: number | false | undefined): string {
   return "the host's limits.fuel sets it; a plugin's [limits] fuel may only lower it";
 }
 
-/**
- * Checks a successful call's output and logs against their limits.
- *
- * @example
- * ```ts
- * checkAfterCall(output.byteLength, watch, limits, 'seo', 'hook_after_render');
- * ```
- */
+/** Checks a successful call's output and logs against their limits. */
 export function checkAfterCall(outputBytes: number, watch: CallWatch, limits: EffectiveLimits, pluginId: string, operation: string): void {
   if (outputBytes > limits.maxOutputBytes) {
     throw new GuestError(ErrorCodes.LIMIT, `${operation}: the output is ${outputBytes} bytes, over the ${limits.maxOutputBytes}-byte output limit`, {
@@ -263,11 +206,6 @@ const REENCODED_GROWTH = 6;
  * plugin in a chain receives it, so an output that only grows on the way (framed control
  * characters, exponent numbers) fails as its producer's call and not as the next plugin's
  * input. Outputs that cannot grow past the limit are not re-encoded.
- *
- * @example
- * ```ts
- * checkReencodedSize(output.byteLength, result, limits, 'seo', 'hook_after_render');
- * ```
  */
 export function checkReencodedSize(outputBytes: number, result: unknown, limits: EffectiveLimits, pluginId: string, operation: string): void {
   if (outputBytes * REENCODED_GROWTH <= limits.maxOutputBytes || result === undefined) return;

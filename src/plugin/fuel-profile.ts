@@ -21,17 +21,7 @@ interface Frame {
   children: number;
 }
 
-/**
- * Collects one call's profile.
- *
- * @example
- * ```ts
- * const profiler = new FuelProfiler(module);
- * profiler.begin();
- * // the profile import: (fn, enter) => profiler.report(fn, enter === 1, fuelLeft())
- * profiler.entries(); // [{ function: 'render', fuel: 12000, calls: 1 }, …] (most fuel first)
- * ```
- */
+/** Collects one call's profile. */
 export class FuelProfiler {
   readonly #names: Map<number, string>;
   #stack: Frame[] = [];

@@ -20,18 +20,7 @@ interface Sizes {
   tableElements: number[];
 }
 
-/**
- * Tracks one plugin's instances against the budget.
- *
- * @example
- * ```ts
- * const memory = new InstanceMemory(budget, module, 'seo', stats, () => (watch.budgetRefused = true));
- * memory.reserve();            // before instantiating; throws E_MEMORY when it does not fit
- * memory.grow(0, 0, 17);       // the reed_grow import: 1 allowed, 0 refused
- * memory.endCall();            // after every call
- * memory.release();            // the instance is gone
- * ```
- */
+/** Tracks one plugin's instances against the budget. */
 export class InstanceMemory {
   readonly #budget: MemoryBudget;
   readonly #pluginId: string;

@@ -7,15 +7,7 @@ import type { PluginEvent } from '../events/event-bus.ts';
 import { recordFailure, recordSuccess } from './stats.ts';
 import type { Plugin, PluginContext, PluginRuntime, PluginStats } from './types.ts';
 
-/**
- * Drives one JS plugin object.
- *
- * @example
- * ```ts
- * const runtime = new JsPlugin('hello', pluginObject, stats);
- * await runtime.initialize(context);
- * ```
- */
+/** Drives one JS plugin object. */
 export class JsPlugin implements PluginRuntime {
   readonly kind = 'js' as const;
   readonly #id: string;

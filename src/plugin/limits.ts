@@ -7,7 +7,14 @@ import type { InstrumentOptions } from '../instrument/index.ts';
 import type { HostLimits } from '../manager/manager-config.ts';
 import type { RequestedLimits } from '../manifest/types.ts';
 
-/** Every limit resolved to a value; `null` means "unlimited". */
+/**
+ * Every limit resolved to a value; `null` means "unlimited".
+ *
+ * @example
+ * ```ts
+ * const limits: EffectiveLimits = resolveLimits({ fuel: 5_000_000 }); // every field set; null: unlimited
+ * ```
+ */
 export interface EffectiveLimits {
   /** Fuel (instructions, see docs/instrument.md) per call; null: unmetered. */
   fuel: number | null;
@@ -45,6 +52,11 @@ export interface EffectiveLimits {
  * timeout. Fuel from measurement: the example plugins need up to 9.3 M on a 64 KiB page (seo
  * 8.1 M, reading-time 9.2 M; 0.7-1 M on 5.5 KB), so 20 M leaves twice that; the tightest loop
  * spends a million fuel in ~0.6-0.8 ms here (Node 20), so 20 M bounds a runaway call to ~15 ms.
+ *
+ * @example
+ * ```ts
+ * new PluginManager({ limits: { fuel: DEFAULT_LIMITS.fuel! / 4 } });
+ * ```
  */
 export const DEFAULT_LIMITS: Readonly<EffectiveLimits> = {
   fuel: 20_000_000,
@@ -106,24 +118,12 @@ function minNullable(a: number | null, b: number | null): number | null {
  * Bytes of host buffers (Extism blocks: input, output, logs, config and variable copies, HTTP
  * bodies) one call may have the host create: room for the largest input, output and logs, plus
  * 1 MiB for the rest. Enforced by the host inline and by guards in the module (in a worker).
- *
- * @example
- * ```ts
- * hostBufferBytes(DEFAULT_LIMITS); // 17,891,328
- * ```
  */
 export function hostBufferBytes(limits: EffectiveLimits): number {
   return limits.maxInputBytes + limits.maxOutputBytes + limits.maxLogBytes + 1024 * 1024;
 }
 
-/**
- * A stable key for the limits that change the instrumented module (for the module cache).
- *
- * @example
- * ```ts
- * instrumentationKey(limits); // 'f20000000:p1024:d10000:t1000000:h17891328'
- * ```
- */
+/** A stable key for the limits that change the instrumented module (for the module cache). */
 export function instrumentationKey(limits: EffectiveLimits): string {
   return `f${limits.fuel ?? 'off'}:p${Math.floor(limits.memoryBytes / PAGE_BYTES)}:d${limits.maxCallDepth ?? 'off'}:t${limits.maxTableElements}:h${hostBufferBytes(limits)}`;
 }
@@ -147,14 +147,7 @@ export const LIMIT_IMPORT = { module: INSTRUMENT_IMPORT_MODULE, name: 'limit' } 
  */
 export const GROW_IMPORT = { module: INSTRUMENT_IMPORT_MODULE, name: 'grow' } as const;
 
-/**
- * Whether an import is one the instrumenter adds (and the host serves).
- *
- * @example
- * ```ts
- * isInstrumentImport('reed:host/instrument', 'limit'); // true
- * ```
- */
+/** Whether an import is one the instrumenter adds (and the host serves). */
 export function isInstrumentImport(module: string, name: string): boolean {
   return module === INSTRUMENT_IMPORT_MODULE && (name === LIMIT_IMPORT.name || name === GROW_IMPORT.name || name === PROFILE_IMPORT.name);
 }
@@ -166,11 +159,6 @@ export const PROFILE_IMPORT = { module: INSTRUMENT_IMPORT_MODULE, name: 'profile
  * The instrumenter options that enforce a plugin's limits: the one place that maps limits to
  * a rewrite, shared by the manager (at load) and by ahead-of-time builds (precompile, the Vite
  * plugin), so a precompiled module carries exactly what the manager would have given it.
- *
- * @example
- * ```ts
- * const { bytes } = instrument(wasm, instrumentOptions(resolveLimits(hostLimits, meta.limits)));
- * ```
  */
 export function instrumentOptions(limits: EffectiveLimits): InstrumentOptions {
   return {

@@ -13,16 +13,7 @@ export const DEFAULT_MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
 /** Host bytes charged per table element (V8 stores one pointer per externref entry, measured ~8 B). */
 export const TABLE_ELEMENT_BYTES = 8;
 
-/**
- * The manager-wide budget.
- *
- * @example
- * ```ts
- * const budget = new MemoryBudget(256 << 20);
- * const account = budget.open();
- * account.setFixed(65_536); // false when it does not fit
- * ```
- */
+/** The manager-wide budget. */
 export class MemoryBudget {
   readonly limitBytes: number;
   #used = 0;
@@ -54,14 +45,6 @@ export class MemoryBudget {
  * One instance's share: its linear memory and tables (`fixed`, which only grows while the
  * instance lives) and the host buffers of its running call (`transient`, given back when the
  * call ends).
- *
- * @example
- * ```ts
- * account.setFixed(2 * 65_536 + 100 * TABLE_ELEMENT_BYTES);
- * account.takeTransient(4096);
- * account.endCall();
- * account.close();
- * ```
  */
 export class MemoryAccount {
   readonly #budget: MemoryBudget;

@@ -4,14 +4,7 @@
 import type { PluginError } from '../errors.ts';
 import type { PluginStats } from './types.ts';
 
-/**
- * Fresh counters.
- *
- * @example
- * ```ts
- * const stats = emptyStats(); // { calls: 0, faults: 0, … }
- * ```
- */
+/** Fresh counters. */
 export function emptyStats(): PluginStats {
   return {
     calls: 0,
@@ -25,14 +18,7 @@ export function emptyStats(): PluginStats {
   };
 }
 
-/**
- * Records a successful call.
- *
- * @example
- * ```ts
- * recordSuccess(stats, 0.05);
- * ```
- */
+/** Records a successful call. */
 export function recordSuccess(stats: PluginStats, elapsedMs: number): void {
   stats.calls++;
   stats.consecutiveFaults = 0;
@@ -40,14 +26,7 @@ export function recordSuccess(stats: PluginStats, elapsedMs: number): void {
   stats.timeMs.total += elapsedMs;
 }
 
-/**
- * Records a failed call.
- *
- * @example
- * ```ts
- * recordFailure(stats, error, 0.2);
- * ```
- */
+/** Records a failed call. */
 export function recordFailure(stats: PluginStats, error: PluginError, elapsedMs: number): void {
   stats.calls++;
   stats.faults++;
@@ -60,50 +39,24 @@ export function recordFailure(stats: PluginStats, error: PluginError, elapsedMs:
 /**
  * Records a call the host refused before the plugin ran (input too large or not
  * serializable): counted as a call with its error, but not as the plugin's fault.
- *
- * @example
- * ```ts
- * recordRefused(stats, error);
- * ```
  */
 export function recordRefused(stats: PluginStats, error: PluginError): void {
   stats.calls++;
   stats.lastError = error;
 }
 
-/**
- * Records fuel used by a call.
- *
- * @example
- * ```ts
- * recordFuel(stats, 1234);
- * ```
- */
+/** Records fuel used by a call. */
 export function recordFuel(stats: PluginStats, used: number): void {
   stats.fuel.last = used;
   stats.fuel.total += used;
 }
 
-/**
- * A copy safe to hand out (callers must not mutate the live counters).
- *
- * @example
- * ```ts
- * const snapshot = snapshotStats(stats);
- * ```
- */
+/** A copy safe to hand out (callers must not mutate the live counters). */
 export function snapshotStats(stats: PluginStats): PluginStats {
   return { ...stats, fuel: { ...stats.fuel }, timeMs: { ...stats.timeMs }, memory: { ...stats.memory } };
 }
 
-/**
- * Records the memory and table bytes an instance holds now.
- *
- * @example
- * ```ts
- * recordMemory(stats, 2 * 65_536);
- * ```
- */
+/** Records the memory and table bytes an instance holds now. */
 export function recordMemory(stats: PluginStats, bytes: number): void {
   stats.memory.bytes = bytes;
   if (bytes > stats.memory.peak) stats.memory.peak = bytes;

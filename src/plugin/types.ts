@@ -9,7 +9,15 @@ import type { PluginError } from '../errors.ts';
 import type { ContentTypeDefinition } from '../manager/content-types.ts';
 import type { TemplateFunctionImpl } from '../manager/template-functions.ts';
 
-/** A logger the host provides; `console` fits. */
+/**
+ * A logger the host provides; `console` fits.
+ *
+ * @example
+ * ```ts
+ * const logger: Logger = { debug() {}, info: console.info, warn: console.warn, error: console.error };
+ * new PluginManager({ logger });
+ * ```
+ */
 export interface Logger {
   debug(message: string, ...details: unknown[]): void;
   info(message: string, ...details: unknown[]): void;
@@ -17,7 +25,15 @@ export interface Logger {
   error(message: string, ...details: unknown[]): void;
 }
 
-/** Where a plugin's module comes from. */
+/**
+ * Where a plugin's module comes from.
+ *
+ * @example
+ * ```ts
+ * const wasm: WasmInput = new URL('https://cdn.example.com/seo.wasm');
+ * await manager.load({ manifest: toml, wasm });
+ * ```
+ */
 export type WasmInput = Uint8Array | ArrayBuffer | WebAssembly.Module | URL;
 
 /**
@@ -35,12 +51,27 @@ export type PluginSource =
   | { manifest: ManifestInput; wasm: WasmInput }
   | { plugin: Plugin };
 
-/** The lifecycle states a plugin passes through. */
+/**
+ * The lifecycle states a plugin passes through.
+ *
+ * @example
+ * ```ts
+ * const usable = (state: PluginState) => state === 'active';
+ * ```
+ */
 export type PluginState = 'loading' | 'active' | 'failed' | 'quarantined' | 'unloading';
 
 /**
  * What a JS plugin receives in `initialize`: its id and config, a logger, and hooks and events
  * scoped to it (everything it registers is removed when it unloads).
+ *
+ * @example
+ * ```ts
+ * async initialize(ctx: PluginContext) {
+ *   ctx.hooks.register('before_render', (page) => ({ ...page, site: ctx.config.site }));
+ *   await ctx.events.publish({ type: 'hello.ready', data: {} });
+ * }
+ * ```
  */
 export interface PluginContext {
   pluginId: string;
@@ -85,7 +116,15 @@ export interface Plugin {
   handleCommand?(command: string, args: unknown): unknown | Promise<unknown>;
 }
 
-/** Per-plugin counters, as `manager.stats(id)` returns them. */
+/**
+ * Per-plugin counters, as `manager.stats(id)` returns them.
+ *
+ * @example
+ * ```ts
+ * const { calls, faults, fuel } = manager.stats('seo');
+ * console.log(`${calls} calls, ${faults} faults, last call used ${fuel.last} fuel`);
+ * ```
+ */
 export interface PluginStats {
   /** Calls into the plugin (hooks, events, commands, lifecycle). */
   calls: number;
@@ -114,7 +153,14 @@ export interface PluginStats {
   memory: { bytes: number; peak: number };
 }
 
-/** One entry of `manager.plugins()`. */
+/**
+ * One entry of `manager.plugins()`.
+ *
+ * @example
+ * ```ts
+ * for (const p of manager.plugins()) if (p.state === 'failed') console.warn(p.id, p.error?.message);
+ * ```
+ */
 export interface PluginInfo {
   id: string;
   /** Absent when the manifest itself could not be read. */

@@ -1,5 +1,5 @@
 /**
- * A WASM plugin behind the guest ABI (DESIGN.md): `initialize`, `shutdown`, `hook_<name>`,
+ * A WASM plugin behind the guest ABI (docs/abi.md): `initialize`, `shutdown`, `hook_<name>`,
  * `on_event`, `handle_command`, JSON in and out, under its limits. Calls on its instance are
  * serialized, and an instance that trapped is replaced before the next call (guest state is
  * unreliable after one).
@@ -86,16 +86,7 @@ const NO_INPUT = new Uint8Array(0);
 /** Extism's own log line when its host-side buffer cap refuses an allocation. */
 const HOST_MEMORY_REFUSED = /^memory limit exceeded: /;
 
-/**
- * Loads and drives one WASM plugin.
- *
- * @example
- * ```ts
- * const plugin = await WasmPlugin.create(options);   // instantiates, checks exports
- * await plugin.initialize(context);
- * const page = await plugin.invokeHook('after_render', { html: '…' });
- * ```
- */
+/** Loads and drives one WASM plugin. */
 export class WasmPlugin implements PluginRuntime {
   readonly kind = 'wasm' as const;
   readonly #options: WasmPluginOptions;
@@ -151,11 +142,6 @@ export class WasmPlugin implements PluginRuntime {
    *
    * @throws PluginError `E_EXPORT` naming every declared capability whose export is missing;
    *   `E_LINK` when an import is not provided.
-   *
-   * @example
-   * ```ts
-   * const plugin = await WasmPlugin.create({ metadata, prepared, config: {}, limits, … });
-   * ```
    */
   static async create(options: WasmPluginOptions): Promise<WasmPlugin> {
     const exports = functionExports(options.prepared.module);
@@ -605,11 +591,6 @@ function checkExports(pluginId: string, caps: CapabilitySet, exports: Set<string
 /**
  * The exports a manifest's capabilities need that the module lacks, each naming its capability
  * (also what `reed-plugin check` reports).
- *
- * @example
- * ```ts
- * missingExports(capabilitySet(meta), functionExports(module)); // ['hook_after_render (for Hook "after_render")']
- * ```
  */
 export function missingExports(caps: CapabilitySet, exports: ReadonlySet<string>): string[] {
   const missing: string[] = [];
@@ -628,11 +609,6 @@ export function missingExports(caps: CapabilitySet, exports: ReadonlySet<string>
  * The plugin's config as Extism config (string → string): each top-level key (strings as is,
  * other values as JSON), so stock PDKs' `config_get("key")` works, plus the whole config as JSON
  * under `reed.config` and the plugin id under `reed.plugin_id`.
- *
- * @example
- * ```ts
- * extismConfig('seo', { base_url: 'https://x', depth: 2 }); // { base_url: 'https://x', depth: '2', 'reed.config': '…', 'reed.plugin_id': 'seo' }
- * ```
  */
 export function extismConfig(pluginId: string, config: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};

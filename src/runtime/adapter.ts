@@ -77,14 +77,7 @@ export const webRuntime: RuntimeAdapter = {
   fetchBytes: fetchUrlBytes,
 };
 
-/**
- * Fetches a URL's bytes with the standard fetch, failing on a non-2xx status.
- *
- * @example
- * ```ts
- * const bytes = await fetchUrlBytes(new URL('https://cdn.example.com/seo.wasm'));
- * ```
- */
+/** Fetches a URL's bytes with the standard fetch, failing on a non-2xx status. */
 export async function fetchUrlBytes(url: URL): Promise<Uint8Array> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GET ${url.href} answered ${response.status} ${response.statusText}`);

@@ -5,7 +5,15 @@
  */
 import { getDefaultRuntime, type RuntimeAdapter } from './adapter.ts';
 
-/** What a runtime supports (see docs/runtimes.md for the table per runtime). */
+/**
+ * What a runtime supports (see docs/runtimes.md for the table per runtime).
+ *
+ * @example
+ * ```ts
+ * const caps: RuntimeCapabilities = runtimeCapabilities();
+ * if (!caps.runTimeCompile) console.log('load precompiled modules (the Vite plugin)');
+ * ```
+ */
 export interface RuntimeCapabilities {
   /** The adapter's name: `node`, `deno`, `workerd`, `browser` or `web`. */
   runtime: string;

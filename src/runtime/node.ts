@@ -37,11 +37,6 @@ const WASI_WARNING = /^WASI is an experimental feature/;
  * Loads Extism's Node build without the "ExperimentalWarning: WASI is an experimental
  * feature" its `import 'wasi'` prints (the host serves its own WASI, src/wasi/, and never uses
  * node:wasi). Only that warning, only while Extism loads: every other warning goes through.
- *
- * @example
- * ```ts
- * setExtismLoader(importExtismQuietly);
- * ```
  */
 export async function importExtismQuietly(): Promise<CreatePlugin> {
   const emitWarning = process.emitWarning;

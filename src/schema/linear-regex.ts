@@ -21,15 +21,7 @@ type Instruction =
   | { op: typeof ASSERT; kind: '^' | '$' | 'b' | 'B' }
   | { op: typeof MATCH };
 
-/**
- * A compiled pattern.
- *
- * @example
- * ```ts
- * const re = LinearRegex.compile('^(a|a)*$');        // a classic ReDoS shape, harmless here
- * re.test('a'.repeat(100_000) + '!', budget);       // false, in ~300,000 steps
- * ```
- */
+/** A compiled pattern. */
 export class LinearRegex {
   private constructor(
     readonly source: string,

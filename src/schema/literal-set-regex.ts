@@ -13,13 +13,6 @@ interface TrieNode {
   next: Map<string, TrieNode>;
 }
 
-/**
- * @example
- * ```ts
- * literalSetPattern(['abc', 'abd', 'x']); // '^(?:ab(?:c|d)|x)$'
- * literalSetPattern([]);                  // '[]'
- * ```
- */
 export function literalSetPattern(strings: Iterable<string>): string {
   const root: TrieNode = { end: false, next: new Map() };
   let any = false;

@@ -25,11 +25,6 @@ export class RegexRefusal extends Error {
  * Parses `source`.
  *
  * @throws RegexRefusal for invalid syntax, backreferences, lookarounds and unknown group syntax.
- *
- * @example
- * ```ts
- * parseRegex('^[a-z]+$'); // { type: 'seq', items: [assert ^, repeat([a-z], 1, ∞), assert $] }
- * ```
  */
 export function parseRegex(source: string): RegexNode {
   try {

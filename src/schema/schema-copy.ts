@@ -55,13 +55,6 @@ export interface SchemaCopy {
   issues: SchemaIssue[];
 }
 
-/**
- * @example
- * ```ts
- * const copy = copySchema({ properties: { id: { pattern: '^[a-z]+$' } } }, 'config_schema');
- * copy.regexes[0].path; // 'config_schema.properties.id.pattern'
- * ```
- */
 export function copySchema(schema: unknown, path: string): SchemaCopy {
   const copy: SchemaCopy = { root: true, objects: new Map(), regexes: [], usesUniqueItems: false, issues: [] };
   const walk: Walk = { ancestors: new Set(), nodes: 0 };

@@ -86,11 +86,6 @@ const KNOWN = [...SCHEMA, ...SCHEMA_ARRAY, ...SCHEMA_MAP, 'items', 'dependencies
 /**
  * Every problem of a schema, each with its path under `at` (e.g. `config_schema.properties.a.type`).
  * Recursion stops at `maxDepth` (deeper schemas are refused elsewhere, src/schema/schema-limits.ts).
- *
- * @example
- * ```ts
- * schemaShapeIssues({ type: 'strng' }, 'config_schema'); // [{ path: 'config_schema.type', message: '"strng" is not a JSON Schema type (did you mean "string"?)' }]
- * ```
  */
 export function schemaShapeIssues(schema: unknown, at: string, maxDepth = 128): ManifestIssue[] {
   const issues: ManifestIssue[] = [];

@@ -11,13 +11,6 @@ export class BudgetExceeded extends Error {
   }
 }
 
-/**
- * @example
- * ```ts
- * const budget = new WorkBudget(1_000, 'schema evaluations');
- * budget.spend(); // throws BudgetExceeded on the 1,001st
- * ```
- */
 export class WorkBudget {
   #left: number;
   constructor(

@@ -4,7 +4,15 @@
  * plugin's manifest does not allow is denied before it gets here.
  */
 
-/** One canned response. */
+/**
+ * One canned response.
+ *
+ * @example
+ * ```ts
+ * const tags: MockResponse = { status: 200, json: ['a', 'b'] };
+ * await createTestHost({ dir: '.', http: { 'https://api.example.com/v1/tags': tags } });
+ * ```
+ */
 export interface MockResponse {
   status?: number;
   headers?: Record<string, string>;
@@ -14,7 +22,15 @@ export interface MockResponse {
   body?: string;
 }
 
-/** A request that reached the mock table. */
+/**
+ * A request that reached the mock table.
+ *
+ * @example
+ * ```ts
+ * const r = await host.run('after_render', page);
+ * expect(r.requests).toEqual([{ method: 'GET', url: 'https://api.example.com/v1/tags', status: 200, mocked: true }]);
+ * ```
+ */
 export interface RecordedRequest {
   method: string;
   url: string;

@@ -16,7 +16,15 @@ import type { Logger, PluginSource, WasmInput } from '../plugin/types.ts';
 import { resolveLimits } from '../plugin/limits.ts';
 import { mockFetch, type MockResponse, type RecordedRequest } from './mock-fetch.ts';
 
-/** Options of {@link createTestHost}. */
+/**
+ * Options of {@link createTestHost}.
+ *
+ * @example
+ * ```ts
+ * const options: TestHostOptions = { manifest: toml, wasm: bytes, config: { suffix: '!' }, limits: { fuel: 100_000 } };
+ * const host = await createTestHost(options);
+ * ```
+ */
 export interface TestHostOptions {
   /** The plugin folder (plugin.toml and its module): Node and Deno. */
   dir?: string;
@@ -38,7 +46,15 @@ export interface TestHostOptions {
   profile?: boolean;
 }
 
-/** What one call did. */
+/**
+ * What one call did.
+ *
+ * @example
+ * ```ts
+ * const { output, error, logs, fuel } = await host.run('after_render', page);
+ * expect(error).toBeUndefined();
+ * ```
+ */
 export interface RunResult {
   /** The call's result (for a filter: the new data), or undefined when it failed. */
   output: unknown;
@@ -66,7 +82,16 @@ export interface RunResult {
   profile: FuelProfileEntry[] | undefined;
 }
 
-/** A loaded plugin under test. */
+/**
+ * A loaded plugin under test.
+ *
+ * @example
+ * ```ts
+ * const host: TestHost = await createTestHost({ dir: '.' });
+ * const r = await host.command('reindex', { all: true });
+ * await host.close();
+ * ```
+ */
 export interface TestHost {
   readonly pluginId: string;
   readonly metadata: PluginMetadata;

@@ -5,11 +5,6 @@
 /**
  * The known name nearest to `name` (edit distance at most 2, or a third of its length), or
  * undefined when none is near: the "did you mean" of manifest messages.
- *
- * @example
- * ```ts
- * closest('capabilites', ['capabilities', 'limits']); // 'capabilities'
- * ```
  */
 export function closest(name: string, known: readonly string[]): string | undefined {
   const limit = Math.max(2, Math.floor(name.length / 3));

@@ -36,11 +36,6 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * of at least FRAME_MIN_CHARS, JSON text otherwise.
  *
  * @throws GuestError `E_INPUT` when the data is not JSON-serializable.
- *
- * @example
- * ```ts
- * const input = encodeInput(page, true, 'seo', 'hook_after_render'); // Uint8Array frame
- * ```
  */
 export function encodeInput(data: unknown, framed: boolean, pluginId: string, operation: string): string | Uint8Array {
   if (framed) {
@@ -61,11 +56,6 @@ export function encodeInput(data: unknown, framed: boolean, pluginId: string, op
  * place a call's input is encoded, so size checks and the engine see the same bytes.
  *
  * @throws GuestError `E_INPUT` as encodeInput does.
- *
- * @example
- * ```ts
- * const input = encodeInputBytes({ title: 'Hi' }, false, 'seo', 'hook_after_render'); // UTF-8 of '{"title":"Hi"}'
- * ```
  */
 export function encodeInputBytes(data: unknown, framed: boolean, pluginId: string, operation: string): Uint8Array {
   const input = encodeInput(data, framed, pluginId, operation);
@@ -76,11 +66,6 @@ export function encodeInputBytes(data: unknown, framed: boolean, pluginId: strin
  * Parses a plugin's output: a frame (first byte 0) or UTF-8 JSON; empty output is `undefined`.
  *
  * @throws GuestError `E_OUTPUT` when the bytes are neither a well-formed frame nor UTF-8 JSON.
- *
- * @example
- * ```ts
- * decodeOutput(new TextEncoder().encode('{"a":1}'), 'seo', 'hook_x'); // { a: 1 }
- * ```
  */
 export function decodeOutput(bytes: Uint8Array, pluginId: string, operation: string): unknown {
   if (bytes.byteLength === 0 || bytes[0] !== 0) return decodeJson(bytes, pluginId, operation);

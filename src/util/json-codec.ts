@@ -22,11 +22,6 @@ const OPEN_OBJECT = 0x7b;
 /**
  * Whether JSON text nests arrays and objects deeper than `max`. Output that cannot be that
  * deep (too short, too few brackets, counted with native `indexOf`) skips the full scan.
- *
- * @example
- * ```ts
- * nestsDeeperThan(new TextEncoder().encode('[[1]]'), 1); // true
- * ```
  */
 export function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
   if (bytes.byteLength <= 2 * max) return false;
@@ -53,11 +48,6 @@ export function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
  * Serializes data for a plugin call.
  *
  * @throws GuestError `E_INPUT` for cycles, BigInt, or a top-level value JSON cannot represent.
- *
- * @example
- * ```ts
- * encodeJson({ title: 'Hi' }, 'seo', 'hook_after_render'); // '{"title":"Hi"}'
- * ```
  */
 export function encodeJson(data: unknown, pluginId: string, operation: string): string {
   let text: string | undefined;
@@ -81,11 +71,6 @@ export function encodeJson(data: unknown, pluginId: string, operation: string): 
  *
  * @throws GuestError `E_OUTPUT` when the bytes are not UTF-8 or not JSON, or nest deeper than
  * `MAX_JSON_DEPTH`.
- *
- * @example
- * ```ts
- * decodeJson(new TextEncoder().encode('{"a":1}'), 'seo', 'hook_x'); // { a: 1 }
- * ```
  */
 export function decodeJson(bytes: Uint8Array, pluginId: string, operation: string): unknown {
   if (bytes.byteLength === 0) return undefined;
@@ -110,14 +95,7 @@ export function decodeJson(bytes: Uint8Array, pluginId: string, operation: strin
   }
 }
 
-/**
- * UTF-8 byte length of a string without allocating the encoded bytes twice.
- *
- * @example
- * ```ts
- * utf8Length('é'); // 2
- * ```
- */
+/** UTF-8 byte length of a string without allocating the encoded bytes twice. */
 export function utf8Length(text: string): number {
   return encoder.encode(text).byteLength;
 }

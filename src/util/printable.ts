@@ -8,14 +8,7 @@
 // ("trojan source"): each shown as a visible \u escape.
 const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
-/**
- * Escapes control characters in text that came from a guest.
- *
- * @example
- * ```ts
- * printable('\u001b[2Jok\nforged'); // '\\u001b[2Jok\\u000aforged'
- * ```
- */
+/** Escapes control characters in text that came from a guest. */
 export function printable(text: string): string {
   UNPRINTABLE.lastIndex = 0;
   if (!UNPRINTABLE.test(text)) return text;

@@ -12,16 +12,7 @@ interface Waiting {
   releasesItself: boolean;
 }
 
-/**
- * A FIFO of async tasks with at most one running.
- *
- * @example
- * ```ts
- * const queue = new SerialQueue();
- * const [a, b] = await Promise.all([queue.run(() => call('x')), queue.run(() => call('y'))]);
- * await queue.idle(); // resolves once nothing is running or waiting
- * ```
- */
+/** A FIFO of async tasks with at most one running. */
 export class SerialQueue {
   #running = false;
   readonly #waiting: Waiting[] = [];
@@ -36,11 +27,6 @@ export class SerialQueue {
   /**
    * Queues a task; resolves or rejects with its result. A failing task never blocks the ones
    * after it, and a task that queues more work while it runs never runs beside that work.
-   *
-   * @example
-   * ```ts
-   * const out = await queue.run(() => guest.call('hook_x', input));
-   * ```
    */
   run<T>(task: () => Promise<T> | T): Promise<T> {
     if (this.#running) {
@@ -59,14 +45,6 @@ export class SerialQueue {
    * Like `run`, for a task that calls `release()` itself as the last thing it does once its
    * work has settled (also when it fails): that saves the queue's own reaction to the task's
    * promise on the hot path. A task that throws synchronously is released here.
-   *
-   * @example
-   * ```ts
-   * queue.enter(() => guest.call('hook_x', input).then(
-   *   (out) => { try { return use(out); } finally { queue.release(); } },
-   *   (err) => { queue.release(); throw err; },
-   * ));
-   * ```
    */
   enter<T>(task: () => Promise<T>): Promise<T> {
     if (this.#running) {
@@ -78,14 +56,7 @@ export class SerialQueue {
     return this.#start(task);
   }
 
-  /**
-   * Ends the running `enter` task and starts the next one (synchronously).
-   *
-   * @example
-   * ```ts
-   * queue.release();
-   * ```
-   */
+  /** Ends the running `enter` task and starts the next one (synchronously). */
   release(): void {
     this.#next();
   }
@@ -99,14 +70,7 @@ export class SerialQueue {
     }
   }
 
-  /**
-   * Resolves when every task queued so far has settled.
-   *
-   * @example
-   * ```ts
-   * await queue.idle();
-   * ```
-   */
+  /** Resolves when every task queued so far has settled. */
   idle(): Promise<void> {
     if (!this.#running) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));

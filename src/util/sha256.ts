@@ -2,14 +2,7 @@
  * SHA-256 through Web Crypto, available in every supported runtime.
  */
 
-/**
- * Hex SHA-256 of some bytes.
- *
- * @example
- * ```ts
- * await sha256Hex(new Uint8Array([1, 2, 3])); // '039058c6f2c0cb49…'
- * ```
- */
+/** Hex SHA-256 of some bytes. */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   let hex = '';

@@ -15,7 +15,14 @@ import { virtualModuleCode, type WasmDelivery } from './virtual-module.ts';
 export { preparePluginFolder, listPluginFolders, type PreparedPlugin } from './prepare-folder.ts';
 export { virtualModuleCode, type WasmDelivery } from './virtual-module.ts';
 
-/** Options of {@link reedPlugins}. */
+/**
+ * Options of {@link reedPlugins}.
+ *
+ * @example
+ * ```ts
+ * reedPlugins({ pluginDir: 'plugins', limits: { fuel: 1_000_000 }, delivery: 'import' });
+ * ```
+ */
 export interface ReedPluginsOptions {
   /** Plugin folders (each holds a plugin.toml and its module). */
   plugins?: string[];
@@ -38,7 +45,15 @@ export interface ReedPluginsOptions {
   assetsDir?: string;
 }
 
-/** The virtual module's default id. */
+/**
+ * The virtual module's default id.
+ *
+ * @example
+ * ```ts
+ * // worker.ts
+ * import plugins from 'virtual:reed-plugins'; // VIRTUAL_ID, unless `id` is set
+ * ```
+ */
 export const VIRTUAL_ID = 'virtual:reed-plugins';
 const WASM_PREFIX = 'reed-plugins-wasm:';
 

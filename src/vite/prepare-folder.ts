@@ -11,7 +11,14 @@ import type { PluginMetadata } from '../manifest/types.ts';
 import { instrumentForLimits } from '../runtime/precompile.ts';
 import { sha256Hex } from '../util/sha256.ts';
 
-/** One plugin ready to ship: its manifest text and its instrumented module bytes. */
+/**
+ * One plugin ready to ship: its manifest text and its instrumented module bytes.
+ *
+ * @example
+ * ```ts
+ * const { id, manifest, wasm }: PreparedPlugin = await preparePluginFolder('plugins/seo', { fuel: 1_000_000 });
+ * ```
+ */
 export interface PreparedPlugin {
   id: string;
   dir: string;

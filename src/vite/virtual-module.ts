@@ -6,7 +6,15 @@
  */
 import type { PreparedPlugin } from './prepare-folder.ts';
 
-/** How a plugin's module reaches the bundle. */
+/**
+ * How a plugin's module reaches the bundle.
+ *
+ * @example
+ * ```ts
+ * const delivery: WasmDelivery = 'import'; // separate .wasm files, as workerd needs
+ * reedPlugins({ pluginDir: 'plugins', delivery });
+ * ```
+ */
 export type WasmDelivery = 'import' | 'compile';
 
 /**

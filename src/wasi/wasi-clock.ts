@@ -26,15 +26,7 @@ export const DETERMINISTIC_STEP_NS = 1_000n;
 /** The most bytes `crypto.getRandomValues` fills at once (a web-platform limit). */
 const RANDOM_CHUNK = 65_536;
 
-/**
- * The host's clock and randomness.
- *
- * @example
- * ```ts
- * const entropy = hostEntropy();
- * entropy.now(ClockId.REALTIME); // e.g. 1733140000123456000n
- * ```
- */
+/** The host's clock and randomness. */
 export function hostEntropy(): WasiEntropy {
   // Wall time from Date.now() (every runtime has it; workerd's `performance.timeOrigin` is not
   // a wall clock), refined below the millisecond by performance.now() where there is one.
@@ -58,12 +50,6 @@ export function hostEntropy(): WasiEntropy {
 /**
  * A fixed clock and a generator seeded from `seed` (the plugin id: plugins differ from each
  * other, runs do not). Every instance starts from the same state.
- *
- * @example
- * ```ts
- * const a = deterministicEntropy('seo'), b = deterministicEntropy('seo');
- * // a and b give the same clock readings and the same random bytes, in the same order
- * ```
  */
 export function deterministicEntropy(seed: string): WasiEntropy {
   let ticks = 0n;

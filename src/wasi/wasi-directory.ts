@@ -25,14 +25,7 @@ export interface SyncDirectoryOps {
 
 const refuse = (): number => Errno.NOTCAPABLE;
 
-/**
- * A read-only tree over the real directory `root`.
- *
- * @example
- * ```ts
- * const tree = directoryTree(root, nodeDirectoryOps); // in src/runtime/node.ts
- * ```
- */
+/** A read-only tree over the real directory `root`. */
 export function directoryTree(root: string, ops: SyncDirectoryOps): FileTree {
   const base = ops.realpath(root);
   /** The canonical path of `path` inside the mount, or undefined (missing, or outside). */

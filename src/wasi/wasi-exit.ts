@@ -7,11 +7,6 @@
 /**
  * Thrown through the guest by `proc_exit`. Not an Error: nothing about it is exceptional for
  * the host, and it must never be mistaken for one of the guest's traps.
- *
- * @example
- * ```ts
- * if (err instanceof WasiExit) console.log('exited with', err.code);
- * ```
  */
 export class WasiExit {
   readonly code: number;

@@ -57,14 +57,7 @@ export interface FileFunctions {
   isOpen(fd: number): boolean;
 }
 
-/**
- * The file functions, answering for descriptors from {@link FIRST_FILE_FD} up.
- *
- * @example
- * ```ts
- * const files = fileFunctions({ mem, fuel, mounts, maxFileHandles: 100 });
- * ```
- */
+/** The file functions, answering for descriptors from {@link FIRST_FILE_FD} up. */
 export function fileFunctions(host: FileHost): FileFunctions {
   const handles = new Map<number, Handle>();
   const mounts = host.mounts.map((mount) => ({ path: mount.path, tree: metered(mount.tree, host.fuel) }));

@@ -48,14 +48,7 @@ const FILESTAT_BYTES = 64;
 /** `eventtype` clock; `subscription` tags 1 and 2 are fd_read / fd_write. */
 const EVENT_CLOCK = 0;
 
-/**
- * The `wasi_snapshot_preview1` functions for one instance.
- *
- * @example
- * ```ts
- * const functions = wasiFunctions({ memory: () => memory, fuel, stdout, stderr, entropy: hostEntropy(), args: [], env: [] });
- * ```
- */
+/** The `wasi_snapshot_preview1` functions for one instance. */
 export function wasiFunctions(host: WasiHost): Record<string, HostFunction> {
   let buffer: ArrayBufferLike | undefined;
   let view: DataView | undefined;

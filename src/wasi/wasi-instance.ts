@@ -36,15 +36,7 @@ export interface WasiInstance {
 
 const LEVEL_RANK: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, silent: 5 };
 
-/**
- * Builds the WASI layer of one instance.
- *
- * @example
- * ```ts
- * const wasi = wasiInstance({ settings, seed: 'seo', memory: () => memory, fuel, logLevel: 'info', onLog, maxLineBytes: 65_536 });
- * functions[HOST_WASI_MODULE] = wasi.functions;
- * ```
- */
+/** Builds the WASI layer of one instance. */
 export function wasiInstance(options: WasiInstanceOptions): WasiInstance {
   // Filtered here as Extism filters log_*: the sink expects lines at or above the level.
   const sink = (level: 'info' | 'warn') => (LEVEL_RANK[level] >= LEVEL_RANK[options.logLevel] ? (line: string) => options.onLog(level, line) : () => {});
@@ -69,14 +61,7 @@ export function wasiInstance(options: WasiInstanceOptions): WasiInstance {
   };
 }
 
-/**
- * Whether a (linked) module imports WASI.
- *
- * @example
- * ```ts
- * if (importsWasi(module)) functions[HOST_WASI_MODULE] = wasiInstance(options).functions;
- * ```
- */
+/** Whether a (linked) module imports WASI. */
 export function importsWasi(module: WebAssembly.Module): boolean {
   return WebAssembly.Module.imports(module).some((i) => i.module === HOST_WASI_MODULE);
 }

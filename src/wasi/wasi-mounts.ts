@@ -72,15 +72,7 @@ export const DEFAULT_MOUNT_BYTES = 1024 * 1024;
 
 const encoder = new TextEncoder();
 
-/**
- * An in-memory tree over a copy of `files`, writable within `maxBytes` when `writable`.
- *
- * @example
- * ```ts
- * const tree = memoryTree({ 'a.txt': 'hello' }, false);
- * tree.read('a.txt', 0, 5); // bytes of "hello"
- * ```
- */
+/** An in-memory tree over a copy of `files`, writable within `maxBytes` when `writable`. */
 export function memoryTree(files: Record<string, string | Uint8Array>, writable: boolean, maxBytes = DEFAULT_MOUNT_BYTES): FileTree {
   const contents = new Map<string, Uint8Array>();
   const dirs = new Set<string>(['']);
@@ -168,11 +160,6 @@ export function memoryTree(files: Record<string, string | Uint8Array>, writable:
  *
  * @throws Error naming the mount when the host grants a directory the runtime cannot read, or
  *   `rw` on a directory (real directories are read-only).
- *
- * @example
- * ```ts
- * const mounts = resolveMounts([{ path: '/data', mode: 'ro' }], { '/data': { files: { 'a.txt': 'hi' } } }, undefined);
- * ```
  */
 export function resolveMounts(asked: readonly ManifestMount[], granted: Record<string, MountSource> | undefined, openDirectory: ((dir: string) => FileTree) | undefined): Mount[] {
   const sources = new Map<string, MountSource>();

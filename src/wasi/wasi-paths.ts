@@ -9,12 +9,6 @@
  * Joins `path` (relative, `/`-separated) onto `base` (a normalized path inside the mount, ''
  * for its root). Returns the normalized result, or undefined when the path is absolute, holds
  * a NUL, or climbs above the mount's root.
- *
- * @example
- * ```ts
- * resolveInMount('', 'a/./b/../c.txt'); // 'a/c.txt'
- * resolveInMount('a', '../../etc');     // undefined
- * ```
  */
 export function resolveInMount(base: string, path: string): string | undefined {
   if (path.startsWith('/') || path.includes('\0')) return undefined;
@@ -34,12 +28,6 @@ export function resolveInMount(base: string, path: string): string | undefined {
 /**
  * A mount point as the manifest and the host name it (`/data`, `/data/`): absolute, without a
  * trailing slash, no `.` or `..` segments. Undefined when it is not one.
- *
- * @example
- * ```ts
- * mountPoint('/data/'); // '/data'
- * mountPoint('data');   // undefined
- * ```
  */
 export function mountPoint(path: string): string | undefined {
   if (!path.startsWith('/')) return undefined;

@@ -7,7 +7,15 @@
 
 import type { Mount } from './wasi-mounts.ts';
 
-/** The host's WASI settings for one plugin (`new PluginManager({ wasi: { seo: … } })`). */
+/**
+ * The host's WASI settings for one plugin (`new PluginManager({ wasi: { seo: … } })`).
+ *
+ * @example
+ * ```ts
+ * const seo: WasiConfig = { args: ['seo', '--fast'], env: { MODE: 'fast' }, deterministic: true };
+ * new PluginManager({ wasi: { seo } });
+ * ```
+ */
 export interface WasiConfig {
   /** argv as the guest sees it (replaces the manifest's). */
   args?: string[];
@@ -33,15 +41,7 @@ export interface WasiSettings {
   mounts?: Mount[];
 }
 
-/**
- * Resolves one plugin's WASI settings.
- *
- * @example
- * ```ts
- * resolveWasiSettings({ args: ['a'], env: { MODE: 'x', LANG: 'C' } }, true, { env: { MODE: 'y' } });
- * // { args: ['a'], env: ['LANG=C', 'MODE=y'], deterministic: true }
- * ```
- */
+/** Resolves one plugin's WASI settings. */
 export function resolveWasiSettings(manifest: ManifestWasi | undefined, hostDeterministic: boolean | undefined, host: WasiConfig | undefined): WasiSettings {
   const env = { ...manifest?.env, ...host?.env };
   return {

@@ -18,16 +18,7 @@ export interface LineStream {
 
 const NEWLINE = 0x0a;
 
-/**
- * A line-buffered stream that sends lines to `sink` and never buffers more than `maxLineBytes`.
- *
- * @example
- * ```ts
- * const out = lineStream((line) => log('info', line), 64 * 1024);
- * out.write(new TextEncoder().encode('hello\nwor')); // logs "hello"
- * out.flush();                                        // logs "wor"
- * ```
- */
+/** A line-buffered stream that sends lines to `sink` and never buffers more than `maxLineBytes`. */
 export function lineStream(sink: LineSink, maxLineBytes: number): LineStream {
   const decoder = new TextDecoder();
   let pending = new Uint8Array(256);

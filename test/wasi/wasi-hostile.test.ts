@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hooks, PluginManager, type PluginError } from '@reedcms/plugins';
 import { compileWat } from '../support/wat.ts';
-import { readFixture } from '../support/fixtures.ts';
 import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';
 import { manifestToml } from '../support/wat-plugins.ts';
 import { expectNeighbourHealthy as expectHealthy, loadNeighbour } from '../support/neighbour.ts';

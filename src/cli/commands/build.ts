@@ -21,14 +21,7 @@ export const BUILD: CommandSpec = {
   help: ['-w, --watch          rebuild when assembly/ or plugin.toml changes'],
 };
 
-/**
- * Runs `build`.
- *
- * @example
- * ```ts
- * const code = await runBuild(['.'], term);
- * ```
- */
+/** Runs `build`. */
 export async function runBuild(argv: string[], term: Terminal): Promise<number> {
   const { values, positionals } = parseCommand(BUILD, argv);
   if (positionals.length > 1) throw new UsageError('build takes at most one folder');

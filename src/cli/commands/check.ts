@@ -13,14 +13,7 @@ export const CHECK: CommandSpec = {
   help: [],
 };
 
-/**
- * Runs `check`.
- *
- * @example
- * ```ts
- * const code = await runCheck(['plugins/seo'], term);
- * ```
- */
+/** Runs `check`. */
 export async function runCheck(argv: string[], term: Terminal): Promise<number> {
   const { values, positionals } = parseCommand(CHECK, argv);
   if (positionals.length > 1) throw new UsageError('check takes at most one folder');
@@ -29,14 +22,7 @@ export async function runCheck(argv: string[], term: Terminal): Promise<number> 
   return report.findings.some((f) => f.level === 'error') ? ExitCode.PLUGIN_ERROR : ExitCode.OK;
 }
 
-/**
- * Prints a check report (also the tail of `build`).
- *
- * @example
- * ```ts
- * printReport(term, false, await checkPlugin('.'));
- * ```
- */
+/** Prints a check report (also the tail of `build`). */
 export function printReport(term: Terminal, json: boolean, report: CheckReport, extra: Record<string, unknown> = {}): void {
   const errors = report.findings.filter((f) => f.level === 'error');
   if (json) {

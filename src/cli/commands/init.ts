@@ -16,14 +16,7 @@ export const INIT: CommandSpec = {
   help: ['--hook NAME          the hook the plugin filters (default after_render)', '--lang LANG           assemblyscript (the only one for now)', '--id ID               plugin id (default: the folder name)'],
 };
 
-/**
- * Runs `init`.
- *
- * @example
- * ```ts
- * await runInit(['my-plugin', '--hook', 'before_render'], term);
- * ```
- */
+/** Runs `init`. */
 export async function runInit(argv: string[], term: Terminal): Promise<number> {
   const { values, positionals } = parseCommand(INIT, argv);
   const target = positionals[0];

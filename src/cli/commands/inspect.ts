@@ -22,14 +22,7 @@ export const INSPECT: CommandSpec = {
 
 const SECTION_NAMES = ['custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export', 'start', 'element', 'code', 'data', 'datacount', 'tag'];
 
-/**
- * Runs `inspect`.
- *
- * @example
- * ```ts
- * const code = await runInspect(['plugin.wasm'], term);
- * ```
- */
+/** Runs `inspect`. */
 export async function runInspect(argv: string[], term: Terminal): Promise<number> {
   const { values, positionals } = parseCommand(INSPECT, argv);
   const file = positionals[0];

@@ -48,14 +48,7 @@ export const RUN: CommandSpec = {
   ],
 };
 
-/**
- * Runs `run`.
- *
- * @example
- * ```ts
- * const code = await runRun(['.', 'after_render', '--input', 'page.json'], term);
- * ```
- */
+/** Runs `run`. */
 export async function runRun(argv: string[], term: Terminal): Promise<number> {
   const { values, positionals } = parseCommand(RUN, argv);
   const command = values['command'] as string | undefined;

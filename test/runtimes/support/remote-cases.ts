@@ -24,7 +24,9 @@ export function describeRemoteSuite(runtime: string, run: () => Promise<CaseResu
   if (options.skip !== undefined) {
     // Loud on purpose: a skipped runtime must not pass for a tested one.
     console.warn(`\n!!! ${title} SKIPPED: ${options.skip}\n`);
+    // oxlint-disable-next-line vitest/no-disabled-tests -- reported as skipped, case by case
     describe.skip(title, () => {
+      // oxlint-disable-next-line vitest/expect-expect -- never runs: lists the skipped cases
       for (const c of CASES) it(c.name, () => {});
     });
     return;
@@ -47,7 +49,9 @@ export function describeRemoteSuite(runtime: string, run: () => Promise<CaseResu
         if (result?.ok !== true) throw new Error(`[${runtime}] ${c.name}: ${result?.error}`);
       };
       const bug = knownFailure(options.suiteRuntime ?? runtime, c.name);
+      // oxlint-disable-next-line vitest/expect-expect -- check() asserts
       if (bug === undefined) it(c.name, check);
+      // oxlint-disable-next-line vitest/expect-expect -- check() asserts
       else it.fails(`${c.name} [known bug: ${bug}]`, check);
     }
   });

@@ -1,11 +1,11 @@
 /**
  * Guest HTTP under JSPI (Deno: `WebAssembly.Suspending`, so the plugin stays inline and
  * Extism's HttpContext serves `http_request` through our policy fetch). Run by
- * test/http/jspi-http.test.ts with the test server's origin; prints one JSON line.
+ * test/runtimes/jspi-http.test.ts with the test server's origin; prints one JSON line.
  *
  * @example
  * ```sh
- * deno run --allow-read --allow-env --allow-net=127.0.0.1 test/http/deno/jspi-http.ts http://127.0.0.1:1234 build/fixtures/http-client.wasm
+ * deno run --allow-read --allow-env --allow-net=127.0.0.1 test/runtimes/deno/jspi-http.ts http://127.0.0.1:1234 build/fixtures/http-client.wasm
  * ```
  */
 import * as pkg from '../../../src/deno.ts';

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../support/fixtures.ts';
-import { startTestServer, type TestServer } from './http-server.ts';
+import { startTestServer, type TestServer } from '../http/http-server.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DENO = join(REPO_ROOT, 'node_modules', '.bin', 'deno');
@@ -34,7 +34,7 @@ afterAll(async () => {
 
 describe.skipIf(!existsSync(DENO))('guest HTTP under JSPI (Deno)', () => {
   it('allows, denies, re-checks redirects, limits, and keeps working', async () => {
-    const out = await runDeno(['test/http/deno/jspi-http.ts', server.origin, fixturePath('http-client')]);
+    const out = await runDeno(['test/runtimes/deno/jspi-http.ts', server.origin, fixturePath('http-client')]);
     const line = out.split('\n').find((l) => l.startsWith('{"jspi"'));
     expect(line, out).toBeDefined();
     const { jspi, first, second, denied } = JSON.parse(line as string) as {
