@@ -3,7 +3,8 @@
  * mode, decide whether plugins must be precompiled, and whether plugin HTTP can work, before
  * loading anything. Probes the platform (not just the adapter's claims) where it is cheap.
  */
-import { getDefaultRuntime, type RuntimeAdapter } from './adapter.ts';
+import { defaultRuntime } from '#runtime';
+import type { RuntimeAdapter } from './adapter.ts';
 
 /** What a runtime supports (see docs/runtimes.md for the table per runtime). */
 export interface RuntimeCapabilities {
@@ -67,7 +68,7 @@ export function hasJspi(): boolean {
 }
 
 /**
- * What the given runtime adapter (default: the entry point's) supports here.
+ * What the given runtime adapter (default: this runtime's, chosen by `#runtime`) supports here.
  *
  * @example
  * ```ts
@@ -77,7 +78,7 @@ export function hasJspi(): boolean {
  * if (!caps.runTimeCompile) console.log('load modules built by @reedcms/plugins/vite');
  * ```
  */
-export function runtimeCapabilities(adapter: RuntimeAdapter = getDefaultRuntime()): RuntimeCapabilities {
+export function runtimeCapabilities(adapter: RuntimeAdapter = defaultRuntime): RuntimeCapabilities {
   const workerIsolation = adapter.hasWorkers;
   const jspi = hasJspi();
   return {
