@@ -11,6 +11,7 @@ export default defineConfig({
     alias: [
       { find: /^@reedcms\/plugins$/, replacement: source('./src/node.ts') },
       { find: /^@reedcms\/plugins\/extism$/, replacement: source('./src/extism.ts') },
+      { find: /^@reedcms\/plugins\/instrument$/, replacement: source('./src/instrumenter.ts') },
       { find: /^#runtime$/, replacement: runtimeSource('node') },
     ],
   },

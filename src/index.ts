@@ -40,13 +40,11 @@ export type { CapabilitySet } from './manifest/capabilities.ts';
 export type { PluginMetadata, Capability, PluginDependency, RequestedLimits, ManifestInput } from './manifest/types.ts';
 export type { Plugin, PluginContext, PluginSource, PluginState, PluginInfo, PluginStats, Logger, WasmInput } from './plugin/types.ts';
 export type { LogLevel, HostFunction } from './engine/extism-guest.ts';
-export { instrument, InstrumentError, INSTRUMENT_EXPORTS, LimitReason, DEFAULT_FUEL } from './instrument/index.ts';
-export type { InstrumentOptions, InstrumentResult } from './instrument/index.ts';
 export { resolveLimits, DEFAULT_LIMITS, type EffectiveLimits } from './plugin/limits.ts';
 // Each entry (node.ts, deno.ts, workerd.ts, browser.ts, web.ts) adds its own adapter; the default
 // one comes from `#runtime` (package.json "imports"), chosen by export condition at build time.
 export type { RuntimeAdapter } from './runtime/adapter.ts';
 export { runtimeCapabilities, type RuntimeCapabilities } from './runtime/capabilities.ts';
-export { instrumentForLimits, precompile } from './runtime/precompile.ts';
-export { linkWasi } from './wasi/wasi-link.ts';
+// The rewriter itself (instrument, instrumentForLimits, linkWasi) is `@reedcms/plugins/instrument`.
+export { precompile } from './runtime/precompile.ts';
 export type { WasiConfig } from './wasi/wasi-settings.ts';

@@ -68,15 +68,3 @@ export function wasiInstance(options: WasiInstanceOptions): WasiInstance {
     },
   };
 }
-
-/**
- * Whether a (linked) module imports WASI.
- *
- * @example
- * ```ts
- * if (importsWasi(module)) functions[HOST_WASI_MODULE] = wasiInstance(options).functions;
- * ```
- */
-export function importsWasi(module: WebAssembly.Module): boolean {
-  return WebAssembly.Module.imports(module).some((i) => i.module === HOST_WASI_MODULE);
-}
