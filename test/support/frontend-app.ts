@@ -33,6 +33,8 @@ export interface BundleFile {
   bytes: number;
   gzipBytes: number;
   code: string;
+  /** The source modules bundled into it (absolute ids; none for an emitted asset). */
+  modules: string[];
 }
 
 /** What a build emitted. */
@@ -40,6 +42,8 @@ export interface FrontendBundle {
   variant: FrontendVariant;
   /** The folder served as the site (index.html, main.js, chunks, plugin.wasm). */
   siteDir: string;
+  /** main.js and every file it imports statically, transitively: what loads before any `import()`. */
+  initial: string[];
   /** Every JavaScript file, the entry first. */
   files: BundleFile[];
   /** Rendered (minified, before gzip) bytes per part: a package, or a folder of src/. */
@@ -58,8 +62,9 @@ const ECHO_WAT = '(module (memory (export "memory") 1) (func (export "hook_trans
 function partOf(id: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(id);
   if (pkg?.[1] !== undefined) return pkg[1];
-  const src = /\/src\/([^/]+)\//.exec(id);
-  return src?.[1] !== undefined ? `src/${src[1]}` : id.includes('/src/') ? 'src' : 'app';
+  // The package's own folders, from the source or the build (dist/ mirrors src/).
+  const own = /\/(?:src|dist)\/([^/]+)\//.exec(id);
+  return own?.[1] !== undefined ? `src/${own[1]}` : /\/(?:src|dist)\/[^/]+$/.test(id) ? 'src' : 'app';
 }
 
 function appCode(variant: FrontendVariant): string {
@@ -124,25 +129,35 @@ export async function buildFrontendApp(variant: FrontendVariant, options: { pack
       rollupOptions: { input: entry, output: { entryFileNames: 'main.js', chunkFileNames: '[name]-[hash].js' } },
     },
   });
-  const names = (await readdir(dist, { recursive: true })).filter((n) => n.endsWith('.js')).sort((a, b) => (a === 'main.js' ? -1 : b === 'main.js' ? 1 : a.localeCompare(b)));
-  const files: BundleFile[] = [];
-  for (const name of names) {
-    const code = await readFile(join(dist, name), 'utf8');
-    files.push({ name, code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).byteLength });
-  }
   const parts: Record<string, number> = {};
+  const chunks = new Map<string, { modules: string[]; imports: string[] }>();
   for (const out of Array.isArray(output) ? output : [output]) {
     if (!('output' in out)) continue;
     for (const chunk of out.output) {
       if (chunk.type !== 'chunk') continue;
+      chunks.set(chunk.fileName, { modules: Object.keys(chunk.modules), imports: chunk.imports });
       for (const [id, info] of Object.entries(chunk.modules)) parts[partOf(id)] = (parts[partOf(id)] ?? 0) + info.renderedLength;
     }
+  }
+  const initial = new Set<string>();
+  const visit = (name: string) => {
+    if (initial.has(name)) return;
+    initial.add(name);
+    for (const next of chunks.get(name)?.imports ?? []) visit(next);
+  };
+  visit('main.js');
+  const names = (await readdir(dist, { recursive: true })).filter((n) => n.endsWith('.js')).sort((a, b) => (a === 'main.js' ? -1 : b === 'main.js' ? 1 : a.localeCompare(b)));
+  const files: BundleFile[] = [];
+  for (const name of names) {
+    const code = await readFile(join(dist, name), 'utf8');
+    files.push({ name, code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).byteLength, modules: chunks.get(name)?.modules ?? [] });
   }
   await writeFile(join(dist, 'index.html'), '<!doctype html><meta charset="utf-8"><title>app</title><script type="module" src="/main.js"></script>\n');
   await writeFile(join(dist, 'plugin.wasm'), wasm);
   return {
     variant,
     siteDir: dist,
+    initial: [...initial].sort(),
     parts,
     files,
     totalBytes: files.reduce((sum, f) => sum + f.bytes, 0),
