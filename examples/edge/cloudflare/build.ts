@@ -62,6 +62,9 @@ export async function bundleForWorkerd(options: WorkerBuild): Promise<string[]> 
       minify: false,
       copyPublicDir: false,
       lib: { entry: options.entry, formats: ['es'], fileName: () => 'worker.js' },
+      // One module, as workerd is configured here: the package's lazily imported parts (the
+      // rewriter, the WASI layer) are inlined, not split into chunks.
+      rollupOptions: { output: { inlineDynamicImports: true } },
     },
   });
   const wasm = await readdir(join(options.outDir, 'reed-plugins')).catch(() => [] as string[]);
