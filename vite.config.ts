@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { runtimeSource } from './scripts/lib/runtime-aliases.ts';
+
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
  * The test tiers, by folder. `integration` drives something outside this Node process that takes
@@ -10,8 +13,14 @@ const INTEGRATION = ['test/runtimes/**/*.test.ts', 'test/languages/**/*.test.ts'
 
 export default defineConfig({
   resolve: {
-    // Tests run against the source; the published package resolves to dist/.
-    alias: { '@reedcms/plugins': fileURLToPath(new URL('./src/node.ts', import.meta.url)) },
+    // Tests run against the source; the published package resolves to dist/ (and `#runtime`
+    // through package.json "imports"). Exact matches: '@reedcms/plugins' must not swallow its subpaths.
+    alias: [
+      { find: /^@reedcms\/plugins$/, replacement: source('./src/node.ts') },
+      { find: /^@reedcms\/plugins\/extism$/, replacement: source('./src/extism.ts') },
+      { find: /^@reedcms\/plugins\/instrument$/, replacement: source('./src/instrumenter.ts') },
+      { find: /^#runtime$/, replacement: runtimeSource('node') },
+    ],
   },
   test: {
     testTimeout: 60_000,

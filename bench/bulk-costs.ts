@@ -8,7 +8,7 @@
  * Run alone: `npm run bench:one -- bench/bulk-costs.ts`.
  */
 // The compiled package (npm run build), as users import it.
-import { INSTRUMENT_EXPORTS, instrument } from '@reedcms/plugins';
+import { INSTRUMENT_EXPORTS, instrument } from '@reedcms/plugins/instrument';
 import { compileWat } from '../test/support/wat.ts';
 import { median, printTable, type BenchResult } from './support/measure.ts';
 

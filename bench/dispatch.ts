@@ -8,7 +8,8 @@
 import createPlugin from '@extism/extism';
 import { readFile } from 'node:fs/promises';
 // The compiled package (npm run build), as users import it: no test-time transpiler in the way.
-import { Hooks, PluginManager, STOCK_IO_FUNCTIONS } from '@reedcms/plugins';
+import { Hooks, PluginManager } from '@reedcms/plugins';
+import { STOCK_IO_FUNCTIONS } from '@reedcms/plugins/extism';
 import { buildFixtures, FIXTURE_BUILD_DIR } from '../scripts/lib/build-fixtures.ts';
 import { compare, median, printTable, type BenchResult } from './support/measure.ts';
 

@@ -14,7 +14,7 @@
  * ```
  */
 // The compiled package (npm run build), as users import it.
-import { instrument } from '@reedcms/plugins';
+import { instrument } from '@reedcms/plugins/instrument';
 import { compileAs } from '../test/instrument/as-compile.ts';
 import { KERNEL } from '../test/instrument/seeds.ts';
 import { compileWat } from '../test/support/wat.ts';

@@ -20,6 +20,7 @@ import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { buildWorker } from '../examples/edge/cloudflare/build.ts';
 import { REPO_ROOT } from '../scripts/lib/build-assemblyscript.ts';
+import { denoSourceImportMap, runtimeAliases } from '../scripts/lib/runtime-aliases.ts';
 import { buildFixtures, FIXTURE_BUILD_DIR } from '../scripts/lib/build-fixtures.ts';
 import { reedPlugins } from '../src/vite/index.ts';
 import { freePort, startProcess, waitForHttp } from '../test/runtimes/support/processes.ts';
@@ -51,7 +52,7 @@ async function onNode(bytes: Uint8Array): Promise<BenchResult> {
 }
 
 function onDeno(): BenchResult {
-  const out = spawnSync(bin('deno'), ['run', '--allow-read', '--allow-env', 'bench/runtimes/deno-bench.ts', join(FIXTURE_BUILD_DIR, 'echo.wasm')], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' } });
+  const out = spawnSync(bin('deno'), ['run', '--allow-read', '--allow-env', ...denoSourceImportMap(), 'bench/runtimes/deno-bench.ts', join(FIXTURE_BUILD_DIR, 'echo.wasm')], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' } });
   const line = out.stdout.split('\n').find((l) => l.startsWith('{'));
   if (line === undefined) throw new Error(`deno bench printed nothing:\n${out.stdout}\n${out.stderr}`);
   const r = JSON.parse(line) as { oursUs: number; rawUs: number };
@@ -100,7 +101,7 @@ async function onChromium(pluginDir: string): Promise<BenchResult | undefined> {
     configFile: false,
     root: join(REPO_ROOT, 'bench', 'runtimes'),
     logLevel: 'warn',
-    resolve: { alias: { '@reedcms/plugins': join(REPO_ROOT, 'src', 'browser.ts') }, conditions: ['browser', 'module', 'import', 'default'] },
+    resolve: { alias: { '@reedcms/plugins': join(REPO_ROOT, 'src', 'browser.ts'), ...runtimeAliases(join(REPO_ROOT, 'src', 'browser.ts'), 'browser') }, conditions: ['browser', 'module', 'import', 'default'] },
     plugins: [reedPlugins({ pluginDir })],
     server: { host: '127.0.0.1', port: 0, fs: { allow: [REPO_ROOT] } },
     build: { target: 'esnext' },

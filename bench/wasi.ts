@@ -13,7 +13,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import createPlugin from '@extism/extism';
-import { Hooks, PluginManager, instrument, linkWasi } from '@reedcms/plugins';
+import { Hooks, PluginManager } from '@reedcms/plugins';
+import { instrument, linkWasi } from '@reedcms/plugins/instrument';
 import { buildNativeFixtures } from '../scripts/lib/build-native.ts';
 import { compileWat } from '../test/support/wat.ts';
 import { compare, median, printTable, type BenchResult } from './support/measure.ts';

@@ -1,6 +1,6 @@
 /**
- * The browser entry point (the `browser` export condition): the whole API, with the browser adapter
- * as the default runtime.
+ * The browser entry point (the `browser` export condition): the whole API and the browser adapter,
+ * which `#runtime` (package.json "imports") makes the default under the `browser` condition.
  *
  * @example
  * ```ts
@@ -9,11 +9,5 @@
  * await manager.load({ manifest: tomlText, wasm: new URL('/plugins/seo.wasm', location.href) });
  * ```
  */
-import './engine/extism-static.ts';
-import { setDefaultRuntime } from './runtime/adapter.ts';
-import { browserRuntime } from './runtime/browser.ts';
-
-setDefaultRuntime(browserRuntime);
-
 export * from './index.ts';
 export { browserRuntime } from './runtime/browser.ts';

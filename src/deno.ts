@@ -1,6 +1,6 @@
 /**
- * The Deno entry point (the `deno` export condition): the whole API, with the deno adapter
- * as the default runtime.
+ * The Deno entry point (the `deno` export condition): the whole API and the deno adapter,
+ * which `#runtime` (package.json "imports") makes the default under the `deno` condition.
  *
  * @example
  * ```ts
@@ -9,11 +9,5 @@
  * await manager.initialize();
  * ```
  */
-import './engine/extism-static.ts';
-import { setDefaultRuntime } from './runtime/adapter.ts';
-import { denoRuntime } from './runtime/deno.ts';
-
-setDefaultRuntime(denoRuntime);
-
 export * from './index.ts';
 export { denoRuntime } from './runtime/deno.ts';

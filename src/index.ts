@@ -12,8 +12,9 @@
  */
 export { PluginManager, type InitializeResult } from './manager/plugin-manager.ts';
 export type { PluginManagerConfig, HostLimits } from './manager/manager-config.ts';
-export { ContentTypeRegistry, type ContentTypeDefinition, type ContentTypeInfo, type ContentValidation } from './manager/content-types.ts';
-export { TemplateRegistry, type TemplateFunctionImpl, type TemplateFunctionInfo } from './manager/template-functions.ts';
+// The registries are built by the manager (`manager.contentTypes`, `manager.templates`): types only.
+export type { ContentTypeRegistry, ContentTypeDefinition, ContentTypeInfo, ContentValidation } from './manager/content-types.ts';
+export type { TemplateRegistry, TemplateFunctionImpl, TemplateFunctionInfo } from './manager/template-functions.ts';
 export { HookManager, DEFAULT_PRIORITY } from './hooks/hook-manager.ts';
 export type { HookHandler, HookContext, RegisterOptions, ExecuteOptions, ErrorPolicy, HandlerInfo } from './hooks/hook-manager.ts';
 export type { HookManagerOptions, HandlerFor, HookDefinition, DefineOptions } from './hooks/hook-manager.ts';
@@ -35,16 +36,15 @@ export {
 } from './errors.ts';
 export { parseManifest } from './manifest/parse-manifest.ts';
 export { ConfigError, validateConfig } from './manager/config-schema.ts';
-export { capabilitySet, eventTypeMatches, type CapabilitySet } from './manifest/capabilities.ts';
+export type { CapabilitySet } from './manifest/capabilities.ts';
 export type { PluginMetadata, Capability, PluginDependency, RequestedLimits, ManifestInput } from './manifest/types.ts';
 export type { Plugin, PluginContext, PluginSource, PluginState, PluginInfo, PluginStats, Logger, WasmInput } from './plugin/types.ts';
 export type { LogLevel, HostFunction } from './engine/extism-guest.ts';
-export { STOCK_IO_FUNCTIONS, GuestIoStatus } from './engine/guest-io-functions.ts';
-export { instrument, InstrumentError, INSTRUMENT_EXPORTS, LimitReason, DEFAULT_FUEL } from './instrument/index.ts';
-export type { InstrumentOptions, InstrumentResult } from './instrument/index.ts';
 export { resolveLimits, DEFAULT_LIMITS, type EffectiveLimits } from './plugin/limits.ts';
-export { webRuntime, setDefaultRuntime, getDefaultRuntime, type RuntimeAdapter } from './runtime/adapter.ts';
-export { runtimeCapabilities, canCompileWasm, hasJspi, type RuntimeCapabilities } from './runtime/capabilities.ts';
-export { instrumentForLimits, precompile } from './runtime/precompile.ts';
-export { linkWasi } from './wasi/wasi-link.ts';
+// Each entry (node.ts, deno.ts, workerd.ts, browser.ts, web.ts) adds its own adapter; the default
+// one comes from `#runtime` (package.json "imports"), chosen by export condition at build time.
+export type { RuntimeAdapter } from './runtime/adapter.ts';
+export { runtimeCapabilities, type RuntimeCapabilities } from './runtime/capabilities.ts';
+// The rewriter itself (instrument, instrumentForLimits, linkWasi) is `@reedcms/plugins/instrument`.
+export { precompile } from './runtime/precompile.ts';
 export type { WasiConfig } from './wasi/wasi-settings.ts';

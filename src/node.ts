@@ -1,6 +1,7 @@
 /**
- * The Node.js entry point (the `node` export condition): the whole API, with the Node adapter as
- * the default runtime so `{ dir }` sources and `pluginDir` discovery work.
+ * The Node.js entry point (the `node` export condition): the whole API and the Node adapter.
+ * Managers default to the adapter `#runtime` resolves to (package.json "imports": Node's under
+ * the `node` condition), so `{ dir }` sources and `pluginDir` discovery work.
  *
  * @example
  * ```ts
@@ -9,13 +10,5 @@
  * await manager.initialize();
  * ```
  */
-import { setExtismLoader } from './engine/extism-loader.ts';
-import { setDefaultRuntime } from './runtime/adapter.ts';
-import { importExtismQuietly, nodeRuntime } from './runtime/node.ts';
-
-setDefaultRuntime(nodeRuntime);
-// Lazily, without node:wasi's warning: importing the package prints nothing.
-setExtismLoader(importExtismQuietly);
-
 export * from './index.ts';
 export { nodeRuntime } from './runtime/node.ts';

@@ -1,6 +1,6 @@
 /**
- * The Cloudflare Workers (workerd) entry point (the `workerd` export condition): the whole API, with the workerd adapter
- * as the default runtime.
+ * The Cloudflare Workers (workerd) entry point (the `workerd` export condition): the whole API and the workerd adapter,
+ * which `#runtime` (package.json "imports") makes the default under the `workerd` condition.
  *
  * @example
  * ```ts
@@ -10,11 +10,5 @@
  * for (const plugin of plugins) await manager.load(plugin);
  * ```
  */
-import './engine/extism-static.ts';
-import { setDefaultRuntime } from './runtime/adapter.ts';
-import { workerdRuntime } from './runtime/workerd.ts';
-
-setDefaultRuntime(workerdRuntime);
-
 export * from './index.ts';
 export { workerdRuntime } from './runtime/workerd.ts';

@@ -8,6 +8,7 @@
  * const { oursUs, rawUs } = await benchHook({ pkg, createPlugin, module, ops: 2000, rounds: 7 });
  * ```
  */
+import { STOCK_IO_FUNCTIONS } from '../../src/engine/guest-io-functions.ts';
 
 /** The package surface the bench needs. */
 interface Pkg {
@@ -16,7 +17,6 @@ interface Pkg {
     hooks: { execute(hook: string, data: unknown): Promise<unknown> };
     shutdown(): Promise<void>;
   };
-  STOCK_IO_FUNCTIONS: Readonly<Record<string, (...args: never[]) => unknown>>;
 }
 
 /** Extism's default export (createPlugin), as loosely as every build of it fits. */
@@ -49,7 +49,7 @@ export async function hookPair(pkg: Pkg, createPlugin: CreatePlugin, module: Web
   // The instrumented module imports the limit signal (reed:host/instrument), and the SDK our
   // echo is built with imports the fast I/O functions; a raw host answers "unavailable" (the SDK
   // then takes Extism's stock copy path), as bench/dispatch.ts does.
-  const host = { ...pkg.STOCK_IO_FUNCTIONS, reed_publish_event: () => 0 };
+  const host = { ...STOCK_IO_FUNCTIONS, reed_publish_event: () => 0 };
   const raw = await createPlugin({ wasm: [{ module }] }, { useWasi: false, functions: { 'extism:host/user': host, 'reed:host/instrument': { limit: () => {}, grow: () => 1 } } });
   const ours = () => manager.hooks.execute('transform_data', DATA);
   const rawCall = async () => JSON.parse((await raw.call('hook_transform_data', JSON.stringify(DATA)))?.text() ?? 'null') as unknown;

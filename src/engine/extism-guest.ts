@@ -9,13 +9,13 @@ import { extismCreatePlugin } from './extism-loader.ts';
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import { FRAME_VERSION } from '../util/frame-codec.ts';
 import { printable } from '../util/printable.ts';
-import { INSTRUMENT_EXPORTS } from '../instrument/index.ts';
+import { INSTRUMENT_EXPORTS } from '../instrument/constants.ts';
 import { describeMissingImports } from './import-hints.ts';
 import { allocate, allocationBudget, budgetedContexts, configGet, variableSetter, withContext } from './budgeted-kernel.ts';
 import { bulkCopyFunctions, callBuffers, directIoFunctions, fuelCharger } from './guest-io-functions.ts';
 import { WasiExit } from '../wasi/wasi-exit.ts';
-import { importsWasi, wasiInstance, type WasiInstance } from '../wasi/wasi-instance.ts';
-import { HOST_WASI_MODULE, WASI_MODULE } from '../wasi/wasi-link.ts';
+import type { WasiInstance } from '../wasi/wasi-instance.ts';
+import { HOST_WASI_MODULE, WASI_MODULE, importsWasi } from '../wasi/wasi-link.ts';
 import type { WasiSettings } from '../wasi/wasi-settings.ts';
 import { DEFAULT_LIMITS } from '../plugin/limits.ts';
 
@@ -194,7 +194,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   const charges = { fuel: chargeFuel, buffer: (bytes: number) => budget?.take(bytes) ?? true };
   const guestIo = { ...directIoFunctions(() => memory, io, charges), ...bulkCopyFunctions(() => memory, charges) };
   let userFunctions: Record<string, HostFunction> = { reed_frame_version: frameVersion, ...options.hostFunctions };
-  const wasi = importsWasi(module) ? serveWasi(options, runInWorker, () => memory, chargeFuel) : undefined;
+  const wasi = importsWasi(module) ? await serveWasi(options, runInWorker, () => memory, chargeFuel) : undefined;
   const kept: KeptOutput = { bytes: undefined };
   let namespaces = options.namespaces ?? {};
   checkImports(module, { ...guestIo, ...userFunctions }, namespaces, wasi?.functions ?? {}, options.pluginId);
@@ -482,9 +482,10 @@ function checkImports(
 /**
  * The WASI layer for a module that imports it. Inline only: in a worker, host functions run on
  * the main thread, out of reach of the guest's memory that every WASI call reads or writes
- * (and each would cost a ~5 ms round trip), so the load is refused with a clear error.
+ * (and each would cost a ~5 ms round trip), so the load is refused with a clear error. Loaded
+ * on first use: a frontend bundle whose plugins import no WASI never downloads it.
  */
-function serveWasi(options: GuestOptions, runInWorker: boolean, memory: () => WebAssembly.Memory | undefined, fuel: (bytes: number) => boolean): WasiInstance {
+async function serveWasi(options: GuestOptions, runInWorker: boolean, memory: () => WebAssembly.Memory | undefined, fuel: (bytes: number) => boolean): Promise<WasiInstance> {
   if (runInWorker) {
     throw new PluginError(
       ErrorCodes.UNSUPPORTED,
@@ -492,6 +493,7 @@ function serveWasi(options: GuestOptions, runInWorker: boolean, memory: () => We
       { pluginId: options.pluginId, operation: 'instantiate' },
     );
   }
+  const { wasiInstance } = await import('../wasi/wasi-instance.ts');
   return wasiInstance({
     settings: options.wasi?.settings ?? { args: [], env: [], deterministic: false },
     seed: options.pluginId,

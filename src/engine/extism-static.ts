@@ -1,8 +1,9 @@
 /**
- * Imported for its effect by the browser, Deno and workerd entries: Extism imported statically,
- * so bundlers keep it in the main chunk (workerd serves a single module). See extism-loader.ts.
+ * Extism imported statically, for the `#runtime` targets whose bundles must hold it (browser,
+ * Deno, workerd: workerd serves a single module). See extism-loader.ts.
  */
 import createPlugin from '@extism/extism';
-import { setExtismLoader } from './extism-loader.ts';
+import type { RuntimeBinding } from '../runtime/adapter.ts';
 
-setExtismLoader(async () => createPlugin);
+/** `loadExtism` of a runtime that bundles Extism. */
+export const staticExtism: RuntimeBinding['loadExtism'] = async () => createPlugin;

@@ -2,6 +2,25 @@
  * Small shared constants: export kinds and the reason codes written to `__reed_limit_reason`.
  */
 
+/**
+ * Names of the globals every instrumented module exports. Here, with the other constants, so
+ * the host's call path reads them without pulling in the rewriter (a frontend bundle loads the
+ * rewriter only when it instruments raw bytes).
+ *
+ * @example
+ * ```ts
+ * (instance.exports[INSTRUMENT_EXPORTS.fuelBudget] as WebAssembly.Global).value = 10_000n;
+ * ```
+ */
+export const INSTRUMENT_EXPORTS = {
+  fuel: '__reed_fuel',
+  fuelBudget: '__reed_fuel_budget',
+  reason: '__reed_limit_reason',
+  depth: '__reed_depth',
+  hostBudget: '__reed_host_budget',
+  start: '__reed_start',
+} as const;
+
 /** Export/import descriptor kinds. */
 export const ExportKind = { func: 0, table: 1, memory: 2, global: 3 } as const;
 
@@ -55,3 +74,6 @@ export const FUEL_PER_PAGE = 1024;
  * refused in the module for 1 fuel. Total growth is bounded by the caps in any case.
  */
 export const GROW_BASE_FUEL = 16_384;
+
+/** The `kind` argument of the grow import (grow-helpers.ts); the host reads it at run time. */
+export const GrowKind = { MEMORY: 0, TABLE: 1 } as const;

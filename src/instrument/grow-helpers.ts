@@ -10,15 +10,12 @@
  * engine then fails a grow the host allowed, the import is told the old size again, so the
  * host's figures follow the module's real sizes in every isolation mode.
  */
-import { FUEL_PER_PAGE, GROW_BASE_FUEL, LimitReason, TABLE_GROW_FUEL_SHIFT } from './constants.ts';
+import { FUEL_PER_PAGE, GROW_BASE_FUEL, GrowKind, LimitReason, TABLE_GROW_FUEL_SHIFT } from './constants.ts';
 import { MAX_PAGES } from './memory-cap.ts';
 import { Misc, Op } from './opcodes.ts';
 import type { Plan } from './plan.ts';
 import { writeSetReason, writeStoreAndCheckFuel } from './snippets.ts';
 import type { ByteWriter } from './writer.ts';
-
-/** The `kind` argument of the grow import. */
-export const GrowKind = { MEMORY: 0, TABLE: 1 } as const;
 
 const IF = 0x04;
 const ELSE = 0x05;

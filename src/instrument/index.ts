@@ -18,11 +18,11 @@ import { InstrumentError } from './errors.ts';
 import { LimitReason } from './constants.ts';
 import { writeModule } from './module-writer.ts';
 import { scanModule } from './module-scan.ts';
-import { RESERVED, type HostCallOptions, type ResolvedOptions, makePlan } from './plan.ts';
+import { type HostCallOptions, type ResolvedOptions, makePlan } from './plan.ts';
 
 export { InstrumentError } from './errors.ts';
-export { LimitReason, RETURN_CODE_SIGNAL } from './constants.ts';
-export { GrowKind } from './grow-helpers.ts';
+export { INSTRUMENT_EXPORTS, LimitReason, RETURN_CODE_SIGNAL } from './constants.ts';
+export { GrowKind } from './constants.ts';
 export { LIMITS_SECTION, readModuleLimits, type ModuleLimits } from './limits-section.ts';
 export type { HostCallOptions } from './plan.ts';
 
@@ -99,16 +99,6 @@ export interface InstrumentResult {
   bytes: Uint8Array<ArrayBuffer>;
   stats: { functions: number; meteredBlocks: number; inputBytes: number; outputBytes: number };
 }
-
-/**
- * Names of the globals every instrumented module exports.
- *
- * @example
- * ```ts
- * (instance.exports[INSTRUMENT_EXPORTS.fuelBudget] as WebAssembly.Global).value = 10_000n;
- * ```
- */
-export const INSTRUMENT_EXPORTS = RESERVED;
 
 /**
  * Default fuel budget baked into an instrumented module.

@@ -5,7 +5,7 @@
  * knows it.
  */
 import { InstrumentError } from './errors.ts';
-import { ExportKind } from './constants.ts';
+import { ExportKind, INSTRUMENT_EXPORTS } from './constants.ts';
 import { capLimits } from './memory-cap.ts';
 import type { ModuleInfo } from './module-scan.ts';
 import { MAX_TABLE_ELEMENTS, capTables } from './table-cap.ts';
@@ -401,12 +401,5 @@ export const BLOCK_TYPE_INDEX = 0x4000_0000;
 /** Globals the rewriter appends: the four exported ones, the wrappers' entry count, the host-call guards' three and the deferred-start flag. */
 export const ADDED_GLOBALS = 9;
 
-/** Names of the added exports (mirrors INSTRUMENT_EXPORTS in index.ts). */
-export const RESERVED = {
-  fuel: '__reed_fuel',
-  fuelBudget: '__reed_fuel_budget',
-  reason: '__reed_limit_reason',
-  depth: '__reed_depth',
-  hostBudget: '__reed_host_budget',
-  start: '__reed_start',
-} as const;
+/** Names of the added exports. */
+export const RESERVED = INSTRUMENT_EXPORTS;

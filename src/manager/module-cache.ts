@@ -6,10 +6,10 @@
  */
 import { compileModule } from '../engine/extism-guest.ts';
 import { ErrorCodes, GuestError, PluginError } from '../errors.ts';
-import { INSTRUMENT_EXPORTS, InstrumentError, LimitReason, instrument } from '../instrument/index.ts';
-import { LIMIT_IMPORT, PROFILE_IMPORT, instrumentOptions, instrumentationKey, type EffectiveLimits } from '../plugin/limits.ts';
+import { INSTRUMENT_EXPORTS, LimitReason } from '../instrument/constants.ts';
+import { InstrumentError } from '../instrument/errors.ts';
+import { LIMIT_IMPORT, PROFILE_IMPORT, instrumentationKey, type EffectiveLimits } from '../plugin/limits.ts';
 import { sha256Hex } from '../util/sha256.ts';
-import { linkWasi } from '../wasi/wasi-link.ts';
 
 export { LIMIT_IMPORT };
 
@@ -74,10 +74,13 @@ async function instrumentAndCompile(bytes: Uint8Array, limits: EffectiveLimits, 
   // Reject non-wasm with the engine's own words before the rewriter sees it.
   if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) await compileModule(bytes, pluginId);
   let instrumented: Uint8Array;
+  // Loaded here, on the first raw module, so a frontend bundle given only pre-instrumented
+  // modules (the Vite plugin) never downloads the rewriter (a chunk of its own).
+  const { instrumentWithLimits } = await import('../instrument/apply-limits.ts');
   try {
     // Validated just above: the rewriter need not run WebAssembly.validate a second time.
     // WASI imports and a reactor's _initialize are moved out of Extism's reach first.
-    instrumented = instrument(linkWasi(bytes), { ...instrumentOptions(limits), validate: false, ...(profile ? { profileImport: PROFILE_IMPORT } : {}) }).bytes;
+    instrumented = instrumentWithLimits(bytes, limits, { validate: false, ...(profile ? { profileImport: PROFILE_IMPORT } : {}) });
   } catch (err) {
     const message = `cannot apply the plugin's limits to its module: ${err instanceof Error ? err.message : String(err)}`;
     // A module over a cap (declared minimums, element segments) is refused before the engine allocates it.

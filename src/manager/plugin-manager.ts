@@ -9,7 +9,8 @@ import { HookManager } from '../hooks/hook-manager.ts';
 import { capabilitySet } from '../manifest/capabilities.ts';
 import { snapshotStats } from '../plugin/stats.ts';
 import type { Logger, PluginInfo, PluginSource, PluginStats } from '../plugin/types.ts';
-import { getDefaultRuntime, type RuntimeAdapter } from '../runtime/adapter.ts';
+import { defaultRuntime } from '#runtime';
+import type { RuntimeAdapter } from '../runtime/adapter.ts';
 import { ContentTypeRegistry } from './content-types.ts';
 import { activeVersions, checkReloadDependencies, dependentsOf } from './dependency-checks.ts';
 import { planLoadOrder } from './dependency-order.ts';
@@ -80,7 +81,7 @@ export class PluginManager {
   constructor(config: PluginManagerConfig = {}) {
     checkHostFunctions(config.hostFunctions);
     this.#config = config;
-    this.#runtime = config.runtime ?? getDefaultRuntime();
+    this.#runtime = config.runtime ?? defaultRuntime;
     this.#logger = config.logger ?? console;
     this.events = new EventBus({
       deliveryTimeoutMs: config.eventDeliveryTimeoutMs ?? 5_000,

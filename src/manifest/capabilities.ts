@@ -29,11 +29,6 @@ export interface CapabilitySet {
 
 /**
  * Groups a manifest's capabilities by kind (duplicates removed, order kept).
- *
- * @example
- * ```ts
- * capabilitySet(meta).hooks; // ['after_render']
- * ```
  */
 export function capabilitySet(meta: Pick<PluginMetadata, 'capabilities'>): CapabilitySet {
   const set: CapabilitySet = { hooks: [], hookKinds: {}, events: [], commands: [], contentTypes: [], templateFunctions: [], exports: [], hostFunctions: [] };
@@ -67,13 +62,6 @@ const UNBOUNDED = new WorkBudget(Number.POSITIVE_INFINITY, 'steps');
 /**
  * Does an event type match a pattern? `*` matches one dotted segment, a trailing `**` any
  * number of them, and a lone `*` every type.
- *
- * @example
- * ```ts
- * eventTypeMatches('content.*', 'content.created'); // true
- * eventTypeMatches('content.*', 'content.a.b');     // false
- * eventTypeMatches('content.**', 'content.a.b');    // true
- * ```
  */
 export function eventTypeMatches(pattern: string, type: string): boolean {
   if (pattern === type || pattern === '*') return true;

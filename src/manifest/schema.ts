@@ -3,7 +3,9 @@
  * snake_case; `parseManifest` converts the result to the camelCase `PluginMetadata`.
  */
 import * as v from 'valibot';
-import semver from 'semver';
+// semver's own files, not its index (which brings every helper along into a frontend bundle).
+import validVersion from 'semver/functions/valid.js';
+import validRange from 'semver/ranges/valid.js';
 import { closest } from '../util/closest.ts';
 import { MANIFEST_EVENT_PATTERN, MAX_EVENT_TYPE_LENGTH } from '../events/event-type-grammar.ts';
 
@@ -96,12 +98,12 @@ const pluginId = v.pipe(
 const semverVersion = v.pipe(
   v.string('must be a string'),
   // Exactly semver: `v1.2.0` or `=1.2.0` would be accepted by the library's loose parse.
-  v.check((value) => semver.valid(value) !== null && /^\d/.test(value) && value.trim() === value, (issue) => `${JSON.stringify(issue.input)} is not a semver version (e.g. "1.2.0")`),
+  v.check((value) => validVersion(value) !== null && /^\d/.test(value) && value.trim() === value, (issue) => `${JSON.stringify(issue.input)} is not a semver version (e.g. "1.2.0")`),
 );
 
 const semverRange = v.pipe(
   v.string('must be a string'),
-  v.check((value) => semver.validRange(value) !== null, (issue) => `${JSON.stringify(issue.input)} is not a semver range (e.g. "^1.0")`),
+  v.check((value) => validRange(value) !== null, (issue) => `${JSON.stringify(issue.input)} is not a semver range (e.g. "^1.0")`),
 );
 
 const capability = v.pipe(

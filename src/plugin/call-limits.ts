@@ -3,7 +3,7 @@
  * output size and fuel after it, and the translation of a trap into the limit that caused it.
  */
 import { ErrorCodes, GuestError, PluginError, type ErrorCode } from '../errors.ts';
-import { INSTRUMENT_EXPORTS, LimitReason, RETURN_CODE_SIGNAL } from '../instrument/index.ts';
+import { INSTRUMENT_EXPORTS, LimitReason, RETURN_CODE_SIGNAL } from '../instrument/constants.ts';
 import { utf8Length } from '../util/json-codec.ts';
 import type { EffectiveLimits } from './limits.ts';
 

@@ -6,7 +6,8 @@
  * worker's memory, but the grow import reaches it from either.
  */
 import { ErrorCodes, GuestError } from '../errors.ts';
-import { GrowKind, readModuleLimits } from '../instrument/index.ts';
+import { GrowKind } from '../instrument/constants.ts';
+import { readModuleLimits } from '../instrument/limits-section.ts';
 import { PAGE_BYTES } from './limits.ts';
 import { TABLE_ELEMENT_BYTES, type MemoryAccount, type MemoryBudget } from './memory-budget.ts';
 import { recordMemory } from './stats.ts';

@@ -9,7 +9,7 @@ import { STOCK_IO_FUNCTIONS } from '../engine/guest-io-functions.ts';
 import { createGuest, functionExports, hasHostCallGuards, readsFrames, type Guest, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
 import { hookExportName } from '../hooks/hook-names.ts';
-import { INSTRUMENT_EXPORTS, LimitReason } from '../instrument/index.ts';
+import { INSTRUMENT_EXPORTS, LimitReason } from '../instrument/constants.ts';
 import { capabilitySet, type CapabilitySet } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import type { ChainKey } from '../manager/event-chains.ts';

@@ -3,6 +3,7 @@
  * how to read plugin folders, how to fetch a module, what isolation exists. The core never
  * touches platform APIs itself; `src/runtime/<runtime>.ts` files implement this.
  */
+import type createPluginFunction from '@extism/extism';
 import type { FileTree } from '../wasi/wasi-mounts.ts';
 import { ErrorCodes, PluginError } from '../errors.ts';
 
@@ -84,28 +85,17 @@ export async function fetchUrlBytes(url: URL): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-let defaultRuntime: RuntimeAdapter = webRuntime;
+/** Extism's `createPlugin`. */
+export type CreatePlugin = typeof createPluginFunction;
 
 /**
- * Sets the adapter managers use when none is given (each package entry point sets its own).
- *
- * @example
- * ```ts
- * setDefaultRuntime(nodeRuntime);
- * ```
+ * What every target of package.json's `#runtime` import exports (src/runtime/<runtime>.ts): the
+ * adapter managers use when none is given, and how Extism is loaded there. The bundler or
+ * runtime picks the target by export condition at build time, so two entry points in one
+ * module graph share one answer instead of overwriting a global.
  */
-export function setDefaultRuntime(adapter: RuntimeAdapter): void {
-  defaultRuntime = adapter;
-}
-
-/**
- * The adapter managers use when none is given.
- *
- * @example
- * ```ts
- * getDefaultRuntime().name; // 'node' when imported through the node entry
- * ```
- */
-export function getDefaultRuntime(): RuntimeAdapter {
-  return defaultRuntime;
+export interface RuntimeBinding {
+  readonly defaultRuntime: RuntimeAdapter;
+  /** Extism's `createPlugin`, loaded the way this runtime needs (see src/engine/extism-loader.ts). */
+  loadExtism(): Promise<CreatePlugin>;
 }

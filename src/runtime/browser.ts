@@ -4,7 +4,8 @@
  * which browsers grant only to cross-origin isolated pages (COOP `same-origin` + COEP
  * `require-corp`), so `hasWorkers` follows `crossOriginIsolated`.
  */
-import { webRuntime, type RuntimeAdapter } from './adapter.ts';
+import { webRuntime, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
+import { staticExtism } from '../engine/extism-static.ts';
 
 function isCrossOriginIsolated(): boolean {
   return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof Worker === 'function';
@@ -29,3 +30,9 @@ export const browserRuntime: RuntimeAdapter = {
     return isCrossOriginIsolated();
   },
 };
+
+/** The adapter managers use when none is given (`#runtime`, `browser` condition). */
+export const defaultRuntime: RuntimeBinding['defaultRuntime'] = browserRuntime;
+
+/** Extism, bundled. */
+export const loadExtism: RuntimeBinding['loadExtism'] = staticExtism;

@@ -3,7 +3,8 @@
  * mode, decide whether plugins must be precompiled, and whether plugin HTTP can work, before
  * loading anything. Probes the platform (not just the adapter's claims) where it is cheap.
  */
-import { getDefaultRuntime, type RuntimeAdapter } from './adapter.ts';
+import { defaultRuntime } from '#runtime';
+import type { RuntimeAdapter } from './adapter.ts';
 
 /**
  * What a runtime supports (see docs/runtimes.md for the table per runtime).
@@ -44,11 +45,6 @@ let compileProbe: boolean | undefined;
  * Whether this runtime lets code compile WebAssembly now. workerd throws "Wasm code generation
  * disallowed by embedder" even for the empty module, so one synchronous compile of 8 bytes
  * answers it; the result is cached.
- *
- * @example
- * ```ts
- * if (!canCompileWasm()) console.log('load precompiled modules (the Vite plugin)');
- * ```
  */
 export function canCompileWasm(): boolean {
   if (compileProbe === undefined) {
@@ -64,18 +60,13 @@ export function canCompileWasm(): boolean {
 
 /**
  * Whether JSPI (`WebAssembly.Suspending`) is available.
- *
- * @example
- * ```ts
- * hasJspi(); // false on Node 20, true on Chromium 137+
- * ```
  */
 export function hasJspi(): boolean {
   return typeof (WebAssembly as unknown as { Suspending?: unknown }).Suspending === 'function';
 }
 
 /**
- * What the given runtime adapter (default: the entry point's) supports here.
+ * What the given runtime adapter (default: this runtime's, chosen by `#runtime`) supports here.
  *
  * @example
  * ```ts
@@ -85,7 +76,7 @@ export function hasJspi(): boolean {
  * if (!caps.runTimeCompile) console.log('load modules built by @reedcms/plugins/vite');
  * ```
  */
-export function runtimeCapabilities(adapter: RuntimeAdapter = getDefaultRuntime()): RuntimeCapabilities {
+export function runtimeCapabilities(adapter: RuntimeAdapter = defaultRuntime): RuntimeCapabilities {
   const workerIsolation = adapter.hasWorkers;
   const jspi = hasJspi();
   return {

@@ -3,7 +3,8 @@
  * resolves `npm:@extism/extism` to its Node build; worker isolation there needs Extism's
  * `nodeWorkerArgs` set (Deno rejects the default execArgv): see `workerOptions`.
  */
-import { fetchUrlBytes, type RuntimeAdapter } from './adapter.ts';
+import { fetchUrlBytes, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
+import { staticExtism } from '../engine/extism-static.ts';
 import { directoryTree, type SyncDirectoryOps } from '../wasi/wasi-directory.ts';
 
 /** The part of the `Deno` namespace this adapter uses (typed here: the project has no Deno types). */
@@ -122,3 +123,9 @@ async function isFile(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/** The adapter managers use when none is given (`#runtime`, `deno` condition). */
+export const defaultRuntime: RuntimeBinding['defaultRuntime'] = denoRuntime;
+
+/** Extism, bundled. */
+export const loadExtism: RuntimeBinding['loadExtism'] = staticExtism;

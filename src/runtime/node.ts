@@ -5,8 +5,7 @@ import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync, wat
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fetchUrlBytes, type RuntimeAdapter } from './adapter.ts';
-import type { CreatePlugin } from '../engine/extism-loader.ts';
+import { fetchUrlBytes, type CreatePlugin, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
 import { directoryTree, type SyncDirectoryOps } from '../wasi/wasi-directory.ts';
 
 /** Node's synchronous file operations for read-only WASI mounts of real directories. */
@@ -103,3 +102,9 @@ async function isFile(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/** The adapter managers use on Node when none is given (`#runtime`, `node` condition). */
+export const defaultRuntime: RuntimeBinding['defaultRuntime'] = nodeRuntime;
+
+/** How Extism loads on Node: lazily, quietly. */
+export const loadExtism: RuntimeBinding['loadExtism'] = importExtismQuietly;

@@ -4,7 +4,8 @@
  * `WebAssembly.Module`s imported at build time, already instrumented (the Vite plugin
  * `@reedcms/plugins/vite` does both), and run inline under fuel.
  */
-import { webRuntime, type RuntimeAdapter } from './adapter.ts';
+import { webRuntime, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
+import { staticExtism } from '../engine/extism-static.ts';
 
 /**
  * workerd's platform services: the web adapter under its own name.
@@ -23,3 +24,9 @@ export const workerdRuntime: RuntimeAdapter = {
   hasFileSystem: false,
   hasWorkers: false,
 };
+
+/** The adapter managers use when none is given (`#runtime`, `workerd` condition). */
+export const defaultRuntime: RuntimeBinding['defaultRuntime'] = workerdRuntime;
+
+/** Extism, bundled. */
+export const loadExtism: RuntimeBinding['loadExtism'] = staticExtism;

@@ -11,7 +11,8 @@ import type { HostLimits } from '../manager/manager-config.ts';
 import { PluginManager } from '../manager/plugin-manager.ts';
 import { parseManifest } from '../manifest/parse-manifest.ts';
 import type { ManifestInput, PluginMetadata } from '../manifest/types.ts';
-import { getDefaultRuntime, type RuntimeAdapter } from '../runtime/adapter.ts';
+import { defaultRuntime } from '#runtime';
+import type { RuntimeAdapter } from '../runtime/adapter.ts';
 import type { Logger, PluginSource, WasmInput } from '../plugin/types.ts';
 import { resolveLimits } from '../plugin/limits.ts';
 import { mockFetch, type MockResponse, type RecordedRequest } from './mock-fetch.ts';
@@ -122,7 +123,7 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
  * await host.close();
  * ```
  */
-export async function createTestHost(options: TestHostOptions, runtime: RuntimeAdapter = getDefaultRuntime()): Promise<TestHost> {
+export async function createTestHost(options: TestHostOptions, runtime: RuntimeAdapter = defaultRuntime): Promise<TestHost> {
   const metadata = await readMetadata(options, runtime);
   const requests: RecordedRequest[] = [];
   const manager = new PluginManager({

@@ -10,6 +10,7 @@
 import type { Plugin } from 'vite';
 import type { HostLimits } from '../manager/manager-config.ts';
 import { listPluginFolders, preparePluginFolder, type PreparedPlugin } from './prepare-folder.ts';
+import { splitExtismWorker } from './extism-worker.ts';
 import { virtualModuleCode, type WasmDelivery } from './virtual-module.ts';
 
 export { preparePluginFolder, listPluginFolders, type PreparedPlugin } from './prepare-folder.ts';
@@ -78,6 +79,12 @@ export function reedPlugins(options: ReedPluginsOptions = {}): Plugin {
   let command: 'build' | 'serve' = 'build';
   let configConditions: readonly string[] = [];
 
+  /** Whether this build resolves the `workerd` export condition (a Worker bundle). */
+  function buildsForWorkerd(context: unknown): boolean {
+    const environment = (context as { environment?: { config?: { resolve?: { conditions?: readonly string[] } } } }).environment;
+    return [...configConditions, ...(environment?.config?.resolve?.conditions ?? [])].includes('workerd');
+  }
+
   async function folders(): Promise<string[]> {
     const dirs = [...(options.plugins ?? [])];
     if (options.pluginDir !== undefined) dirs.push(...(await listPluginFolders(options.pluginDir)));
@@ -105,15 +112,18 @@ export function reedPlugins(options: ReedPluginsOptions = {}): Plugin {
         prepared.push(plugin);
         for (const file of plugin.files) this.addWatchFile(file);
       }
-      const environment = (this as { environment?: { config?: { resolve?: { conditions?: readonly string[] } } } }).environment;
-      const conditions = [...configConditions, ...(environment?.config?.resolve?.conditions ?? [])];
-      const delivery = options.delivery === undefined || options.delivery === 'auto' ? (conditions.includes('workerd') ? 'import' : 'compile') : options.delivery;
+      const delivery = options.delivery === undefined || options.delivery === 'auto' ? (buildsForWorkerd(this) ? 'import' : 'compile') : options.delivery;
       if (delivery === 'import' && command === 'serve') throw new Error("reedPlugins: delivery 'import' needs `vite build` (workerd loads the emitted .wasm files)");
       return virtualModuleCode(prepared, delivery, (plugin) => {
         const fileName = `${assetsDir}/${plugin.id}-${plugin.hash}.wasm`;
         this.emitFile({ type: 'asset', fileName, source: plugin.wasm });
         return `${WASM_PREFIX}${fileName}`;
       });
+    },
+    transform(code, id) {
+      if (command !== 'build' || buildsForWorkerd(this)) return null;
+      const split = splitExtismWorker(this, code, id);
+      return split === undefined ? null : { code: split, map: null };
     },
   };
 }

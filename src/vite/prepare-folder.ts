@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { HostLimits } from '../manager/manager-config.ts';
 import { parseManifest } from '../manifest/parse-manifest.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
-import { instrumentForLimits } from '../runtime/precompile.ts';
+import { instrumentForLimits } from '../instrument/apply-limits.ts';
 import { sha256Hex } from '../util/sha256.ts';
 
 /**

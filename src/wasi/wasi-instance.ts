@@ -60,8 +60,3 @@ export function wasiInstance(options: WasiInstanceOptions): WasiInstance {
     },
   };
 }
-
-/** Whether a (linked) module imports WASI. */
-export function importsWasi(module: WebAssembly.Module): boolean {
-  return WebAssembly.Module.imports(module).some((i) => i.module === HOST_WASI_MODULE);
-}

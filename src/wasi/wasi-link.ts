@@ -23,6 +23,14 @@ import { ByteWriter } from '../instrument/writer.ts';
 export const WASI_MODULE = 'wasi_snapshot_preview1';
 /** Where the host serves WASI after {@link linkWasi} moved the imports. */
 export const HOST_WASI_MODULE = 'reed:wasi_snapshot_preview1';
+
+/**
+ * Whether a (linked) module imports WASI (a cheap check, beside the names: the WASI layer itself
+ * is loaded only for such modules, so a bundle whose plugins use none never downloads it).
+ */
+export function importsWasi(module: WebAssembly.Module): boolean {
+  return WebAssembly.Module.imports(module).some((i) => i.module === HOST_WASI_MODULE);
+}
 /** A reactor's entry point, as modules name it (WASI reactors: Go c-shared, C `-mexec-model=reactor`). */
 export const REACTOR_INIT = '_initialize';
 /** The name the host calls it by after {@link linkWasi}. */

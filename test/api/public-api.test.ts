@@ -10,7 +10,7 @@ describe('public API', () => {
   const api = readPublicApi();
 
   it('reads every entry that package.json exports names', () => {
-    expect(api.entries).toEqual(expect.arrayContaining(['src/index.ts', 'src/node.ts', 'src/browser.ts', 'src/vite/index.ts', 'src/testing/index.ts']));
+    expect(api.entries).toEqual(expect.arrayContaining(['src/web.ts', 'src/node.ts', 'src/browser.ts', 'src/vite/index.ts', 'src/testing/index.ts']));
     expect(api.exportCount).toBeGreaterThan(0);
   });
 

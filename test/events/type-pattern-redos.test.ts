@@ -5,7 +5,8 @@
  * works right after. The `relay` fixture publishes the type in its config on every event it gets.
  */
 import { describe, expect, it } from 'vitest';
-import { Hooks, PluginManager, eventTypeMatches, type PluginEvent } from '@reedcms/plugins';
+import { Hooks, PluginManager, type PluginEvent } from '@reedcms/plugins';
+import { eventTypeMatches } from '../../src/manifest/capabilities.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { manifestToml } from '../support/wat-plugins.ts';

@@ -4,7 +4,8 @@
  * network plugin runs in worker isolation automatically.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PluginManager, webRuntime, type PluginEvent } from '@reedcms/plugins';
+import { PluginManager, type PluginEvent } from '@reedcms/plugins';
+import { webRuntime } from '../../src/web.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';
 import { manifestToml } from '../support/wat-plugins.ts';

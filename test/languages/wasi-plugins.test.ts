@@ -9,7 +9,9 @@
  * worker isolation refuses them with E_UNSUPPORTED.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Hooks, PluginManager, hasJspi, type PluginError } from '@reedcms/plugins';
+import { Hooks, PluginManager, runtimeCapabilities, type PluginError } from '@reedcms/plugins';
+
+const hasJspi = () => runtimeCapabilities().jspi;
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';
 import { manifestToml } from '../support/wat-plugins.ts';

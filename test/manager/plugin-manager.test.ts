@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events, Hooks, PluginError, PluginManager, instrument, type Plugin, type PluginEvent } from '@reedcms/plugins';
+import { Events, Hooks, PluginError, PluginManager, type Plugin, type PluginEvent } from '@reedcms/plugins';
+import { instrument } from '@reedcms/plugins/instrument';
 import { buildWatPlugin, echoPluginWat, manifestToml } from '../support/wat-plugins.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/lib/build-assemblyscript.ts';
+import { denoSourceImportMap } from '../../scripts/lib/runtime-aliases.ts';
 import { buildConformancePlugins } from '../conformance/build-plugins.ts';
 import { describeRemoteSuite, parseResults } from './support/remote-cases.ts';
 
@@ -18,7 +19,7 @@ import { describeRemoteSuite, parseResults } from './support/remote-cases.ts';
  */
 export function runDeno(args: string[], timeoutMs = 60_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'deno'), ['run', '--allow-read', '--allow-env', ...args], {
+    const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'deno'), ['run', '--allow-read', '--allow-env', ...denoSourceImportMap(), ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
     });

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { denoSourceImportMap } from '../../scripts/lib/runtime-aliases.ts';
 import { fixturePath } from '../support/fixtures.ts';
 import { startTestServer, type TestServer } from '../http/http-server.ts';
 
@@ -16,7 +17,7 @@ const DENO = join(REPO_ROOT, 'node_modules', '.bin', 'deno');
 
 function runDeno(args: string[]): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(DENO, ['run', '--allow-read', '--allow-env', '--allow-net=127.0.0.1', ...args], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(DENO, ['run', '--allow-read', '--allow-env', '--allow-net=127.0.0.1', ...denoSourceImportMap(), ...args], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));

@@ -1,8 +1,8 @@
 /**
  * `exports` and the built files must not drift apart: builds the package (tsconfig.build.json,
  * into build/dist-check so a dist/ in use is left alone), then checks that every target of
- * every condition exists, that the conditions come in the order bundlers need, and that each
- * runtime entry sets its own adapter as the default.
+ * every condition exists (of `exports` and of the `#runtime` import), that the conditions come in
+ * the order bundlers need, and that the default adapter follows the runtime, not the entry.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { REPO_ROOT } from '../../scripts/lib/build-assemblyscript.ts';
 
 const OUT = join(REPO_ROOT, 'build', 'dist-check');
 type Target = string | { [condition: string]: Target };
-const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { exports: Record<string, Target>; types: string };
+const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { exports: Record<string, Target>; imports: Record<string, Target>; types: string };
 
 /** Every (subpath, condition path, file) the exports map names. */
 function targets(target: Target, path: string[] = []): Array<{ path: string[]; file: string }> {
@@ -45,14 +45,25 @@ describe('package exports', () => {
     for (const target of Object.values(pkg.exports['.'] as Record<string, Target>)) expect(Object.keys(target as object)).toEqual(['types', 'default']);
   });
 
-  it('each runtime entry sets its own adapter as the default', async () => {
-    const entries = { node: 'node', deno: 'deno', workerd: 'workerd', browser: 'browser', default: 'web' } as const;
-    for (const [condition, runtime] of Object.entries(entries)) {
+  it('"#runtime" lists workerd, deno, browser, node, default, and every target exists after the build', () => {
+    const runtime = pkg.imports['#runtime'] as Record<string, Target>;
+    expect(Object.keys(runtime)).toEqual(['workerd', 'deno', 'browser', 'node', 'default']);
+    for (const target of Object.values(runtime)) expect(Object.keys(target as object)).toEqual(['types', 'default']);
+    const missing = targets(runtime, ['#runtime']).filter((t) => !existsSync(built(t.file))).map((t) => `${t.path.join(' → ')}: ${t.file}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('every entry exports its own adapter, and under Node all of them default to the node adapter', async () => {
+    const entries = { node: 'nodeRuntime', deno: 'denoRuntime', workerd: 'workerdRuntime', browser: 'browserRuntime', default: 'webRuntime' } as const;
+    type Entry = { runtimeCapabilities(): { runtime: string }; PluginManager: new () => { runtime: { name: string } } } & Record<string, unknown>;
+    for (const [condition, adapter] of Object.entries(entries)) {
       const file = ((pkg.exports['.'] as Record<string, Record<string, string>>)[condition] as Record<string, string>).default as string;
-      const entry = (await import(/* @vite-ignore */ pathToFileURL(built(file)).href)) as { runtimeCapabilities(): { runtime: string } };
-      // The index entry sets nothing: it keeps whichever default was set last, so check it first-hand.
-      if (condition !== 'default') expect(entry.runtimeCapabilities().runtime, condition).toBe(runtime);
-      else expect(typeof entry.runtimeCapabilities).toBe('function');
+      const entry = (await import(/* @vite-ignore */ pathToFileURL(built(file)).href)) as Entry;
+      expect((entry[adapter] as { name: string }).name, condition).toBe(condition === 'default' ? 'web' : condition);
+      // `#runtime` resolved by Node itself through package.json "imports" (the node condition):
+      // importing another entry changes nothing.
+      expect(entry.runtimeCapabilities().runtime, condition).toBe('node');
+      expect(new entry.PluginManager().runtime.name, condition).toBe('node');
     }
   });
 

@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PluginManager, STOCK_IO_FUNCTIONS } from '@reedcms/plugins';
+import { PluginManager } from '@reedcms/plugins';
+import { STOCK_IO_FUNCTIONS } from '@reedcms/plugins/extism';
 import { examplePluginDir } from '../support/fixtures.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 

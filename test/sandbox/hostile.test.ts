@@ -347,7 +347,7 @@ describe('quarantine is fail-closed and blames only the plugin', () => {
 
 describe('precompiled modules', () => {
   it("a module instrumented with a bigger budget elsewhere still gets this host's fuel limit", async () => {
-    const { instrument } = await import('@reedcms/plugins');
+    const { instrument } = await import('@reedcms/plugins/instrument');
     const bytes = instrument(await hostileWat('infinite-loop'), { defaultFuel: 10_000_000_000n, memoryMaxPages: 16, limitImport: LIMIT_IMPORT }).bytes;
     const manager = new PluginManager({ logger: captureLogger(), limits: { fuel: 5_000 } });
     await manager.load({ manifest: manifestToml('prebuilt', ['Hook = "transform_data"']), wasm: new WebAssembly.Module(bytes) });

@@ -11,7 +11,7 @@
  * ```
  */
 import createPlugin, { type CallContext, type Plugin } from '@extism/extism';
-import { STOCK_IO_FUNCTIONS } from '@reedcms/plugins';
+import { STOCK_IO_FUNCTIONS } from '@reedcms/plugins/extism';
 
 /** One recorded log line. */
 export interface LogLine {

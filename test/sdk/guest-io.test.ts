@@ -3,7 +3,7 @@
  * run through real Extism with the `sdk-probe`, `echo`, `logger` and `publisher` fixtures.
  */
 import { describe, expect, it } from 'vitest';
-import { STOCK_IO_FUNCTIONS } from '@reedcms/plugins';
+import { STOCK_IO_FUNCTIONS } from '@reedcms/plugins/extism';
 import { readFixture } from '../support/fixtures.ts';
 import { callText, loadGuest } from './extism-harness.ts';
 

@@ -8,7 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Hooks, PluginManager, instrument, precompile, type PluginEvent } from '@reedcms/plugins';
+import { Hooks, PluginManager, precompile, type PluginEvent } from '@reedcms/plugins';
+import { instrument } from '@reedcms/plugins/instrument';
 import { compileWat } from '../support/wat.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';

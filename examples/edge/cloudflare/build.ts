@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import type { HostLimits } from '../../../src/manager/manager-config.ts';
 import { reedPlugins } from '../../../src/vite/index.ts';
+import { runtimeAliases } from '../../../scripts/lib/runtime-aliases.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -42,6 +43,7 @@ export interface WorkerBuild {
  */
 export async function bundleForWorkerd(options: WorkerBuild): Promise<string[]> {
   await rm(options.outDir, { recursive: true, force: true });
+  const packageEntry = options.packageEntry ?? join(REPO_ROOT, 'src', 'workerd.ts');
   await build({
     configFile: false,
     root: REPO_ROOT,
@@ -49,7 +51,7 @@ export async function bundleForWorkerd(options: WorkerBuild): Promise<string[]> 
     resolve: {
       // In a project that installed the package, '@reedcms/plugins' needs no alias: the
       // `workerd` condition picks dist/workerd.js.
-      alias: { '@reedcms/plugins': options.packageEntry ?? join(REPO_ROOT, 'src', 'workerd.ts') },
+      alias: { '@reedcms/plugins': packageEntry, ...runtimeAliases(packageEntry, 'workerd') },
       conditions: ['workerd', 'worker', 'browser'],
     },
     plugins: [reedPlugins({ pluginDir: options.pluginDir, ...(options.limits ? { limits: options.limits } : {}) })],
@@ -60,6 +62,9 @@ export async function bundleForWorkerd(options: WorkerBuild): Promise<string[]> 
       minify: false,
       copyPublicDir: false,
       lib: { entry: options.entry, formats: ['es'], fileName: () => 'worker.js' },
+      // One module, as workerd is configured here: the package's lazily imported parts (the
+      // rewriter, the WASI layer) are inlined, not split into chunks.
+      rollupOptions: { output: { inlineDynamicImports: true } },
     },
   });
   const wasm = await readdir(join(options.outDir, 'reed-plugins')).catch(() => [] as string[]);

@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import { createServer } from 'vite';
 import { REPO_ROOT } from '../../../scripts/lib/build-assemblyscript.ts';
+import { runtimeAliases } from '../../../scripts/lib/runtime-aliases.ts';
 import { reedPlugins } from '../../../src/vite/index.ts';
 import { LIMITS } from '../../conformance/plugins.ts';
 
@@ -30,7 +31,7 @@ export async function serveBrowserSuite(pluginDir: string): Promise<{ url: strin
     root: join(REPO_ROOT, 'test', 'runtimes', 'browser'),
     logLevel: 'warn',
     resolve: {
-      alias: { '@reedcms/plugins': join(REPO_ROOT, 'src', 'browser.ts') },
+      alias: { '@reedcms/plugins': join(REPO_ROOT, 'src', 'browser.ts'), ...runtimeAliases(join(REPO_ROOT, 'src', 'browser.ts'), 'browser') },
       conditions: ['browser', 'module', 'import', 'default'],
     },
     plugins: [

@@ -1,0 +1,31 @@
+/**
+ * Extism's browser build carries its worker script inline: a 74,000-character base64 `data:`
+ * URL, evaluated into every bundle that imports Extism, though only worker isolation ever
+ * starts a worker. In a production build the Vite plugin moves that script into a file of its
+ * own, so the browser downloads it only when a worker starts (main-thread pages never do).
+ * Development servers and workerd builds (no workers there, and no `import.meta.url` to resolve
+ * a file against) keep Extism as it is.
+ */
+
+/** Extism's browser build (the only one that inlines the worker). */
+const EXTISM_BROWSER_BUILD = /[\\/]@extism[\\/]extism[\\/]dist[\\/]browser[\\/]mod\.js$/;
+
+/** The inline worker: `new URL("data:text/javascript;base64,…")` (2.0.0-rc13). */
+const INLINE_WORKER = /new URL\("data:text\/javascript;base64,([A-Za-z0-9+/=]+)"\)/;
+
+/** What the transform needs of Rollup's plugin context. */
+interface EmitContext {
+  emitFile(file: { type: 'asset'; name: string; source: Uint8Array }): string;
+}
+
+/**
+ * Extism's module code with the inline worker replaced by a URL of an emitted file, or
+ * `undefined` for any other module (or an Extism build without the inline worker).
+ */
+export function splitExtismWorker(context: EmitContext, code: string, id: string): string | undefined {
+  if (!EXTISM_BROWSER_BUILD.test(id)) return undefined;
+  const match = INLINE_WORKER.exec(code);
+  if (match?.[1] === undefined) return undefined;
+  const reference = context.emitFile({ type: 'asset', name: 'extism-worker.js', source: Uint8Array.from(atob(match[1]), (c) => c.charCodeAt(0)) });
+  return code.slice(0, match.index) + `new URL(import.meta.ROLLUP_FILE_URL_${reference}, import.meta.url)` + code.slice(match.index + match[0].length);
+}
