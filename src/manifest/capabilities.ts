@@ -4,12 +4,13 @@
 import { LinearRegex } from '../schema/linear-regex.ts';
 import { WorkBudget } from '../schema/work-budget.ts';
 import type { Capability, PluginMetadata } from './types.ts';
+import type { HookKind } from '../hooks/hook-kinds.ts';
 
 /** A plugin's capabilities, grouped by kind. */
 export interface CapabilitySet {
   hooks: string[];
   /** Kinds declared with hooks (`{ Hook = "x", kind = "guard" }`), by hook name. */
-  hookKinds: Record<string, 'filter' | 'guard' | 'first' | 'collect' | 'action'>;
+  hookKinds: Record<string, HookKind>;
   events: string[];
   commands: string[];
   contentTypes: string[];
