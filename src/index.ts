@@ -35,7 +35,8 @@ export {
 } from './errors.ts';
 export { parseManifest } from './manifest/parse-manifest.ts';
 export { ConfigError, validateConfig } from './manager/config-schema.ts';
-export { capabilitySet, eventTypeMatches, type CapabilitySet } from './manifest/capabilities.ts';
+export { capabilitySet, type CapabilitySet } from './manifest/capabilities.ts';
+export { eventTypeMatches } from './events/type-pattern.ts';
 export type { PluginMetadata, Capability, PluginDependency, RequestedLimits, ManifestInput } from './manifest/types.ts';
 export type { Plugin, PluginContext, PluginSource, PluginState, PluginInfo, PluginStats, Logger, WasmInput } from './plugin/types.ts';
 export type { LogLevel, HostFunction } from './engine/extism-guest.ts';
