@@ -56,8 +56,14 @@ export const ErrorCodes = {
   QUARANTINED: 'E_QUARANTINED',
   /** The manager (or plugin) is shut down. */
   CLOSED: 'E_CLOSED',
-  /** The operation is not possible in the plugin's current state or this runtime. */
+  /** This runtime or isolation mode cannot do what was asked (no file system, no workers, no JSPI, …). */
   UNSUPPORTED: 'E_UNSUPPORTED',
+  /** The plugin is not active (still loading, failed or unloading); `cause` holds why it failed. */
+  STATE: 'E_STATE',
+  /** A host API was called with an argument it does not accept (the message says which and why). */
+  INVALID_ARGUMENT: 'E_INVALID_ARGUMENT',
+  /** A bug in the host: an impossible state, or a thrown value no other code describes. */
+  INTERNAL: 'E_INTERNAL',
   /** A hook name that was never defined (only raised when the HookManager is `strictHooks`). */
   UNKNOWN_HOOK: 'E_UNKNOWN_HOOK',
   /** A hook was defined twice with different kinds or policies (or a predefined one redefined). */

@@ -19,7 +19,7 @@ import type { PluginRecord } from './plugin-record.ts';
  */
 export function activeVersions(records: ReadonlyMap<string, PluginRecord>): Map<string, string> {
   const versions = new Map<string, string>();
-  for (const r of records.values()) if (r.state === 'active' && r.metadata !== undefined) versions.set(r.id, r.metadata.version);
+  for (const r of records.values()) if (r.state === 'active' && r.generation !== undefined) versions.set(r.id, r.generation.metadata.version);
   return versions;
 }
 

@@ -25,7 +25,8 @@ import type { PluginManagerConfig } from './manager-config.ts';
 import { ModuleCache } from './module-cache.ts';
 import { readContributions, type ContributionTargets } from './plugin-contributions.ts';
 import { createPluginContext, type ContextDeps } from './plugin-context.ts';
-import { retire, type Generation, type PluginRecord } from './plugin-record.ts';
+import { quarantine, retire } from './plugin-lifecycle.ts';
+import type { Generation, PluginRecord } from './plugin-record.ts';
 import type { DescribedSource } from './resolve-source.ts';
 
 /** What building generations needs from the manager. */
@@ -125,8 +126,7 @@ export class GenerationBuilder {
   #onFault(record: PluginRecord, error: PluginError): void {
     const threshold = this.#deps.config.quarantineAfter ?? 5;
     if (threshold <= 0 || record.state !== 'active' || record.stats.consecutiveFaults < threshold) return;
-    record.state = 'quarantined';
-    record.error = error;
+    quarantine(record, error);
     const message = `quarantined after ${record.stats.consecutiveFaults} consecutive faults (last: ${error.code}); reload it to try again`;
     this.#deps.logger.warn(`[${record.id}] ${message}`);
     this.#deps.events.publish({ type: Events.PLUGIN_QUARANTINED, data: { pluginId: record.id, faults: record.stats.consecutiveFaults, code: error.code, message } }).catch(() => {});

@@ -99,7 +99,7 @@ export function syncDeclared(record: PluginRecord, targets: ContributionTargets)
   for (const name of functions) {
     const impl = (args: unknown) => {
       if (record.state !== 'active' || record.generation === undefined) {
-        throw new PluginError(ErrorCodes.UNSUPPORTED, `template function "${name}": the plugin is ${record.state}`, { pluginId: record.id, operation: `template:${name}` });
+        throw new PluginError(ErrorCodes.STATE, `template function "${name}": the plugin is ${record.state}`, { pluginId: record.id, operation: `template:${name}` });
       }
       return record.generation.runtime.templateFunction(name, args);
     };
