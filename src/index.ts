@@ -11,9 +11,9 @@
  * ```
  */
 export { PluginManager, type InitializeResult } from './manager/plugin-manager.ts';
-export type { PluginManagerConfig, HostLimits } from './manager/manager-config.ts';
-export { ContentTypeRegistry, type ContentTypeDefinition, type ContentTypeInfo, type ContentValidation } from './manager/content-types.ts';
-export { TemplateRegistry, type TemplateFunctionImpl, type TemplateFunctionInfo } from './manager/template-functions.ts';
+export type { PluginManagerConfig } from './manager/manager-config.ts';
+export { ContentTypeRegistry, type ContentTypeInfo, type ContentValidation } from './manager/content-types.ts';
+export { TemplateRegistry, type TemplateFunctionInfo } from './manager/template-functions.ts';
 export { HookManager, DEFAULT_PRIORITY } from './hooks/hook-manager.ts';
 export type { HookHandler, HookContext, RegisterOptions, ExecuteOptions, ErrorPolicy, HandlerInfo } from './hooks/hook-manager.ts';
 export type { HookManagerOptions, HandlerFor, HookDefinition, DefineOptions } from './hooks/hook-manager.ts';
@@ -38,12 +38,12 @@ export { ConfigError, validateConfig } from './manager/config-schema.ts';
 export { capabilitySet, type CapabilitySet } from './manifest/capabilities.ts';
 export { eventTypeMatches } from './events/type-pattern.ts';
 export type { PluginMetadata, Capability, PluginDependency, RequestedLimits, ManifestInput } from './manifest/types.ts';
-export type { Plugin, PluginContext, PluginSource, PluginState, PluginInfo, PluginStats, Logger, WasmInput } from './plugin/types.ts';
+export type { Plugin, PluginContext, PluginSource, PluginState, PluginInfo, PluginStats, Logger, WasmInput, ContentTypeDefinition, TemplateFunctionImpl } from './plugin/types.ts';
 export type { LogLevel, HostFunction } from './engine/extism-guest.ts';
 export { STOCK_IO_FUNCTIONS, GuestIoStatus } from './engine/guest-io-functions.ts';
 export { instrument, InstrumentError, INSTRUMENT_EXPORTS, LimitReason, DEFAULT_FUEL } from './instrument/index.ts';
 export type { InstrumentOptions, InstrumentResult } from './instrument/index.ts';
-export { resolveLimits, DEFAULT_LIMITS, type EffectiveLimits } from './plugin/limits.ts';
+export { resolveLimits, DEFAULT_LIMITS, type EffectiveLimits, type HostLimits } from './plugin/limits.ts';
 export { webRuntime, setDefaultRuntime, getDefaultRuntime, type RuntimeAdapter } from './runtime/adapter.ts';
 export { runtimeCapabilities, canCompileWasm, hasJspi, type RuntimeCapabilities } from './runtime/capabilities.ts';
 export { instrumentForLimits, precompile } from './runtime/precompile.ts';

@@ -4,23 +4,9 @@
  */
 import type { ValidationResult } from '@cfworker/json-schema';
 import { ErrorCodes, PluginError } from '../errors.ts';
+import type { ContentTypeDefinition } from '../plugin/types.ts';
 import { BoundedSchema, DataRefusal } from '../schema/bounded-schema.ts';
 
-/**
- * A content type definition, as a plugin returns it from `content_type`. Only `schema` has a
- * meaning to the host; other fields (label, icon, fields for an editor…) are kept as given.
- *
- * @example
- * ```ts
- * const def: ContentTypeDefinition = { label: 'Article', schema: { type: 'object', required: ['title'] } };
- * ```
- */
-export interface ContentTypeDefinition {
-  /** A JSON Schema content of this type must match. */
-  schema?: Record<string, unknown>;
-  label?: string;
-  [key: string]: unknown;
-}
 
 /** A registered content type. */
 export interface ContentTypeInfo {

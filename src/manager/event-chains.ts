@@ -15,39 +15,15 @@
  */
 import { describeError } from '../errors.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
-import type { DeniedEventData } from '../http/guest-events.ts';
-import { DEFAULT_LIMITS } from '../plugin/limits.ts';
+import type { DeniedEventData } from '../events/guest-events.ts';
+import { DEFAULT_CHAIN_LIMITS, type EventChainLimits } from '../plugin/limits.ts';
+import type { ChainKey } from '../plugin/types.ts';
 import type { ReportTargets } from './manager-errors.ts';
 
-/** The host-wide chain limits (in `limits` of the manager config). */
-export interface EventChainLimits {
-  /** The longest chain of plugin-published events answering each other. Default 8. */
-  maxEventChainDepth?: number;
-  /** Plugin-published events one trigger may cause, across all plugins. Default 1,000. */
-  maxEventsPerChain?: number;
-  /** Plugin `on_event` calls one trigger may cause, across all plugins. Default 10,000. */
-  maxCallsPerChain?: number;
-}
-
-/**
- * The defaults: depth as before; as many events as one call may publish (`maxEventsPerCall`,
- * so one call's allowance fits one chain); calls enough for those events to reach ten
- * subscribers each.
- */
-export const DEFAULT_CHAIN_LIMITS: Readonly<Required<EventChainLimits>> = {
-  maxEventChainDepth: 8,
-  maxEventsPerChain: DEFAULT_LIMITS.maxEventsPerCall,
-  maxCallsPerChain: 10 * DEFAULT_LIMITS.maxEventsPerCall,
-};
 
 /** Events one chain delivers per macrotask before it yields to timers and I/O. */
 const EVENTS_PER_TURN = 16;
 
-/**
- * What a guest's publication is caused by: the event its call is handling, or (a direct host
- * call) a token made for that one call, naming it.
- */
-export type ChainKey = PluginEvent | { readonly call: string };
 
 interface Pending {
   readonly type: string;

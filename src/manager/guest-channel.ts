@@ -6,12 +6,14 @@
  */
 import type { PluginEvent } from '../events/event-bus.ts';
 import { eventTypeProblem } from '../events/event-type-grammar.ts';
-import { GuestEvents, type DeniedEventData, type LogEventData } from '../http/guest-events.ts';
+import { GuestEvents, type DeniedEventData, type LogEventData } from '../events/guest-events.ts';
 import { compileTypePatterns } from '../events/type-pattern.ts';
 import { capabilitySet } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import { PublishStatus } from '../plugin/wasm-plugin.ts';
-import { EventChains, resolveChainLimits, type ChainKey, type EventChainLimits } from './event-chains.ts';
+import { EventChains, resolveChainLimits } from './event-chains.ts';
+import type { EventChainLimits } from '../plugin/limits.ts';
+import type { ChainKey } from '../plugin/types.ts';
 import type { ReportTargets } from './manager-errors.ts';
 import { printable } from '../util/printable.ts';
 

@@ -8,19 +8,12 @@ import { compileModule } from '../engine/extism-guest.ts';
 import { ErrorCodes, GuestError, PluginError } from '../errors.ts';
 import { INSTRUMENT_EXPORTS, InstrumentError, LimitReason, instrument } from '../instrument/index.ts';
 import { LIMIT_IMPORT, PROFILE_IMPORT, instrumentOptions, instrumentationKey, type EffectiveLimits } from '../plugin/limits.ts';
+import type { PreparedModule } from '../plugin/types.ts';
 import { sha256Hex } from '../util/sha256.ts';
 import { linkWasi } from '../wasi/wasi-link.ts';
 
 export { LIMIT_IMPORT };
 
-/** A module ready to instantiate, and whether it meters itself. */
-export interface PreparedModule {
-  module: WebAssembly.Module;
-  /** True when the module carries our fuel/limit globals. */
-  instrumented: boolean;
-  /** sha256 of the original bytes (undefined for modules handed over compiled). */
-  sha256: string | undefined;
-}
 
 /**
  * A content-addressed cache of instrumented, compiled modules.

@@ -6,10 +6,11 @@
 import { ErrorCodes, PluginError } from '../errors.ts';
 import type { EventBus, PluginEvent } from '../events/event-bus.ts';
 import type { HookManager } from '../hooks/hook-manager.ts';
-import { isGuestDiagnostic } from '../http/guest-events.ts';
+import { isGuestDiagnostic } from '../events/guest-events.ts';
 import { capabilitySet } from '../manifest/capabilities.ts';
 import { compileTypePatterns } from '../events/type-pattern.ts';
-import type { ContentTypeDefinition, ContentTypeRegistry } from './content-types.ts';
+import type { ContentTypeRegistry } from './content-types.ts';
+import type { ContentTypeDefinition } from '../plugin/types.ts';
 import type { Generation, PluginRecord } from './plugin-record.ts';
 import type { TemplateRegistry } from './template-functions.ts';
 

@@ -6,9 +6,7 @@
 import { ErrorCodes, PluginError } from '../errors.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import { emptyStats } from '../plugin/stats.ts';
-import type { ContentTypeDefinition } from './content-types.ts';
-import type { TemplateFunctionImpl } from './template-functions.ts';
-import type { PluginInfo, PluginRuntime, PluginSource, PluginState, PluginStats } from '../plugin/types.ts';
+import type { ContentTypeDefinition, TemplateFunctionImpl, PluginInfo, PluginRuntime, PluginSource, PluginState, PluginStats } from '../plugin/types.ts';
 
 /** One loaded version of a plugin. */
 export interface Generation {

@@ -12,10 +12,9 @@ import { hookExportName } from '../hooks/hook-names.ts';
 import { INSTRUMENT_EXPORTS, LimitReason } from '../instrument/index.ts';
 import { capabilitySet, type CapabilitySet } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
-import type { ChainKey } from '../manager/event-chains.ts';
-import type { PreparedModule } from '../manager/module-cache.ts';
+import type { ChainKey, PreparedModule } from './types.ts';
 import { httpEnvFunctions } from '../http/http-host-functions.ts';
-import type { HttpSession } from '../http/http-session.ts';
+import type { WasmHttp } from '../http/plan-http.ts';
 import { MAX_JSON_DEPTH, nestsDeeperThan, utf8Length } from '../util/json-codec.ts';
 import { printable } from '../util/printable.ts';
 import { decodeOutput, encodeInputBytes } from '../util/frame-codec.ts';
@@ -65,17 +64,6 @@ export interface WasmPluginOptions {
   http?: WasmHttp | undefined;
   /** The WASI world (args, env, determinism) of a module that imports WASI; default empty. */
   wasi?: WasiSettings | undefined;
-}
-
-/**
- * How a plugin's `http_request` is served: `worker` (our async kernel functions, worker
- * isolation), `jspi` (Extism's HttpContext on the main thread, through the session's fetch),
- * or `refuse` (inline without JSPI: every request refused at once with `reason`).
- */
-export interface WasmHttp {
-  session: HttpSession;
-  mode: 'worker' | 'jspi' | 'refuse';
-  reason?: string;
 }
 
 /** Errors after which the instance's memory can no longer be trusted. */
@@ -429,7 +417,7 @@ export class WasmPlugin implements PluginRuntime {
       onVarsRefused: () => {
         this.#watch.varsRefused = true;
       },
-      envFunctions: http === undefined ? undefined : httpEnvFunctions(http.session, http.mode === 'worker' ? { mode: 'fetch' } : http.mode === 'jspi' ? { mode: 'status' } : { mode: 'refuse', reason: http.reason ?? 'HTTP is unavailable here' }),
+      envFunctions: http === undefined ? undefined : httpEnvFunctions(http),
       fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
       wasi: this.#options.wasi === undefined ? undefined : { settings: this.#options.wasi, maxLineBytes: limits.maxLogBytes, maxFileHandles: limits.maxFileHandles },
       onExit: () => {

@@ -6,7 +6,7 @@
  * instrument options from the same resolved limits.
  */
 import { instrument } from '../instrument/index.ts';
-import type { HostLimits } from '../manager/manager-config.ts';
+import type { HostLimits } from '../plugin/limits.ts';
 import type { RequestedLimits } from '../manifest/types.ts';
 import { instrumentOptions, resolveLimits } from '../plugin/limits.ts';
 import { linkWasi } from '../wasi/wasi-link.ts';

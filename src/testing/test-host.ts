@@ -6,8 +6,8 @@
 import type { FuelProfileEntry } from '../plugin/fuel-profile.ts';
 import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
-import { GuestEvents, type DeniedEventData, type LogEventData } from '../http/guest-events.ts';
-import type { HostLimits } from '../manager/manager-config.ts';
+import { GuestEvents, type DeniedEventData, type LogEventData } from '../events/guest-events.ts';
+import type { HostLimits } from '../plugin/limits.ts';
 import { PluginManager } from '../manager/plugin-manager.ts';
 import { parseManifest } from '../manifest/parse-manifest.ts';
 import type { ManifestInput, PluginMetadata } from '../manifest/types.ts';

@@ -8,7 +8,7 @@
  * are inlined and compiled when the bundle loads.
  */
 import type { Plugin } from 'vite';
-import type { HostLimits } from '../manager/manager-config.ts';
+import type { HostLimits } from '../plugin/limits.ts';
 import { listPluginFolders, preparePluginFolder, type PreparedPlugin } from './prepare-folder.ts';
 import { virtualModuleCode, type WasmDelivery } from './virtual-module.ts';
 

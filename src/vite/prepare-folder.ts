@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { HostLimits } from '../manager/manager-config.ts';
+import type { HostLimits } from '../plugin/limits.ts';
 import { parseManifest } from '../manifest/parse-manifest.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import { instrumentForLimits } from '../runtime/precompile.ts';

@@ -9,7 +9,7 @@ import { ExitCode, UsageError, formatBytes, formatCount, paint, type Terminal } 
 import { createTestHost } from '../../testing/node.ts';
 import type { RunResult, TestHost } from '../../testing/test-host.ts';
 import type { MockResponse } from '../../testing/mock-fetch.ts';
-import type { HostLimits } from '../../manager/manager-config.ts';
+import type { HostLimits } from '../../plugin/limits.ts';
 import { DEFAULT_LIMITS } from '../../plugin/limits.ts';
 
 /** Profile lines printed (all are in --json). */
