@@ -6,7 +6,7 @@
  */
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import { STOCK_IO_FUNCTIONS } from '../engine/guest-io-functions.ts';
-import { createGuest, functionExports, hasHostCallGuards, readsFrames, type Guest, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
+import { createGuest, functionExports, hasHostCallGuards, readsFrames, type Guest, type GuestOptions, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
 import { hookExportName } from '../hooks/hook-names.ts';
 import { INSTRUMENT_EXPORTS, LimitReason } from '../instrument/index.ts';
@@ -64,6 +64,11 @@ export interface WasmPluginOptions {
   http?: WasmHttp | undefined;
   /** The WASI world (args, env, determinism) of a module that imports WASI; default empty. */
   wasi?: WasiSettings | undefined;
+  /**
+   * Makes each instance (the first, and every replacement after a trap); default Extism's,
+   * through `createGuest`. A seam for tests and for hosts that wrap the engine.
+   */
+  createGuest?: (module: WebAssembly.Module, options: GuestOptions) => Promise<Guest>;
 }
 
 /** Errors after which the instance's memory can no longer be trusted. */
@@ -379,7 +384,7 @@ export class WasmPlugin implements PluginRuntime {
     // In a worker a call's host buffers are out of the host's sight: held up front (their cap
     // is enforced in the module, docs/instrument.md "Host-call guards").
     this.#memory.reserve(isolation === 'worker' ? hostBufferBytes(limits) : 0);
-    const guest = await createGuest(prepared.module, {
+    const guest = await (this.#options.createGuest ?? createGuest)(prepared.module, {
       pluginId: metadata.id,
       config: extismConfig(metadata.id, config),
       logLevel: this.#options.logLevel,
