@@ -74,9 +74,9 @@ function defaultPolicy(kind: HookKind): ErrorPolicy {
  * ```
  */
 export function normalizeDefinition(name: string, options: DefineOptions): HookDefinition {
-  if (typeof name !== 'string' || name === '') throw new TypeError('a hook name must be a non-empty string');
+  if (typeof name !== 'string' || name === '') throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'a hook name must be a non-empty string');
   if (options === null || typeof options !== 'object' || !HOOK_KINDS.includes(options.kind)) {
-    throw new TypeError(`hook "${name}": kind must be one of ${HOOK_KINDS.join(', ')}`);
+    throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `hook "${name}": kind must be one of ${HOOK_KINDS.join(', ')}`);
   }
   const errorPolicy = options.errorPolicy ?? defaultPolicy(options.kind);
   checkPolicy(name, options.kind, errorPolicy);
@@ -96,7 +96,7 @@ export function normalizeDefinition(name: string, options: DefineOptions): HookD
  */
 export function checkPolicy(name: string, kind: HookKind, policy: ErrorPolicy): void {
   if (policy !== 'skip' && policy !== 'fail' && policy !== 'deny') {
-    throw new TypeError(`hook "${name}": errorPolicy must be skip, fail or deny`);
+    throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `hook "${name}": errorPolicy must be skip, fail or deny`);
   }
   if (kind === 'guard' && policy === 'skip') {
     throw new PluginError(ErrorCodes.HOOK_DEFINITION, `hook "${name}" is a guard: guards fail closed, so its errorPolicy is "deny" or "fail", never "skip"`);

@@ -12,6 +12,7 @@
 import type { HostFunction } from '../engine/extism-guest.ts';
 import { HTTP_ERROR_STATUS, type HttpOutcome } from './http-session.ts';
 import type { WasmHttp } from './plan-http.ts';
+import { describeError } from '../errors.ts';
 
 /** The names this module provides in `extism:host/env`. */
 export const HTTP_ENV_FUNCTIONS = ['http_request', 'http_status_code', 'http_headers'] as const;
@@ -65,7 +66,7 @@ export function httpEnvFunctions({ session, mode, reason }: WasmHttp): Record<st
             const spec = parse(context, requestAddr, bodyAddr);
             return deliver(context, await session.request(spec));
           } catch (err) {
-            return deliver(context, await session.request({ url: `invalid request: ${err instanceof Error ? err.message : String(err)}` }));
+            return deliver(context, await session.request({ url: `invalid request: ${describeError(err)}` }));
           }
         }
       : (context: Context, requestAddr: bigint, bodyAddr: bigint): bigint => {

@@ -4,7 +4,7 @@
  * isolation (forced for a plugin that may reach the network), otherwise a clear
  * `E_UNSUPPORTED` "HTTP unavailable in this runtime".
  */
-import { ErrorCodes, PluginError } from '../errors.ts';
+import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import { httpMode, type HttpMode } from './http-mode.ts';
 import { resolveHttpLimits, type HttpLimitFields } from './http-limits.ts';
 import { HttpSession, type HttpDenial } from './http-session.ts';
@@ -56,12 +56,12 @@ export function planHttp(input: PlanHttpInput): { isolation: 'inline' | 'worker'
   try {
     NetworkPolicy.create({ host: input.hostAllowed ?? [], plugin: [] });
   } catch (err) {
-    throw new PluginError(ErrorCodes.CONFIG, `invalid host network policy: ${(err as Error).message}`, { pluginId, cause: err, operation: 'load' });
+    throw new PluginError(ErrorCodes.CONFIG, `invalid host network policy: ${describeError(err)}`, { pluginId, cause: err, operation: 'load' });
   }
   try {
     policy = NetworkPolicy.create({ host: input.hostAllowed ?? [], plugin: input.pluginAllowed });
   } catch (err) {
-    throw new PluginError(ErrorCodes.MANIFEST, `invalid [network] allowed_hosts: ${(err as Error).message}`, { pluginId, cause: err, operation: 'load' });
+    throw new PluginError(ErrorCodes.MANIFEST, `invalid [network] allowed_hosts: ${describeError(err)}`, { pluginId, cause: err, operation: 'load' });
   }
   const mode = httpMode(input, policy.enabled);
   if (policy.enabled && mode === 'none') {

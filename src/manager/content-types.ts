@@ -3,7 +3,7 @@
  * query and validate content against. Each name has exactly one provider.
  */
 import type { ValidationResult } from '@cfworker/json-schema';
-import { ErrorCodes, PluginError } from '../errors.ts';
+import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import type { ContentTypeDefinition } from '../plugin/types.ts';
 import { BoundedSchema, DataRefusal } from '../schema/bounded-schema.ts';
 
@@ -86,7 +86,7 @@ export class ContentTypeRegistry {
         throw new PluginError(ErrorCodes.INPUT, `content for type "${name}" cannot be validated: ${err.message}`, { pluginId: entry.pluginId, cause: err, operation: 'contentTypes.validate' });
       }
       // A schema that compiles but fails on use (too much work for this content) is the plugin's fault.
-      throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has a schema that cannot validate: ${err instanceof Error ? err.message : String(err)}`, {
+      throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has a schema that cannot validate: ${describeError(err)}`, {
         pluginId: entry.pluginId,
         cause: err,
         operation: 'contentTypes.validate',
@@ -143,6 +143,6 @@ function compile(definition: ContentTypeDefinition, pluginId: string, name: stri
     return BoundedSchema.compile(definition.schema, 'schema');
   } catch (err) {
     // A SchemaRefusal's message lists every issue with its path.
-    throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has an unusable schema: ${err instanceof Error ? err.message : String(err)}`, { pluginId, cause: err, operation: 'content_type' });
+    throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has an unusable schema: ${describeError(err)}`, { pluginId, cause: err, operation: 'content_type' });
   }
 }

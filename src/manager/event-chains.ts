@@ -13,7 +13,7 @@
  * turn of plugin calls in flight (one more per delivery timeout a stuck subscriber outlasts).
  * The first refusal in a chain is reported as one `plugin.denied`; the rest are silent.
  */
-import { describeError } from '../errors.ts';
+import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
 import type { DeniedEventData } from '../events/guest-events.ts';
 import { DEFAULT_CHAIN_LIMITS, type EventChainLimits } from '../plugin/limits.ts';
@@ -68,7 +68,7 @@ export function resolveChainLimits(limits: EventChainLimits = {}): Required<Even
   for (const name of Object.keys(DEFAULT_CHAIN_LIMITS) as Array<keyof EventChainLimits>) {
     const value = limits[name];
     if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`limits.${name} must be a positive integer, got ${String(value)}`);
+    if (!Number.isSafeInteger(value) || value < 1) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `limits.${name} must be a positive integer, got ${String(value)}`);
     resolved[name] = value;
   }
   return resolved;

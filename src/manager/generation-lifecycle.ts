@@ -97,7 +97,7 @@ export class GenerationBuilder {
     const net = planHttp({
       pluginId: metadata.id, hostAllowed: host.allowedHosts, pluginAllowed: metadata.network.allowedHosts, isolation,
       hasWorkers: runtime.hasWorkers, jspi: hasJspi(), limits: host.limits, requested: metadata.limits, callTimeoutMs: limits.timeoutMs, fetch: host.fetch,
-      onDenied: (d) => guest.denied({ pluginId: metadata.id, what: 'http', reason: d.reason, kind: d.kind, url: d.url, ...(d.limit === undefined ? {} : { limit: d.limit }) }),
+      onDenied: (d) => guest.denied({ pluginId: metadata.id, what: 'http', code: d.code, reason: d.reason, kind: d.kind, url: d.url, ...(d.limit === undefined ? {} : { limit: d.limit }) }),
     });
     const prepared = await this.#modules.prepare(await described.module(), limits, metadata.id);
     const supplied = declaredHostFunctions(capabilitySet(metadata).hostFunctions, host.hostFunctions, metadata.id);

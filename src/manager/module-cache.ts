@@ -5,7 +5,7 @@
  * plugin), because a compiled module's bytes cannot be read back.
  */
 import { compileModule } from '../engine/extism-guest.ts';
-import { ErrorCodes, GuestError, PluginError } from '../errors.ts';
+import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import { INSTRUMENT_EXPORTS, InstrumentError, LimitReason, instrument } from '../instrument/index.ts';
 import { LIMIT_IMPORT, PROFILE_IMPORT, instrumentOptions, instrumentationKey, type EffectiveLimits } from '../plugin/limits.ts';
 import type { PreparedModule } from '../plugin/types.ts';
@@ -85,7 +85,7 @@ async function instrumentAndCompile(bytes: Uint8Array, limits: EffectiveLimits, 
     // WASI imports and a reactor's _initialize are moved out of Extism's reach first.
     instrumented = instrument(linkWasi(bytes), { ...instrumentOptions(limits), validate: false, ...(profile ? { profileImport: PROFILE_IMPORT } : {}) }).bytes;
   } catch (err) {
-    const message = `cannot apply the plugin's limits to its module: ${err instanceof Error ? err.message : String(err)}`;
+    const message = `cannot apply the plugin's limits to its module: ${describeError(err)}`;
     // A module over a cap (declared minimums, element segments) is refused before the engine allocates it.
     const limit = !(err instanceof InstrumentError)
       ? undefined

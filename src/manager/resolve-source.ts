@@ -32,7 +32,7 @@ export type DescribedSource = { source: PluginSource; metadata: PluginMetadata; 
  */
 export async function describeSource(source: PluginSource, runtime: RuntimeAdapter): Promise<DescribedSource> {
   if (source === null || typeof source !== 'object') {
-    throw new PluginError(ErrorCodes.UNSUPPORTED, 'a plugin source must be { dir }, { manifest, wasm } or { plugin }', { operation: 'load' });
+    throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'a plugin source must be { dir }, { manifest, wasm } or { plugin }', { operation: 'load' });
   }
   if ('dir' in source) return describeDir(source, runtime);
   if ('plugin' in source) return describeJsPlugin(source);
@@ -41,13 +41,13 @@ export async function describeSource(source: PluginSource, runtime: RuntimeAdapt
     const origin = `manifest ${metadata.id}`;
     return { source, kind: 'wasm', metadata, origin, module: () => moduleFromInput(source.wasm, metadata, runtime) };
   }
-  throw new PluginError(ErrorCodes.UNSUPPORTED, 'a plugin source must be { dir }, { manifest, wasm } or { plugin }', { operation: 'load' });
+  throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'a plugin source must be { dir }, { manifest, wasm } or { plugin }', { operation: 'load' });
 }
 
 async function describeDir(source: { dir: string }, runtime: RuntimeAdapter): Promise<DescribedSource> {
   const { dir } = source;
   if (typeof dir !== 'string' || dir === '') {
-    throw new PluginError(ErrorCodes.UNSUPPORTED, '{ dir } must name a folder', { operation: 'load' });
+    throw new PluginError(ErrorCodes.INVALID_ARGUMENT, '{ dir } must name a folder', { operation: 'load' });
   }
   const manifestPath = runtime.joinPath(dir, 'plugin.toml');
   let text: string;
@@ -107,12 +107,12 @@ async function checkInsideFolder(runtime: RuntimeAdapter, dir: string, path: str
 function describeJsPlugin(source: { plugin: Plugin }): DescribedSource {
   const { plugin } = source;
   if (plugin === null || typeof plugin !== 'object' || plugin.metadata === undefined) {
-    throw new PluginError(ErrorCodes.UNSUPPORTED, 'a JS plugin must be an object with `metadata`', { operation: 'load' });
+    throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'a JS plugin must be an object with `metadata`', { operation: 'load' });
   }
   const metadata = parseManifest(plugin.metadata);
   for (const method of ['initialize', 'shutdown', 'handleCommand'] as const) {
     if (plugin[method] !== undefined && typeof plugin[method] !== 'function') {
-      throw new PluginError(ErrorCodes.UNSUPPORTED, `\`${method}\` must be a function`, { pluginId: metadata.id, operation: 'load' });
+      throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `\`${method}\` must be a function`, { pluginId: metadata.id, operation: 'load' });
     }
   }
   return { source, kind: 'js', metadata, origin: `js ${metadata.id}`, plugin };

@@ -27,6 +27,7 @@ import { RegexRefusal } from './regex-syntax.ts';
 import { copySchema, type RegexSite, type SchemaCopy, type SchemaIssue } from './schema-copy.ts';
 import { MAX_JSON_DEPTH, MAX_REGEX_STEPS, MAX_SCHEMA_STEPS, MAX_UNIQUE_ITEMS_WORK } from './schema-limits.ts';
 import { BudgetExceeded, WorkBudget } from './work-budget.ts';
+import { describeError } from '../errors.ts';
 
 export type { SchemaIssue } from './schema-copy.ts';
 
@@ -154,7 +155,7 @@ export class BoundedSchema {
       if (err instanceof BudgetExceeded) throw new SchemaRefusal([{ path: this.path, message: `validating against it ${err.message} (nested $ref, anyOf, allOf… multiply)` }]);
       // The engine's stack: recursion, or the validator spreading an exponential error list.
       if (err instanceof RangeError) throw new SchemaRefusal([{ path: this.path, message: `validating against it overflows the stack (${err.message}): nested $ref, anyOf, allOf… multiply` }]);
-      const message = err instanceof Error ? err.message : String(err);
+      const message = describeError(err);
       if (/^Instances of/.test(message)) throw new DataRefusal([{ path: '', message: `holds a value that is not JSON data (${message})` }]);
       throw new SchemaRefusal([{ path: this.path, message: `cannot validate: ${message}` }]);
     } finally {
@@ -263,7 +264,7 @@ function variant(copy: SchemaCopy, path: string): Variant {
   try {
     return { copy, lookup: dereference(copy.root as Schema | boolean) };
   } catch (err) {
-    throw new SchemaRefusal([{ path, message: `cannot be read as a JSON Schema: ${err instanceof Error ? err.message : String(err)}` }]);
+    throw new SchemaRefusal([{ path, message: `cannot be read as a JSON Schema: ${describeError(err)}` }]);
   }
 }
 
