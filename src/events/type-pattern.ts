@@ -17,13 +17,6 @@ const UNBOUNDED = new WorkBudget(Number.POSITIVE_INFINITY, 'steps');
 /**
  * A matcher for `pattern`: `*` matches one dotted segment, a `**` segment one or more
  * characters (any depth), a lone `*` every type; anything else matches itself.
- *
- * @example
- * ```ts
- * const m = compileTypePattern('content.*');
- * m('content.created'); // true
- * m('content.a.b');     // false
- * ```
  */
 export function compileTypePattern(pattern: string): (type: string) => boolean {
   if (pattern === '*') return () => true;
@@ -49,15 +42,7 @@ export function compileTypePattern(pattern: string): (type: string) => boolean {
   return (type) => regex.test(type);
 }
 
-/**
- * One matcher for a list of patterns: true when any of them matches.
- *
- * @example
- * ```ts
- * const declared = compileTypePatterns(['content.*', 'seo.**']);
- * declared('seo.a.b'); // true
- * ```
- */
+/** One matcher for a list of patterns: true when any of them matches. */
 export function compileTypePatterns(patterns: readonly string[]): (type: string) => boolean {
   const matchers = patterns.map(compileTypePattern);
   return (type) => matchers.some((matches) => matches(type));

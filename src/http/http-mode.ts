@@ -13,14 +13,7 @@ export type HttpMode = 'worker' | 'jspi' | 'none';
 /**
  * The mode for a plugin that may (`networked`) or may not reach the network. JSPI keeps an
  * inline plugin inline; without it, a networked plugin moves to a worker where there are
- * workers. A plugin without network access gets the mode that refuses cheapest (JSPI's fetch
- * reports each refusal through the policy; elsewhere the refusal is immediate).
- *
- * @example
- * ```ts
- * httpMode({ isolation: 'inline', jspi: false, hasWorkers: true }, true); // 'worker' (Node 20)
- * httpMode({ isolation: 'inline', jspi: true, hasWorkers: false }, true); // 'jspi' (Chromium)
- * ```
+ * workers (Node 20). A plugin without network access stays where it is, refused at once.
  */
 export function httpMode(where: { isolation: 'inline' | 'worker'; jspi: boolean; hasWorkers: boolean }, networked: boolean): HttpMode {
   if (where.isolation === 'worker') return networked ? 'worker' : 'none';

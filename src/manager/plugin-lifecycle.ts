@@ -27,34 +27,25 @@ export const PHASE_TRANSITIONS: Readonly<Record<Generation['phase'], readonly Ge
   retired: [],
 };
 
-/**
- * Moves a plugin to `next`.
- *
- * @throws PluginError `E_INTERNAL` when the table does not allow it.
- *
- * @example
- * ```ts
- * moveTo(record, 'unloading');
- * ```
- */
+function illegal(pluginId: string, what: string, from: string, to: string): PluginError {
+  return new PluginError(ErrorCodes.INTERNAL, `illegal ${what} change ${from} -> ${to}`, { pluginId });
+}
+
+/** Moves a plugin to `next`; throws `E_INTERNAL` when the table does not allow it. */
 export function moveTo(record: PluginRecord, next: PluginState): void {
-  if (!PLUGIN_TRANSITIONS[record.state].includes(next)) {
-    throw new PluginError(ErrorCodes.INTERNAL, `illegal plugin state change ${record.state} -> ${next}`, { pluginId: record.id });
-  }
+  if (!PLUGIN_TRANSITIONS[record.state].includes(next)) throw illegal(record.id, 'plugin state', record.state, next);
   record.state = next;
+}
+
+function movePhase(generation: Generation, next: Generation['phase']): void {
+  if (!PHASE_TRANSITIONS[generation.phase].includes(next)) throw illegal(generation.metadata.id, 'generation phase', generation.phase, next);
+  generation.phase = next;
 }
 
 /**
  * Makes `generation` the plugin's live one (a first load or a reload's swap): the record goes
  * `active` with no error, and what it knew before any generation is dropped (the generation
  * holds the manifest and kind from now on).
- *
- * @throws PluginError `E_INTERNAL` on an illegal move of the record or the generation.
- *
- * @example
- * ```ts
- * activate(record, next);
- * ```
  */
 export function activate(record: PluginRecord, generation: Generation): void {
   moveTo(record, 'active');
@@ -65,14 +56,7 @@ export function activate(record: PluginRecord, generation: Generation): void {
   record.stats.consecutiveFaults = 0;
 }
 
-/**
- * Quarantines an active plugin after a fault (its handlers are skipped until a reload).
- *
- * @example
- * ```ts
- * quarantine(record, error);
- * ```
- */
+/** Quarantines an active plugin after a fault (its handlers are skipped until a reload). */
 export function quarantine(record: PluginRecord, error: PluginError): void {
   moveTo(record, 'quarantined');
   record.error = error;
@@ -81,11 +65,6 @@ export function quarantine(record: PluginRecord, error: PluginError): void {
 /**
  * Removes a generation's registrations and marks it retired. Retiring a retired generation is
  * a no-op (a reload retires the old one before its swap and again when taking it down).
- *
- * @example
- * ```ts
- * retire(record.generation);
- * ```
  */
 export function retire(generation: Generation): void {
   if (generation.phase === 'retired') return;
@@ -97,11 +76,4 @@ export function retire(generation: Generation): void {
       // An undo function failing must not keep the rest registered.
     }
   }
-}
-
-function movePhase(generation: Generation, next: Generation['phase']): void {
-  if (!PHASE_TRANSITIONS[generation.phase].includes(next)) {
-    throw new PluginError(ErrorCodes.INTERNAL, `illegal generation phase change ${generation.phase} -> ${next}`, { pluginId: generation.metadata.id });
-  }
-  generation.phase = next;
 }

@@ -80,15 +80,7 @@ export function newRecord(init: RecordInit, loadedAt: number): PluginRecord {
   };
 }
 
-/**
- * How `plugins()` shows a record: manifest and kind from its live generation, or from what was
- * read before it had one.
- *
- * @example
- * ```ts
- * manager.plugins(); // records.map(pluginInfo)
- * ```
- */
+/** How `plugins()` shows a record: manifest and kind from its generation, or what was read before. */
 export function pluginInfo(record: PluginRecord): PluginInfo {
   const { generation } = record;
   const metadata = generation === undefined ? record.known?.metadata : generation.metadata;

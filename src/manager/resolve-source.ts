@@ -31,12 +31,11 @@ export type DescribedSource = { source: PluginSource; metadata: PluginMetadata; 
  * ```
  */
 export async function describeSource(source: PluginSource, runtime: RuntimeAdapter): Promise<DescribedSource> {
-  if (source === null || typeof source !== 'object') {
-    throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'a plugin source must be { dir }, { manifest, wasm } or { plugin }', { operation: 'load' });
-  }
-  if ('dir' in source) return describeDir(source, runtime);
-  if ('plugin' in source) return describeJsPlugin(source);
-  if ('manifest' in source && 'wasm' in source) {
+  // Sources come from untyped callers too: anything else falls through to one refusal.
+  const object = source !== null && typeof source === 'object';
+  if (object && 'dir' in source) return describeDir(source, runtime);
+  if (object && 'plugin' in source) return describeJsPlugin(source);
+  if (object && 'manifest' in source && 'wasm' in source) {
     const metadata = parseManifest(source.manifest);
     const origin = `manifest ${metadata.id}`;
     return { source, kind: 'wasm', metadata, origin, module: () => moduleFromInput(source.wasm, metadata, runtime) };

@@ -8,6 +8,7 @@
  * are inlined and compiled when the bundle loads.
  */
 import type { Plugin } from 'vite';
+import { ErrorCodes, PluginError } from '../errors.ts';
 import type { HostLimits } from '../plugin/limits.ts';
 import { listPluginFolders, preparePluginFolder, type PreparedPlugin } from './prepare-folder.ts';
 import { virtualModuleCode, type WasmDelivery } from './virtual-module.ts';
@@ -66,7 +67,7 @@ export function reedPlugins(options: ReedPluginsOptions = {}): Plugin {
   async function folders(): Promise<string[]> {
     const dirs = [...(options.plugins ?? [])];
     if (options.pluginDir !== undefined) dirs.push(...(await listPluginFolders(options.pluginDir)));
-    if (dirs.length === 0) throw new Error('reedPlugins: give `plugins` (folders) or `pluginDir`');
+    if (dirs.length === 0) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'reedPlugins: give `plugins` (folders) or `pluginDir`', { operation: 'build' });
     return dirs;
   }
 
@@ -86,14 +87,14 @@ export function reedPlugins(options: ReedPluginsOptions = {}): Plugin {
       const prepared: PreparedPlugin[] = [];
       for (const dir of await folders()) {
         const plugin = await preparePluginFolder(dir, options.limits ?? {});
-        if (prepared.some((p) => p.id === plugin.id)) throw new Error(`reedPlugins: two folders hold plugin "${plugin.id}"`);
+        if (prepared.some((p) => p.id === plugin.id)) throw new PluginError(ErrorCodes.DUPLICATE, `reedPlugins: two folders hold plugin "${plugin.id}"`, { pluginId: plugin.id, operation: 'build' });
         prepared.push(plugin);
         for (const file of plugin.files) this.addWatchFile(file);
       }
       const environment = (this as { environment?: { config?: { resolve?: { conditions?: readonly string[] } } } }).environment;
       const conditions = [...configConditions, ...(environment?.config?.resolve?.conditions ?? [])];
       const delivery = options.delivery === undefined || options.delivery === 'auto' ? (conditions.includes('workerd') ? 'import' : 'compile') : options.delivery;
-      if (delivery === 'import' && command === 'serve') throw new Error("reedPlugins: delivery 'import' needs `vite build` (workerd loads the emitted .wasm files)");
+      if (delivery === 'import' && command === 'serve') throw new PluginError(ErrorCodes.UNSUPPORTED, "reedPlugins: delivery 'import' needs `vite build` (workerd loads the emitted .wasm files)", { operation: 'serve' });
       return virtualModuleCode(prepared, delivery, (plugin) => {
         const fileName = `${assetsDir}/${plugin.id}-${plugin.hash}.wasm`;
         this.emitFile({ type: 'asset', fileName, source: plugin.wasm });
