@@ -146,10 +146,26 @@ export class ManifestError extends PluginError {
   readonly issues: readonly ManifestIssue[];
 
   constructor(issues: readonly ManifestIssue[], options: PluginErrorOptions = {}) {
-    const lines = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
-    super(ErrorCodes.MANIFEST, `invalid plugin manifest:\n  - ${lines.join('\n  - ')}`, options);
+    super(ErrorCodes.MANIFEST, describeIssues('invalid plugin manifest', issues), options);
     this.issues = issues;
   }
+}
+
+/**
+ * One issue as text: `path: message`, or the message alone when it concerns the whole document.
+ *
+ * @example
+ * ```ts
+ * describeIssue({ path: 'dependencies[0].version', message: 'is not a semver range' });
+ * ```
+ */
+export function describeIssue(issue: ManifestIssue): string {
+  return issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;
+}
+
+/** A titled list of issues, one per line (ManifestError, ConfigError). */
+export function describeIssues(title: string, issues: readonly ManifestIssue[]): string {
+  return `${title}:\n  - ${issues.map(describeIssue).join('\n  - ')}`;
 }
 
 /**

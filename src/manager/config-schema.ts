@@ -6,7 +6,7 @@
  * backtracking regex, no endless `$ref`, a step budget.
  */
 import type { OutputUnit } from '@cfworker/json-schema';
-import { ErrorCodes, ManifestError, PluginError, type ManifestIssue, describeError } from '../errors.ts';
+import { ErrorCodes, ManifestError, PluginError, type ManifestIssue, describeError, describeIssues } from '../errors.ts';
 import { BoundedSchema, DataRefusal, SchemaRefusal } from '../schema/bounded-schema.ts';
 
 /**
@@ -37,8 +37,7 @@ export class ConfigError extends PluginError {
   readonly issues: readonly ManifestIssue[];
 
   constructor(issues: readonly ManifestIssue[], pluginId: string) {
-    const lines = issues.map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`));
-    super(ErrorCodes.CONFIG, `invalid config:\n  - ${lines.join('\n  - ')}`, { pluginId, operation: 'config' });
+    super(ErrorCodes.CONFIG, describeIssues('invalid config', issues), { pluginId, operation: 'config' });
     this.issues = issues;
   }
 }

@@ -27,7 +27,7 @@ import { RegexRefusal } from './regex-syntax.ts';
 import { copySchema, type RegexSite, type SchemaCopy, type SchemaIssue } from './schema-copy.ts';
 import { MAX_JSON_DEPTH, MAX_REGEX_STEPS, MAX_SCHEMA_STEPS, MAX_UNIQUE_ITEMS_WORK } from './schema-limits.ts';
 import { BudgetExceeded, WorkBudget } from './work-budget.ts';
-import { describeError } from '../errors.ts';
+import { describeError, describeIssue } from '../errors.ts';
 
 export type { SchemaIssue } from './schema-copy.ts';
 
@@ -35,7 +35,7 @@ export type { SchemaIssue } from './schema-copy.ts';
 export class SchemaRefusal extends Error {
   override name = 'SchemaRefusal';
   constructor(readonly issues: readonly SchemaIssue[]) {
-    super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+    super(issues.map(describeIssue).join('; '));
   }
 }
 
@@ -43,7 +43,7 @@ export class SchemaRefusal extends Error {
 export class DataRefusal extends Error {
   override name = 'DataRefusal';
   constructor(readonly issues: readonly SchemaIssue[]) {
-    super(issues.map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`)).join('; '));
+    super(issues.map(describeIssue).join('; '));
   }
 }
 
