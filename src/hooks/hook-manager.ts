@@ -215,12 +215,13 @@ export class HookManager<M extends HookMapOf<M> = UntypedHooks> {
    */
   register<K extends keyof M & string>(hook: K, handler: HandlerFor<M[K]>, options: RegisterOptions = {}): () => void {
     this.#options.assertOpen?.();
-    if (typeof hook !== 'string' || hook === '') throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'a hook name must be a non-empty string');
-    if (typeof handler !== 'function') throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `handler for hook "${hook}" must be a function`);
-    const priority = options.priority ?? DEFAULT_PRIORITY;
-    if (typeof priority !== 'number' || !Number.isFinite(priority)) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `priority for hook "${hook}" must be a finite number`);
     const pluginId = options.pluginId;
-    if (pluginId !== undefined && (typeof pluginId !== 'string' || pluginId === '')) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `pluginId for hook "${hook}" must be a non-empty string`);
+    if (pluginId !== undefined && (typeof pluginId !== 'string' || pluginId === '')) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `pluginId for hook "${String(hook)}" must be a non-empty string`);
+    const invalid = (message: string) => new PluginError(ErrorCodes.INVALID_ARGUMENT, message, { pluginId, operation: 'register' });
+    if (typeof hook !== 'string' || hook === '') throw invalid('a hook name must be a non-empty string');
+    if (typeof handler !== 'function') throw invalid(`handler for hook "${hook}" must be a function`);
+    const priority = options.priority ?? DEFAULT_PRIORITY;
+    if (typeof priority !== 'number' || !Number.isFinite(priority)) throw invalid(`priority for hook "${hook}" must be a finite number`);
     const registration: Registration = {
       hook,
       handler: handler as Registration['handler'],

@@ -32,7 +32,9 @@ describe('error codes the manager raises', () => {
 
   it('register with a bad handler is E_INVALID_ARGUMENT', () => {
     const manager = new PluginManager({ logger: quiet });
-    expect(() => manager.hooks.register('after_render', 'not a function' as never)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT', name: 'PluginError' }));
+    expect(() => manager.hooks.register('after_render', 'not a function' as never, { pluginId: 'seo' })).toThrow(
+      expect.objectContaining({ code: 'E_INVALID_ARGUMENT', name: 'PluginError', pluginId: 'seo', operation: 'register' }),
+    );
   });
 
   it('a throwing subscriber is reported as E_GUEST naming the event', async () => {
