@@ -17,7 +17,6 @@ import { WasiExit } from '../wasi/wasi-exit.ts';
 import { importsWasi, wasiInstance, type WasiInstance } from '../wasi/wasi-instance.ts';
 import { HOST_WASI_MODULE, WASI_MODULE } from '../wasi/wasi-link.ts';
 import type { WasiSettings } from '../wasi/wasi-settings.ts';
-import { DEFAULT_LIMITS } from '../plugin/limits.ts';
 
 /** Log levels, lowest first. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -88,10 +87,11 @@ export interface GuestOptions {
    */
   fetch?: typeof fetch | undefined;
   /**
-   * The WASI world of a module that imports WASI (src/wasi/); ignored for one that does not.
-   * `maxLineBytes` bounds a buffered stdout/stderr line (the per-call log limit).
+   * The WASI world of a module that imports WASI (src/wasi/; default settings: no args, no env);
+   * ignored for one that does not. `maxLineBytes` bounds a buffered stdout/stderr line (the
+   * per-call log limit). The caller gives the limits: the engine knows no defaults of its own.
    */
-  wasi?: { settings: WasiSettings; maxLineBytes: number; maxFileHandles: number } | undefined;
+  wasi: { settings?: WasiSettings | undefined; maxLineBytes: number; maxFileHandles: number };
   /**
    * Told when the guest called `proc_exit` (code 0 ends the call successfully, any other with
    * `E_GUEST`): the instance must be replaced, as after a trap.
@@ -195,7 +195,7 @@ function frameVersion(): number {
  *
  * @example
  * ```ts
- * const guest = await createGuest(module, { pluginId: 'seo', config: {}, logLevel: 'info', onLog, hostFunctions: {} });
+ * const guest = await createGuest(module, { pluginId: 'seo', config: {}, logLevel: 'info', onLog, hostFunctions: {}, wasi: { maxLineBytes: 65_536, maxFileHandles: 64 } });
  * ```
  */
 export async function createGuest(module: WebAssembly.Module, options: GuestOptions): Promise<Guest> {
@@ -515,14 +515,14 @@ function serveWasi(options: GuestOptions, runInWorker: boolean, memory: () => We
     );
   }
   return wasiInstance({
-    settings: options.wasi?.settings ?? { args: [], env: [], deterministic: false },
+    settings: options.wasi.settings ?? { args: [], env: [], deterministic: false },
     seed: options.pluginId,
     memory,
     fuel,
     logLevel: options.logLevel,
     onLog: options.onLog,
-    maxLineBytes: options.wasi?.maxLineBytes ?? DEFAULT_LIMITS.maxLogBytes,
-    maxFileHandles: options.wasi?.maxFileHandles ?? DEFAULT_LIMITS.maxFileHandles,
+    maxLineBytes: options.wasi.maxLineBytes,
+    maxFileHandles: options.wasi.maxFileHandles,
   });
 }
 

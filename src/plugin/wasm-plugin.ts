@@ -424,7 +424,7 @@ export class WasmPlugin implements PluginRuntime {
       },
       envFunctions: http === undefined ? undefined : httpEnvFunctions(http),
       fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
-      wasi: this.#options.wasi === undefined ? undefined : { settings: this.#options.wasi, maxLineBytes: limits.maxLogBytes, maxFileHandles: limits.maxFileHandles },
+      wasi: { settings: this.#options.wasi, maxLineBytes: limits.maxLogBytes, maxFileHandles: limits.maxFileHandles },
       onExit: () => {
         // Whatever the code, the guest's runtime has shut down: its instance cannot go on.
         this.#broken = true;

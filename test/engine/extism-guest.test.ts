@@ -4,9 +4,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileModule, createGuest, functionExports, hasHostCallGuards, readsFrames, type GuestOptions } from '../../src/engine/extism-guest.ts';
+import { DEFAULT_LIMITS } from '../../src/plugin/limits.ts';
 import { buildWatPlugin, echoPluginWat, errorSettingWat, trappingWat } from '../support/wat-plugins.ts';
 
-const options = (pluginId: string): GuestOptions => ({ pluginId, config: {}, logLevel: 'info', onLog: () => {}, hostFunctions: {} });
+const options = (pluginId: string): GuestOptions => ({ pluginId, config: {}, logLevel: 'info', onLog: () => {}, hostFunctions: {}, wasi: { maxLineBytes: DEFAULT_LIMITS.maxLogBytes, maxFileHandles: DEFAULT_LIMITS.maxFileHandles } });
 let echo: WebAssembly.Module;
 
 beforeAll(async () => {
