@@ -195,7 +195,7 @@ function frameVersion(): number {
  *
  * @example
  * ```ts
- * const guest = await createGuest(module, { pluginId: 'seo', config: {}, logLevel: 'info', onLog, hostFunctions: {}, wasi: { maxLineBytes: 65_536, maxFileHandles: 64 } });
+ * const guest = await createGuest(module, { pluginId: 'seo', config: {}, logLevel: 'info', onLog, hostFunctions: {}, wasi: { maxLineBytes: 65_536, maxFileHandles: 100 } });
  * ```
  */
 export async function createGuest(module: WebAssembly.Module, options: GuestOptions): Promise<Guest> {
