@@ -151,14 +151,7 @@ export class ManifestError extends PluginError {
   }
 }
 
-/**
- * One issue as text: `path: message`, or the message alone when it concerns the whole document.
- *
- * @example
- * ```ts
- * describeIssue({ path: 'dependencies[0].version', message: 'is not a semver range' });
- * ```
- */
+/** One issue as text: `path: message`, or the message alone when it concerns the whole document. */
 export function describeIssue(issue: ManifestIssue): string {
   return issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;
 }
