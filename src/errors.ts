@@ -5,7 +5,9 @@
  */
 
 /**
- * Stable error codes. New codes may be added; existing ones never change meaning.
+ * Stable error codes. New codes may be added; existing ones never change meaning. Each code's
+ * comment is its documentation, and the README's table is generated from it
+ * (`npm run docs:errors`).
  *
  * @example
  * ```ts
@@ -13,19 +15,19 @@
  * ```
  */
 export const ErrorCodes = {
-  /** plugin.toml is malformed or invalid; `issues` lists every problem with its path. */
+  /** plugin.toml is malformed or invalid, or its `config_schema` is unusable or unsafe (an endless `$ref`, a pattern with no linear-time match: docs/schemas.md); `err.issues` lists every problem with its path. */
   MANIFEST: 'E_MANIFEST',
-  /** A required dependency is missing, has the wrong version, failed, or forms a cycle. */
+  /** A required plugin is missing, has the wrong version, failed, or forms a cycle (named); or `unload` of a plugin others require, without `cascade`. */
   DEPENDENCY: 'E_DEPENDENCY',
-  /** A plugin tried something its manifest does not declare. */
+  /** A plugin tried something its manifest does not declare, or a content type or template function name already has another provider. */
   CAPABILITY: 'E_CAPABILITY',
   /** A plugin id is already loaded. */
   DUPLICATE: 'E_DUPLICATE',
   /** No plugin with that id is loaded. */
   NOT_FOUND: 'E_NOT_FOUND',
-  /** The plugin does not implement what was asked (an undeclared or unknown command). */
+  /** The plugin does not implement what was asked (an undeclared command or export). */
   NOT_IMPLEMENTED: 'E_NOT_IMPLEMENTED',
-  /** Reading a plugin's files failed (missing folder, manifest or wasm file). */
+  /** Reading a plugin's files failed (missing folder, manifest or wasm file; a symlink out of the folder). */
   IO: 'E_IO',
   /** The bytes are not a valid WebAssembly module, or fail their sha256. */
   WASM: 'E_WASM',
@@ -33,38 +35,44 @@ export const ErrorCodes = {
   LINK: 'E_LINK',
   /** A declared capability lacks its export, or an export has the wrong kind. */
   EXPORT: 'E_EXPORT',
-  /** The plugin's `initialize` failed (guest error or trap). */
+  /** The plugin's `initialize` failed (the cause says how). */
   INIT: 'E_INIT',
-  /** The plugin's config does not match its `config_schema`. */
+  /** The host's config for a plugin does not match its `config_schema`, or is too deep (256 levels) or large to validate in bounded time; `err.issues` names every bad field. */
   CONFIG: 'E_CONFIG',
   /** The data given to a plugin cannot be serialized to JSON. */
   INPUT: 'E_INPUT',
-  /** The plugin's output is not valid JSON (or has the wrong shape). */
+  /** The plugin's output is not UTF-8 JSON (or not the shape or encoding asked for). */
   OUTPUT: 'E_OUTPUT',
-  /** The plugin reported an error itself (Extism `error_set`, or a JS plugin threw). */
+  /** The plugin reported an error itself (Extism `error_set`), or a JS handler (plugin, hook or subscriber) threw. */
   GUEST: 'E_GUEST',
-  /** The guest trapped (unreachable, divide by zero, out-of-bounds access, …). */
+  /** The guest trapped (unreachable, divide by zero, out-of-bounds access, …); its instance is replaced. */
   TRAP: 'E_TRAP',
-  /** The call ran out of fuel (its CPU budget). */
+  /** The call ran out of fuel (its CPU budget); `err.limit` names the limit, as for every limit below (see Limits). */
   FUEL: 'E_FUEL',
-  /** The guest hit its memory cap. */
+  /** The guest hit its memory or table cap, or the manager's `memoryBudgetBytes`. */
   MEMORY: 'E_MEMORY',
   /** The guest exceeded its call-depth limit. */
   STACK: 'E_STACK',
-  /** The call took longer than its wall-clock timeout. */
+  /** The call took longer than its wall-clock timeout (worker isolation, or a hook's `timeoutMs`). */
   TIMEOUT: 'E_TIMEOUT',
-  /** Input, output or log size beyond its limit. */
+  /** Input, output, log, variable or event size or count beyond its limit. */
   LIMIT: 'E_LIMIT',
-  /** The module could not be instrumented. */
+  /** The module cannot be instrumented (unsupported proposal, malformed), or a `WebAssembly.Module` came without instrumentation. */
   INSTRUMENT: 'E_INSTRUMENT',
-  /** An HTTP request was refused by the network policy. */
+  /** An HTTP request was refused by the network policy. Not thrown: the guest gets a 403 response, the host a `plugin.denied` event carrying this code (docs/network.md). */
   HTTP_DENIED: 'E_HTTP_DENIED',
-  /** The plugin is quarantined after repeated faults. */
+  /** The plugin is quarantined after repeated faults; `reload` it. */
   QUARANTINED: 'E_QUARANTINED',
-  /** The manager (or plugin) is shut down. */
+  /** The manager is shut down (or shutting down). */
   CLOSED: 'E_CLOSED',
-  /** The operation is not possible in the plugin's current state or this runtime. */
+  /** This runtime or isolation mode cannot do what was asked (`{ dir }` without a file system, `isolation: 'worker'` in workerd or for a WASI module, HTTP without JSPI or workers). */
   UNSUPPORTED: 'E_UNSUPPORTED',
+  /** The plugin is not active (still loading, failed or unloading); `err.cause` holds why it failed. */
+  STATE: 'E_STATE',
+  /** A host API was called with an argument it does not accept (a bad source, hook name, handler, option, event type or pattern); the message says which. */
+  INVALID_ARGUMENT: 'E_INVALID_ARGUMENT',
+  /** A bug in the host: an impossible state change, or a thrown value no other code describes. */
+  INTERNAL: 'E_INTERNAL',
   /** A hook name that was never defined (only raised when the HookManager is `strictHooks`). */
   UNKNOWN_HOOK: 'E_UNKNOWN_HOOK',
   /** A hook was defined twice with different kinds or policies (or a predefined one redefined). */
@@ -157,10 +165,19 @@ export class ManifestError extends PluginError {
   readonly issues: readonly ManifestIssue[];
 
   constructor(issues: readonly ManifestIssue[], options: PluginErrorOptions = {}) {
-    const lines = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
-    super(ErrorCodes.MANIFEST, `invalid plugin manifest:\n  - ${lines.join('\n  - ')}`, options);
+    super(ErrorCodes.MANIFEST, describeIssues('invalid plugin manifest', issues), options);
     this.issues = issues;
   }
+}
+
+/** One issue as text: `path: message`, or the message alone when it concerns the whole document. */
+export function describeIssue(issue: ManifestIssue): string {
+  return issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;
+}
+
+/** A titled list of issues, one per line (ManifestError, ConfigError). */
+export function describeIssues(title: string, issues: readonly ManifestIssue[]): string {
+  return `${title}:\n  - ${issues.map(describeIssue).join('\n  - ')}`;
 }
 
 /**
@@ -214,9 +231,16 @@ export function isPluginError(value: unknown, code?: ErrorCode): value is Plugin
   return value instanceof PluginError && (code === undefined || value.code === code);
 }
 
-/** A readable message for any thrown value (errors are not always Errors). */
+/**
+ * A readable message for any thrown value (errors are not always Errors): the one way the host
+ * turns an error into text. A plain Error's cause is added when its message lacks it (fetch's
+ * "fetch failed" hides the ECONNREFUSED); a PluginError's message already tells its cause.
+ */
 export function describeError(value: unknown): string {
-  if (value instanceof Error) return value.message;
+  if (value instanceof Error) {
+    const { cause } = value;
+    return !(value instanceof PluginError) && cause instanceof Error && !value.message.includes(cause.message) ? `${value.message}: ${cause.message}` : value.message;
+  }
   if (typeof value === 'string') return value;
   try {
     return JSON.stringify(value) ?? String(value);

@@ -11,10 +11,10 @@
  * ```
  */
 export { PluginManager, type InitializeResult } from './manager/plugin-manager.ts';
-export type { PluginManagerConfig, HostLimits } from './manager/manager-config.ts';
+export type { PluginManagerConfig } from './manager/manager-config.ts';
 // The registries are built by the manager (`manager.contentTypes`, `manager.templates`): types only.
-export type { ContentTypeRegistry, ContentTypeDefinition, ContentTypeInfo, ContentValidation } from './manager/content-types.ts';
-export type { TemplateRegistry, TemplateFunctionImpl, TemplateFunctionInfo } from './manager/template-functions.ts';
+export type { ContentTypeRegistry, ContentTypeInfo, ContentValidation } from './manager/content-types.ts';
+export type { TemplateRegistry, TemplateFunctionInfo } from './manager/template-functions.ts';
 export { HookManager, DEFAULT_PRIORITY } from './hooks/hook-manager.ts';
 export type { HookHandler, HookContext, RegisterOptions, ExecuteOptions, ErrorPolicy, HandlerInfo } from './hooks/hook-manager.ts';
 export type { HookManagerOptions, HandlerFor, HookDefinition, DefineOptions } from './hooks/hook-manager.ts';
@@ -38,9 +38,9 @@ export { parseManifest } from './manifest/parse-manifest.ts';
 export { ConfigError, validateConfig } from './manager/config-schema.ts';
 export type { CapabilitySet } from './manifest/capabilities.ts';
 export type { PluginMetadata, Capability, PluginDependency, RequestedLimits, ManifestInput } from './manifest/types.ts';
-export type { Plugin, PluginContext, PluginSource, PluginState, PluginInfo, PluginStats, Logger, WasmInput } from './plugin/types.ts';
+export type { Plugin, PluginContext, PluginSource, PluginState, PluginInfo, PluginStats, Logger, WasmInput, ContentTypeDefinition, TemplateFunctionImpl } from './plugin/types.ts';
 export type { LogLevel, HostFunction } from './engine/extism-guest.ts';
-export { resolveLimits, DEFAULT_LIMITS, type EffectiveLimits } from './plugin/limits.ts';
+export { resolveLimits, DEFAULT_LIMITS, type EffectiveLimits, type HostLimits } from './plugin/limits.ts';
 // Each entry (node.ts, deno.ts, workerd.ts, browser.ts, web.ts) adds its own adapter; the default
 // one comes from `#runtime` (package.json "imports"), chosen by export condition at build time.
 export type { RuntimeAdapter } from './runtime/adapter.ts';

@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { documentedCodes, readmeWithTable } from '../scripts/lib/error-table.ts';
 import {
   DependencyError,
   ErrorCodes,
@@ -15,6 +16,14 @@ describe('ErrorCodes', () => {
     const documented = ['E_MANIFEST', 'E_DEPENDENCY', 'E_CAPABILITY', 'E_FUEL', 'E_MEMORY', 'E_TIMEOUT', 'E_TRAP', 'E_HTTP_DENIED', 'E_LIMIT', 'E_CLOSED'];
     const values = Object.values(ErrorCodes) as string[];
     for (const code of documented) expect(values).toContain(code);
+  });
+
+  it('every code is documented once, in src/errors.ts, and the README table is generated from it', () => {
+    expect(documentedCodes().map(([code]) => code)).toStrictEqual(Object.values(ErrorCodes));
+    for (const [code, doc] of documentedCodes()) expect(doc.length, code).toBeGreaterThan(10);
+    const { current, next } = readmeWithTable();
+    // On failure: npm run docs:errors
+    expect(current).toBe(next);
   });
 
   it('every code is a unique E_ string matching its key', () => {

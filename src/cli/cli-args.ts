@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './terminal.ts';
+import { describeError } from '../errors.ts';
 
 /** One command's options and help text. */
 export interface CommandSpec {
@@ -37,7 +38,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
     const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...spec.options }, allowPositionals: true, strict: true });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(describeError(err));
   }
 }
 

@@ -17,7 +17,6 @@ import { WasiExit } from '../wasi/wasi-exit.ts';
 import type { WasiInstance } from '../wasi/wasi-instance.ts';
 import { HOST_WASI_MODULE, WASI_MODULE, importsWasi } from '../wasi/wasi-link.ts';
 import type { WasiSettings } from '../wasi/wasi-settings.ts';
-import { DEFAULT_LIMITS } from '../plugin/limits.ts';
 
 /**
  * Log levels, lowest first.
@@ -103,10 +102,11 @@ export interface GuestOptions {
    */
   fetch?: typeof fetch | undefined;
   /**
-   * The WASI world of a module that imports WASI (src/wasi/); ignored for one that does not.
-   * `maxLineBytes` bounds a buffered stdout/stderr line (the per-call log limit).
+   * The WASI world of a module that imports WASI (src/wasi/; default settings: no args, no env);
+   * ignored for one that does not. `maxLineBytes` bounds a buffered stdout/stderr line (the
+   * per-call log limit). The caller gives the limits: the engine knows no defaults of its own.
    */
-  wasi?: { settings: WasiSettings; maxLineBytes: number; maxFileHandles: number } | undefined;
+  wasi: { settings?: WasiSettings | undefined; maxLineBytes: number; maxFileHandles: number };
   /**
    * Told when the guest called `proc_exit` (code 0 ends the call successfully, any other with
    * `E_GUEST`): the instance must be replaced, as after a trap.
@@ -495,14 +495,14 @@ async function serveWasi(options: GuestOptions, runInWorker: boolean, memory: ()
   }
   const { wasiInstance } = await import('../wasi/wasi-instance.ts');
   return wasiInstance({
-    settings: options.wasi?.settings ?? { args: [], env: [], deterministic: false },
+    settings: options.wasi.settings ?? { args: [], env: [], deterministic: false },
     seed: options.pluginId,
     memory,
     fuel,
     logLevel: options.logLevel,
     onLog: options.onLog,
-    maxLineBytes: options.wasi?.maxLineBytes ?? DEFAULT_LIMITS.maxLogBytes,
-    maxFileHandles: options.wasi?.maxFileHandles ?? DEFAULT_LIMITS.maxFileHandles,
+    maxLineBytes: options.wasi.maxLineBytes,
+    maxFileHandles: options.wasi.maxFileHandles,
   });
 }
 

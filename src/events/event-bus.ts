@@ -14,6 +14,7 @@
  * a type never contains `*`, so the `*` channel never receives a `*`-typed event.
  */
 import mitt, { type Emitter, type EventHandlerMap, type Handler, type WildcardHandler } from 'mitt';
+import { ErrorCodes, PluginError } from '../errors.ts';
 import { AsyncDeliveries, type Delivery, type Subscriber } from './async-deliveries.ts';
 import { isoNow, nextEventId } from './event-id.ts';
 import { EventStream, type StreamOptions } from './event-stream.ts';
@@ -102,7 +103,7 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
   constructor(options: EventBusOptions = {}) {
     this.#onError = options.onSubscriberError ?? (() => {});
     const maxPending = options.maxPendingDeliveries ?? 1024;
-    if (!(maxPending >= 1)) throw new TypeError('maxPendingDeliveries must be at least 1');
+    if (!(maxPending >= 1)) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'maxPendingDeliveries must be at least 1');
     this.#deliveries = new AsyncDeliveries(maxPending, options.deliveryTimeoutMs ?? 5_000, (err, event, owner) => this.#report(err, event, owner));
   }
 
@@ -137,10 +138,10 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
   subscribeAs(owner: string | undefined, filterOrHandler: EventFilter | EventHandler<any>, maybeHandler?: EventHandler<any>): Unsubscribe {
     const handler = (maybeHandler ?? filterOrHandler) as (event: PluginEvent) => unknown;
     const filter = maybeHandler === undefined ? undefined : (filterOrHandler as EventFilter);
-    if (typeof handler !== 'function') throw new TypeError('subscribe needs a handler function');
-    if (filter !== undefined && typeof filter !== 'string' && typeof filter !== 'function') throw new TypeError('an event filter is a type pattern or a predicate');
+    if (typeof handler !== 'function') throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'subscribe needs a handler function');
+    if (filter !== undefined && typeof filter !== 'string' && typeof filter !== 'function') throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'an event filter is a type pattern or a predicate');
     const problem = typeof filter === 'string' ? eventPatternProblem(filter) : undefined;
-    if (problem !== undefined) throw new TypeError(problem);
+    if (problem !== undefined) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, problem);
 
     // Exact types get their own list (no matching cost when publishing other types).
     const exact = typeof filter === 'string' && !filter.includes('*') ? filter : undefined;
@@ -331,12 +332,12 @@ export class EventBus<E extends EventMapOf<E> = UntypedEvents> {
   }
 
   /**
-   * The TypeError for an invalid event type, or undefined (and the type remembered as the last
+   * The E_INVALID_ARGUMENT error for an invalid event type, or undefined (and the type remembered as the last
    * valid one). Shared by publish (which rejects) and createEvent (which throws).
    */
-  #checkType(type: unknown): TypeError | undefined {
+  #checkType(type: unknown): PluginError | undefined {
     const problem = eventTypeProblem(type);
-    if (problem !== undefined) return new TypeError(problem);
+    if (problem !== undefined) return new PluginError(ErrorCodes.INVALID_ARGUMENT, problem);
     this.#lastValidType = type;
     return undefined;
   }

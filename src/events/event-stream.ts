@@ -4,6 +4,7 @@
  * falls behind, the oldest events are dropped and the consumer is told how many, so memory
  * never grows beyond `bufferSize` events per stream.
  */
+import { ErrorCodes, PluginError } from '../errors.ts';
 import { isoNow, nextEventId } from './event-id.ts';
 import type { PluginEvent } from './event-types.ts';
 
@@ -77,7 +78,7 @@ export class EventStream<Ev = PluginEvent> implements AsyncIterableIterator<Ev |
 
   /** Made by `EventBus.stream`; `attach` connects it to its subscription. */
   constructor(bufferSize: number = DEFAULT_STREAM_BUFFER) {
-    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new TypeError('bufferSize must be a positive integer');
+    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'bufferSize must be a positive integer');
     this.#capacity = bufferSize;
     // Grown on demand up to the capacity, so an idle stream with a large buffer costs nothing.
     this.#buffer = [];

@@ -92,6 +92,8 @@ export interface HostEventData {
     reason: string;
     /** HTTP: `denied` (policy), `limit` or `timeout`. */
     kind?: string;
+    /** HTTP: the refusal's code, `E_HTTP_DENIED` (policy), `E_LIMIT` or `E_TIMEOUT`. */
+    code?: string;
     /** HTTP: the URL refused (after redirects, the hop that was refused). */
     url?: string;
     /** The limit that was hit (`maxHttpRequests`, `maxEventsPerCall`, `maxEventsPerChain`, …). */

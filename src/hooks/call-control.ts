@@ -48,7 +48,7 @@ export class CallControl {
     const { timeoutMs, signal } = options;
     if (timeoutMs === undefined && signal === undefined) return undefined;
     if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0 && timeoutMs <= 2_147_483_647)) {
-      throw new TypeError(`hook "${hook}": timeoutMs must be a number between 0 and 2^31-1`);
+      throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `hook "${hook}": timeoutMs must be a number between 0 and 2^31-1`);
     }
     return new CallControl(hook, timeoutMs, signal);
   }

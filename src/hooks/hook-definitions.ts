@@ -5,7 +5,7 @@
  */
 import { ErrorCodes, PluginError } from '../errors.ts';
 import { HOOK_KINDS, type HookKind } from './hook-kinds.ts';
-import { Hooks } from './hook-names.ts';
+import { BUILTIN_HOOKS, type HookName } from './hook-names.ts';
 
 /**
  * What happens when a handler throws, times out on its own, or returns the wrong shape:
@@ -56,27 +56,25 @@ export interface DefineOptions {
   description?: string;
 }
 
-/** The predefined hooks and their kinds (the seed's ten). */
-export const BUILTIN_DEFINITIONS: Readonly<Record<(typeof Hooks)[keyof typeof Hooks], HookDefinition>> = {
-  [Hooks.BEFORE_RENDER]: { kind: 'filter', errorPolicy: 'skip', description: 'The page (content + meta) before it is rendered.' },
-  [Hooks.AFTER_RENDER]: { kind: 'filter', errorPolicy: 'skip', description: 'The rendered page (HTML) before it is sent.' },
-  [Hooks.BEFORE_SAVE]: { kind: 'filter', errorPolicy: 'skip', description: 'Content about to be saved.' },
-  [Hooks.TRANSFORM_DATA]: { kind: 'filter', errorPolicy: 'skip', description: 'Arbitrary data transformation.' },
-  [Hooks.AUTH_CHECK]: { kind: 'guard', errorPolicy: 'deny', description: 'May this request proceed?' },
-  [Hooks.BEFORE_DELETE]: { kind: 'guard', errorPolicy: 'deny', description: 'May this content be deleted?' },
-  [Hooks.ROUTE_MATCH]: { kind: 'first', errorPolicy: 'skip', description: 'Which handler answers this route?' },
-  [Hooks.VALIDATE_DATA]: { kind: 'collect', errorPolicy: 'skip', description: 'Validation findings from every plugin.' },
-  [Hooks.AFTER_SAVE]: { kind: 'action', errorPolicy: 'skip', description: 'Content was saved.' },
-  [Hooks.AFTER_DELETE]: { kind: 'action', errorPolicy: 'skip', description: 'Content was deleted.' },
-};
+/**
+ * The predefined hooks' definitions, derived from `BUILTIN_HOOKS`.
+ */
+export const BUILTIN_DEFINITIONS: Readonly<Record<HookName, HookDefinition>> = Object.fromEntries(
+  Object.entries(BUILTIN_HOOKS).map(([key, { kind, description }]) => [key.toLowerCase(), { kind, errorPolicy: defaultPolicy(kind), description }]),
+) as Record<HookName, HookDefinition>;
+
+/** A kind's error policy when none is given: guards fail closed (`deny`), the rest `skip`. */
+function defaultPolicy(kind: HookKind): ErrorPolicy {
+  return kind === 'guard' ? 'deny' : 'skip';
+}
 
 /** Validates `define` options and fills in the default policy. */
 export function normalizeDefinition(name: string, options: DefineOptions): HookDefinition {
-  if (typeof name !== 'string' || name === '') throw new TypeError('a hook name must be a non-empty string');
+  if (typeof name !== 'string' || name === '') throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'a hook name must be a non-empty string');
   if (options === null || typeof options !== 'object' || !HOOK_KINDS.includes(options.kind)) {
-    throw new TypeError(`hook "${name}": kind must be one of ${HOOK_KINDS.join(', ')}`);
+    throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `hook "${name}": kind must be one of ${HOOK_KINDS.join(', ')}`);
   }
-  const errorPolicy = options.errorPolicy ?? (options.kind === 'guard' ? 'deny' : 'skip');
+  const errorPolicy = options.errorPolicy ?? defaultPolicy(options.kind);
   checkPolicy(name, options.kind, errorPolicy);
   const definition: HookDefinition = { kind: options.kind, errorPolicy };
   if (options.description !== undefined) definition.description = options.description;
@@ -89,7 +87,7 @@ export function normalizeDefinition(name: string, options: DefineOptions): HookD
  */
 export function checkPolicy(name: string, kind: HookKind, policy: ErrorPolicy): void {
   if (policy !== 'skip' && policy !== 'fail' && policy !== 'deny') {
-    throw new TypeError(`hook "${name}": errorPolicy must be skip, fail or deny`);
+    throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `hook "${name}": errorPolicy must be skip, fail or deny`);
   }
   if (kind === 'guard' && policy === 'skip') {
     throw new PluginError(ErrorCodes.HOOK_DEFINITION, `hook "${name}" is a guard: guards fail closed, so its errorPolicy is "deny" or "fail", never "skip"`);

@@ -18,10 +18,10 @@ import type { PluginError } from '../errors.ts';
  * hooks.define('search_rank', { kind: 'filter' });
  * ```
  */
-export type HookKind = 'filter' | 'guard' | 'first' | 'collect' | 'action';
+export type HookKind = (typeof HOOK_KINDS)[number];
 
-/** Every kind, for validation and docs. */
-export const HOOK_KINDS: readonly HookKind[] = ['filter', 'guard', 'first', 'collect', 'action'];
+/** Every kind, for validation (here and in the manifest) and docs. */
+export const HOOK_KINDS = ['filter', 'guard', 'first', 'collect', 'action'] as const;
 
 /**
  * What a guard handler returns: `{ allow: true }`, `{ allow: false, reason }`, or `null` /

@@ -3,7 +3,7 @@
  * collect, action) and an error policy; handlers run in an order fixed at registration time
  * (before/after constraints, then priority, then registration order).
  */
-import { ErrorCodes, PluginError } from '../errors.ts';
+import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import { CallControl, NEVER_ABORTED } from './call-control.ts';
 import {
   BUILTIN_DEFINITIONS,
@@ -229,12 +229,13 @@ export class HookManager<M extends HookMapOf<M> = UntypedHooks> {
    */
   register<K extends keyof M & string>(hook: K, handler: HandlerFor<M[K]>, options: RegisterOptions = {}): () => void {
     this.#options.assertOpen?.();
-    if (typeof hook !== 'string' || hook === '') throw new TypeError('a hook name must be a non-empty string');
-    if (typeof handler !== 'function') throw new TypeError(`handler for hook "${hook}" must be a function`);
-    const priority = options.priority ?? DEFAULT_PRIORITY;
-    if (typeof priority !== 'number' || !Number.isFinite(priority)) throw new TypeError(`priority for hook "${hook}" must be a finite number`);
     const pluginId = options.pluginId;
-    if (pluginId !== undefined && (typeof pluginId !== 'string' || pluginId === '')) throw new TypeError(`pluginId for hook "${hook}" must be a non-empty string`);
+    if (pluginId !== undefined && (typeof pluginId !== 'string' || pluginId === '')) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `pluginId for hook "${String(hook)}" must be a non-empty string`);
+    const invalid = (message: string) => new PluginError(ErrorCodes.INVALID_ARGUMENT, message, { pluginId, operation: 'register' });
+    if (typeof hook !== 'string' || hook === '') throw invalid('a hook name must be a non-empty string');
+    if (typeof handler !== 'function') throw invalid(`handler for hook "${hook}" must be a function`);
+    const priority = options.priority ?? DEFAULT_PRIORITY;
+    if (typeof priority !== 'number' || !Number.isFinite(priority)) throw invalid(`priority for hook "${hook}" must be a finite number`);
     const registration: Registration = {
       hook,
       handler: handler as Registration['handler'],
@@ -443,7 +444,7 @@ function resolvePolicy(hook: string, definition: HookDefinition, requested: Erro
   try {
     checkPolicy(hook, definition.kind, requested);
   } catch (err) {
-    throw new TypeError(`errorPolicy "${String(requested)}" does not apply here: ${(err as Error).message}`);
+    throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `errorPolicy "${String(requested)}" does not apply here: ${describeError(err)}`, { cause: err });
   }
   return requested;
 }
@@ -452,7 +453,7 @@ function pluginIds(hook: string, field: 'before' | 'after', value: string | read
   if (value === undefined) return NO_IDS;
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || !list.every((id) => typeof id === 'string' && id !== '')) {
-    throw new TypeError(`"${field}" for hook "${hook}" must be a plugin id or an array of plugin ids`);
+    throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `"${field}" for hook "${hook}" must be a plugin id or an array of plugin ids`);
   }
   return Object.freeze([...new Set(list)]);
 }

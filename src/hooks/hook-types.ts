@@ -3,6 +3,7 @@
  * `register` / `execute` check handlers and callers against it. Purely compile-time.
  */
 import type { CollectOutput, CollectResult, GuardResult, GuardVerdict, HookKind } from './hook-kinds.ts';
+import type { BuiltinHookKinds } from './hook-names.ts';
 
 /**
  * One hook in a hook map. `kind` defaults to `filter`; `result` is only read by `first` hooks
@@ -40,18 +41,11 @@ export type HookMapOf<M> = { [K in keyof M]: HookSpec };
  * interface MyHooks extends BuiltinHooks { before_render: { kind: 'filter'; data: Page } }
  * ```
  */
-export interface BuiltinHooks {
-  before_render: { kind: 'filter'; data: unknown };
-  after_render: { kind: 'filter'; data: unknown };
-  before_save: { kind: 'filter'; data: unknown };
-  transform_data: { kind: 'filter'; data: unknown };
-  auth_check: { kind: 'guard'; data: unknown };
-  before_delete: { kind: 'guard'; data: unknown };
-  route_match: { kind: 'first'; data: unknown; result: unknown };
-  validate_data: { kind: 'collect'; data: unknown };
-  after_save: { kind: 'action'; data: unknown };
-  after_delete: { kind: 'action'; data: unknown };
-}
+export type BuiltinHooks = {
+  [H in keyof BuiltinHookKinds]: BuiltinHookKinds[H] extends 'first'
+    ? { kind: BuiltinHookKinds[H]; data: unknown; result: unknown }
+    : { kind: BuiltinHookKinds[H]; data: unknown };
+};
 
 /**
  * The default map of an untyped HookManager: the predefined hooks keep their kinds (so

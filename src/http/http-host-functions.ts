@@ -10,7 +10,9 @@
  * come back as a response with an error status and an `x-reed-error` header.
  */
 import type { HostFunction } from '../engine/extism-guest.ts';
-import { HTTP_ERROR_STATUS, type HttpOutcome, type HttpSession } from './http-session.ts';
+import { HTTP_ERROR_STATUS, type HttpOutcome } from './http-session.ts';
+import type { WasmHttp } from './plan-http.ts';
+import { describeError } from '../errors.ts';
 
 /** The names this module provides in `extism:host/env`. */
 export const HTTP_ENV_FUNCTIONS = ['http_request', 'http_status_code', 'http_headers'] as const;
@@ -20,15 +22,15 @@ type Context = Parameters<HostFunction>[0];
 /**
  * The three kernel functions for one guest instance.
  *
- * - `mode: 'fetch'` performs requests (async: worker isolation, where host functions may await);
- * - `mode: 'refuse'` answers every request at once with a refusal carrying `reason` (inline on a
+ * - `worker` performs requests (async: worker isolation, where host functions may await);
+ * - `none` answers every request at once with a refusal carrying `reason` (inline on a
  *   runtime without JSPI, where a host function cannot wait for the network);
- * - `mode: 'status'` gives only `http_status_code` and `http_headers` (inline under JSPI, where
+ * - `jspi` gives only `http_status_code` and `http_headers` (inline under JSPI, where
  *   Extism serves `http_request` itself through the session's fetch). Extism binds its own
  *   versions only to imports listed after `http_request` in the module; a module importing
  *   `http_status_code` first (AssemblyScript does) would get its "not enabled" stub: status 0.
  */
-export function httpEnvFunctions(session: HttpSession, options: { mode: 'fetch' | 'status' } | { mode: 'refuse'; reason: string }): Record<string, HostFunction> {
+export function httpEnvFunctions({ session, mode, reason }: WasmHttp): Record<string, HostFunction> {
   const deliver = (context: Context, outcome: HttpOutcome): bigint => {
     if (outcome.body.byteLength === 0) return 0n;
     try {
@@ -52,15 +54,14 @@ export function httpEnvFunctions(session: HttpSession, options: { mode: 'fetch' 
     };
   };
 
-  const refusal = options.mode === 'refuse' ? options.reason : '';
   const http_request: HostFunction =
-    options.mode !== 'refuse'
+    mode !== 'none'
       ? async (context: Context, requestAddr: bigint, bodyAddr: bigint): Promise<bigint> => {
           try {
             const spec = parse(context, requestAddr, bodyAddr);
             return deliver(context, await session.request(spec));
           } catch (err) {
-            return deliver(context, await session.request({ url: `invalid request: ${err instanceof Error ? err.message : String(err)}` }));
+            return deliver(context, await session.request({ url: `invalid request: ${describeError(err)}` }));
           }
         }
       : (context: Context, requestAddr: bigint, bodyAddr: bigint): bigint => {
@@ -70,7 +71,7 @@ export function httpEnvFunctions(session: HttpSession, options: { mode: 'fetch' 
           } catch {
             // A malformed request is refused like any other.
           }
-          return deliver(context, session.refuse(url, refusal));
+          return deliver(context, session.refuse(url, reason));
         };
 
   const status = {
@@ -85,5 +86,5 @@ export function httpEnvFunctions(session: HttpSession, options: { mode: 'fetch' 
       }
     },
   };
-  return options.mode === 'status' ? status : { http_request, ...status };
+  return mode === 'jspi' ? status : { http_request, ...status };
 }

@@ -5,6 +5,7 @@
  * and failures come back as a response with an error status and `x-reed-error` headers, since
  * a host function that throws wedges an Extism worker.
  */
+import { ErrorCodes, type ErrorCode, describeError } from '../errors.ts';
 import type { HttpLimits } from './http-limits.ts';
 import type { NetworkPolicy } from './network-policy.ts';
 
@@ -31,11 +32,16 @@ export interface HttpOutcome {
 /** Reported for every refusal (policy or limit), so the manager can publish `plugin.denied`. */
 export interface HttpDenial {
   kind: 'denied' | 'limit' | 'timeout';
+  /** The host-side code of the refusal (the guest sees only the status): by `kind`, see {@link DENIAL_CODES}. */
+  code: ErrorCode;
   reason: string;
   url: string;
   /** The limit that was hit (`maxHttpRequests`, `maxHttpResponseBytes`, `httpTimeoutMs`). */
   limit?: string | undefined;
 }
+
+/** A refusal's code on the host side (`plugin.denied`): the policy's, or the limit's that was hit. */
+const DENIAL_CODES: Readonly<Record<HttpDenial['kind'], ErrorCode>> = { denied: ErrorCodes.HTTP_DENIED, limit: ErrorCodes.LIMIT, timeout: ErrorCodes.TIMEOUT };
 
 /**
  * The status a synthetic response carries per error kind. Guests tell them from real ones by
@@ -100,7 +106,7 @@ export class HttpSession {
     try {
       this.last = await this.#request(spec);
     } catch (err) {
-      this.last = failure('network', `request failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.last = failure('network', `request failed: ${describeError(err)}`);
     }
     return this.last;
   }
@@ -163,7 +169,7 @@ export class HttpSession {
           });
         } catch (err) {
           if (controller.signal.aborted) return this.#timeout(url);
-          return failure('network', `request to ${url.origin} failed: ${describe(err)}`);
+          return failure('network', `request to ${url.origin} failed: ${describeError(err)}`);
         }
         if (response.type === 'opaqueredirect') {
           return this.#deny('denied', `${url.origin} answered with a redirect this runtime does not let the host inspect; redirects must be re-checked, so it is refused`, url.href);
@@ -218,7 +224,7 @@ export class HttpSession {
       }
     } catch (err) {
       if (controller.signal.aborted) return this.#timeout(url);
-      return failure('network', `reading the response from ${url.origin} failed: ${describe(err)}`);
+      return failure('network', `reading the response from ${url.origin} failed: ${describeError(err)}`);
     }
     const body = new Uint8Array(total);
     let offset = 0;
@@ -237,11 +243,11 @@ export class HttpSession {
 
   #deny(kind: HttpDenial['kind'], reason: string, url: string, limit?: string): HttpOutcome {
     try {
-      this.#options.onDenied?.({ kind, reason, url, limit });
+      this.#options.onDenied?.({ kind, code: DENIAL_CODES[kind], reason, url, limit });
     } catch {
       // Reporting must never turn a refusal into a throw inside a host function.
     }
-    return failure(kind === 'denied' ? 'denied' : kind === 'timeout' ? 'timeout' : 'limit', reason);
+    return failure(kind, reason);
   }
 }
 
@@ -266,9 +272,4 @@ function requestHeaders(raw: Record<string, string> | undefined): Array<[string,
     out.push([key, String(value).replace(/[\r\n\0]/g, ' ')]);
   }
   return out;
-}
-
-function describe(err: unknown): string {
-  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-  return `${err instanceof Error ? err.message : String(err)}${cause}`;
 }

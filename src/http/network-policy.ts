@@ -5,6 +5,7 @@
  */
 import { classifyHost } from './address.ts';
 import { matchesHostPattern, parseHostPattern, type HostPattern } from './host-pattern.ts';
+import { describeError } from '../errors.ts';
 
 /** Why a URL was refused (or `null` when it is allowed). */
 export type PolicyVerdict = { allowed: true } | { allowed: false; reason: string };
@@ -63,7 +64,7 @@ function parseList(list: readonly string[], name: string): HostPattern[] {
     try {
       return parseHostPattern(source);
     } catch (err) {
-      throw new Error(`${name}[${i}]: ${(err as Error).message}`, { cause: err });
+      throw new Error(`${name}[${i}]: ${describeError(err)}`, { cause: err });
     }
   });
 }

@@ -4,11 +4,19 @@
  * isolation (forced for a plugin that may reach the network), otherwise a clear
  * `E_UNSUPPORTED` "HTTP unavailable in this runtime".
  */
-import { ErrorCodes, PluginError } from '../errors.ts';
-import type { WasmHttp } from '../plugin/wasm-plugin.ts';
+import { ErrorCodes, PluginError, describeError } from '../errors.ts';
+import { httpMode, type HttpMode } from './http-mode.ts';
 import { resolveHttpLimits, type HttpLimitFields } from './http-limits.ts';
 import { HttpSession, type HttpDenial } from './http-session.ts';
 import { NetworkPolicy } from './network-policy.ts';
+
+/** A plugin's HTTP wiring: the session that enforces its policy and how requests are served. */
+export interface WasmHttp {
+  session: HttpSession;
+  mode: HttpMode;
+  /** Why requests are refused (mode `none`, or a plugin without network access). */
+  reason: string;
+}
 
 /** What {@link planHttp} needs. */
 export interface PlanHttpInput {
@@ -41,20 +49,18 @@ export function planHttp(input: PlanHttpInput): { isolation: 'inline' | 'worker'
   try {
     NetworkPolicy.create({ host: input.hostAllowed ?? [], plugin: [] });
   } catch (err) {
-    throw new PluginError(ErrorCodes.CONFIG, `invalid host network policy: ${(err as Error).message}`, { pluginId, cause: err, operation: 'load' });
+    throw new PluginError(ErrorCodes.CONFIG, `invalid host network policy: ${describeError(err)}`, { pluginId, cause: err, operation: 'load' });
   }
   try {
     policy = NetworkPolicy.create({ host: input.hostAllowed ?? [], plugin: input.pluginAllowed });
   } catch (err) {
-    throw new PluginError(ErrorCodes.MANIFEST, `invalid [network] allowed_hosts: ${(err as Error).message}`, { pluginId, cause: err, operation: 'load' });
+    throw new PluginError(ErrorCodes.MANIFEST, `invalid [network] allowed_hosts: ${describeError(err)}`, { pluginId, cause: err, operation: 'load' });
   }
-  let isolation = input.isolation;
-  const worker = isolation === 'worker' || (!input.jspi && input.hasWorkers);
-  const mode: WasmHttp['mode'] = !policy.enabled ? (input.jspi && isolation === 'inline' ? 'jspi' : 'refuse') : isolation === 'worker' ? 'worker' : input.jspi ? 'jspi' : worker ? 'worker' : 'refuse';
-  if (policy.enabled && mode === 'refuse') {
+  const mode = httpMode(input, policy.enabled);
+  if (policy.enabled && mode === 'none') {
     throw new PluginError(ErrorCodes.UNSUPPORTED, 'HTTP unavailable in this runtime: the plugin declares network access, but this runtime has neither JSPI (WebAssembly.Suspending) nor worker isolation', { pluginId, operation: 'load' });
   }
-  if (mode === 'worker') isolation = 'worker';
+  const isolation = mode === 'worker' ? 'worker' : input.isolation;
   const limits = resolveHttpLimits(input.limits, isolation === 'worker' ? input.callTimeoutMs : Infinity, input.requested);
   const session = new HttpSession({ policy, limits, fetch: input.fetch, onDenied: input.onDenied });
   const reason = (input.hostAllowed ?? []).length === 0 ? 'network access is disabled by the host (allowedHosts is empty)' : 'the plugin declares no [network] allowed_hosts';

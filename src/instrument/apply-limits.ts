@@ -4,7 +4,7 @@
  * frontend bundle whose modules arrive pre-instrumented never downloads the rewriter.
  */
 import { instrument, type InstrumentOptions } from './index.ts';
-import type { HostLimits } from '../manager/manager-config.ts';
+import type { HostLimits } from '../plugin/limits.ts';
 import type { RequestedLimits } from '../manifest/types.ts';
 import { instrumentOptions, resolveLimits, type EffectiveLimits } from '../plugin/limits.ts';
 import { linkWasi } from '../wasi/wasi-link.ts';

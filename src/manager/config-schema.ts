@@ -6,7 +6,7 @@
  * backtracking regex, no endless `$ref`, a step budget.
  */
 import type { OutputUnit } from '@cfworker/json-schema';
-import { ErrorCodes, ManifestError, PluginError, type ManifestIssue } from '../errors.ts';
+import { ErrorCodes, ManifestError, PluginError, type ManifestIssue, describeError, describeIssues } from '../errors.ts';
 import { BoundedSchema, DataRefusal, SchemaRefusal } from '../schema/bounded-schema.ts';
 
 /**
@@ -37,8 +37,7 @@ export class ConfigError extends PluginError {
   readonly issues: readonly ManifestIssue[];
 
   constructor(issues: readonly ManifestIssue[], pluginId: string) {
-    const lines = issues.map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`));
-    super(ErrorCodes.CONFIG, `invalid config:\n  - ${lines.join('\n  - ')}`, { pluginId, operation: 'config' });
+    super(ErrorCodes.CONFIG, describeIssues('invalid config', issues), { pluginId, operation: 'config' });
     this.issues = issues;
   }
 }
@@ -72,7 +71,7 @@ export function validateConfig(schema: Record<string, unknown> | undefined, conf
     if (err instanceof SchemaRefusal) throw new ManifestError(err.issues, { pluginId, cause: err, operation: 'config' });
     if (err instanceof DataRefusal) throw new ConfigError(err.issues, pluginId);
     if (err instanceof PluginError) throw err;
-    throw new PluginError(ErrorCodes.MANIFEST, `config_schema cannot validate the config: ${err instanceof Error ? err.message : String(err)}`, { pluginId, cause: err, operation: 'config' });
+    throw new PluginError(ErrorCodes.MANIFEST, `config_schema cannot validate the config: ${describeError(err)}`, { pluginId, cause: err, operation: 'config' });
   }
 }
 

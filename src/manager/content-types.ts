@@ -3,24 +3,10 @@
  * query and validate content against. Each name has exactly one provider.
  */
 import type { ValidationResult } from '@cfworker/json-schema';
-import { ErrorCodes, PluginError } from '../errors.ts';
+import { ErrorCodes, PluginError, describeError } from '../errors.ts';
+import type { ContentTypeDefinition } from '../plugin/types.ts';
 import { BoundedSchema, DataRefusal } from '../schema/bounded-schema.ts';
 
-/**
- * A content type definition, as a plugin returns it from `content_type`. Only `schema` has a
- * meaning to the host; other fields (label, icon, fields for an editor…) are kept as given.
- *
- * @example
- * ```ts
- * const def: ContentTypeDefinition = { label: 'Article', schema: { type: 'object', required: ['title'] } };
- * ```
- */
-export interface ContentTypeDefinition {
-  /** A JSON Schema content of this type must match. */
-  schema?: Record<string, unknown>;
-  label?: string;
-  [key: string]: unknown;
-}
 
 /**
  * A registered content type.
@@ -114,7 +100,7 @@ export class ContentTypeRegistry {
         throw new PluginError(ErrorCodes.INPUT, `content for type "${name}" cannot be validated: ${err.message}`, { pluginId: entry.pluginId, cause: err, operation: 'contentTypes.validate' });
       }
       // A schema that compiles but fails on use (too much work for this content) is the plugin's fault.
-      throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has a schema that cannot validate: ${err instanceof Error ? err.message : String(err)}`, {
+      throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has a schema that cannot validate: ${describeError(err)}`, {
         pluginId: entry.pluginId,
         cause: err,
         operation: 'contentTypes.validate',
@@ -171,6 +157,6 @@ function compile(definition: ContentTypeDefinition, pluginId: string, name: stri
     return BoundedSchema.compile(definition.schema, 'schema');
   } catch (err) {
     // A SchemaRefusal's message lists every issue with its path.
-    throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has an unusable schema: ${err instanceof Error ? err.message : String(err)}`, { pluginId, cause: err, operation: 'content_type' });
+    throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has an unusable schema: ${describeError(err)}`, { pluginId, cause: err, operation: 'content_type' });
   }
 }

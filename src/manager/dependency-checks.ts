@@ -12,7 +12,7 @@ import type { PluginRecord } from './plugin-record.ts';
 /** Active plugins' versions by id, as `planLoadOrder` takes them. */
 export function activeVersions(records: ReadonlyMap<string, PluginRecord>): Map<string, string> {
   const versions = new Map<string, string>();
-  for (const r of records.values()) if (r.state === 'active' && r.metadata !== undefined) versions.set(r.id, r.metadata.version);
+  for (const r of records.values()) if (r.state === 'active' && r.generation !== undefined) versions.set(r.id, r.generation.metadata.version);
   return versions;
 }
 

@@ -13,41 +13,17 @@
  * turn of plugin calls in flight (one more per delivery timeout a stuck subscriber outlasts).
  * The first refusal in a chain is reported as one `plugin.denied`; the rest are silent.
  */
-import { describeError } from '../errors.ts';
+import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
-import type { DeniedEventData } from '../http/guest-events.ts';
-import { DEFAULT_LIMITS } from '../plugin/limits.ts';
+import type { DeniedEventData } from '../events/guest-events.ts';
+import { DEFAULT_CHAIN_LIMITS, type EventChainLimits } from '../plugin/limits.ts';
+import type { ChainKey } from '../plugin/types.ts';
 import type { ReportTargets } from './manager-errors.ts';
 
-/** The host-wide chain limits (in `limits` of the manager config). */
-export interface EventChainLimits {
-  /** The longest chain of plugin-published events answering each other. Default 8. */
-  maxEventChainDepth?: number;
-  /** Plugin-published events one trigger may cause, across all plugins. Default 1,000. */
-  maxEventsPerChain?: number;
-  /** Plugin `on_event` calls one trigger may cause, across all plugins. Default 10,000. */
-  maxCallsPerChain?: number;
-}
-
-/**
- * The defaults: depth as before; as many events as one call may publish (`maxEventsPerCall`,
- * so one call's allowance fits one chain); calls enough for those events to reach ten
- * subscribers each.
- */
-export const DEFAULT_CHAIN_LIMITS: Readonly<Required<EventChainLimits>> = {
-  maxEventChainDepth: 8,
-  maxEventsPerChain: DEFAULT_LIMITS.maxEventsPerCall,
-  maxCallsPerChain: 10 * DEFAULT_LIMITS.maxEventsPerCall,
-};
 
 /** Events one chain delivers per macrotask before it yields to timers and I/O. */
 const EVENTS_PER_TURN = 16;
 
-/**
- * What a guest's publication is caused by: the event its call is handling, or (a direct host
- * call) a token made for that one call, naming it.
- */
-export type ChainKey = PluginEvent | { readonly call: string };
 
 interface Pending {
   readonly type: string;
@@ -87,7 +63,7 @@ export function resolveChainLimits(limits: EventChainLimits = {}): Required<Even
   for (const name of Object.keys(DEFAULT_CHAIN_LIMITS) as Array<keyof EventChainLimits>) {
     const value = limits[name];
     if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`limits.${name} must be a positive integer, got ${String(value)}`);
+    if (!Number.isSafeInteger(value) || value < 1) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `limits.${name} must be a positive integer, got ${String(value)}`);
     resolved[name] = value;
   }
   return resolved;

@@ -25,7 +25,8 @@ import type { PluginManagerConfig } from './manager-config.ts';
 import { ModuleCache } from './module-cache.ts';
 import { readContributions, type ContributionTargets } from './plugin-contributions.ts';
 import { createPluginContext, type ContextDeps } from './plugin-context.ts';
-import { retire, type Generation, type PluginRecord } from './plugin-record.ts';
+import { quarantine, retire } from './plugin-lifecycle.ts';
+import type { Generation, PluginRecord } from './plugin-record.ts';
 import type { DescribedSource } from './resolve-source.ts';
 
 /** What building generations needs from the manager. */
@@ -83,7 +84,7 @@ export class GenerationBuilder {
     const net = planHttp({
       pluginId: metadata.id, hostAllowed: host.allowedHosts, pluginAllowed: metadata.network.allowedHosts, isolation,
       hasWorkers: runtime.hasWorkers, jspi: hasJspi(), limits: host.limits, requested: metadata.limits, callTimeoutMs: limits.timeoutMs, fetch: host.fetch,
-      onDenied: (d) => guest.denied({ pluginId: metadata.id, what: 'http', reason: d.reason, kind: d.kind, url: d.url, ...(d.limit === undefined ? {} : { limit: d.limit }) }),
+      onDenied: (d) => guest.denied({ pluginId: metadata.id, what: 'http', code: d.code, reason: d.reason, kind: d.kind, url: d.url, ...(d.limit === undefined ? {} : { limit: d.limit }) }),
     });
     const prepared = await this.#modules.prepare(await described.module(), limits, metadata.id);
     const supplied = declaredHostFunctions(capabilitySet(metadata).hostFunctions, host.hostFunctions, metadata.id);
@@ -112,8 +113,7 @@ export class GenerationBuilder {
   #onFault(record: PluginRecord, error: PluginError): void {
     const threshold = this.#deps.config.quarantineAfter ?? 5;
     if (threshold <= 0 || record.state !== 'active' || record.stats.consecutiveFaults < threshold) return;
-    record.state = 'quarantined';
-    record.error = error;
+    quarantine(record, error);
     const message = `quarantined after ${record.stats.consecutiveFaults} consecutive faults (last: ${error.code}); reload it to try again`;
     this.#deps.logger.warn(`[${record.id}] ${message}`);
     this.#deps.events.publish({ type: Events.PLUGIN_QUARANTINED, data: { pluginId: record.id, faults: record.stats.consecutiveFaults, code: error.code, message } }).catch(() => {});

@@ -6,11 +6,14 @@
  */
 import type { PluginEvent } from '../events/event-bus.ts';
 import { eventTypeProblem } from '../events/event-type-grammar.ts';
-import { GuestEvents, type DeniedEventData, type LogEventData } from '../http/guest-events.ts';
-import { capabilitySet, eventTypeMatches } from '../manifest/capabilities.ts';
+import { GuestEvents, type DeniedEventData, type LogEventData } from '../events/guest-events.ts';
+import { compileTypePatterns } from '../events/type-pattern.ts';
+import { capabilitySet } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import { PublishStatus } from '../plugin/wasm-plugin.ts';
-import { EventChains, resolveChainLimits, type ChainKey, type EventChainLimits } from './event-chains.ts';
+import { EventChains, resolveChainLimits } from './event-chains.ts';
+import type { EventChainLimits } from '../plugin/limits.ts';
+import type { ChainKey } from '../plugin/types.ts';
 import type { ReportTargets } from './manager-errors.ts';
 import { printable } from '../util/printable.ts';
 
@@ -24,6 +27,8 @@ const RESERVED_EVENT_PREFIXES = ['plugin.', 'system.', 'stream.'];
 export class GuestChannel {
   readonly #out: ReportTargets;
   readonly #chains: EventChains;
+  /** Each manifest's `Event` capabilities, compiled on its first publish (weakly held). */
+  readonly #declared = new WeakMap<PluginMetadata, (type: string) => boolean>();
 
   /** @throws TypeError when a chain limit is not a positive integer. */
   constructor(out: ReportTargets, limits?: EventChainLimits) {
@@ -46,7 +51,9 @@ export class GuestChannel {
       this.denied({ pluginId: metadata.id, what: 'event', reason: `publishing "${type}" was refused: plugin.*, system.* and stream.* events are the host's own`, type });
       return PublishStatus.DENIED;
     }
-    if (!capabilitySet(metadata).events.some((pattern) => eventTypeMatches(pattern, type))) {
+    let declared = this.#declared.get(metadata);
+    if (declared === undefined) this.#declared.set(metadata, (declared = compileTypePatterns(capabilitySet(metadata).events)));
+    if (!declared(type)) {
       this.denied({ pluginId: metadata.id, what: 'event', reason: `publishing "${type}" was refused: the plugin declares no matching Event capability`, type });
       return PublishStatus.DENIED;
     }

@@ -3,26 +3,12 @@
  */
 import type { HostFunctionTable } from './host-supplied-functions.ts';
 import type { LogLevel } from '../engine/extism-guest.ts';
-import type { RequestedLimits } from '../manifest/types.ts';
-import type { EventChainLimits } from './event-chains.ts';
+import type { HostLimits } from '../plugin/limits.ts';
 import type { Logger, PluginSource } from '../plugin/types.ts';
 import type { RuntimeAdapter } from '../runtime/adapter.ts';
 import type { WasiConfig } from '../wasi/wasi-settings.ts';
 import type { MountSource } from '../wasi/wasi-mounts.ts';
 
-/**
- * Host-wide limits: the same fields as a manifest's `[limits]` (a plugin may ask for less,
- * never more). Defaults: `DEFAULT_LIMITS` (src/plugin/limits.ts) and the HTTP defaults
- * (10 requests, 1 MiB per response, 3,000 ms, 5 redirects; src/http/http-limits.ts). Plus the
- * host-wide event-chain limits, which span plugins (`DEFAULT_CHAIN_LIMITS`, src/manager/event-chains.ts).
- *
- * @example
- * ```ts
- * const limits: HostLimits = { fuel: 5_000_000, memoryBytes: 32 << 20, maxEventsPerChain: 100 };
- * new PluginManager({ limits });
- * ```
- */
-export type HostLimits = RequestedLimits & EventChainLimits;
 
 /**
  * Everything a PluginManager can be configured with.

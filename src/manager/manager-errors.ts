@@ -3,7 +3,7 @@
  * plugin error ends up: the host's logger plus a `plugin.error` event, so dashboards see what
  * the caller may have swallowed.
  */
-import { ErrorCodes, PluginError, describeError } from '../errors.ts';
+import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import type { EventBus, PluginEvent } from '../events/event-bus.ts';
 import { Events } from '../events/event-names.ts';
 import type { Logger } from '../plugin/types.ts';
@@ -41,7 +41,9 @@ export class ErrorReporter {
 
   /** The event bus's `onSubscriberError`: a subscriber (host or plugin) threw. */
   onSubscriberError(err: unknown, event: PluginEvent, owner: string | undefined): void {
-    const error = asPluginError(err, owner, `event:${event.type}`);
+    // Subscribers are host or JS plugin code: their throw is a handler's failure, as in hooks.
+    const operation = `event:${event.type}`;
+    const error = err instanceof PluginError ? err : new GuestError(ErrorCodes.GUEST, `${operation} failed: ${describeError(err)}`, { pluginId: owner, cause: err, operation });
     // Never answer a failure in a plugin.error subscriber with another plugin.error: that loops.
     if (event.type === Events.PLUGIN_ERROR) this.#out.logger.error(error.message);
     else this.report(error);
@@ -60,9 +62,10 @@ export function duplicateError(id: string): PluginError {
 
 /**
  * Any thrown value as a PluginError: PluginErrors pass through, anything else becomes
- * `E_UNSUPPORTED` naming the plugin and operation (so `plugin.error` always has a code).
+ * `E_INTERNAL` naming the plugin and operation (so `plugin.error` always has a code): every
+ * failure the host expects is raised as a PluginError already, so anything else is a host bug.
  */
 export function asPluginError(err: unknown, pluginId: string | undefined, operation: string): PluginError {
   if (err instanceof PluginError) return err;
-  return new PluginError(ErrorCodes.UNSUPPORTED, describeError(err), { pluginId, cause: err, operation });
+  return new PluginError(ErrorCodes.INTERNAL, describeError(err), { pluginId, cause: err, operation });
 }

@@ -5,22 +5,15 @@
  * plugin), because a compiled module's bytes cannot be read back.
  */
 import { compileModule } from '../engine/extism-guest.ts';
-import { ErrorCodes, GuestError, PluginError } from '../errors.ts';
+import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import { INSTRUMENT_EXPORTS, LimitReason } from '../instrument/constants.ts';
 import { InstrumentError } from '../instrument/errors.ts';
 import { LIMIT_IMPORT, PROFILE_IMPORT, instrumentationKey, type EffectiveLimits } from '../plugin/limits.ts';
+import type { PreparedModule } from '../plugin/types.ts';
 import { sha256Hex } from '../util/sha256.ts';
 
 export { LIMIT_IMPORT };
 
-/** A module ready to instantiate, and whether it meters itself. */
-export interface PreparedModule {
-  module: WebAssembly.Module;
-  /** True when the module carries our fuel/limit globals. */
-  instrumented: boolean;
-  /** sha256 of the original bytes (undefined for modules handed over compiled). */
-  sha256: string | undefined;
-}
 
 /** A content-addressed cache of instrumented, compiled modules. */
 export class ModuleCache {
@@ -82,7 +75,7 @@ async function instrumentAndCompile(bytes: Uint8Array, limits: EffectiveLimits, 
     // WASI imports and a reactor's _initialize are moved out of Extism's reach first.
     instrumented = instrumentWithLimits(bytes, limits, { validate: false, ...(profile ? { profileImport: PROFILE_IMPORT } : {}) });
   } catch (err) {
-    const message = `cannot apply the plugin's limits to its module: ${err instanceof Error ? err.message : String(err)}`;
+    const message = `cannot apply the plugin's limits to its module: ${describeError(err)}`;
     // A module over a cap (declared minimums, element segments) is refused before the engine allocates it.
     const limit = !(err instanceof InstrumentError)
       ? undefined

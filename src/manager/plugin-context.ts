@@ -5,10 +5,10 @@
  */
 import type { EventBus, EventFilter, EventHandler, PluginEvent, PublishInput } from '../events/event-bus.ts';
 import type { HookContext, HookManager, RegisterOptions } from '../hooks/hook-manager.ts';
-import type { Logger, PluginContext } from '../plugin/types.ts';
-import type { ContentTypeDefinition, ContentTypeRegistry } from './content-types.ts';
+import type { Logger, PluginContext, ContentTypeDefinition, TemplateFunctionImpl } from '../plugin/types.ts';
+import type { ContentTypeRegistry } from './content-types.ts';
 import type { Generation } from './plugin-record.ts';
-import type { TemplateFunctionImpl, TemplateRegistry } from './template-functions.ts';
+import type { TemplateRegistry } from './template-functions.ts';
 
 /** What the context needs from the manager. */
 export interface ContextDeps {

@@ -6,9 +6,11 @@
 import { ErrorCodes, PluginError } from '../errors.ts';
 import type { EventBus, PluginEvent } from '../events/event-bus.ts';
 import type { HookManager } from '../hooks/hook-manager.ts';
-import { isGuestDiagnostic } from '../http/guest-events.ts';
-import { capabilitySet, eventTypeMatches } from '../manifest/capabilities.ts';
-import type { ContentTypeDefinition, ContentTypeRegistry } from './content-types.ts';
+import { isGuestDiagnostic } from '../events/guest-events.ts';
+import { capabilitySet } from '../manifest/capabilities.ts';
+import { compileTypePatterns } from '../events/type-pattern.ts';
+import type { ContentTypeRegistry } from './content-types.ts';
+import type { ContentTypeDefinition } from '../plugin/types.ts';
 import type { Generation, PluginRecord } from './plugin-record.ts';
 import type { TemplateRegistry } from './template-functions.ts';
 
@@ -79,14 +81,15 @@ export function syncDeclared(record: PluginRecord, targets: ContributionTargets)
   if (patterns.length > 0) {
     // One subscription for all patterns, so an event matching two is delivered once; a
     // plugin's own events are not echoed back to it (that would invite loops).
-    const wanted = (e: PluginEvent) => e.source !== metadata.id && !isGuestDiagnostic(e.type) && patterns.some((p) => eventTypeMatches(p, e.type));
+    const declared = compileTypePatterns(patterns);
+    const wanted = (e: PluginEvent) => e.source !== metadata.id && !isGuestDiagnostic(e.type) && declared(e.type);
     const handler = (e: PluginEvent) => (record.state === 'active' && record.generation !== undefined && targets.admitDelivery(e, metadata.id) ? record.generation.runtime.deliverEvent(e) : undefined);
     disposers.push(targets.events.subscribeAs(metadata.id, wanted, handler));
   }
   for (const name of functions) {
     const impl = (args: unknown) => {
       if (record.state !== 'active' || record.generation === undefined) {
-        throw new PluginError(ErrorCodes.UNSUPPORTED, `template function "${name}": the plugin is ${record.state}`, { pluginId: record.id, operation: `template:${name}` });
+        throw new PluginError(ErrorCodes.STATE, `template function "${name}": the plugin is ${record.state}`, { pluginId: record.id, operation: `template:${name}` });
       }
       return record.generation.runtime.templateFunction(name, args);
     };

@@ -21,7 +21,8 @@ import { LifecycleQueues } from './lifecycle-queues.ts';
 import type { PluginManagerConfig } from './manager-config.ts';
 import { ErrorReporter, asPluginError, closingError, duplicateError, type ReportTargets } from './manager-errors.ts';
 import { syncDeclared, withdraw, type ContributionTargets } from './plugin-contributions.ts';
-import { activeGeneration, liveRecord, newRecord, requireRecord, retire, type Generation, type PluginRecord } from './plugin-record.ts';
+import { activeGeneration, liveRecord, newRecord, pluginInfo, requireRecord, type Generation, type PluginRecord } from './plugin-record.ts';
+import { activate, moveTo, retire } from './plugin-lifecycle.ts';
 import { callInputBytes, decodeCallOutput } from './export-calls.ts';
 import { checkHostFunctions } from './host-supplied-functions.ts';
 import { describeSource, type DescribedSource } from './resolve-source.ts';
@@ -130,27 +131,23 @@ export class PluginManager {
     }
     for (const [i, source] of (this.#config.sources ?? []).entries()) sources.push({ source, name: `sources[${i}]` });
 
-    const described: DescribedSource[] = [];
+    const described = new Map<string, DescribedSource>();
     const failed: PluginInfo[] = [];
     for (const { source, name } of sources) {
       try {
         const item = await describeSource(source, this.#runtime);
-        const clash = described.find((d) => d.metadata.id === item.metadata.id) ?? liveRecord(this.#records, item.metadata.id);
-        if (clash !== undefined) throw duplicateError(item.metadata.id);
-        described.push(item);
+        if (described.has(item.metadata.id) || liveRecord(this.#records, item.metadata.id) !== undefined) throw duplicateError(item.metadata.id);
+        described.set(item.metadata.id, item);
       } catch (err) {
         failed.push(this.#recordFailure(err, name, source));
       }
     }
 
-    const plan = planLoadOrder(described.map((d) => d.metadata), activeVersions(this.#records));
-    for (const [id, error] of plan.failures) {
-      const item = described.find((d) => d.metadata.id === id);
-      failed.push(this.#recordFailure(error, id, undefined, item));
-    }
+    const plan = planLoadOrder([...described.values()].map((d) => d.metadata), activeVersions(this.#records));
+    for (const [id, error] of plan.failures) failed.push(this.#recordFailure(error, id, undefined, described.get(id)));
     const loaded: string[] = [];
     for (const id of plan.order) {
-      const item = described.find((d) => d.metadata.id === id) as DescribedSource;
+      const item = described.get(id) as DescribedSource;
       const missing = item.metadata.dependencies.find((d) => !d.optional && this.#records.get(d.pluginId)?.state !== 'active');
       try {
         if (missing !== undefined) {
@@ -222,7 +219,7 @@ export class PluginManager {
       throw new DependencyError(`cannot unload: required by ${dependents.map((d) => `"${d}"`).join(', ')} (pass { cascade: true } to unload them too)`, id, { pluginId: id, operation: 'unload' });
     }
     for (const dependent of dependents) if (this.#records.has(dependent)) await this.unload(dependent, options);
-    record.state = 'unloading';
+    moveTo(record, 'unloading');
     this.#watchers.stop(id);
     const generation = record.generation;
     withdraw(record, this.contentTypes);
@@ -258,7 +255,7 @@ export class PluginManager {
   async #reload(record: PluginRecord, source: PluginSource | undefined): Promise<void> {
     const { id } = record;
     const nextSource = source ?? record.source;
-    if (nextSource === undefined) throw new PluginError(ErrorCodes.UNSUPPORTED, 'no source to reload from', { pluginId: id, operation: 'reload' });
+    if (nextSource === undefined) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'the plugin has no source to reload from: pass one', { pluginId: id, operation: 'reload' });
     const described = await describeSource(nextSource, this.#runtime);
     if (described.metadata.id !== id) {
       throw new PluginError(ErrorCodes.MANIFEST, `the new source is plugin "${described.metadata.id}", not "${id}"`, { pluginId: id, operation: 'reload' });
@@ -277,13 +274,8 @@ export class PluginManager {
     }
     const old = record.generation;
     retire(old);
-    record.generation = next;
-    record.metadata = described.metadata;
+    activate(record, next);
     record.source = nextSource;
-    record.state = 'active';
-    record.error = undefined;
-    record.stats.consecutiveFaults = 0;
-    next.phase = 'active';
     syncDeclared(record, this.#targets);
     await takeDown(old, (err) => this.#errors.report(asPluginError(err, id, 'shutdown')));
     await this.events.publish({ type: Events.PLUGIN_LOADED, data: { id, version: described.metadata.version, reloaded: true } });
@@ -366,7 +358,7 @@ export class PluginManager {
    * ```
    */
   plugins(): PluginInfo[] {
-    return [...this.#records.values()].map((r) => ({ id: r.id, metadata: r.metadata, state: r.state, kind: r.kind, error: r.error }));
+    return [...this.#records.values()].map(pluginInfo);
   }
 
   /**
@@ -388,15 +380,13 @@ export class PluginManager {
 
   async #loadDescribed(described: DescribedSource): Promise<void> {
     const { metadata } = described;
-    const record = newRecord({ id: metadata.id, state: 'loading', kind: described.kind, source: described.source, metadata, error: undefined }, ++this.#loadCounter);
+    const record = newRecord({ id: metadata.id, state: 'loading', source: described.source, known: { metadata, kind: described.kind }, error: undefined }, ++this.#loadCounter);
     this.#records.set(metadata.id, record);
     let generation: Generation | undefined;
     try {
       generation = await this.#generations.build(record, described);
       if (this.#closing) throw closingError(metadata.id, 'load');
-      record.generation = generation;
-      record.state = 'active';
-      generation.phase = 'active';
+      activate(record, generation);
       syncDeclared(record, this.#targets);
     } catch (err) {
       this.#records.delete(metadata.id);
@@ -423,8 +413,10 @@ export class PluginManager {
     if (this.#config.failOnError === true) throw error;
     const id = item?.metadata.id ?? error.pluginId ?? name;
     if (liveRecord(this.#records, id) === undefined) {
-      this.#records.set(id, newRecord({ id, state: 'failed', kind: item?.kind ?? 'wasm', source: source ?? undefined, metadata: item?.metadata, error }, ++this.#loadCounter));
+      const record = newRecord({ id, state: 'failed', source: source ?? undefined, known: { metadata: item?.metadata, kind: item?.kind ?? 'wasm' }, error }, ++this.#loadCounter);
+      this.#records.set(id, record);
       this.#errors.report(error);
+      return pluginInfo(record);
     }
     return { id, metadata: item?.metadata, state: 'failed', kind: item?.kind ?? 'wasm', error };
   }

@@ -6,9 +6,7 @@
 import { ErrorCodes, PluginError } from '../errors.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import { emptyStats } from '../plugin/stats.ts';
-import type { ContentTypeDefinition } from './content-types.ts';
-import type { TemplateFunctionImpl } from './template-functions.ts';
-import type { PluginRuntime, PluginSource, PluginState, PluginStats } from '../plugin/types.ts';
+import type { ContentTypeDefinition, TemplateFunctionImpl, PluginInfo, PluginRuntime, PluginSource, PluginState, PluginStats } from '../plugin/types.ts';
 
 /** One loaded version of a plugin. */
 export interface Generation {
@@ -38,14 +36,17 @@ export interface DeclaredRegistrations {
 /** The manager's entry for one plugin id. */
 export interface PluginRecord {
   id: string;
+  /** Changed only through src/manager/plugin-lifecycle.ts. */
   state: PluginState;
-  kind: 'wasm' | 'js';
   /** What it was loaded from, so `reload(id)` can load it again. */
   source: PluginSource | undefined;
   /** Set once loaded; absent for plugins that failed before loading. */
   generation: Generation | undefined;
-  /** The manifest, when it could be read (also for failed plugins). */
-  metadata: PluginMetadata | undefined;
+  /**
+   * What was read of a plugin that has no generation yet (loading, or failed): its manifest
+   * when it could be read, and its kind. Once a generation is live, it holds both.
+   */
+  known: { metadata: PluginMetadata | undefined; kind: 'wasm' | 'js' } | undefined;
   error: PluginError | undefined;
   stats: PluginStats;
   /** Load sequence, so shutdown can unload in reverse order. */
@@ -54,35 +55,30 @@ export interface PluginRecord {
   declared: DeclaredRegistrations | undefined;
 }
 
-/** Removes a generation's registrations and marks it retired. */
-export function retire(generation: Generation): void {
-  generation.phase = 'retired';
-  for (const dispose of generation.disposers.splice(0)) {
-    try {
-      dispose();
-    } catch {
-      // An undo function failing must not keep the rest registered.
-    }
-  }
-}
-
 /** What a new record starts from; the rest (no generation yet, zeroed stats) is the same for all. */
-export type RecordInit = Pick<PluginRecord, 'id' | 'state' | 'kind' | 'source' | 'metadata' | 'error'>;
+export type RecordInit = Pick<PluginRecord, 'id' | 'state' | 'source' | 'known' | 'error'>;
 
 /** A new record: about to load (`loading`), or one that failed before it could (`failed`). */
 export function newRecord(init: RecordInit, loadedAt: number): PluginRecord {
   return {
     id: init.id,
     state: init.state,
-    kind: init.kind,
     source: init.source,
     generation: undefined,
-    metadata: init.metadata,
+    known: init.known,
     error: init.error,
     stats: emptyStats(),
     loadedAt,
     declared: undefined,
   };
+}
+
+/** How `plugins()` shows a record: manifest and kind from its generation, or what was read before. */
+export function pluginInfo(record: PluginRecord): PluginInfo {
+  const { generation } = record;
+  const metadata = generation === undefined ? record.known?.metadata : generation.metadata;
+  const kind = generation === undefined ? (record.known?.kind ?? 'wasm') : generation.runtime.kind;
+  return { id: record.id, metadata, state: record.state, kind, error: record.error };
 }
 
 /**
@@ -105,14 +101,14 @@ export function liveRecord(records: ReadonlyMap<string, PluginRecord>, id: strin
 /**
  * The generation that may run `operation` now.
  *
- * @throws PluginError `E_QUARANTINED`, or `E_UNSUPPORTED` when the plugin is not active.
+ * @throws PluginError `E_QUARANTINED`, or `E_STATE` when the plugin is not active.
  */
 export function activeGeneration(record: PluginRecord, operation: string): Generation {
   if (record.state === 'quarantined') {
     throw new PluginError(ErrorCodes.QUARANTINED, 'the plugin is quarantined after repeated faults; reload it to try again', { pluginId: record.id, operation, cause: record.error });
   }
   if (record.state !== 'active' || record.generation === undefined) {
-    throw new PluginError(ErrorCodes.UNSUPPORTED, `the plugin is ${record.state}`, { pluginId: record.id, operation, cause: record.error });
+    throw new PluginError(ErrorCodes.STATE, `the plugin is ${record.state}`, { pluginId: record.id, operation, cause: record.error });
   }
   return record.generation;
 }

@@ -24,23 +24,22 @@ export type DescribedSource = { source: PluginSource; metadata: PluginMetadata; 
  * @throws ManifestError, or PluginError `E_IO` when a file cannot be read.
  */
 export async function describeSource(source: PluginSource, runtime: RuntimeAdapter): Promise<DescribedSource> {
-  if (source === null || typeof source !== 'object') {
-    throw new PluginError(ErrorCodes.UNSUPPORTED, 'a plugin source must be { dir }, { manifest, wasm } or { plugin }', { operation: 'load' });
-  }
-  if ('dir' in source) return describeDir(source, runtime);
-  if ('plugin' in source) return describeJsPlugin(source);
-  if ('manifest' in source && 'wasm' in source) {
+  // Sources come from untyped callers too: anything else falls through to one refusal.
+  const object = source !== null && typeof source === 'object';
+  if (object && 'dir' in source) return describeDir(source, runtime);
+  if (object && 'plugin' in source) return describeJsPlugin(source);
+  if (object && 'manifest' in source && 'wasm' in source) {
     const metadata = parseManifest(source.manifest);
     const origin = `manifest ${metadata.id}`;
     return { source, kind: 'wasm', metadata, origin, module: () => moduleFromInput(source.wasm, metadata, runtime) };
   }
-  throw new PluginError(ErrorCodes.UNSUPPORTED, 'a plugin source must be { dir }, { manifest, wasm } or { plugin }', { operation: 'load' });
+  throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'a plugin source must be { dir }, { manifest, wasm } or { plugin }', { operation: 'load' });
 }
 
 async function describeDir(source: { dir: string }, runtime: RuntimeAdapter): Promise<DescribedSource> {
   const { dir } = source;
   if (typeof dir !== 'string' || dir === '') {
-    throw new PluginError(ErrorCodes.UNSUPPORTED, '{ dir } must name a folder', { operation: 'load' });
+    throw new PluginError(ErrorCodes.INVALID_ARGUMENT, '{ dir } must name a folder', { operation: 'load' });
   }
   const manifestPath = runtime.joinPath(dir, 'plugin.toml');
   let text: string;
@@ -100,12 +99,12 @@ async function checkInsideFolder(runtime: RuntimeAdapter, dir: string, path: str
 function describeJsPlugin(source: { plugin: Plugin }): DescribedSource {
   const { plugin } = source;
   if (plugin === null || typeof plugin !== 'object' || plugin.metadata === undefined) {
-    throw new PluginError(ErrorCodes.UNSUPPORTED, 'a JS plugin must be an object with `metadata`', { operation: 'load' });
+    throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'a JS plugin must be an object with `metadata`', { operation: 'load' });
   }
   const metadata = parseManifest(plugin.metadata);
   for (const method of ['initialize', 'shutdown', 'handleCommand'] as const) {
     if (plugin[method] !== undefined && typeof plugin[method] !== 'function') {
-      throw new PluginError(ErrorCodes.UNSUPPORTED, `\`${method}\` must be a function`, { pluginId: metadata.id, operation: 'load' });
+      throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `\`${method}\` must be a function`, { pluginId: metadata.id, operation: 'load' });
     }
   }
   return { source, kind: 'js', metadata, origin: `js ${metadata.id}`, plugin };

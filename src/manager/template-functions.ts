@@ -3,17 +3,8 @@
  * callable as `manager.templates.call('slug', ['Hello World'])`. Each name has one provider.
  */
 import { ErrorCodes, PluginError } from '../errors.ts';
+import type { TemplateFunctionImpl } from '../plugin/types.ts';
 
-/**
- * A template function's implementation.
- *
- * @example
- * ```ts
- * const slug: TemplateFunctionImpl = (args) => String((args as string[])[0]).toLowerCase().replace(/\W+/g, '-');
- * ctx.templates.register('slug', slug);
- * ```
- */
-export type TemplateFunctionImpl = (args: unknown) => Promise<unknown> | unknown;
 
 /**
  * A registered template function.

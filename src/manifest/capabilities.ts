@@ -1,9 +1,8 @@
 /**
- * Reads what a manifest's capabilities grant, grouped by kind, and matches event patterns.
+ * Reads what a manifest's capabilities grant, grouped by kind.
  */
-import { LinearRegex } from '../schema/linear-regex.ts';
-import { WorkBudget } from '../schema/work-budget.ts';
 import type { Capability, PluginMetadata } from './types.ts';
+import type { HookKind } from '../hooks/hook-kinds.ts';
 
 /**
  * A plugin's capabilities, grouped by kind.
@@ -16,7 +15,7 @@ import type { Capability, PluginMetadata } from './types.ts';
 export interface CapabilitySet {
   hooks: string[];
   /** Kinds declared with hooks (`{ Hook = "x", kind = "guard" }`), by hook name. */
-  hookKinds: Record<string, 'filter' | 'guard' | 'first' | 'collect' | 'action'>;
+  hookKinds: Record<string, HookKind>;
   events: string[];
   commands: string[];
   contentTypes: string[];
@@ -48,33 +47,4 @@ export function capabilitySet(meta: Pick<PluginMetadata, 'capabilities'>): Capab
     else if ('HostFunction' in cap) add(set.hostFunctions, cap.HostFunction);
   }
   return set;
-}
-
-const patternCache = new Map<string, { test(type: string): boolean }>();
-
-/**
- * `**` becomes `.+`: one is linear on the engine's matcher, two or more backtrack polynomially
- * (`a.**.**.**.b` against a long plugin-published type), so those run on the linear-time matcher.
- * Its work is bounded by type length × pattern size, hence no budget of its own.
- */
-const UNBOUNDED = new WorkBudget(Number.POSITIVE_INFINITY, 'steps');
-
-/**
- * Does an event type match a pattern? `*` matches one dotted segment, a trailing `**` any
- * number of them, and a lone `*` every type.
- */
-export function eventTypeMatches(pattern: string, type: string): boolean {
-  if (pattern === type || pattern === '*') return true;
-  if (!pattern.includes('*')) return false;
-  let regex = patternCache.get(pattern);
-  if (regex === undefined) {
-    const source = pattern
-      .split('.')
-      .map((segment) => (segment === '**' ? '.+' : segment === '*' ? '[^.]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-      .join('\\.');
-    const linear = pattern.split('.').filter((segment) => segment === '**').length > 1 ? LinearRegex.compile(`^${source}$`) : undefined;
-    regex = linear === undefined ? new RegExp(`^${source}$`) : { test: (type: string) => linear.test(type, UNBOUNDED) };
-    patternCache.set(pattern, regex);
-  }
-  return regex.test(type);
 }

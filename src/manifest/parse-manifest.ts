@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { ManifestError, type ManifestIssue } from '../errors.ts';
+import { ManifestError, describeError, type ManifestIssue } from '../errors.ts';
 import { manifestSchema, PLUGIN_ID_PATTERN, type RawManifest } from './schema.ts';
 import type { Capability, ManifestInput, PluginMetadata, RequestedLimits } from './types.ts';
 
@@ -60,7 +60,7 @@ function parseTomlText(text: string, source: string | undefined): Record<string,
     return parseToml(text, { maxDepth: MAX_MANIFEST_DEPTH }) as Record<string, unknown>;
   } catch (err) {
     const where = err instanceof TomlError ? ` (line ${err.line}, column ${err.column})` : '';
-    const first = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
+    const first = describeError(err).split('\n')[0] ?? '';
     throw new ManifestError(withSource([{ path: '', message: `malformed TOML${where}: ${first}` }], source), {
       cause: err,
       operation: 'parse',

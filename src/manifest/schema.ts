@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import validVersion from 'semver/functions/valid.js';
 import validRange from 'semver/ranges/valid.js';
 import { closest } from '../util/closest.ts';
+import { HOOK_KINDS } from '../hooks/hook-kinds.ts';
 import { MANIFEST_EVENT_PATTERN, MAX_EVENT_TYPE_LENGTH } from '../events/event-type-grammar.ts';
 
 /** Plugin ids: lowercase, starting with a letter or digit; safe in paths, URLs and export names. */
@@ -14,8 +15,6 @@ export const PLUGIN_ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 /** Hook, command, content type and template function names. */
 const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
 
-/** Hook kinds a `{ Hook = "…", kind = "…" }` capability may name (see src/hooks/hook-kinds.ts). */
-const HOOK_KIND_NAMES = ['filter', 'guard', 'first', 'collect', 'action'] as const;
 
 /** The capability kinds a plugin can declare, and what each value must look like. */
 export const CAPABILITY_KINDS = {
@@ -114,8 +113,8 @@ const capability = v.pipe(
     // can introduce a hook of its own; every other capability is a one-key table.
     const hookKind = dataset.value['kind'];
     const entries = Object.entries(dataset.value).filter(([key]) => !(key === 'kind' && 'Hook' in dataset.value));
-    if (hookKind !== undefined && 'Hook' in dataset.value && !(HOOK_KIND_NAMES as readonly unknown[]).includes(hookKind)) {
-      addIssue({ message: `kind must be one of ${HOOK_KIND_NAMES.join(', ')}, got ${JSON.stringify(hookKind)}` });
+    if (hookKind !== undefined && 'Hook' in dataset.value && !(HOOK_KINDS as readonly unknown[]).includes(hookKind)) {
+      addIssue({ message: `kind must be one of ${HOOK_KINDS.join(', ')}, got ${JSON.stringify(hookKind)}` });
     }
     if (entries.length !== 1) {
       addIssue({ message: `must have exactly one key (one of ${Object.keys(CAPABILITY_KINDS).join(', ')}), found ${entries.length}` });

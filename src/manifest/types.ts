@@ -1,6 +1,7 @@
 /**
  * The parsed, validated form of plugin.toml (the seed's PluginMetadata) in TypeScript casing.
  */
+import type { HookKind } from '../hooks/hook-kinds.ts';
 
 /**
  * A capability as written in plugin.toml: a one-key table such as `{ Hook = "after_render" }`.
@@ -11,7 +12,7 @@
  * ```
  */
 export type Capability =
-  | { Hook: string; kind?: 'filter' | 'guard' | 'first' | 'collect' | 'action' }
+  | { Hook: string; kind?: HookKind }
   | { Event: string }
   | { Command: string }
   | { ContentType: string }

@@ -72,7 +72,11 @@ export class JsPlugin implements PluginRuntime {
   }
 
   async shutdown(): Promise<void> {
-    await this.#plugin.shutdown?.();
+    try {
+      await this.#plugin.shutdown?.();
+    } catch (err) {
+      throw new GuestError(ErrorCodes.GUEST, `shutdown failed: ${describeError(err)}`, { pluginId: this.#id, cause: err, operation: 'shutdown' });
+    }
   }
 
   async #track<T>(operation: string, fn: () => T | Promise<T>): Promise<T> {

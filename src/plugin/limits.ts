@@ -4,7 +4,6 @@
  */
 import { EXTISM_KERNEL_GUARDS } from '../engine/extism-kernel.ts';
 import type { InstrumentOptions } from '../instrument/index.ts';
-import type { HostLimits } from '../manager/manager-config.ts';
 import type { RequestedLimits } from '../manifest/types.ts';
 
 /**
@@ -75,6 +74,41 @@ export const DEFAULT_LIMITS: Readonly<EffectiveLimits> = {
   maxFileHandles: 100,
   timeoutMs: 5_000,
 };
+
+/** The host-wide chain limits (in `limits` of the manager config). */
+export interface EventChainLimits {
+  /** The longest chain of plugin-published events answering each other. Default 8. */
+  maxEventChainDepth?: number;
+  /** Plugin-published events one trigger may cause, across all plugins. Default 1,000. */
+  maxEventsPerChain?: number;
+  /** Plugin `on_event` calls one trigger may cause, across all plugins. Default 10,000. */
+  maxCallsPerChain?: number;
+}
+
+/**
+ * The defaults: depth as before; as many events as one call may publish (`maxEventsPerCall`,
+ * so one call's allowance fits one chain); calls enough for those events to reach ten
+ * subscribers each.
+ */
+export const DEFAULT_CHAIN_LIMITS: Readonly<Required<EventChainLimits>> = {
+  maxEventChainDepth: 8,
+  maxEventsPerChain: DEFAULT_LIMITS.maxEventsPerCall,
+  maxCallsPerChain: 10 * DEFAULT_LIMITS.maxEventsPerCall,
+};
+
+/**
+ * Host-wide limits: the same fields as a manifest's `[limits]` (a plugin may ask for less,
+ * never more). Defaults: `DEFAULT_LIMITS` (below) and the HTTP defaults
+ * (10 requests, 1 MiB per response, 3,000 ms, 5 redirects; src/http/http-limits.ts). Plus the
+ * host-wide event-chain limits, which span plugins (`DEFAULT_CHAIN_LIMITS`, below).
+ *
+ * @example
+ * ```ts
+ * const limits: HostLimits = { fuel: 5_000_000, memoryBytes: 32 << 20, maxEventsPerChain: 100 };
+ * new PluginManager({ limits });
+ * ```
+ */
+export type HostLimits = RequestedLimits & EventChainLimits;
 
 /** WebAssembly page size. */
 export const PAGE_BYTES = 65_536;

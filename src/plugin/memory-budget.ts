@@ -6,6 +6,7 @@
  * account's bytes go back to the budget when its instance is closed (unload, replacement after a
  * trap), so nothing leaks.
  */
+import { ErrorCodes, PluginError } from '../errors.ts';
 
 /** The default budget: the seed's max_memory, 256 MiB. */
 export const DEFAULT_MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -19,7 +20,7 @@ export class MemoryBudget {
   #used = 0;
 
   constructor(limitBytes: number = DEFAULT_MEMORY_BUDGET_BYTES) {
-    if (!(limitBytes >= 0)) throw new TypeError('memoryBudgetBytes must be a non-negative number of bytes');
+    if (!(limitBytes >= 0)) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'memoryBudgetBytes must be a non-negative number of bytes');
     this.limitBytes = limitBytes;
   }
 

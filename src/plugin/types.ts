@@ -6,8 +6,48 @@ import type { PluginEvent, EventFilter, EventHandler, PublishInput } from '../ev
 import type { DefineOptions, ExecuteOptions, HookContext, RegisterOptions } from '../hooks/hook-manager.ts';
 import type { ManifestInput, PluginMetadata } from '../manifest/types.ts';
 import type { PluginError } from '../errors.ts';
-import type { ContentTypeDefinition } from '../manager/content-types.ts';
-import type { TemplateFunctionImpl } from '../manager/template-functions.ts';
+
+/**
+ * A content type definition, as a plugin returns it from `content_type`. Only `schema` has a
+ * meaning to the host; other fields (label, icon, fields for an editor…) are kept as given.
+ *
+ * @example
+ * ```ts
+ * const def: ContentTypeDefinition = { label: 'Article', schema: { type: 'object', required: ['title'] } };
+ * ```
+ */
+export interface ContentTypeDefinition {
+  /** A JSON Schema content of this type must match. */
+  schema?: Record<string, unknown>;
+  label?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * A template function's implementation.
+ *
+ * @example
+ * ```ts
+ * const slug: TemplateFunctionImpl = (args) => String((args as string[])[0]).toLowerCase().replace(/\W+/g, '-');
+ * ctx.templates.register('slug', slug);
+ * ```
+ */
+export type TemplateFunctionImpl = (args: unknown) => Promise<unknown> | unknown;
+
+/**
+ * What a guest's publication is caused by: the event its call is handling, or (a direct host
+ * call) a token made for that one call, naming it.
+ */
+export type ChainKey = PluginEvent | { readonly call: string };
+
+/** A module ready to instantiate, and whether it meters itself. */
+export interface PreparedModule {
+  module: WebAssembly.Module;
+  /** True when the module carries our fuel/limit globals. */
+  instrumented: boolean;
+  /** sha256 of the original bytes (undefined for modules handed over compiled). */
+  sha256: string | undefined;
+}
 
 /**
  * A logger the host provides; `console` fits.

@@ -6,16 +6,15 @@
  */
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import { STOCK_IO_FUNCTIONS } from '../engine/guest-io-functions.ts';
-import { createGuest, functionExports, hasHostCallGuards, readsFrames, type Guest, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
+import { createGuest, functionExports, hasHostCallGuards, readsFrames, type Guest, type GuestOptions, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
 import { hookExportName } from '../hooks/hook-names.ts';
 import { INSTRUMENT_EXPORTS, LimitReason } from '../instrument/constants.ts';
 import { capabilitySet, type CapabilitySet } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
-import type { ChainKey } from '../manager/event-chains.ts';
-import type { PreparedModule } from '../manager/module-cache.ts';
+import type { ChainKey, PreparedModule } from './types.ts';
 import { httpEnvFunctions } from '../http/http-host-functions.ts';
-import type { HttpSession } from '../http/http-session.ts';
+import type { WasmHttp } from '../http/plan-http.ts';
 import { MAX_JSON_DEPTH, nestsDeeperThan, utf8Length } from '../util/json-codec.ts';
 import { printable } from '../util/printable.ts';
 import { decodeOutput, encodeInputBytes } from '../util/frame-codec.ts';
@@ -65,17 +64,11 @@ export interface WasmPluginOptions {
   http?: WasmHttp | undefined;
   /** The WASI world (args, env, determinism) of a module that imports WASI; default empty. */
   wasi?: WasiSettings | undefined;
-}
-
-/**
- * How a plugin's `http_request` is served: `worker` (our async kernel functions, worker
- * isolation), `jspi` (Extism's HttpContext on the main thread, through the session's fetch),
- * or `refuse` (inline without JSPI: every request refused at once with `reason`).
- */
-export interface WasmHttp {
-  session: HttpSession;
-  mode: 'worker' | 'jspi' | 'refuse';
-  reason?: string;
+  /**
+   * Makes each instance (the first, and every replacement after a trap); default Extism's,
+   * through `createGuest`. A seam for tests and for hosts that wrap the engine.
+   */
+  createGuest?: (module: WebAssembly.Module, options: GuestOptions) => Promise<Guest>;
 }
 
 /** Errors after which the instance's memory can no longer be trusted. */
@@ -377,7 +370,7 @@ export class WasmPlugin implements PluginRuntime {
     // In a worker a call's host buffers are out of the host's sight: held up front (their cap
     // is enforced in the module, docs/instrument.md "Host-call guards").
     this.#memory.reserve(isolation === 'worker' ? hostBufferBytes(limits) : 0);
-    const guest = await createGuest(prepared.module, {
+    const guest = await (this.#options.createGuest ?? createGuest)(prepared.module, {
       pluginId: metadata.id,
       config: extismConfig(metadata.id, config),
       logLevel: this.#options.logLevel,
@@ -415,9 +408,9 @@ export class WasmPlugin implements PluginRuntime {
       onVarsRefused: () => {
         this.#watch.varsRefused = true;
       },
-      envFunctions: http === undefined ? undefined : httpEnvFunctions(http.session, http.mode === 'worker' ? { mode: 'fetch' } : http.mode === 'jspi' ? { mode: 'status' } : { mode: 'refuse', reason: http.reason ?? 'HTTP is unavailable here' }),
+      envFunctions: http === undefined ? undefined : httpEnvFunctions(http),
       fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
-      wasi: this.#options.wasi === undefined ? undefined : { settings: this.#options.wasi, maxLineBytes: limits.maxLogBytes, maxFileHandles: limits.maxFileHandles },
+      wasi: { settings: this.#options.wasi, maxLineBytes: limits.maxLogBytes, maxFileHandles: limits.maxFileHandles },
       onExit: () => {
         // Whatever the code, the guest's runtime has shut down: its instance cannot go on.
         this.#broken = true;

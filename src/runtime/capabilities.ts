@@ -5,6 +5,7 @@
  */
 import { defaultRuntime } from '#runtime';
 import type { RuntimeAdapter } from './adapter.ts';
+import { httpMode, type HttpMode } from '../http/http-mode.ts';
 
 /**
  * What a runtime supports (see docs/runtimes.md for the table per runtime).
@@ -28,7 +29,7 @@ export interface RuntimeCapabilities {
    * How a plugin's `http_request` can be served: `'worker'` (worker isolation), `'jspi'`
    * (inline, through JSPI), or `'none'`.
    */
-  http: 'worker' | 'jspi' | 'none';
+  http: HttpMode;
   /**
    * WebAssembly can be compiled at run time. False in workerd: plugins must be instrumented and
    * compiled at build time (the Vite plugin) and loaded as `WebAssembly.Module`s.
@@ -84,8 +85,8 @@ export function runtimeCapabilities(adapter: RuntimeAdapter = defaultRuntime): R
     fileSystem: adapter.hasFileSystem,
     workerIsolation,
     jspi,
-    // The manager's order: JSPI keeps a network plugin inline; without it, a worker carries it.
-    http: jspi ? 'jspi' : workerIsolation ? 'worker' : 'none',
+    // What the manager picks for a network plugin that asks for nothing special.
+    http: httpMode({ isolation: 'inline', jspi, hasWorkers: workerIsolation }, true),
     runTimeCompile: canCompileWasm(),
   };
 }

@@ -5,7 +5,7 @@
  * it carries the instrumentation globals, so both paths go through src/instrument/apply-limits.ts,
  * loaded here on first use (the package's root does not pull the rewriter into a bundle).
  */
-import type { HostLimits } from '../manager/manager-config.ts';
+import type { HostLimits } from '../plugin/limits.ts';
 import type { RequestedLimits } from '../manifest/types.ts';
 
 /**

@@ -27,6 +27,7 @@ import { RegexRefusal } from './regex-syntax.ts';
 import { copySchema, type RegexSite, type SchemaCopy, type SchemaIssue } from './schema-copy.ts';
 import { MAX_JSON_DEPTH, MAX_REGEX_STEPS, MAX_SCHEMA_STEPS, MAX_UNIQUE_ITEMS_WORK } from './schema-limits.ts';
 import { BudgetExceeded, WorkBudget } from './work-budget.ts';
+import { describeError, describeIssue } from '../errors.ts';
 
 export type { SchemaIssue } from './schema-copy.ts';
 
@@ -34,7 +35,7 @@ export type { SchemaIssue } from './schema-copy.ts';
 export class SchemaRefusal extends Error {
   override name = 'SchemaRefusal';
   constructor(readonly issues: readonly SchemaIssue[]) {
-    super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+    super(issues.map(describeIssue).join('; '));
   }
 }
 
@@ -42,7 +43,7 @@ export class SchemaRefusal extends Error {
 export class DataRefusal extends Error {
   override name = 'DataRefusal';
   constructor(readonly issues: readonly SchemaIssue[]) {
-    super(issues.map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`)).join('; '));
+    super(issues.map(describeIssue).join('; '));
   }
 }
 
@@ -147,7 +148,7 @@ export class BoundedSchema {
       if (err instanceof BudgetExceeded) throw new SchemaRefusal([{ path: this.path, message: `validating against it ${err.message} (nested $ref, anyOf, allOf… multiply)` }]);
       // The engine's stack: recursion, or the validator spreading an exponential error list.
       if (err instanceof RangeError) throw new SchemaRefusal([{ path: this.path, message: `validating against it overflows the stack (${err.message}): nested $ref, anyOf, allOf… multiply` }]);
-      const message = err instanceof Error ? err.message : String(err);
+      const message = describeError(err);
       if (message.startsWith('Instances of')) throw new DataRefusal([{ path: '', message: `holds a value that is not JSON data (${message})` }]);
       throw new SchemaRefusal([{ path: this.path, message: `cannot validate: ${message}` }]);
     } finally {
@@ -256,7 +257,7 @@ function variant(copy: SchemaCopy, path: string): Variant {
   try {
     return { copy, lookup: dereference(copy.root as Schema | boolean) };
   } catch (err) {
-    throw new SchemaRefusal([{ path, message: `cannot be read as a JSON Schema: ${err instanceof Error ? err.message : String(err)}` }]);
+    throw new SchemaRefusal([{ path, message: `cannot be read as a JSON Schema: ${describeError(err)}` }]);
   }
 }
 

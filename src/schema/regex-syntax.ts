@@ -7,6 +7,7 @@
  * the structure (sequence, alternation, repetition, anchors) is ours. Backreferences and
  * lookarounds have no linear-time algorithm and are refused.
  */
+import { describeError } from '../errors.ts';
 
 /** One node of a parsed regular expression. */
 export type RegexNode =
@@ -31,7 +32,7 @@ export function parseRegex(source: string): RegexNode {
     // Only compiled, never run: compiling is linear in the pattern's length.
     new RegExp(source, 'u');
   } catch (err) {
-    throw new RegexRefusal(`is not a valid regular expression: ${err instanceof Error ? err.message : String(err)}`);
+    throw new RegexRefusal(`is not a valid regular expression: ${describeError(err)}`);
   }
   const parser = new Parser(source);
   const node = parser.disjunction();

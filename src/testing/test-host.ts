@@ -5,9 +5,10 @@
  */
 import type { FuelProfileEntry } from '../plugin/fuel-profile.ts';
 import { ErrorCodes, PluginError, describeError } from '../errors.ts';
+import { asPluginError } from '../manager/manager-errors.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
-import { GuestEvents, type DeniedEventData, type LogEventData } from '../http/guest-events.ts';
-import type { HostLimits } from '../manager/manager-config.ts';
+import { GuestEvents, type DeniedEventData, type LogEventData } from '../events/guest-events.ts';
+import type { HostLimits } from '../plugin/limits.ts';
 import { PluginManager } from '../manager/plugin-manager.ts';
 import { parseManifest } from '../manifest/parse-manifest.ts';
 import type { ManifestInput, PluginMetadata } from '../manifest/types.ts';
@@ -150,7 +151,7 @@ export async function createTestHost(options: TestHostOptions, runtime: RuntimeA
 
 async function readMetadata(options: TestHostOptions, runtime: RuntimeAdapter): Promise<PluginMetadata> {
   if (options.manifest !== undefined) return parseManifest(options.manifest as ManifestInput);
-  if (options.dir === undefined) throw new PluginError(ErrorCodes.UNSUPPORTED, 'createTestHost needs { dir } or { manifest, wasm }', { operation: 'load' });
+  if (options.dir === undefined) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'createTestHost needs { dir } or { manifest, wasm }', { operation: 'load' });
   const path = runtime.joinPath(options.dir, 'plugin.toml');
   let text: string;
   try {
@@ -164,7 +165,7 @@ async function readMetadata(options: TestHostOptions, runtime: RuntimeAdapter): 
 
 function sourceOf(options: TestHostOptions): PluginSource {
   if (options.manifest !== undefined) {
-    if (options.wasm === undefined) throw new PluginError(ErrorCodes.UNSUPPORTED, 'createTestHost: { manifest } needs { wasm } too', { operation: 'load' });
+    if (options.wasm === undefined) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'createTestHost: { manifest } needs { wasm } too', { operation: 'load' });
     return { manifest: options.manifest as ManifestInput, wasm: options.wasm };
   }
   return { dir: options.dir as string };
@@ -244,7 +245,7 @@ class LoadedTestHost implements TestHost {
     try {
       output = await call();
     } catch (err) {
-      error = err instanceof PluginError ? err : new PluginError(ErrorCodes.UNSUPPORTED, describeError(err), { pluginId: id, cause: err });
+      error = asPluginError(err, id, 'call');
     }
     // Diagnostics are published asynchronously: let them arrive before reading.
     await new Promise((resolve) => setTimeout(resolve, 0));

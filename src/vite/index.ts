@@ -8,7 +8,8 @@
  * are inlined and compiled when the bundle loads.
  */
 import type { Plugin } from 'vite';
-import type { HostLimits } from '../manager/manager-config.ts';
+import { ErrorCodes, PluginError } from '../errors.ts';
+import type { HostLimits } from '../plugin/limits.ts';
 import { listPluginFolders, preparePluginFolder, type PreparedPlugin } from './prepare-folder.ts';
 import { splitExtismWorker } from './extism-worker.ts';
 import { virtualModuleCode, type WasmDelivery } from './virtual-module.ts';
@@ -88,7 +89,7 @@ export function reedPlugins(options: ReedPluginsOptions = {}): Plugin {
   async function folders(): Promise<string[]> {
     const dirs = [...(options.plugins ?? [])];
     if (options.pluginDir !== undefined) dirs.push(...(await listPluginFolders(options.pluginDir)));
-    if (dirs.length === 0) throw new Error('reedPlugins: give `plugins` (folders) or `pluginDir`');
+    if (dirs.length === 0) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'reedPlugins: give `plugins` (folders) or `pluginDir`', { operation: 'build' });
     return dirs;
   }
 
@@ -108,12 +109,12 @@ export function reedPlugins(options: ReedPluginsOptions = {}): Plugin {
       const prepared: PreparedPlugin[] = [];
       for (const dir of await folders()) {
         const plugin = await preparePluginFolder(dir, options.limits ?? {});
-        if (prepared.some((p) => p.id === plugin.id)) throw new Error(`reedPlugins: two folders hold plugin "${plugin.id}"`);
+        if (prepared.some((p) => p.id === plugin.id)) throw new PluginError(ErrorCodes.DUPLICATE, `reedPlugins: two folders hold plugin "${plugin.id}"`, { pluginId: plugin.id, operation: 'build' });
         prepared.push(plugin);
         for (const file of plugin.files) this.addWatchFile(file);
       }
       const delivery = options.delivery === undefined || options.delivery === 'auto' ? (buildsForWorkerd(this) ? 'import' : 'compile') : options.delivery;
-      if (delivery === 'import' && command === 'serve') throw new Error("reedPlugins: delivery 'import' needs `vite build` (workerd loads the emitted .wasm files)");
+      if (delivery === 'import' && command === 'serve') throw new PluginError(ErrorCodes.UNSUPPORTED, "reedPlugins: delivery 'import' needs `vite build` (workerd loads the emitted .wasm files)", { operation: 'serve' });
       return virtualModuleCode(prepared, delivery, (plugin) => {
         const fileName = `${assetsDir}/${plugin.id}-${plugin.hash}.wasm`;
         this.emitFile({ type: 'asset', fileName, source: plugin.wasm });

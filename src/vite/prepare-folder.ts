@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { HostLimits } from '../manager/manager-config.ts';
+import { ErrorCodes, PluginError } from '../errors.ts';
+import type { HostLimits } from '../plugin/limits.ts';
 import { parseManifest } from '../manifest/parse-manifest.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import { instrumentForLimits } from '../instrument/apply-limits.ts';
@@ -53,7 +54,7 @@ export async function preparePluginFolder(dir: string, limits: HostLimits = {}):
   const original = new Uint8Array(await readFile(wasmPath));
   if (metadata.sha256 !== undefined) {
     const actual = await sha256Hex(original);
-    if (actual !== metadata.sha256) throw new Error(`${wasmPath}: sha256 is ${actual}, plugin.toml expects ${metadata.sha256}`);
+    if (actual !== metadata.sha256) throw new PluginError(ErrorCodes.WASM, `${wasmPath}: sha256 is ${actual}, plugin.toml expects ${metadata.sha256}`, { pluginId: metadata.id, operation: 'build' });
   }
   const wasm = instrumentForLimits(original, limits, metadata.limits);
   const hash = createHash('sha256').update(wasm).digest('hex').slice(0, 12);

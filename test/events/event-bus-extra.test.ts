@@ -1,7 +1,5 @@
 import { describe, it, expect, vi } from 'vitest';
 import { EventBus } from '../../src/events/event-bus.ts';
-import { compileTypePattern } from '../../src/events/type-pattern.ts';
-import { eventTypeMatches } from '../../src/manifest/capabilities.ts';
 
 describe('EventBus: delivery order and ids', () => {
   it('delivers exact-type subscribers first (mitt\'s per-type list), then patterns, predicates and catch-alls, each in subscription order', async () => {
@@ -53,8 +51,8 @@ describe('EventBus: delivery order and ids', () => {
     const bus = new EventBus();
     const all = vi.fn();
     bus.subscribe(all);
-    await expect(bus.dispatch({ ...bus.createEvent({ type: 'a.b' }), type: '*' })).rejects.toThrow(TypeError);
-    await expect(bus.dispatch({ ...bus.createEvent({ type: 'a.b' }), type: '' })).rejects.toThrow(TypeError);
+    await expect(bus.dispatch({ ...bus.createEvent({ type: 'a.b' }), type: '*' })).rejects.toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    await expect(bus.dispatch({ ...bus.createEvent({ type: 'a.b' }), type: '' })).rejects.toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     expect(all).not.toHaveBeenCalled();
     await bus.dispatch(bus.createEvent({ type: 'a.b' }));
     expect(all).toHaveBeenCalledTimes(1);
@@ -84,14 +82,14 @@ describe('EventBus: delivery order and ids', () => {
 
   it('refuses event types containing "*"', async () => {
     const bus = new EventBus();
-    expect(() => bus.createEvent({ type: 'content.*' })).toThrow(TypeError);
-    await expect(bus.publish({ type: '*' })).rejects.toThrow(TypeError);
+    expect(() => bus.createEvent({ type: 'content.*' })).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    await expect(bus.publish({ type: '*' })).rejects.toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
   });
 
   it('rejects an empty pattern and a non-function non-string filter', () => {
     const bus = new EventBus();
-    expect(() => bus.subscribe('', () => {})).toThrow(TypeError);
-    expect(() => bus.subscribe(42 as never, () => {})).toThrow(TypeError);
+    expect(() => bus.subscribe('', () => {})).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    expect(() => bus.subscribe(42 as never, () => {})).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
   });
 
   it('a subscriber that throws, rejects, or never resolves: publish goes on and each is reported with its owner', async () => {
@@ -136,14 +134,5 @@ describe('EventBus: subscribers returning odd thenables', () => {
     await bus.publish({ type: 'odd' });
     for (const fn of [throwing, syncCallback, after]) expect(fn).toHaveBeenCalledTimes(2);
     expect(sink).toHaveBeenCalledTimes(2);
-  });
-});
-
-describe('compileTypePattern agrees with eventTypeMatches', () => {
-  const patterns = ['*', '**', 'a', 'a.*', 'a.**', 'a.b.*', 'a.b.**', '*.b', 'a.*.c', 'a*', 'a.b*', 'a.**.c', '.*', 'a.'];
-  const types = ['a', 'a.b', 'a.b.c', 'a.bc', 'ab', 'a.', '.a', 'x.b', 'a.x.c', 'a.b.', 'b', 'a..b', 'a*', 'a.b*'];
-  it.each(patterns)('%s', (pattern) => {
-    const compiled = compileTypePattern(pattern);
-    for (const type of types) expect([type, compiled(type)]).toStrictEqual([type, eventTypeMatches(pattern, type)]);
   });
 });

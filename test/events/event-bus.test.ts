@@ -76,9 +76,9 @@ describe('EventBus.createEvent', () => {
     ['a non-string type', { type: 5 }],
     ['null', null],
     ['a string', 'content.created'],
-  ])('rejects %s with TypeError', (_label, input) => {
+  ])('rejects %s with E_INVALID_ARGUMENT', (_label, input) => {
     const bus = new EventBus();
-    expect(() => bus.createEvent(input as never)).toThrow(TypeError);
+    expect(() => bus.createEvent(input as never)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
   });
 
   it('publish rejects (does not throw synchronously) for a bad type, delivering nothing', async () => {
@@ -86,7 +86,7 @@ describe('EventBus.createEvent', () => {
     const handler = vi.fn();
     bus.subscribe(handler);
     const result = bus.publish({ type: '' });
-    await expect(result).rejects.toThrow(TypeError);
+    await expect(result).rejects.toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     expect(handler).not.toHaveBeenCalled();
   });
 
@@ -150,10 +150,10 @@ describe('EventBus.subscribe: filters', () => {
     expect(got).toStrictEqual(['a/seo', 'd/seo']);
   });
 
-  it('throws TypeError when the handler is not a function', () => {
+  it('throws E_INVALID_ARGUMENT when the handler is not a function', () => {
     const bus = new EventBus();
-    expect(() => bus.subscribe('a.b', 42 as never)).toThrow(TypeError);
-    expect(() => bus.subscribe(undefined as never)).toThrow(TypeError);
+    expect(() => bus.subscribe('a.b', 42 as never)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    expect(() => bus.subscribe(undefined as never)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     expect(bus.subscriberCount()).toBe(0);
   });
 });
@@ -453,7 +453,7 @@ describe('EventBus: nested publish', () => {
 });
 
 describe('EventBus: odd event types', () => {
-  // Fixed: createEvent now refuses any type containing "*" (the wildcard) with a TypeError; this
+  // Fixed: createEvent now refuses any type containing "*" (the wildcard) with E_INVALID_ARGUMENT; this
   // test used to be it.fails against the mitt-based bus.
   it('publishing the type "*" either is refused up front or reaches each subscriber exactly once', async () => {
     const bus = new EventBus();
@@ -463,10 +463,10 @@ describe('EventBus: odd event types', () => {
     try {
       bus.createEvent({ type: '*' });
     } catch (err) {
-      refused = err instanceof TypeError;
+      refused = (err as { code?: unknown }).code === 'E_INVALID_ARGUMENT';
     }
     if (refused) {
-      await expect(bus.publish({ type: '*' })).rejects.toThrow(TypeError);
+      await expect(bus.publish({ type: '*' })).rejects.toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
       expect(handler).not.toHaveBeenCalled();
     } else {
       await expect(bus.publish({ type: '*' })).resolves.toMatchObject({ type: '*' });

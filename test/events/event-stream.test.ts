@@ -113,8 +113,8 @@ describe('EventBus.stream', () => {
   });
 
   it('rejects a bad bufferSize', () => {
-    expect(() => new EventBus().stream({ bufferSize: 0 })).toThrow(TypeError);
-    expect(() => new EventBus().stream('x', { bufferSize: 1.5 })).toThrow(TypeError);
+    expect(() => new EventBus().stream({ bufferSize: 0 })).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    expect(() => new EventBus().stream('x', { bufferSize: 1.5 })).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
   });
 
   it('a stream never slows publish down (publish does not wait for the consumer)', async () => {

@@ -30,13 +30,13 @@ describe('event type grammar', () => {
     for (const type of [...Object.values(Events), 'x'.repeat(MAX_EVENT_TYPE_LENGTH), '__proto__', 'a-b_c.D9']) expect(eventTypeProblem(type)).toBeUndefined();
   });
 
-  it.each(BAD_TYPES.map((t) => [quoteEventType(t), t]))('host publish refuses %s with a TypeError, and nothing is delivered', async (_name, type) => {
+  it.each(BAD_TYPES.map((t) => [quoteEventType(t), t]))('host publish refuses %s with E_INVALID_ARGUMENT, and nothing is delivered', async (_name, type) => {
     const bus = new EventBus();
     const seen: string[] = [];
     bus.subscribe((e) => void seen.push(e.type));
-    await expect(bus.publish({ type })).rejects.toThrow(TypeError);
-    expect(() => bus.createEvent({ type })).toThrow(TypeError);
-    await expect(bus.dispatch({ id: '1', type, source: 'host', timestamp: '', data: null })).rejects.toThrow(TypeError);
+    await expect(bus.publish({ type })).rejects.toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    expect(() => bus.createEvent({ type })).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    await expect(bus.dispatch({ id: '1', type, source: 'host', timestamp: '', data: null })).rejects.toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     expect(seen).toEqual([]);
     expect(bus.eventCount()).toBe(0);
   });
@@ -50,7 +50,7 @@ describe('event type grammar', () => {
 
   it('subscribe refuses patterns with characters no type can have, or overlong ones', () => {
     const bus = new EventBus();
-    for (const pattern of ['chat.\u0000*', 'a b.*', 'a\n', 'x'.repeat(MAX_EVENT_TYPE_LENGTH + 1)]) expect(() => bus.subscribe(pattern, () => {})).toThrow(TypeError);
+    for (const pattern of ['chat.\u0000*', 'a b.*', 'a\n', 'x'.repeat(MAX_EVENT_TYPE_LENGTH + 1)]) expect(() => bus.subscribe(pattern, () => {})).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     for (const pattern of ['*', 'content.*', 'content.**', 'a*', '*.b']) expect(() => bus.subscribe(pattern, () => {})).not.toThrow();
   });
 
@@ -72,7 +72,7 @@ describe('event type grammar', () => {
 
   it('manager.events.publish refuses a NUL type like the bare bus', async () => {
     const manager = new PluginManager({ logger: captureLogger() });
-    await expect(manager.events.publish({ type: 'content.\u0000created' })).rejects.toThrow(TypeError);
+    await expect(manager.events.publish({ type: 'content.\u0000created' })).rejects.toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     await manager.shutdown();
   });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Hooks, PluginManager, type PluginEvent } from '@reedcms/plugins';
-import { eventTypeMatches } from '../../src/manifest/capabilities.ts';
+import { eventTypeMatches } from '../../src/events/type-pattern.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { manifestToml } from '../support/wat-plugins.ts';

@@ -55,10 +55,10 @@ describe('define', () => {
     expect(() => hooks.define('f', { kind: 'filter', errorPolicy: 'deny' })).toThrow(expect.objectContaining({ code: 'E_HOOK_DEFINITION' }));
   });
 
-  it('rejects bad kinds and names with TypeError', () => {
+  it('rejects bad kinds and names with E_INVALID_ARGUMENT', () => {
     const hooks = new HookManager();
-    expect(() => hooks.define('x', { kind: 'waterfall' as never })).toThrow(TypeError);
-    expect(() => hooks.define('', { kind: 'filter' })).toThrow(TypeError);
+    expect(() => hooks.define('x', { kind: 'waterfall' as never })).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    expect(() => hooks.define('', { kind: 'filter' })).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
   });
 
   it('an implicit definition (made by register) can be replaced by define', async () => {
@@ -429,8 +429,8 @@ describe('per-call timeout and AbortSignal', () => {
     }
   });
 
-  it('rejects a bad timeoutMs with TypeError', async () => {
-    await expect(new HookManager().execute('before_render', 1, { timeoutMs: -1 })).rejects.toThrow(TypeError);
+  it('rejects a bad timeoutMs with E_INVALID_ARGUMENT', async () => {
+    await expect(new HookManager().execute('before_render', 1, { timeoutMs: -1 })).rejects.toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
   });
 });
 
@@ -454,8 +454,8 @@ describe('filter: sync fast path and wrong shapes', () => {
     await expect(result).rejects.toMatchObject({ code: 'E_GUEST' });
   });
 
-  it('errorPolicy deny on a non-guard is a TypeError', async () => {
-    await expect(new HookManager().execute('before_render', 1, { errorPolicy: 'deny' })).rejects.toThrow(TypeError);
+  it('errorPolicy deny on a non-guard is E_INVALID_ARGUMENT', async () => {
+    await expect(new HookManager().execute('before_render', 1, { errorPolicy: 'deny' })).rejects.toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
   });
 
   it('a throwing onHandlerError does not break the hook', async () => {

@@ -403,9 +403,9 @@ describe('HookManager: closed manager and invalid arguments', () => {
     ['a missing handler', 'h', undefined, {}],
     ['NaN priority', 'h', () => {}, { priority: Number.NaN }],
     ['Infinity priority', 'h', () => {}, { priority: Number.POSITIVE_INFINITY }],
-  ])('register rejects %s with TypeError and registers nothing', (_label, hook, handler, options) => {
+  ])('register rejects %s with E_INVALID_ARGUMENT and registers nothing', (_label, hook, handler, options) => {
     const hooks = new HookManager();
-    expect(() => hooks.register(hook as never, handler as never, options as never)).toThrow(TypeError);
+    expect(() => hooks.register(hook as never, handler as never, options as never)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     expect(hooks.names()).toStrictEqual([]);
   });
 });

@@ -131,10 +131,10 @@ describe('conflicts and cycles are E_ORDER at register time', () => {
     expect(hooks.names()).toStrictEqual([]);
   });
 
-  it('rejects malformed constraints with TypeError', () => {
+  it('rejects malformed constraints with E_INVALID_ARGUMENT', () => {
     const hooks = new HookManager();
-    expect(() => hooks.register('h', tag('a'), { before: [''] })).toThrow(TypeError);
-    expect(() => hooks.register('h', tag('a'), { after: 5 as never })).toThrow(TypeError);
+    expect(() => hooks.register('h', tag('a'), { before: [''] })).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    expect(() => hooks.register('h', tag('a'), { after: 5 as never })).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
   });
 
   it('constraints are per hook: the same pair in opposite order on two hooks is fine', () => {

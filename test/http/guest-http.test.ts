@@ -85,7 +85,7 @@ describe('guest HTTP under the network policy', () => {
     const [res] = await fetchAll('client', [{ url: 'https://example.com/' }]);
     expect(res).toMatchObject({ status: 403, ok: false, errorKind: 'denied' });
     expect(res?.error).toMatch(/not in the plugin's \[network\] allowed_hosts/);
-    expect(denials()).toEqual([expect.objectContaining({ pluginId: 'client', what: 'http', kind: 'denied', url: 'https://example.com/' })]);
+    expect(denials()).toEqual([expect.objectContaining({ pluginId: 'client', what: 'http', kind: 'denied', code: 'E_HTTP_DENIED', url: 'https://example.com/' })]);
   });
 
   it('allows only the intersection: a host the plugin asks for but the host does not allow is refused', async () => {
@@ -128,7 +128,7 @@ describe('guest HTTP under the network policy', () => {
     expect(small).toMatchObject({ status: 200, ok: true });
     expect(small?.body.length).toBe(1_000);
     expect(big).toMatchObject({ status: 429, errorKind: 'limit' });
-    expect(denials()).toEqual([expect.objectContaining({ kind: 'limit', limit: 'maxHttpResponseBytes' })]);
+    expect(denials()).toEqual([expect.objectContaining({ kind: 'limit', code: 'E_LIMIT', limit: 'maxHttpResponseBytes' })]);
   });
 
   it("a manifest's [limits] may lower the host's HTTP limits, never raise them", async () => {
@@ -151,7 +151,7 @@ describe('guest HTTP under the network policy', () => {
     expect(first.map((r) => r.status)).toEqual([200, 200, 429]);
     expect(first[2]?.error).toMatch(/more than 2 HTTP requests in one call/);
     expect((await fetchAll('client', [hello, hello])).map((r) => r.status)).toEqual([200, 200]);
-    expect(denials()).toEqual([expect.objectContaining({ kind: 'limit', limit: 'maxHttpRequests' })]);
+    expect(denials()).toEqual([expect.objectContaining({ kind: 'limit', code: 'E_LIMIT', limit: 'maxHttpRequests' })]);
   });
 
   it('times out a slow server at httpTimeoutMs, and the plugin works on its next call', async () => {
@@ -161,7 +161,7 @@ describe('guest HTTP under the network policy', () => {
     const [slow] = await fetchAll('client', [{ url: `${server.origin}/slow?ms=3000` }]);
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(slow).toMatchObject({ status: 504, errorKind: 'timeout' });
-    expect(denials()).toEqual([expect.objectContaining({ kind: 'timeout', limit: 'httpTimeoutMs' })]);
+    expect(denials()).toEqual([expect.objectContaining({ kind: 'timeout', code: 'E_TIMEOUT', limit: 'httpTimeoutMs' })]);
     const [next] = await fetchAll('client', [{ url: `${server.origin}/hello` }]);
     expect(next).toMatchObject({ status: 200, body: 'hello' });
     expect(manager.stats('client').faults).toBe(0);

@@ -204,7 +204,7 @@ describe('event chain defaults', () => {
 
   it('a chain limit that is not a positive integer is refused when the manager is made', () => {
     for (const limits of [{ maxEventsPerChain: 0 }, { maxCallsPerChain: 1.5 }, { maxEventChainDepth: Number.NaN }]) {
-      expect(() => new PluginManager({ logger: captureLogger(), limits })).toThrow(TypeError);
+      expect(() => new PluginManager({ logger: captureLogger(), limits })).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     }
   });
 });

@@ -14,7 +14,7 @@ import { readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-import type { HostLimits } from '../../../src/manager/manager-config.ts';
+import type { HostLimits } from '../../../src/plugin/limits.ts';
 import { reedPlugins } from '../../../src/vite/index.ts';
 import { runtimeAliases } from '../../../scripts/lib/runtime-aliases.ts';
 

@@ -9,8 +9,9 @@ import { ExitCode, UsageError, formatBytes, formatCount, paint, type Terminal } 
 import { createTestHost } from '../../testing/node.ts';
 import type { RunResult, TestHost } from '../../testing/test-host.ts';
 import type { MockResponse } from '../../testing/mock-fetch.ts';
-import type { HostLimits } from '../../manager/manager-config.ts';
+import type { HostLimits } from '../../plugin/limits.ts';
 import { DEFAULT_LIMITS } from '../../plugin/limits.ts';
+import { describeError } from '../../errors.ts';
 
 /** Profile lines printed (all are in --json). */
 const PROFILE_LINES = 15;
@@ -103,12 +104,12 @@ async function readJsonOption(path: string | undefined, name: string, fallback: 
   try {
     text = path === '-' ? await readStdin() : await readFile(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`--${name}: cannot read ${path}: ${(err as Error).message}`);
+    throw new UsageError(`--${name}: cannot read ${path}: ${describeError(err)}`);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new UsageError(`--${name}: ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new UsageError(`--${name}: ${path} is not valid JSON: ${describeError(err)}`);
   }
 }
 

@@ -45,7 +45,7 @@ describe('MemoryBudget', () => {
   });
 
   it('refuses a budget that is not a number of bytes', () => {
-    expect(() => new MemoryBudget(Number.NaN)).toThrow(TypeError);
+    expect(() => new MemoryBudget(Number.NaN)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     expect(() => new MemoryBudget(-1)).toThrow(/memoryBudgetBytes/);
   });
 });

@@ -10,8 +10,8 @@
  * manager.events.subscribe(GuestEvents.LOG, (e) => console.log(`[${e.data.pluginId}] ${e.data.level}: ${e.data.message}`));
  * ```
  */
-import { Events } from '../events/event-names.ts';
-import type { HostEventData } from '../events/event-types.ts';
+import { Events } from './event-names.ts';
+import type { HostEventData } from './event-types.ts';
 export const GuestEvents = {
   /** A plugin was refused something: `{ pluginId, what: 'http' | 'event', reason, … }`. */
   DENIED: Events.PLUGIN_DENIED,

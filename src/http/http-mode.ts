@@ -1,0 +1,22 @@
+/**
+ * The one rule for how a plugin's `http_request` is served, used by the load-time plan, by the
+ * plugin's host functions and by `runtimeCapabilities()`.
+ */
+
+/**
+ * `worker`: our async host functions in worker isolation; `jspi`: Extism's HttpContext on the
+ * main thread through our policy's fetch; `none`: no way to wait for a response here, so every
+ * request is refused at once.
+ */
+export type HttpMode = 'worker' | 'jspi' | 'none';
+
+/**
+ * The mode for a plugin that may (`networked`) or may not reach the network. JSPI keeps an
+ * inline plugin inline; without it, a networked plugin moves to a worker where there are
+ * workers (Node 20). A plugin without network access stays where it is, refused at once.
+ */
+export function httpMode(where: { isolation: 'inline' | 'worker'; jspi: boolean; hasWorkers: boolean }, networked: boolean): HttpMode {
+  if (where.isolation === 'worker') return networked ? 'worker' : 'none';
+  if (where.jspi) return 'jspi';
+  return networked && where.hasWorkers ? 'worker' : 'none';
+}
