@@ -11,5 +11,5 @@
  */
 export { instrument, InstrumentError, INSTRUMENT_EXPORTS, LimitReason, DEFAULT_FUEL } from './instrument/index.ts';
 export type { InstrumentOptions, InstrumentResult } from './instrument/index.ts';
-export { instrumentForLimits } from './instrument/apply-limits.ts';
+export { instrumentForLimits } from './plugin/apply-limits.ts';
 export { linkWasi } from './wasi/wasi-link.ts';

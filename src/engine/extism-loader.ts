@@ -7,7 +7,10 @@
  * (src/engine/extism-static.ts), so bundlers keep it in the main chunk (workerd runs one module).
  */
 import { loadExtism } from '#runtime';
-import type { CreatePlugin } from '../runtime/adapter.ts';
+import type createPluginFunction from '@extism/extism';
+
+/** Extism's `createPlugin`. */
+export type CreatePlugin = typeof createPluginFunction;
 
 let loaded: Promise<CreatePlugin> | undefined;
 

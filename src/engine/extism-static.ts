@@ -3,7 +3,7 @@
  * Deno, workerd: workerd serves a single module). See extism-loader.ts.
  */
 import createPlugin from '@extism/extism';
-import type { RuntimeBinding } from '../runtime/adapter.ts';
+import type { CreatePlugin } from './extism-loader.ts';
 
 /** `loadExtism` of a runtime that bundles Extism. */
-export const staticExtism: RuntimeBinding['loadExtism'] = async () => createPlugin;
+export const staticExtism = async (): Promise<CreatePlugin> => createPlugin;

@@ -69,7 +69,7 @@ async function instrumentAndCompile(bytes: Uint8Array, limits: EffectiveLimits, 
   let instrumented: Uint8Array;
   // Loaded here, on the first raw module, so a frontend bundle given only pre-instrumented
   // modules (the Vite plugin) never downloads the rewriter (a chunk of its own).
-  const { instrumentWithLimits } = await import('../instrument/apply-limits.ts');
+  const { instrumentWithLimits } = await import('../plugin/apply-limits.ts');
   try {
     // Validated just above: the rewriter need not run WebAssembly.validate a second time.
     // WASI imports and a reactor's _initialize are moved out of Extism's reach first.

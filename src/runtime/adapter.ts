@@ -3,7 +3,7 @@
  * how to read plugin folders, how to fetch a module, what isolation exists. The core never
  * touches platform APIs itself; `src/runtime/<runtime>.ts` files implement this.
  */
-import type createPluginFunction from '@extism/extism';
+import type { CreatePlugin } from '../engine/extism-loader.ts';
 import type { FileTree } from '../wasi/wasi-mounts.ts';
 import { ErrorCodes, PluginError } from '../errors.ts';
 
@@ -84,9 +84,6 @@ export async function fetchUrlBytes(url: URL): Promise<Uint8Array> {
   if (!response.ok) throw new Error(`GET ${url.href} answered ${response.status} ${response.statusText}`);
   return new Uint8Array(await response.arrayBuffer());
 }
-
-/** Extism's `createPlugin`. */
-export type CreatePlugin = typeof createPluginFunction;
 
 /**
  * What every target of package.json's `#runtime` import exports (src/runtime/<runtime>.ts): the

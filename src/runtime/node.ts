@@ -5,7 +5,8 @@ import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync, wat
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fetchUrlBytes, type CreatePlugin, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
+import type { CreatePlugin } from '../engine/extism-loader.ts';
+import { fetchUrlBytes, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
 import { directoryTree, type SyncDirectoryOps } from '../wasi/wasi-directory.ts';
 
 /** Node's synchronous file operations for read-only WASI mounts of real directories. */

@@ -9,7 +9,7 @@ import { ErrorCodes, PluginError } from '../errors.ts';
 import type { HostLimits } from '../plugin/limits.ts';
 import { parseManifest } from '../manifest/parse-manifest.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
-import { instrumentForLimits } from '../instrument/apply-limits.ts';
+import { instrumentForLimits } from '../plugin/apply-limits.ts';
 import { sha256Hex } from '../util/sha256.ts';
 
 /**

@@ -16,7 +16,7 @@ import { CHROMIUM_PATH } from './browser/run-chromium.ts';
 /** Extism's worker script as it ships inside Extism's browser build. */
 const INLINE_WORKER = 'data:text/javascript;base64,';
 /** Source modules a main-thread page with pre-instrumented plugins must not load. */
-const LAZY_MODULES = ['src/instrument/index.ts', 'src/instrument/code-rewriter.ts', 'src/instrument/apply-limits.ts', 'src/wasi/wasi-instance.ts', 'src/wasi/wasi-functions.ts'];
+const LAZY_MODULES = ['src/instrument/index.ts', 'src/instrument/code-rewriter.ts', 'src/plugin/apply-limits.ts', 'src/wasi/wasi-instance.ts', 'src/wasi/wasi-functions.ts'];
 
 const built: Partial<Record<FrontendVariant, FrontendBundle>> = {};
 const build = async (variant: FrontendVariant) =>

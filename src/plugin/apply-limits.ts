@@ -3,10 +3,9 @@
  * load) and the build tools (precompile, the Vite plugin) do it. Loaded lazily by the host: a
  * frontend bundle whose modules arrive pre-instrumented never downloads the rewriter.
  */
-import { instrument, type InstrumentOptions } from './index.ts';
-import type { HostLimits } from '../plugin/limits.ts';
+import { instrument, type InstrumentOptions } from '../instrument/index.ts';
 import type { RequestedLimits } from '../manifest/types.ts';
-import { instrumentOptions, resolveLimits, type EffectiveLimits } from '../plugin/limits.ts';
+import { instrumentOptions, resolveLimits, type EffectiveLimits, type HostLimits } from './limits.ts';
 import { linkWasi } from '../wasi/wasi-link.ts';
 
 /**
