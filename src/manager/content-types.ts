@@ -7,6 +7,7 @@ import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import type { ContentTypeDefinition } from '../plugin/types.ts';
 import { BoundedSchema, DataRefusal } from '../schema/bounded-schema.ts';
 
+
 /** A registered content type. */
 export interface ContentTypeInfo {
   name: string;

@@ -5,6 +5,7 @@
 import { ErrorCodes, PluginError } from '../errors.ts';
 import type { TemplateFunctionImpl } from '../plugin/types.ts';
 
+
 /** A registered template function. */
 export interface TemplateFunctionInfo {
   name: string;

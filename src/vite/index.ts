@@ -94,8 +94,7 @@ export function reedPlugins(options: ReedPluginsOptions = {}): Plugin {
       const environment = (this as { environment?: { config?: { resolve?: { conditions?: readonly string[] } } } }).environment;
       const conditions = [...configConditions, ...(environment?.config?.resolve?.conditions ?? [])];
       const delivery = options.delivery === undefined || options.delivery === 'auto' ? (conditions.includes('workerd') ? 'import' : 'compile') : options.delivery;
-      if (delivery === 'import' && command === 'serve')
-        throw new PluginError(ErrorCodes.UNSUPPORTED, "reedPlugins: delivery 'import' needs `vite build` (workerd loads the emitted .wasm files)", { operation: 'serve' });
+      if (delivery === 'import' && command === 'serve') throw new PluginError(ErrorCodes.UNSUPPORTED, "reedPlugins: delivery 'import' needs `vite build` (workerd loads the emitted .wasm files)", { operation: 'serve' });
       return virtualModuleCode(prepared, delivery, (plugin) => {
         const fileName = `${assetsDir}/${plugin.id}-${plugin.hash}.wasm`;
         this.emitFile({ type: 'asset', fileName, source: plugin.wasm });
