@@ -9,7 +9,6 @@ import type { RuntimeAdapter } from '../runtime/adapter.ts';
 import type { WasiConfig } from '../wasi/wasi-settings.ts';
 import type { MountSource } from '../wasi/wasi-mounts.ts';
 
-
 /**
  * Everything a PluginManager can be configured with.
  *

@@ -7,7 +7,14 @@ import { compileModule, createGuest, functionExports, hasHostCallGuards, readsFr
 import { DEFAULT_LIMITS } from '../../src/plugin/limits.ts';
 import { buildWatPlugin, echoPluginWat, errorSettingWat, trappingWat } from '../support/wat-plugins.ts';
 
-const options = (pluginId: string): GuestOptions => ({ pluginId, config: {}, logLevel: 'info', onLog: () => {}, hostFunctions: {}, wasi: { maxLineBytes: DEFAULT_LIMITS.maxLogBytes, maxFileHandles: DEFAULT_LIMITS.maxFileHandles } });
+const options = (pluginId: string): GuestOptions => ({
+  pluginId,
+  config: {},
+  logLevel: 'info',
+  onLog: () => {},
+  hostFunctions: {},
+  wasi: { maxLineBytes: DEFAULT_LIMITS.maxLogBytes, maxFileHandles: DEFAULT_LIMITS.maxFileHandles },
+});
 let echo: WebAssembly.Module;
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { httpMode } from '../../src/http/http-mode.ts';
 
 describe('httpMode: the one rule for serving http_request', () => {
   // [isolation, jspi, hasWorkers, networked] -> mode
-  const table: Array<[('inline' | 'worker'), boolean, boolean, boolean, string]> = [
+  const table: Array<['inline' | 'worker', boolean, boolean, boolean, string]> = [
     ['worker', false, true, true, 'worker'],
     ['worker', true, true, true, 'worker'],
     ['worker', true, true, false, 'none'],

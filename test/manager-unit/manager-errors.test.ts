@@ -46,7 +46,7 @@ describe('error codes the manager raises', () => {
     });
     await manager.events.publish({ type: 'content.created', data: {} });
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(errors.map((e) => (e.data as { code: string; operation: string }))).toEqual([expect.objectContaining({ code: 'E_GUEST', operation: 'event:content.created' })]);
+    expect(errors.map((e) => e.data as { code: string; operation: string })).toEqual([expect.objectContaining({ code: 'E_GUEST', operation: 'event:content.created' })]);
     await manager.shutdown();
   });
 });

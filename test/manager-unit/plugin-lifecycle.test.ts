@@ -9,7 +9,14 @@ import type { PluginState } from '../../src/plugin/types.ts';
 
 const metadata = parseManifest('id = "life"\nname = "Life"\nversion = "1.0.0"');
 const record = (state: PluginState): PluginRecord => newRecord({ id: 'life', state, source: undefined, known: { metadata, kind: 'js' }, error: undefined }, 1);
-const generation = (): Generation => ({ metadata, runtime: new JsPlugin('life', { metadata: { id: 'life' } }, record('loading').stats), contentTypes: {}, templates: {}, disposers: [], phase: 'pending' });
+const generation = (): Generation => ({
+  metadata,
+  runtime: new JsPlugin('life', { metadata: { id: 'life' } }, record('loading').stats),
+  contentTypes: {},
+  templates: {},
+  disposers: [],
+  phase: 'pending',
+});
 
 function thrown(fn: () => void): PluginError {
   try {
@@ -76,7 +83,16 @@ describe('plugin lifecycle through the manager', () => {
   });
 
   it('a failed plugin answers E_STATE with why it failed; plugins() shows its manifest and kind', async () => {
-    const manager = new PluginManager({ sources: [{ plugin: plugin('1.0.0', () => { throw new Error('no database'); }) }], logger: quiet });
+    const manager = new PluginManager({
+      sources: [
+        {
+          plugin: plugin('1.0.0', () => {
+            throw new Error('no database');
+          }),
+        },
+      ],
+      logger: quiet,
+    });
     const { failed } = await manager.initialize();
     expect(failed.map((f) => [f.id, f.state, f.kind, f.metadata?.version])).toStrictEqual([['js-life', 'failed', 'js', '1.0.0']]);
     await expect(manager.command('js-life', 'ping')).rejects.toMatchObject({ code: 'E_STATE', pluginId: 'js-life', cause: { code: 'E_INIT' } });

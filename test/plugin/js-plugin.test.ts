@@ -6,7 +6,17 @@ import type { PluginContext } from '../../src/plugin/types.ts';
 describe('JsPlugin (unit)', () => {
   it('runs commands, counting calls; a throw becomes E_GUEST counted as a fault', async () => {
     const stats = emptyStats();
-    const runtime = new JsPlugin('js', { metadata: { id: 'js' }, handleCommand: (name) => { if (name === 'bad') throw new Error('broken'); return `ran ${name}`; } }, stats);
+    const runtime = new JsPlugin(
+      'js',
+      {
+        metadata: { id: 'js' },
+        handleCommand: (name) => {
+          if (name === 'bad') throw new Error('broken');
+          return `ran ${name}`;
+        },
+      },
+      stats,
+    );
     expect(await runtime.command('go', {})).toBe('ran go');
     await expect(runtime.command('bad', {})).rejects.toMatchObject({ code: 'E_GUEST', pluginId: 'js', operation: 'command:bad', message: '[js] command:bad failed: broken' });
     expect([stats.calls, stats.faults]).toStrictEqual([2, 1]);
