@@ -1,0 +1,34 @@
+/**
+ * The playground app: `npm run playground` (dev server, http://127.0.0.1:5173) and
+ * `npm run playground:build` (a static site in build/playground/, relative asset paths, so any
+ * static host serves it; public/_headers asks hosts that read it for cross-origin isolation).
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import { playgroundPlugin } from './vite/playground-plugin.ts';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Cross-origin isolation: SharedArrayBuffer, which worker isolation needs. */
+export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+export default defineConfig({
+  root: here('.'),
+  base: './',
+  resolve: {
+    // The package by name, as an app that installed it imports it (its browser entry).
+    alias: { '@reedcms/plugins': here('../src/browser.ts') },
+  },
+  plugins: [playgroundPlugin()],
+  server: { host: '127.0.0.1', port: 5173, headers: ISOLATION_HEADERS, fs: { allow: [here('..')] } },
+  preview: { host: '127.0.0.1', port: 4173, headers: ISOLATION_HEADERS },
+  // The compiler worker imports the SDK files' virtual module.
+  worker: { format: 'es', plugins: () => [playgroundPlugin()] },
+  build: {
+    outDir: here('../build/playground'),
+    emptyOutDir: true,
+    target: 'esnext',
+    // binaryen alone is ~13 MB: it is the lazy compiler chunk, never part of the first load.
+    chunkSizeWarningLimit: 20_000,
+  },
+});
