@@ -4,7 +4,6 @@
  * seconds asc and binaryen take never freeze the page; created on the first Build only, so
  * neither is downloaded before.
  */
-import asc from 'assemblyscript/asc';
 import sdkFiles from 'virtual:playground/sdk-files';
 import { PACKAGE_ABORT_ELEMENT, ascFlags } from '../../src/cli/asc-flags.ts';
 
@@ -29,7 +28,12 @@ export const ENTRY = 'assembly/index.ts';
 
 const scope = self as unknown as { postMessage(message: CompileReply, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent<CompileRequest>) => void) | null };
 
+// Imported on the first message, not at the top: asc and binaryen await at module top level,
+// and a module worker whose evaluation is still pending would miss the page's first message.
+let compiler: Promise<typeof import('assemblyscript/asc')> | undefined;
+
 scope.onmessage = async ({ data }) => {
+  const asc = (await (compiler ??= import('assemblyscript/asc'))).default;
   const started = performance.now();
   const files = new Map<string, string>(Object.entries(sdkFiles));
   files.set(ENTRY, data.source);

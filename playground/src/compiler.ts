@@ -32,6 +32,12 @@ export function buildInBrowser(source: string): Promise<BuildResult> {
       pending.get(data.seq)?.(data);
       pending.delete(data.seq);
     };
+    // A worker that fails to start (or crashes) answers every pending build with the reason.
+    worker.onerror = (event) => {
+      for (const [id, answer] of pending) answer({ seq: id, output: `ERROR COMPILER: the compiler worker failed: ${event.message || 'it could not be loaded'}`, ms: 0 });
+      pending.clear();
+      worker = undefined;
+    };
   }
   const request: CompileRequest = { seq: ++seq, source };
   return new Promise((resolve) => {

@@ -52,7 +52,7 @@ describe('the playground', () => {
     const edited = original.replace(`'<meta property="og:title" content="'`, `'<meta property="og:headline" content="'`);
     expect(edited).not.toBe(original);
     await replaceEditorText(page, '#source', edited);
-    expect(await run(page, 180_000)).toBe('hook: ok');
+    expect(await run(page, 100_000)).toBe('hook: ok');
     expect(await text(page, '#output')).toContain('og:headline');
     expect(await text(page, '#status')).toMatch(/^hook|after_render/);
 
@@ -69,7 +69,7 @@ describe('the playground', () => {
     await openExample(page, 'reading-time');
     expect(await run(page)).toBe('hook: ok');
     await page.close();
-  });
+  }, 240_000);
 
   it('stops the endless loop with E_FUEL while the page keeps ticking', async () => {
     const page = await openPlayground(browser, site.url);

@@ -54,6 +54,11 @@ export async function openPlayground(browser: PlaygroundBrowser, url: string): P
   const page = await browser.context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => void errors.push(e.message));
+  if (process.env.PLAYGROUND_DEBUG) {
+    page.on('console', (m) => console.log(`[page] ${m.type()}: ${m.text()}`));
+    page.on('response', (r) => void (r.status() >= 400 && console.log(`[page] ${r.status()} ${r.url()}`)));
+    page.on('worker', (w) => console.log(`[page] worker ${w.url()}`));
+  }
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 }).catch((err: unknown) => {
     throw new Error(`the playground did not start: ${String(err)}; status: ${errors.join('; ')}`);
