@@ -99,7 +99,8 @@ async function handle(request: RunnerRequest): Promise<Omit<RunnerReply, 'seq'>>
   if (report.output !== undefined) report.output = JSON.parse(JSON.stringify(report.output)) as unknown;
   // Published events and logs are delivered asynchronously: let the bus settle first.
   await new Promise((r) => setTimeout(r, 0));
-  report.stats = statsOf();
+  const stats = statsOf();
+  if (stats !== undefined) report.stats = stats;
   return { report, ...(kind === undefined ? {} : { kind }), ...(loadInfo === undefined ? {} : { load: loadInfo }) };
 }
 
