@@ -24,6 +24,7 @@ const SUITES: Array<[file: string, exportName: string]> = [
   ['runtimes.ts', 'runRuntimesBench'],
   ['cli.ts', 'runCliBench'],
   ['wasi.ts', 'runWasiBench'],
+  ['playground.ts', 'runPlaygroundBench'],
 ];
 
 const runner = fileURLToPath(new URL('./support/run-suite.ts', import.meta.url));
