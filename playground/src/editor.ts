@@ -2,15 +2,34 @@
  * The code editors (CodeMirror 6): AssemblyScript source (TypeScript syntax), plugin.toml and
  * JSON, and compile errors as lint diagnostics at their line and column.
  */
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
 import { json } from '@codemirror/lang-json';
-import { setDiagnostics, type Diagnostic } from '@codemirror/lint';
+import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import type { Extension } from '@codemirror/state';
-import { EditorView, basicSetup } from 'codemirror';
+import { EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
 import type { CompileDiagnostic } from './diagnostics.ts';
 
 /** Which language an editor holds. */
 export type EditorLanguage = 'assemblyscript' | 'toml' | 'json';
+
+/**
+ * The editing basics, without `basicSetup`'s autocompletion, search panel and folding: they
+ * would add a third to the first load, and a plugin source is a page or two.
+ */
+const SETUP: Extension[] = [
+  lineNumbers(),
+  highlightActiveLineGutter(),
+  highlightActiveLine(),
+  history(),
+  drawSelection(),
+  indentOnInput(),
+  bracketMatching(),
+  syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+  lintGutter(),
+  keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+];
 
 const LANGUAGES: Record<EditorLanguage, () => Extension[]> = {
   assemblyscript: () => [javascript({ typescript: true })],
@@ -39,7 +58,7 @@ export function createEditor(parent: HTMLElement, language: EditorLanguage, text
   const view = new EditorView({
     doc: text,
     parent,
-    extensions: [basicSetup, ...LANGUAGES[language](), EditorView.updateListener.of((u) => u.docChanged && onChange())],
+    extensions: [SETUP, ...LANGUAGES[language](), EditorView.updateListener.of((u) => u.docChanged && onChange())],
   });
   return {
     view,

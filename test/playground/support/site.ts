@@ -32,8 +32,8 @@ const INPUTS = ['playground', 'src', 'sdk', 'examples/plugins', 'test/fixtures/a
 const PROBE = '/tmp/probe/playground/node_modules';
 
 function editorAlias(): AliasOptions {
-  if (existsSync(join(REPO_ROOT, 'node_modules', 'codemirror')) || !existsSync(join(PROBE, 'codemirror'))) return [];
-  return [{ find: /^(codemirror|@codemirror\/[a-z-]+)$/, replacement: `${PROBE}/$1` }];
+  if (existsSync(join(REPO_ROOT, 'node_modules', '@codemirror', 'view')) || !existsSync(join(PROBE, '@codemirror', 'view'))) return [];
+  return [{ find: /^(@codemirror\/[a-z-]+)$/, replacement: `${PROBE}/$1` }];
 }
 
 async function newest(dir: string): Promise<number> {
