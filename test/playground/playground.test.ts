@@ -155,4 +155,36 @@ describe('the playground', () => {
     expect(await text(page, '#output')).toContain('hello from the mock');
     await page.close();
   });
+
+  it('calls a command, publishes an event, and shows config errors per field', async () => {
+    const page = await openPlayground(browser, site.url);
+    await openExample(page, 'content-validator');
+    expect(await run(page)).toBe('hook: ok');
+    expect(await text(page, '#output')).toContain('"slug": "creme-brulee-at-home"');
+    await page.selectOption('#target', 'event:content.created');
+    expect(await run(page)).toBe('event: ok');
+    await page.selectOption('#target', 'command:stats');
+    await replaceEditorText(page, '#input', '{}');
+    expect(await run(page)).toBe('command: ok');
+    expect(await text(page, '#output')).toMatch(/"validated": 1,\s*"rejected": 0,\s*"events": 1/);
+    await replaceEditorText(page, '#config', '{"max_body_chars": 0, "surprise": true}');
+    expect(await run(page)).toBe('load: failed with E_CONFIG');
+    const issues = await text(page, '#config-issues');
+    expect(issues).toContain('max_body_chars');
+    expect(issues).toContain('surprise');
+    await page.close();
+  });
+
+  it('runs in worker isolation on the cross-origin isolated site', async () => {
+    const page = await openPlayground(browser, site.url);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await openExample(page, 'seo');
+    await page.selectOption('#isolation', 'worker');
+    expect(await run(page)).toBe('hook: ok');
+    expect(await text(page, '#output')).toContain('og:title');
+    await openExample(page, 'endless-loop');
+    await page.selectOption('#isolation', 'worker');
+    expect(await run(page)).toBe('hook: failed with E_FUEL');
+    await page.close();
+  });
 });
