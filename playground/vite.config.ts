@@ -15,6 +15,8 @@ export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 
 export default defineConfig({
   root: here('.'),
   base: './',
+  // Vite's dependency cache with the other build outputs (not a node_modules inside playground/).
+  cacheDir: here('../build/.vite-playground'),
   resolve: {
     // The package by name, as an app that installed it imports it (its browser entry).
     alias: { '@reedcms/plugins': here('../src/browser.ts') },
