@@ -1,16 +1,13 @@
 /**
  * The playground app: `npm run playground` (dev server, http://127.0.0.1:5173) and
  * `npm run playground:build` (a static site in build/playground/, relative asset paths, so any
- * static host serves it; public/_headers asks hosts that read it for cross-origin isolation).
+ * static host serves it; its `_headers` asks hosts that read it for cross-origin isolation).
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { playgroundPlugin } from './vite/playground-plugin.ts';
+import { ISOLATION_HEADERS, playgroundPlugin } from './vite/playground-plugin.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-
-/** Cross-origin isolation: SharedArrayBuffer, which worker isolation needs. */
-export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
   root: here('.'),

@@ -6,7 +6,7 @@ import { buildInBrowser } from './compiler.ts';
 import { createEditor } from './editor.ts';
 import { byId, el, pretty } from './panels/dom.ts';
 import { readIsolation, readLimits, renderLimits, writeLimits } from './panels/limits-panel.ts';
-import { addMockRow, readAllowedHosts, readMocks, showManifestNetwork, writeAllowedHosts, writeMocks } from './panels/network-panel.ts';
+import { addMockRow, manifestHosts, readAllowedHosts, readMocks, showManifestNetwork, writeAllowedHosts, writeMocks } from './panels/network-panel.ts';
 import { showReport, showResultStatus } from './panels/result-panel.ts';
 import type { LoadInfo, RunnerSettings } from './protocol.ts';
 import { Runner } from './runner.ts';
@@ -98,7 +98,6 @@ async function apply(state: PlaygroundState): Promise<void> {
 }
 
 function openExample(entry: Example): Promise<void> {
-  const hosts = /allowed_hosts\s*=\s*\[([^\]]*)\]/.exec(entry.manifest);
   return apply({
     example: entry.id,
     source: entry.source,
@@ -108,7 +107,8 @@ function openExample(entry: Example): Promise<void> {
     target: entry.run,
     limits: readLimits(),
     isolation: readIsolation(),
-    allowedHosts: hosts === null ? [] : [...hosts[1]!.matchAll(/"([^"]*)"/g)].map((m) => m[1]!),
+    // The host allows what the example asks for; edit the allow-list to see a refusal.
+    allowedHosts: manifestHosts(entry.manifest),
     mocks: entry.mocks,
   });
 }

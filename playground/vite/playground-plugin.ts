@@ -18,6 +18,9 @@ import { CATALOG } from './catalog.ts';
 /** Where the catalog's plugins are built (gitignored, like every build output). */
 export const PLUGIN_BUILD_DIR = join(REPO_ROOT, 'build', 'playground-plugins');
 
+/** Cross-origin isolation (SharedArrayBuffer, which worker isolation needs): dev server, preview and `_headers`. */
+export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 /** Where the SDK sits in the compiler's virtual file system (as in an installed project). */
 export const SDK_MOUNT = 'node_modules/@reedcms/plugins/';
 
@@ -97,6 +100,11 @@ export function playgroundPlugin(): Plugin {
     name: 'reed-playground',
     resolveId(id) {
       return (Object.values(MODULES) as string[]).includes(id) ? resolved(id) : undefined;
+    },
+    // `_headers` (Netlify, Cloudflare Pages and others read it): the same headers for every path.
+    generateBundle() {
+      const lines = Object.entries(ISOLATION_HEADERS).map(([k, v]) => `  ${k}: ${v}`);
+      if (this.environment.config.consumer === 'client' && !this.environment.config.isWorker) this.emitFile({ type: 'asset', fileName: '_headers', source: `/*\n${lines.join('\n')}\n` });
     },
     async load(id) {
       if (id === resolved(MODULES.examples)) return examplesModule();

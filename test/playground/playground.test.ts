@@ -75,7 +75,7 @@ describe('the playground', () => {
     const page = await openPlayground(browser, site.url);
     await openExample(page, 'endless-loop');
     // A budget large enough that the runaway call lasts long enough to observe the page during it.
-    await page.fill('#limit-fuel', '3000000000');
+    await page.fill('#limit-fuel', '1000000000');
     await page.evaluate(() => {
       const w = window as unknown as { __gaps: number[] };
       w.__gaps = [];
@@ -92,7 +92,7 @@ describe('the playground', () => {
     expect(status).toBe('hook: failed with E_FUEL');
     expect(await text(page, '#error-help')).toContain('fuel');
     const callMs = Number((await text(page, '#call-time')).replace(' ms', ''));
-    expect(Number(await page.locator('#fuel-meter').getAttribute('data-used'))).toBeGreaterThanOrEqual(3_000_000_000);
+    expect(Number(await page.locator('#fuel-meter').getAttribute('data-used'))).toBeGreaterThanOrEqual(1_000_000_000);
     // The page was never frozen for the whole call: it ticked throughout.
     expect(gaps.length).toBeGreaterThan(2);
     expect(Math.max(...gaps)).toBeLessThan(callMs);

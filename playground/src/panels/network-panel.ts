@@ -5,10 +5,23 @@
 import type { MockResponse } from '../protocol.ts';
 import { byId, el } from './dom.ts';
 
-/** Shows the manifest's allowed_hosts (read from its text: the runner validates it properly). */
-export function showManifestNetwork(manifest: string): void {
+/**
+ * The manifest's `[network] allowed_hosts`, read from its text for display (the runner parses
+ * the manifest properly at load).
+ *
+ * @example
+ * ```ts
+ * manifestHosts('[network]\nallowed_hosts = ["api.example.com"]'); // ['api.example.com']
+ * ```
+ */
+export function manifestHosts(manifest: string): string[] {
   const section = /^\[network\][^[]*?allowed_hosts\s*=\s*\[([^\]]*)\]/m.exec(manifest);
-  const hosts = section === null ? [] : [...section[1]!.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
+  return section === null ? [] : [...section[1]!.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
+}
+
+/** Shows the manifest's allowed_hosts. */
+export function showManifestNetwork(manifest: string): void {
+  const hosts = manifestHosts(manifest);
   byId('manifest-hosts').textContent = hosts.length === 0 ? 'none (no network)' : hosts.join(', ');
 }
 

@@ -12,9 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_PATH } from '../../runtimes/browser/run-chromium.ts';
-
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../runtimes/browser/run-chromium.ts';
 
 /** A browser context with its profile folder (removed on close). */
 export interface PlaygroundBrowser {
@@ -32,7 +30,7 @@ export interface PlaygroundBrowser {
  */
 export async function launchBrowser(): Promise<PlaygroundBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'reed-playground-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: ARGS, viewport: { width: 1500, height: 1000 } });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1500, height: 1000 } });
   return {
     context,
     close: async () => {
