@@ -1,11 +1,12 @@
 /**
- * The code editors (CodeMirror 6): AssemblyScript source (TypeScript syntax), plugin.toml and
- * JSON, and compile errors as lint diagnostics at their line and column.
+ * The code editors (CodeMirror 6): AssemblyScript source (TypeScript syntax), plugin.toml (the
+ * legacy TOML mode: one small file) and JSON, and compile errors as lint diagnostics at their line and column.
  */
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
 import { json } from '@codemirror/lang-json';
-import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { StreamLanguage, bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { toml } from '@codemirror/legacy-modes/mode/toml';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import type { Extension } from '@codemirror/state';
 import { EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
@@ -34,7 +35,7 @@ const SETUP: Extension[] = [
 const LANGUAGES: Record<EditorLanguage, () => Extension[]> = {
   assemblyscript: () => [javascript({ typescript: true })],
   json: () => [json()],
-  toml: () => [],
+  toml: () => [StreamLanguage.define(toml)],
 };
 
 /** One editor. */

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/lib/build-assemblyscript.ts';
-import { toPackageImports } from '../../playground/vite/playground-plugin.ts';
+import { PLUGIN_BUILD_DIR, toPackageImports } from '../../playground/vite/playground-plugin.ts';
 import { launchBrowser, openExample, openPlayground, replaceEditorText, run, type PlaygroundBrowser } from './support/browser.ts';
 import { buildSite, serveSite } from './support/site.ts';
 
@@ -185,6 +185,24 @@ describe('the playground', () => {
     await openExample(page, 'endless-loop');
     await page.selectOption('#isolation', 'worker');
     expect(await run(page)).toBe('hook: failed with E_FUEL');
+    await page.close();
+  });
+
+  it('runs an uploaded .wasm and plugin.toml, and downloads them back', async () => {
+    const page = await openPlayground(browser, site.url);
+    await openExample(page, 'trap');
+    await page.setInputFiles('#upload', [join(PLUGIN_BUILD_DIR, 'seo.wasm'), join(REPO_ROOT, 'examples/plugins/seo/plugin.toml')]);
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('uploaded'), undefined, { timeout: 60_000 });
+    await page.selectOption('#target', 'after_render');
+    await replaceEditorText(page, '#input', '{"path":"/u","title":"Uploaded","html":"<html><head></head><body></body></html>","meta":{}}');
+    expect(await run(page)).toBe('hook: ok');
+    expect(await text(page, '#output')).toContain('og:title\\" content=\\"Uploaded');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-wasm')]);
+    expect(download.suggestedFilename()).toBe('plugin.wasm');
+    expect(new Uint8Array(await readFile((await download.path())!))).toEqual(new Uint8Array(await readFile(join(PLUGIN_BUILD_DIR, 'seo.wasm'))));
+    const [toml] = await Promise.all([page.waitForEvent('download'), page.click('#download-toml')]);
+    expect(toml.suggestedFilename()).toBe('plugin.toml');
+    expect(await readFile((await toml.path())!, 'utf8')).toContain('id = "seo"');
     await page.close();
   });
 });

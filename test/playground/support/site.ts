@@ -33,7 +33,7 @@ const PROBE = '/tmp/probe/playground/node_modules';
 
 function editorAlias(): AliasOptions {
   if (existsSync(join(REPO_ROOT, 'node_modules', '@codemirror', 'view')) || !existsSync(join(PROBE, '@codemirror', 'view'))) return [];
-  return [{ find: /^(@codemirror\/[a-z-]+)$/, replacement: `${PROBE}/$1` }];
+  return [{ find: /^(@codemirror\/[a-z-]+)(\/.*)?$/, replacement: `${PROBE}/$1$2` }];
 }
 
 async function newest(dir: string): Promise<number> {
