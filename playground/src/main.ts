@@ -27,11 +27,11 @@ let example: Example = examples[0]!;
 let hooks: LoadInfo['hooks'] = [];
 
 // Every load setting is part of the load key (ensureLoaded), so edits need no change handlers.
-const unchanged = () => {};
-const source = createEditor(byId('source'), 'assemblyscript', '', () => {});
+const noop = () => {};
+const source = createEditor(byId('source'), 'assemblyscript', '', noop);
 const manifest = createEditor(byId('manifest'), 'toml', '', () => showManifestNetwork(manifest.text));
-const input = createEditor(byId('input'), 'json', '', () => {});
-const config = createEditor(byId('config'), 'json', '{}', unchanged);
+const input = createEditor(byId('input'), 'json', '', noop);
+const config = createEditor(byId('config'), 'json', '{}', noop);
 
 function setWasm(bytes: Uint8Array, from: string): void {
   wasm = bytes;
@@ -51,7 +51,9 @@ function fillTargets(info: LoadInfo | undefined, selected: string): void {
   };
   add('Declared hooks', declared.map((h) => [h.name, `${h.name} (${h.kind})`]));
   add('Commands', (info?.commands ?? []).map((c) => [`command:${c}`, `command ${c}`]));
-  add('Publish an event', (info?.events ?? []).map((e) => [`event:${e.replace('*', 'created')}`, `event ${e.replace('*', 'created')}`]));
+  // A declared pattern (`content.*`) is offered as one concrete type it matches.
+  const types = (info?.events ?? []).map((e) => e.replace('*', 'created'));
+  add('Publish an event', types.map((t) => [`event:${t}`, `event ${t}`]));
   add('Predefined hooks', hooks.filter((h) => !h.declared).map((h) => [h.name, `${h.name} (${h.kind})`]));
   if ([...select.options].some((o) => o.value === selected)) select.value = selected;
 }
@@ -81,7 +83,7 @@ async function apply(state: PlaygroundState): Promise<void> {
   writeLimits(state.limits);
   byId<HTMLSelectElement>('isolation').value = state.isolation;
   writeAllowedHosts(state.allowedHosts);
-  writeMocks(state.mocks, unchanged);
+  writeMocks(state.mocks);
   showManifestNetwork(state.manifest);
   wasm = undefined;
   wasmFrom = undefined;
@@ -246,7 +248,7 @@ async function start(): Promise<void> {
   byId('share').addEventListener('click', () => void share());
   byId('download-wasm').addEventListener('click', () => wasm && download('plugin.wasm', wasm));
   byId('download-toml').addEventListener('click', () => download('plugin.toml', manifest.text));
-  byId('add-mock').addEventListener('click', () => addMockRow(undefined, unchanged));
+  byId('add-mock').addEventListener('click', () => addMockRow());
   byId<HTMLInputElement>('upload').addEventListener('change', (e) => {
     const files = (e.target as HTMLInputElement).files;
     if (files !== null && files.length > 0) void upload(files);

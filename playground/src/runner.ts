@@ -22,6 +22,12 @@ export class Runner {
       this.#pending.get(data.seq)?.(data);
       this.#pending.delete(data.seq);
     };
+    // A worker that fails to start answers every pending request with the reason.
+    this.#worker.onerror = (event) => {
+      const message = `the runner worker failed: ${event.message || 'it could not be loaded'}`;
+      for (const [seq, answer] of this.#pending) answer({ seq, report: { ok: false, error: { code: 'Error', operation: 'runner', message, issues: [] }, logs: [], events: [], denied: [], requests: [] } });
+      this.#pending.clear();
+    };
   }
 
   /** Sends a request; resolves with the worker's reply. */

@@ -35,11 +35,10 @@ export function writeAllowedHosts(hosts: readonly string[]): void {
   byId<HTMLTextAreaElement>('allowed-hosts').value = hosts.join('\n');
 }
 
-/** Adds one editable row to the mock table. */
-export function addMockRow(mock: MockResponse = { url: '', status: 200, body: '' }, onChange: () => void = () => {}): void {
+/** Adds one editable row to the mock table (read at the next Run: every load setting is in its key). */
+export function addMockRow(mock: MockResponse = { url: '', status: 200, body: '' }): void {
   const row = el('tr');
   const cell = (input: HTMLInputElement) => {
-    input.addEventListener('input', onChange);
     const td = el('td');
     td.append(input);
     return td;
@@ -48,10 +47,7 @@ export function addMockRow(mock: MockResponse = { url: '', status: 200, body: ''
   const status = Object.assign(el('input', '', { class: 'mock-status', type: 'number' }), { value: String(mock.status) });
   const body = Object.assign(el('input', '', { class: 'mock-body', placeholder: '{"ok":true}' }), { value: mock.body });
   const remove = el('button', '×', { class: 'mock-remove', title: 'remove' });
-  remove.addEventListener('click', () => {
-    row.remove();
-    onChange();
-  });
+  remove.addEventListener('click', () => row.remove());
   const last = el('td');
   last.append(remove);
   row.append(cell(url), cell(status), cell(body), last);
@@ -70,7 +66,7 @@ export function readMocks(): MockResponse[] {
 }
 
 /** Replaces the mock table's rows. */
-export function writeMocks(mocks: readonly MockResponse[], onChange: () => void): void {
+export function writeMocks(mocks: readonly MockResponse[]): void {
   byId('mock-rows').replaceChildren();
-  for (const mock of mocks) addMockRow(mock, onChange);
+  for (const mock of mocks) addMockRow(mock);
 }
