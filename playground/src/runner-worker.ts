@@ -97,8 +97,14 @@ async function handle(request: RunnerRequest): Promise<Omit<RunnerReply, 'seq'>>
   }
   // Plain JSON for the page (a guard's denial may carry a PluginError: its toJSON is what is shown).
   if (report.output !== undefined) report.output = JSON.parse(JSON.stringify(report.output)) as unknown;
-  // Published events and logs are delivered asynchronously: let the bus settle first.
-  await new Promise((r) => setTimeout(r, 0));
+  // Published events and logs are delivered asynchronously: wait until the bus stops delivering.
+  for (let seen = -1, i = 0; seen !== report.events.length + report.logs.length && i < 100; i++) {
+    seen = report.events.length + report.logs.length;
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  // The manager's logger echoes each guest log line as `[id] message`: the guest's line is enough.
+  const guestLines = new Set(report.logs.filter((l) => !l.level.startsWith('host ')).map((l) => `[${pluginId}] ${l.message}`));
+  report.logs = report.logs.filter((l) => !l.level.startsWith('host ') || !guestLines.has(l.message));
   const stats = statsOf();
   if (stats !== undefined) report.stats = stats;
   return { report, ...(kind === undefined ? {} : { kind }), ...(loadInfo === undefined ? {} : { load: loadInfo }) };

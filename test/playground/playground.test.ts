@@ -205,4 +205,26 @@ describe('the playground', () => {
     expect(await readFile((await toml.path())!, 'utf8')).toContain('id = "seo"');
     await page.close();
   });
+
+  it('ends the log flood, event flood and trap demos with their codes, showing what they left', async () => {
+    const page = await openPlayground(browser, site.url);
+    await openExample(page, 'log-flood');
+    expect(await run(page)).toBe('hook: failed with E_LIMIT');
+    expect(await text(page, '#error-message')).toMatch(/log/i);
+    expect(await page.locator('#logs li').count()).toBeGreaterThan(0);
+    await openExample(page, 'event-flood');
+    expect(await run(page)).toBe('hook: failed with E_FUEL');
+    const published = await page.locator('#events li').count();
+    expect(published).toBeGreaterThan(0);
+    // With fuel to spare, the per-call event limit refuses the rest.
+    await page.fill('#limit-fuel', '500000000');
+    await page.fill('#limit-maxEventsPerCall', '50');
+    await run(page);
+    expect(await page.locator('#events li').count()).toBe(50);
+    expect(await text(page, '#denied')).toContain('maxEventsPerCall');
+    await openExample(page, 'trap');
+    expect(await run(page)).toBe('hook: failed with E_TRAP');
+    expect(await text(page, '#logs')).toContain('abort: cannot transform');
+    await page.close();
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * Demo `event-flood`: `hook_after_save` publishes `content.updated` 100,000 times in one call.
- * Expected: the host refuses past its per-call event limit (E_LIMIT), the bus stays usable.
+ * Each publish is a host call priced in fuel, so the default budget ends it after a few hundred
+ * (E_FUEL); with the fuel raised, the host refuses publications past `maxEventsPerCall`.
  */
 import { Events } from "../../../sdk/assembly/index";
 
