@@ -3,7 +3,7 @@
  * thread, because nothing interrupts a WebAssembly call inline: fuel ends a runaway call, but
  * until it does the thread is busy, and the page (its meters, its buttons) must stay live.
  */
-import { DEFAULT_LIMITS, Events, HookManager, Hooks, PluginError, PluginManager, capabilitySet, parseManifest, type PluginEvent } from '@reedcms/plugins';
+import { DEFAULT_LIMITS, Events, HookManager, Hooks, PluginError, PluginManager, parseManifest, type PluginEvent, type PluginMetadata } from '@reedcms/plugins';
 import { mockedFetch } from './mock-fetch.ts';
 import type { ErrorReport, LoadInfo, Report, RunnerReply, RunnerRequest, RunnerSettings } from './protocol.ts';
 
@@ -51,8 +51,7 @@ async function load(manifest: string, wasm: ArrayBuffer, settings: RunnerSetting
   });
   manager.events.subscribe(onEvent);
   pluginId = await manager.load({ manifest, wasm: new Uint8Array(wasm) });
-  const info = manager.plugins().find((p) => p.id === pluginId);
-  const caps = capabilitySet(info?.metadata ?? { capabilities: [] });
+  const caps = declared(manager.plugins().find((p) => p.id === pluginId)?.metadata);
   const names = [...new Set([...Object.values(Hooks), ...caps.hooks])];
   return {
     pluginId,
@@ -60,6 +59,12 @@ async function load(manifest: string, wasm: ArrayBuffer, settings: RunnerSetting
     commands: caps.commands,
     events: caps.events,
   };
+}
+
+/** The hooks, commands and events a manifest declares (each capability is `{ Kind = "name" }`). */
+function declared(metadata: PluginMetadata | undefined): { hooks: string[]; commands: string[]; events: string[] } {
+  const pick = (kind: string) => (metadata?.capabilities ?? []).flatMap((c) => (kind in c ? [String((c as Record<string, unknown>)[kind])] : []));
+  return { hooks: pick('Hook'), commands: pick('Command'), events: pick('Event') };
 }
 
 function statsOf(): Report['stats'] {
