@@ -19,11 +19,6 @@ const pending = new Map<number, (reply: CompileReply) => void>();
 
 /**
  * Compiles an AssemblyScript plugin source in the compiler worker.
- *
- * @example
- * ```ts
- * const { wasm, diagnostics } = await buildInBrowser(source);
- * ```
  */
 export function buildInBrowser(source: string): Promise<BuildResult> {
   if (worker === undefined) {

@@ -21,12 +21,6 @@ const LOCATION = /in (\S+?)\((\d+),(\d+)\)/;
 
 /**
  * Splits asc's output into diagnostics, each with the first location its block names.
- *
- * @example
- * ```ts
- * parseDiagnostics("ERROR TS2322: Type 'x' is not assignable.\n    └─ in assembly/index.ts(3,7)");
- * // [{ severity: 'error', code: 'TS2322', message: "Type 'x' is not assignable.", file: 'assembly/index.ts', line: 3, column: 7 }]
- * ```
  */
 export function parseDiagnostics(output: string): CompileDiagnostic[] {
   const found: CompileDiagnostic[] = [];

@@ -10,11 +10,6 @@ export interface DiffLine {
 
 /**
  * Diffs two texts line by line.
- *
- * @example
- * ```ts
- * diffLines('a\nb', 'a\nc'); // [{ op: ' ', text: 'a' }, { op: '-', text: 'b' }, { op: '+', text: 'c' }]
- * ```
  */
 export function diffLines(before: string, after: string): DiffLine[] {
   const a = before.split('\n');

@@ -49,11 +49,6 @@ export interface CodeEditor {
 
 /**
  * Mounts an editor in `parent`.
- *
- * @example
- * ```ts
- * const source = createEditor(document.querySelector('#source')!, 'assemblyscript', text, () => save());
- * ```
  */
 export function createEditor(parent: HTMLElement, language: EditorLanguage, text: string, onChange: () => void): CodeEditor {
   const view = new EditorView({

@@ -23,11 +23,6 @@ const ADVICE: Record<string, string> = {
 
 /**
  * One line for a code: what it means, then what to change.
- *
- * @example
- * ```ts
- * explainCode('E_FUEL'); // 'The call ran out of fuel (its CPU budget). Look for an endless loop, …'
- * ```
  */
 export function explainCode(code: string): string {
   return [meanings[code] ?? 'Not a PluginError code.', ADVICE[code] ?? ''].join(' ').trim();

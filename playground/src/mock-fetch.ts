@@ -6,11 +6,6 @@ import type { MockResponse, RequestLine } from './protocol.ts';
 
 /**
  * Whether a mock answers a URL: exact, or a prefix when the pattern ends in `*`.
- *
- * @example
- * ```ts
- * mockMatches('https://api.example.com/*', 'https://api.example.com/v1'); // true
- * ```
  */
 export function mockMatches(pattern: string, url: string): boolean {
   return pattern.endsWith('*') ? url.startsWith(pattern.slice(0, -1)) : pattern === url;
@@ -18,11 +13,6 @@ export function mockMatches(pattern: string, url: string): boolean {
 
 /**
  * A fetch answering from `mocks` first.
- *
- * @example
- * ```ts
- * const fetch = mockedFetch([{ url: 'https://api.example.com/*', status: 200, body: '{}' }], console.log);
- * ```
  */
 export function mockedFetch(mocks: readonly MockResponse[], onRequest: (line: RequestLine) => void): typeof fetch {
   return async (input, init) => {

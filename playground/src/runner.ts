@@ -5,12 +5,6 @@ import type { RunnerReply, RunnerRequest } from './protocol.ts';
 
 /**
  * Talks to the runner worker.
- *
- * @example
- * ```ts
- * const runner = new Runner();
- * const { report } = await runner.send({ kind: 'hook', hook: 'after_render', input: page });
- * ```
  */
 export class Runner {
   readonly #worker = new Worker(new URL('./runner-worker.ts', import.meta.url), { type: 'module' });

@@ -23,11 +23,6 @@ function fromBase64Url(text: string): Uint8Array {
 
 /**
  * Encodes a state as a URL hash.
- *
- * @example
- * ```ts
- * location.hash = await encodeState({ source, manifest });
- * ```
  */
 export async function encodeState(state: unknown): Promise<string> {
   return PREFIX + toBase64Url(await pipe(new TextEncoder().encode(JSON.stringify(state)), new CompressionStream('deflate-raw')));
@@ -37,11 +32,6 @@ export async function encodeState(state: unknown): Promise<string> {
  * Decodes a hash written by {@link encodeState}; undefined when the hash holds none.
  *
  * @throws Error when the hash is damaged.
- *
- * @example
- * ```ts
- * const state = await decodeState(location.hash);
- * ```
  */
 export async function decodeState(hash: string): Promise<unknown> {
   if (!hash.startsWith(PREFIX)) return undefined;
@@ -51,11 +41,6 @@ export async function decodeState(hash: string): Promise<unknown> {
 
 /**
  * Offers bytes or text as a file download.
- *
- * @example
- * ```ts
- * download('plugin.toml', manifestText);
- * ```
  */
 export function download(name: string, contents: Uint8Array | string): void {
   const url = URL.createObjectURL(new Blob([contents as BlobPart]));

@@ -23,11 +23,6 @@ export interface PlaygroundState {
 
 /**
  * Reads a decoded hash back into a state, or undefined when it is not one.
- *
- * @example
- * ```ts
- * const state = asState(await decodeState(location.hash));
- * ```
  */
 export function asState(value: unknown): PlaygroundState | undefined {
   if (value === null || typeof value !== 'object') return undefined;

@@ -33,11 +33,6 @@ const MODULES = {
 /**
  * Rewrites the repository-relative SDK import (`"../../../../sdk/assembly/index"`) to the
  * package name a plugin author writes, which the in-browser compiler resolves.
- *
- * @example
- * ```ts
- * toPackageImports('import { Input } from "../../sdk/assembly/index";'); // 'import { Input } from "@reedcms/plugins/sdk";'
- * ```
  */
 export function toPackageImports(source: string): string {
   return source.replace(/(["'])(?:\.\.\/)+sdk\/assembly(?:\/index)?\1/g, '"@reedcms/plugins/sdk"');
@@ -45,11 +40,6 @@ export function toPackageImports(source: string): string {
 
 /**
  * Each error code's one-line meaning, from the JSDoc comment above it in `ErrorCodes`.
- *
- * @example
- * ```ts
- * (await errorCodeMeanings()).E_FUEL; // 'The call ran out of fuel (its CPU budget).'
- * ```
  */
 export async function errorCodeMeanings(): Promise<Record<string, string>> {
   const text = await readFile(join(REPO_ROOT, 'src', 'errors.ts'), 'utf8');
@@ -88,11 +78,6 @@ async function examplesModule(): Promise<string> {
 
 /**
  * The plugin, for playground/vite.config.ts.
- *
- * @example
- * ```ts
- * export default defineConfig({ plugins: [playgroundPlugin()] });
- * ```
  */
 export function playgroundPlugin(): Plugin {
   const resolved = (name: string) => `\0${name}`;

@@ -71,14 +71,7 @@ export function recordRefused(stats: PluginStats, error: PluginError): void {
   stats.lastError = error;
 }
 
-/**
- * Records the per-call limits a WASM plugin runs under (shown beside the figures they bound).
- *
- * @example
- * ```ts
- * recordLimits(stats, { fuel: 20_000_000, memoryBytes: 64 * 1024 * 1024 });
- * ```
- */
+/** Records the per-call limits a WASM plugin runs under (shown beside the figures they bound). */
 export function recordLimits(stats: PluginStats, limits: { fuel: number | null; memoryBytes: number }): void {
   stats.fuel.budget = limits.fuel;
   stats.memory.cap = limits.memoryBytes;

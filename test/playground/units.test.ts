@@ -61,7 +61,7 @@ describe('playground units', () => {
   it('explains every error code, from its comment in src/errors.ts', async () => {
     const meanings = await errorCodeMeanings();
     expect(Object.keys(meanings).sort()).toEqual(Object.values(ErrorCodes).sort());
-    expect(meanings.E_FUEL).toBe('The call ran out of fuel (its CPU budget).');
+    expect(meanings.E_FUEL).toMatch(/^The call ran out of fuel/);
     expect(Object.values(meanings).every((m) => m.length > 10 && !m.includes('*'))).toBe(true);
   });
 });

@@ -4,11 +4,6 @@
 
 /**
  * The element with this id (the page's markup is fixed, so a missing one is a bug).
- *
- * @example
- * ```ts
- * const run = byId<HTMLButtonElement>('run');
- * ```
  */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -18,11 +13,6 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 
 /**
  * Creates an element with text and attributes.
- *
- * @example
- * ```ts
- * list.append(el('li', 'hello', { class: 'log info' }));
- * ```
  */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', attrs: Record<string, string> = {}): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -33,11 +23,6 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', att
 
 /**
  * Pretty JSON for display (strings shown as they are).
- *
- * @example
- * ```ts
- * pretty({ a: 1 }); // '{\n  "a": 1\n}'
- * ```
  */
 export function pretty(value: unknown): string {
   return value === undefined ? '(nothing)' : JSON.stringify(value, null, 2);
@@ -45,11 +30,6 @@ export function pretty(value: unknown): string {
 
 /**
  * Bytes as KiB/MiB text.
- *
- * @example
- * ```ts
- * formatBytes(65_536); // '64 KiB'
- * ```
  */
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB`;

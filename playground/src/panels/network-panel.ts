@@ -8,11 +8,6 @@ import { byId, el } from './dom.ts';
 /**
  * The manifest's `[network] allowed_hosts`, read from its text for display (the runner parses
  * the manifest properly at load).
- *
- * @example
- * ```ts
- * manifestHosts('[network]\nallowed_hosts = ["api.example.com"]'); // ['api.example.com']
- * ```
  */
 export function manifestHosts(manifest: string): string[] {
   const section = /^\[network\][^[]*?allowed_hosts\s*=\s*\[([^\]]*)\]/m.exec(manifest);

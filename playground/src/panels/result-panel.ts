@@ -23,11 +23,6 @@ export interface CallContext {
 
 /**
  * Sets the result line (also for outcomes without a report, such as a failed build).
- *
- * @example
- * ```ts
- * showResultStatus('build: failed with 1 error', false);
- * ```
  */
 export function showResultStatus(text: string, ok: boolean): void {
   const status = byId('result-status');
@@ -68,11 +63,6 @@ function shape(kind: HookKind | undefined, output: unknown): string {
 
 /**
  * Renders a report.
- *
- * @example
- * ```ts
- * showReport(reply.report, { what: 'hook', kind: reply.kind, input, maxCallDepth: 10_000, wasmBytes: 60_000 });
- * ```
  */
 export function showReport(report: Report, context: CallContext): void {
   showResultStatus(report.ok ? `${context.what}: ok` : `${context.what}: failed with ${report.error?.code ?? 'an error'}`, report.ok);

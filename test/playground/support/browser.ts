@@ -1,12 +1,6 @@
 /**
  * One headless Chromium (Debian's, through playwright-core) for the playground tests, and the
  * steps a visitor takes on the page.
- *
- * @example
- * ```ts
- * const browser = await launchBrowser();
- * const page = await openPlayground(browser, site.url);
- * ```
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,11 +16,6 @@ export interface PlaygroundBrowser {
 
 /**
  * Starts Chromium headless.
- *
- * @example
- * ```ts
- * const { context, close } = await launchBrowser();
- * ```
  */
 export async function launchBrowser(): Promise<PlaygroundBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'reed-playground-'));
@@ -42,11 +31,6 @@ export async function launchBrowser(): Promise<PlaygroundBrowser> {
 
 /**
  * Opens the playground at `url` and waits until it is ready (first example loaded).
- *
- * @example
- * ```ts
- * const page = await openPlayground(browser, `${site.url}#s=…`);
- * ```
  */
 export async function openPlayground(browser: PlaygroundBrowser, url: string): Promise<Page> {
   const page = await browser.context.newPage();
@@ -66,11 +50,6 @@ export async function openPlayground(browser: PlaygroundBrowser, url: string): P
 
 /**
  * Opens a catalog entry from the menu and waits for it to load.
- *
- * @example
- * ```ts
- * await openExample(page, 'endless-loop');
- * ```
  */
 export async function openExample(page: Page, id: string): Promise<void> {
   await page.selectOption('#example', id);
@@ -79,11 +58,6 @@ export async function openExample(page: Page, id: string): Promise<void> {
 
 /**
  * Clicks Run and waits for the result line (a build first takes longer).
- *
- * @example
- * ```ts
- * const status = await run(page); // 'hook: ok'
- * ```
  */
 export async function run(page: Page, timeout = 60_000): Promise<string> {
   const before = await page.locator('#result-status').getAttribute('data-run');
@@ -98,11 +72,6 @@ export async function run(page: Page, timeout = 60_000): Promise<string> {
 
 /**
  * Replaces an editor's whole text as a visitor pasting into it would.
- *
- * @example
- * ```ts
- * await replaceEditorText(page, '#input', '{"text":"hi"}');
- * ```
  */
 export async function replaceEditorText(page: Page, editor: string, text: string): Promise<void> {
   await page.click(`${editor} .cm-content`);

@@ -2,14 +2,6 @@
  * Builds the playground with Vite's JS API (playground/vite.config.ts) into build/playground,
  * skipping the build when nothing it is made from changed, and serves the result on 127.0.0.1
  * with a tiny static server that sends the COOP/COEP headers of its `_headers` file.
- *
- * @example
- * ```ts
- * await buildSite();
- * const site = await serveSite();
- * console.log(site.url); // http://127.0.0.1:40123/
- * await site.close();
- * ```
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -44,11 +36,6 @@ async function newest(dir: string): Promise<number> {
 
 /**
  * Builds the site unless build/playground/index.html is newer than every input.
- *
- * @example
- * ```ts
- * const { built } = await buildSite();
- * ```
  */
 export async function buildSite(options: { force?: boolean } = {}): Promise<{ built: boolean }> {
   const out = await stat(join(SITE_DIR, 'index.html')).catch(() => undefined);
@@ -83,11 +70,6 @@ async function siteHeaders(): Promise<Record<string, string>> {
 
 /**
  * Serves build/playground on a free port of 127.0.0.1.
- *
- * @example
- * ```ts
- * const { url, close } = await serveSite();
- * ```
  */
 export async function serveSite(): Promise<{ url: string; close: () => Promise<void> }> {
   const headers = await siteHeaders();
