@@ -78,7 +78,10 @@ export async function runPlaygroundBench(): Promise<BenchResult[]> {
       await page.close();
       nodeMs.push(await nodeFirstResult({ path: '/posts/hello', title: 'Hello', html: '<html><head><title>Hello</title></head><body></body></html>', meta: { description: 'x' } }));
     }
-    const initialFiles = [...initial].filter(isCode).map((p) => p.replace(/^\//, '')).filter((p) => p !== '');
+    const initialFiles = [...initial]
+      .filter(isCode)
+      .map((p) => p.replace(/^\//, ''))
+      .filter((p) => p !== '');
     const initialGzip = initialFiles.reduce((sum, p) => sum + gzipSize(p), 0);
 
     // In-browser build of the seo example: cold (the compiler loads) and warm, next to asc in Node.
@@ -111,27 +114,47 @@ export async function runPlaygroundBench(): Promise<BenchResult[]> {
     return [
       {
         name: 'playground: page load to first hook result (seo, prebuilt) vs Node load + call',
-        candidateUs: first * 1000, baselineUs: nodeFirst * 1000, ratio: first / nodeFirst, target: 'report', pass: true,
+        candidateUs: first * 1000,
+        baselineUs: nodeFirst * 1000,
+        ratio: first / nodeFirst,
+        target: 'report',
+        pass: true,
         details: `${first.toFixed(0)} ms vs ${nodeFirst.toFixed(1)} ms`,
       },
       {
         name: 'playground: in-browser asc build of seo, first (compiler loads) vs asc in Node (process)',
-        candidateUs: cold * 1000, baselineUs: asc * 1000, ratio: cold / asc, target: 'report', pass: true,
+        candidateUs: cold * 1000,
+        baselineUs: asc * 1000,
+        ratio: cold / asc,
+        target: 'report',
+        pass: true,
         details: `${cold.toFixed(0)} ms vs ${asc.toFixed(0)} ms`,
       },
       {
         name: 'playground: in-browser asc build of seo, warm, vs asc in Node (process)',
-        candidateUs: warmMs * 1000, baselineUs: asc * 1000, ratio: warmMs / asc, target: 'report', pass: true,
+        candidateUs: warmMs * 1000,
+        baselineUs: asc * 1000,
+        ratio: warmMs / asc,
+        target: 'report',
+        pass: true,
         details: `${warmMs.toFixed(0)} ms vs ${asc.toFixed(0)} ms (build, load and instrument)`,
       },
       {
         name: 'playground: first load JS+CSS+HTML gzip (before the compiler) vs 250 KB',
-        candidateUs: Number.NaN, baselineUs: Number.NaN, ratio: initialGzip / (250 * KB), target: '<= 1', pass: initialGzip <= 250 * KB,
+        candidateUs: Number.NaN,
+        baselineUs: Number.NaN,
+        ratio: initialGzip / (250 * KB),
+        target: '<= 1',
+        pass: initialGzip <= 250 * KB,
         details: `${(initialGzip / KB).toFixed(1)} KB gzip: ${initialFiles.map((p) => `${p.replace(/^assets\//, '').replace(/-[\w-]{8}\./, '.')} ${(gzipSize(p) / KB).toFixed(1)}`).join(', ')}`,
       },
       {
         name: 'playground: lazy compiler chunks (asc + binaryen) gzip',
-        candidateUs: Number.NaN, baselineUs: Number.NaN, ratio: 1, target: 'report', pass: true,
+        candidateUs: Number.NaN,
+        baselineUs: Number.NaN,
+        ratio: 1,
+        target: 'report',
+        pass: true,
         details: `${(lazyGzip / KB).toFixed(0)} KB gzip, loaded on the first Build only`,
       },
     ];

@@ -44,7 +44,8 @@ scope.onmessage = async ({ data }) => {
     stdout: sink,
     stderr: sink,
     readFile: (name: string, baseDir: string) => files.get(normalize(baseDir, name)) ?? null,
-    writeFile: (name: string, contents: Uint8Array | string, baseDir: string) => void written.set(normalize(baseDir, name), typeof contents === 'string' ? new TextEncoder().encode(contents) : contents),
+    writeFile: (name: string, contents: Uint8Array | string, baseDir: string) =>
+      void written.set(normalize(baseDir, name), typeof contents === 'string' ? new TextEncoder().encode(contents) : contents),
     listFiles: () => [],
   });
   const wasm = result.error === null ? written.get('plugin.wasm') : undefined;

@@ -11,7 +11,7 @@ const ADVICE: Record<string, string> = {
   E_STACK: 'Unbounded recursion: make it iterative, or raise "maxCallDepth".',
   E_TRAP: 'See the logs for the abort message and its source position.',
   E_LIMIT: 'Output, logs or events beyond a size limit: see the limits panel.',
-  E_HTTP_DENIED: 'Add the host to the manifest\'s [network] allowed_hosts and to the host allow-list.',
+  E_HTTP_DENIED: "Add the host to the manifest's [network] allowed_hosts and to the host allow-list.",
   E_CONFIG: 'Fix the fields listed below in the config editor.',
   E_MANIFEST: 'Fix the plugin.toml fields listed below.',
   E_EXPORT: 'Every declared capability needs its export (hook_<name>, on_event, handle_command).',

@@ -49,12 +49,24 @@ function fillTargets(info: LoadInfo | undefined, selected: string): void {
     for (const [value, text] of items) group.append(el('option', text, { value }));
     select.append(group);
   };
-  add('Declared hooks', declared.map((h) => [h.name, `${h.name} (${h.kind})`]));
-  add('Commands', (info?.commands ?? []).map((c) => [`command:${c}`, `command ${c}`]));
+  add(
+    'Declared hooks',
+    declared.map((h) => [h.name, `${h.name} (${h.kind})`]),
+  );
+  add(
+    'Commands',
+    (info?.commands ?? []).map((c) => [`command:${c}`, `command ${c}`]),
+  );
   // A declared pattern (`content.*`) is offered as one concrete type it matches.
   const types = (info?.events ?? []).map((e) => e.replace('*', 'created'));
-  add('Publish an event', types.map((t) => [`event:${t}`, `event ${t}`]));
-  add('Predefined hooks', hooks.filter((h) => !h.declared).map((h) => [h.name, `${h.name} (${h.kind})`]));
+  add(
+    'Publish an event',
+    types.map((t) => [`event:${t}`, `event ${t}`]),
+  );
+  add(
+    'Predefined hooks',
+    hooks.filter((h) => !h.declared).map((h) => [h.name, `${h.name} (${h.kind})`]),
+  );
   if ([...select.options].some((o) => o.value === selected)) select.value = selected;
 }
 
@@ -129,7 +141,10 @@ function settings(): RunnerSettings | string {
 let lastLoad: LoadInfo | undefined;
 
 function clientError(what: string, message: string): void {
-  showReport({ ok: false, error: { code: 'E_INPUT', operation: what, message, issues: [] }, logs: [], events: [], denied: [], requests: [] }, { what, maxCallDepth: null, wasmBytes: wasm?.byteLength ?? 0 });
+  showReport(
+    { ok: false, error: { code: 'E_INPUT', operation: what, message, issues: [] }, logs: [], events: [], denied: [], requests: [] },
+    { what, maxCallDepth: null, wasmBytes: wasm?.byteLength ?? 0 },
+  );
 }
 
 async function ensureLoaded(): Promise<boolean> {

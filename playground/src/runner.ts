@@ -19,7 +19,8 @@ export class Runner {
     // A worker that fails to start answers every pending request with the reason.
     this.#worker.onerror = (event) => {
       const message = `the runner worker failed: ${event.message || 'it could not be loaded'}`;
-      for (const [seq, answer] of this.#pending) answer({ seq, report: { ok: false, error: { code: 'Error', operation: 'runner', message, issues: [] }, logs: [], events: [], denied: [], requests: [] } });
+      for (const [seq, answer] of this.#pending)
+        answer({ seq, report: { ok: false, error: { code: 'Error', operation: 'runner', message, issues: [] }, logs: [], events: [], denied: [], requests: [] } });
       this.#pending.clear();
     };
   }

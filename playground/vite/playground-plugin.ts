@@ -57,7 +57,12 @@ async function sdkFiles(): Promise<Record<string, string>> {
   for (const entry of await readdir(join(sdk, 'assembly'), { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
     const path = join(entry.parentPath, entry.name);
-    files[`${SDK_MOUNT}${path.slice(REPO_ROOT.length + 1).split('\\').join('/')}`] = await readFile(path, 'utf8');
+    files[
+      `${SDK_MOUNT}${path
+        .slice(REPO_ROOT.length + 1)
+        .split('\\')
+        .join('/')}`
+    ] = await readFile(path, 'utf8');
   }
   return files;
 }

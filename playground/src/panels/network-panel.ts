@@ -22,7 +22,10 @@ export function showManifestNetwork(manifest: string): void {
 
 /** The host allow-list, one host pattern per line. */
 export function readAllowedHosts(): string[] {
-  return byId<HTMLTextAreaElement>('allowed-hosts').value.split('\n').map((h) => h.trim()).filter(Boolean);
+  return byId<HTMLTextAreaElement>('allowed-hosts')
+    .value.split('\n')
+    .map((h) => h.trim())
+    .filter(Boolean);
 }
 
 /** Fills the host allow-list. */

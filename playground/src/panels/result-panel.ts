@@ -73,7 +73,11 @@ export function showReport(report: Report, context: CallContext): void {
     byId('error-operation').textContent = report.error.operation ?? '';
     byId('error-message').textContent = report.error.message;
     byId('error-help').textContent = explainCode(report.error.code);
-    list('error-issues', report.error.issues.map((i) => `${i.path || '(whole)'}: ${i.message}`), '');
+    list(
+      'error-issues',
+      report.error.issues.map((i) => `${i.path || '(whole)'}: ${i.message}`),
+      '',
+    );
   }
   byId('output').textContent = report.ok && context.what !== 'load' ? pretty(report.output) : '';
   byId('shape').textContent = report.ok ? shape(context.kind, report.output) : '';
@@ -88,7 +92,12 @@ export function showReport(report: Report, context: CallContext): void {
   if (stats !== undefined) {
     const fuel = stats.fuel;
     meter('fuel', fuel.last, fuel.budget, fuel.budget === null ? `${fuel.last ?? 0} (unmetered)` : `${(fuel.last ?? 0).toLocaleString('en')} of ${fuel.budget.toLocaleString('en')}`);
-    meter('memory', stats.memory.bytes, stats.memory.cap, `${formatBytes(stats.memory.bytes)} of ${stats.memory.cap === null ? '∞' : formatBytes(stats.memory.cap)} (peak ${formatBytes(stats.memory.peak)})`);
+    meter(
+      'memory',
+      stats.memory.bytes,
+      stats.memory.cap,
+      `${formatBytes(stats.memory.bytes)} of ${stats.memory.cap === null ? '∞' : formatBytes(stats.memory.cap)} (peak ${formatBytes(stats.memory.peak)})`,
+    );
     byId('call-time').textContent = `${stats.timeMs.last.toFixed(2)} ms`;
     byId('fuel-used').textContent = String(fuel.last ?? 0);
   }
@@ -96,8 +105,24 @@ export function showReport(report: Report, context: CallContext): void {
   const inputBytes = context.input === undefined ? 0 : new TextEncoder().encode(JSON.stringify(context.input)).byteLength;
   const outputBytes = report.output === undefined ? 0 : new TextEncoder().encode(JSON.stringify(report.output)).byteLength;
   byId('sizes').textContent = `module ${formatBytes(context.wasmBytes)}, input ${formatBytes(inputBytes)}, output ${formatBytes(outputBytes)}`;
-  list('logs', report.logs.map((l) => `[${l.level}] ${l.message}`), 'no logs');
-  list('events', report.events.map((e) => `${e.type} ${JSON.stringify(e.data)}`), 'no events published');
-  list('denied', report.denied.map((d) => `${String(d.what)}: ${String(d.reason)}${d.url ? ` (${String(d.url)})` : ''}`), 'nothing refused');
-  list('requests', report.requests.map((r) => `${r.method} ${r.url} → ${r.refused !== undefined ? `refused: ${r.refused}` : `${r.status}${r.mocked ? ' (mock)' : ''}`}`), 'no requests');
+  list(
+    'logs',
+    report.logs.map((l) => `[${l.level}] ${l.message}`),
+    'no logs',
+  );
+  list(
+    'events',
+    report.events.map((e) => `${e.type} ${JSON.stringify(e.data)}`),
+    'no events published',
+  );
+  list(
+    'denied',
+    report.denied.map((d) => `${String(d.what)}: ${String(d.reason)}${d.url ? ` (${String(d.url)})` : ''}`),
+    'nothing refused',
+  );
+  list(
+    'requests',
+    report.requests.map((r) => `${r.method} ${r.url} → ${r.refused !== undefined ? `refused: ${r.refused}` : `${r.status}${r.mocked ? ' (mock)' : ''}`}`),
+    'no requests',
+  );
 }

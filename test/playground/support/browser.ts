@@ -62,11 +62,15 @@ export async function openExample(page: Page, id: string): Promise<void> {
 export async function run(page: Page, timeout = 60_000): Promise<string> {
   const before = await page.locator('#result-status').getAttribute('data-run');
   await page.click('#run');
-  await page.waitForFunction((prev) => {
-    const s = document.querySelector('#result-status');
-    const b = document.querySelector<HTMLButtonElement>('#run');
-    return s !== null && s.getAttribute('data-run') !== prev && b !== null && !b.disabled;
-  }, before, { timeout });
+  await page.waitForFunction(
+    (prev) => {
+      const s = document.querySelector('#result-status');
+      const b = document.querySelector<HTMLButtonElement>('#run');
+      return s !== null && s.getAttribute('data-run') !== prev && b !== null && !b.disabled;
+    },
+    before,
+    { timeout },
+  );
   return (await page.locator('#result-status').textContent()) ?? '';
 }
 
