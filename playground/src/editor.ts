@@ -2,9 +2,9 @@
  * The code editors (CodeMirror 6): AssemblyScript source (TypeScript syntax), plugin.toml (the
  * legacy TOML mode: one small file) and JSON, and compile errors as lint diagnostics at their line and column.
  */
-import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { javascript } from '@codemirror/lang-javascript';
-import { json } from '@codemirror/lang-json';
+import { history, historyKeymap, indentWithTab, standardKeymap } from '@codemirror/commands';
+import { typescriptLanguage } from '@codemirror/lang-javascript';
+import { jsonLanguage } from '@codemirror/lang-json';
 import { StreamLanguage, bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { toml } from '@codemirror/legacy-modes/mode/toml';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
@@ -29,12 +29,13 @@ const SETUP: Extension[] = [
   bracketMatching(),
   syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
   lintGutter(),
-  keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+  keymap.of([...standardKeymap, ...historyKeymap, indentWithTab]),
 ];
 
 const LANGUAGES: Record<EditorLanguage, () => Extension[]> = {
-  assemblyscript: () => [javascript({ typescript: true })],
-  json: () => [json()],
+  // The grammars alone: `javascript()` would add its completion sources, and autocompletion with them.
+  assemblyscript: () => [typescriptLanguage],
+  json: () => [jsonLanguage],
   toml: () => [StreamLanguage.define(toml)],
 };
 
