@@ -9,7 +9,7 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  * seconds to start or build (Deno, workerd, Chromium, clang and Go, `npm pack`, the CLI's tsc build);
  * `unit` is everything else, with real Extism in-process. A new test file joins its folder's tier.
  */
-const INTEGRATION = ['test/runtimes/**/*.test.ts', 'test/languages/**/*.test.ts', 'test/cli/**/*.test.ts'];
+const INTEGRATION = ['test/runtimes/**/*.test.ts', 'test/languages/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/playground/playground.test.ts'];
 
 export default defineConfig({
   resolve: {

@@ -25,6 +25,7 @@ const SUITES: Array<[file: string, exportName: string]> = [
   ['cli.ts', 'runCliBench'],
   ['wasi.ts', 'runWasiBench'],
   ['bundle-size.ts', 'runBundleSizeBench'],
+  ['playground.ts', 'runPlaygroundBench'],
 ];
 
 const runner = fileURLToPath(new URL('./support/run-suite.ts', import.meta.url));

@@ -10,11 +10,11 @@ export function emptyStats(): PluginStats {
     calls: 0,
     faults: 0,
     consecutiveFaults: 0,
-    fuel: { last: null, total: 0 },
+    fuel: { last: null, total: 0, budget: null },
     timeMs: { last: 0, total: 0 },
     lastError: undefined,
     restarts: 0,
-    memory: { bytes: 0, peak: 0 },
+    memory: { bytes: 0, peak: 0, cap: null },
   };
 }
 
@@ -43,6 +43,12 @@ export function recordFailure(stats: PluginStats, error: PluginError, elapsedMs:
 export function recordRefused(stats: PluginStats, error: PluginError): void {
   stats.calls++;
   stats.lastError = error;
+}
+
+/** Records the per-call limits a WASM plugin runs under (shown beside the figures they bound). */
+export function recordLimits(stats: PluginStats, limits: { fuel: number | null; memoryBytes: number }): void {
+  stats.fuel.budget = limits.fuel;
+  stats.memory.cap = limits.memoryBytes;
 }
 
 /** Records fuel used by a call. */

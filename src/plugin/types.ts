@@ -172,8 +172,12 @@ export interface PluginStats {
   faults: number;
   /** Faults in a row since the last success. */
   consecutiveFaults: number;
-  /** Fuel used: by the last call and in total (null when fuel metering is off). */
-  fuel: { last: number | null; total: number };
+  /**
+   * Fuel used: by the last call and in total (null when fuel metering is off), and the budget
+   * each call gets (the host's fuel limit lowered by the plugin's request; null when unmetered
+   * or for JS plugins), so a UI can show `last` against `budget`.
+   */
+  fuel: { last: number | null; total: number; budget: number | null };
   /** Wall time spent in the plugin, milliseconds. */
   timeMs: { last: number; total: number };
   /** The last error, if any. */
@@ -188,9 +192,10 @@ export interface PluginStats {
   /**
    * Host memory the plugin's instance holds: its linear memory plus its tables (8 bytes per
    * element), in bytes, after the last call (`bytes`) and at most since load (`peak`). WASM
-   * plugins only (0 for JS plugins); the same figure in inline and worker isolation.
+   * plugins only (0 for JS plugins); the same figure in inline and worker isolation. `cap` is
+   * the linear-memory cap each instance runs under (the `memoryBytes` limit; null for JS plugins).
    */
-  memory: { bytes: number; peak: number };
+  memory: { bytes: number; peak: number; cap: number | null };
 }
 
 /**

@@ -26,7 +26,7 @@ import { FuelProfiler } from './fuel-profile.ts';
 import { MemoryBudget } from './memory-budget.ts';
 import { COMMAND_START, HOST_COMMAND_START, HOST_REACTOR_INIT, REACTOR_INIT } from '../wasi/wasi-link.ts';
 import type { WasiSettings } from '../wasi/wasi-settings.ts';
-import { recordFailure, recordFuel, recordRefused, recordSuccess } from './stats.ts';
+import { recordFailure, recordFuel, recordLimits, recordRefused, recordSuccess } from './stats.ts';
 import type { PluginContext, PluginRuntime, PluginStats } from './types.ts';
 
 /** The status codes `reed_publish_event` returns to the guest. */
@@ -128,6 +128,7 @@ export class WasmPlugin implements PluginRuntime {
     const tableCap = this.#memory.tableCap;
     this.#failureLimits = tableCap === null || tableCap === options.limits.maxTableElements ? options.limits : { ...options.limits, maxTableElements: tableCap };
     this.#extismCapOnly = options.isolation === 'worker' && !hasHostCallGuards(options.prepared.module);
+    recordLimits(options.stats, options.limits);
   }
 
   /**

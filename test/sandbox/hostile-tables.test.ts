@@ -70,7 +70,7 @@ for (const isolation of ['inline', 'worker'] as const) {
         for (let attempt = 0; attempt < 4; attempt++) {
           const error = await failure(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' }));
           expect(error).toMatchObject({ code: 'E_MEMORY', pluginId: 'grow-bomb', operation: 'hook_transform_data', limit: { name: 'maxTableElements', value: DEFAULT_LIMITS.maxTableElements } });
-          expect(manager.stats('grow-bomb').memory).toEqual({ bytes: 0, peak: 0 });
+          expect(manager.stats('grow-bomb').memory).toMatchObject({ bytes: 0, peak: 0 });
           await expectNeighbourHealthy();
         }
         expect(manager.stats('grow-bomb')).toMatchObject({ faults: 4, restarts: 3 });
@@ -96,7 +96,7 @@ for (const isolation of ['inline', 'worker'] as const) {
       try {
         const error = await failure(manager.hooks.execute(Hooks.TRANSFORM_DATA, GROW, { errorPolicy: 'fail' }));
         expect(error).toMatchObject({ code: 'E_MEMORY', pluginId: 'prebuilt', limit: { name: 'maxTableElements', value: 1000 } });
-        expect(manager.stats('prebuilt').memory).toEqual({ bytes: 0, peak: 0 });
+        expect(manager.stats('prebuilt').memory).toMatchObject({ bytes: 0, peak: 0 });
         await expectNeighbourHealthy();
       } finally {
         await manager.unload('prebuilt');
@@ -143,12 +143,12 @@ for (const isolation of ['inline', 'worker'] as const) {
       await loadHostile('mem', 'memory-grower');
       await loadHostile('tab', 'table-grower');
       try {
-        expect(manager.stats('mem').memory).toEqual({ bytes: PAGE, peak: PAGE });
-        expect(manager.stats('tab').memory).toEqual({ bytes: 0, peak: 0 });
+        expect(manager.stats('mem').memory).toMatchObject({ bytes: PAGE, peak: PAGE });
+        expect(manager.stats('tab').memory).toMatchObject({ bytes: 0, peak: 0 });
         await manager.hooks.execute(Hooks.TRANSFORM_DATA, GROW, { errorPolicy: 'fail' });
         await manager.hooks.execute(Hooks.TRANSFORM_DATA, GROW, { errorPolicy: 'fail' });
-        expect(manager.stats('mem').memory).toEqual({ bytes: PAGE + 8 * MiB, peak: PAGE + 8 * MiB });
-        expect(manager.stats('tab').memory).toEqual({ bytes: 2 * 16_384 * 8, peak: 2 * 16_384 * 8 });
+        expect(manager.stats('mem').memory).toMatchObject({ bytes: PAGE + 8 * MiB, peak: PAGE + 8 * MiB });
+        expect(manager.stats('tab').memory).toMatchObject({ bytes: 2 * 16_384 * 8, peak: 2 * 16_384 * 8 });
         await manager.hooks.execute(Hooks.TRANSFORM_DATA, 'no', { errorPolicy: 'fail' });
         expect(manager.stats('mem').memory.bytes).toBe(PAGE + 8 * MiB);
       } finally {

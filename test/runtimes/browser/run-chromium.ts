@@ -16,7 +16,8 @@ import type { CaseResult } from '../../conformance/suite.ts';
 /** Where Debian's chromium package installs the browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** Headless flags for a container without a GPU or sandbox (the playground tests share them). */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /**
  * Opens each URL in a fresh headless Chromium page and waits for `window.__reedResults`.
@@ -28,7 +29,7 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'
  */
 export async function runInChromium(urls: readonly string[], timeoutMs = 60_000): Promise<CaseResult[][]> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'reed-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
   try {
     const all: CaseResult[][] = [];
     for (const url of urls) {
