@@ -55,18 +55,106 @@ function segments(): string {
 }
 
 const KERNELS: Kernel[] = [
-  { name: 'memory.fill', wat: repeatLoop('(memory.fill (i32.const 0) (i32.const 7) (local.get $n))'), sizes: [[1 << 20, 64], [SMALL, 200_000]] },
-  { name: 'memory.copy', wat: repeatLoop('(memory.copy (i32.const 0) (i32.const 2097152) (local.get $n))'), sizes: [[1 << 20, 64], [SMALL, 200_000]] },
-  { name: 'memory.init', wat: repeatLoop('(memory.init $big (i32.const 0) (i32.const 0) (local.get $n))'), sizes: [[LARGE, 512], [SMALL, 200_000]] },
-  { name: 'memory.grow', wat: repeatLoop('(drop (memory.grow (local.get $n)))'), sizes: [[1, 900], [64, 14]], fresh: true, module: '(memory 1)' },
-  { name: 'table.fill funcref', wat: repeatLoop('(table.fill $f (i32.const 0) (ref.func $target) (local.get $n))'), sizes: [[LARGE, 32], [SMALL, 200_000]] },
-  { name: 'table.fill externref', wat: repeatLoop('(table.fill $e (i32.const 0) (ref.null extern) (local.get $n))'), sizes: [[LARGE, 32], [SMALL, 200_000]] },
-  { name: 'table.copy funcref', wat: repeatLoop('(table.copy $f $f (i32.const 0) (i32.const 1) (local.get $n))'), sizes: [[LARGE, 32], [SMALL, 200_000]] },
-  { name: 'table.copy externref', wat: repeatLoop('(table.copy $e $e (i32.const 0) (i32.const 1) (local.get $n))'), sizes: [[LARGE, 32], [SMALL, 200_000]] },
-  { name: 'table.init funcref', wat: repeatLoop('(table.init $f $bigf (i32.const 0) (i32.const 0) (local.get $n))'), sizes: [[LARGE, 32], [SMALL, 200_000]] },
-  { name: 'table.init externref', wat: repeatLoop('(table.init $e $bige (i32.const 0) (i32.const 0) (local.get $n))'), sizes: [[LARGE, 32], [SMALL, 200_000]] },
-  { name: 'table.grow funcref', wat: repeatLoop('(drop (table.grow $fg (ref.func $target) (local.get $n)))'), sizes: [[LARGE, 30], [SMALL, 100_000]], fresh: true },
-  { name: 'table.grow externref', wat: repeatLoop('(drop (table.grow $eg (ref.null extern) (local.get $n)))'), sizes: [[LARGE, 30], [SMALL, 100_000]], fresh: true },
+  {
+    name: 'memory.fill',
+    wat: repeatLoop('(memory.fill (i32.const 0) (i32.const 7) (local.get $n))'),
+    sizes: [
+      [1 << 20, 64],
+      [SMALL, 200_000],
+    ],
+  },
+  {
+    name: 'memory.copy',
+    wat: repeatLoop('(memory.copy (i32.const 0) (i32.const 2097152) (local.get $n))'),
+    sizes: [
+      [1 << 20, 64],
+      [SMALL, 200_000],
+    ],
+  },
+  {
+    name: 'memory.init',
+    wat: repeatLoop('(memory.init $big (i32.const 0) (i32.const 0) (local.get $n))'),
+    sizes: [
+      [LARGE, 512],
+      [SMALL, 200_000],
+    ],
+  },
+  {
+    name: 'memory.grow',
+    wat: repeatLoop('(drop (memory.grow (local.get $n)))'),
+    sizes: [
+      [1, 900],
+      [64, 14],
+    ],
+    fresh: true,
+    module: '(memory 1)',
+  },
+  {
+    name: 'table.fill funcref',
+    wat: repeatLoop('(table.fill $f (i32.const 0) (ref.func $target) (local.get $n))'),
+    sizes: [
+      [LARGE, 32],
+      [SMALL, 200_000],
+    ],
+  },
+  {
+    name: 'table.fill externref',
+    wat: repeatLoop('(table.fill $e (i32.const 0) (ref.null extern) (local.get $n))'),
+    sizes: [
+      [LARGE, 32],
+      [SMALL, 200_000],
+    ],
+  },
+  {
+    name: 'table.copy funcref',
+    wat: repeatLoop('(table.copy $f $f (i32.const 0) (i32.const 1) (local.get $n))'),
+    sizes: [
+      [LARGE, 32],
+      [SMALL, 200_000],
+    ],
+  },
+  {
+    name: 'table.copy externref',
+    wat: repeatLoop('(table.copy $e $e (i32.const 0) (i32.const 1) (local.get $n))'),
+    sizes: [
+      [LARGE, 32],
+      [SMALL, 200_000],
+    ],
+  },
+  {
+    name: 'table.init funcref',
+    wat: repeatLoop('(table.init $f $bigf (i32.const 0) (i32.const 0) (local.get $n))'),
+    sizes: [
+      [LARGE, 32],
+      [SMALL, 200_000],
+    ],
+  },
+  {
+    name: 'table.init externref',
+    wat: repeatLoop('(table.init $e $bige (i32.const 0) (i32.const 0) (local.get $n))'),
+    sizes: [
+      [LARGE, 32],
+      [SMALL, 200_000],
+    ],
+  },
+  {
+    name: 'table.grow funcref',
+    wat: repeatLoop('(drop (table.grow $fg (ref.func $target) (local.get $n)))'),
+    sizes: [
+      [LARGE, 30],
+      [SMALL, 100_000],
+    ],
+    fresh: true,
+  },
+  {
+    name: 'table.grow externref',
+    wat: repeatLoop('(drop (table.grow $eg (ref.null extern) (local.get $n)))'),
+    sizes: [
+      [LARGE, 30],
+      [SMALL, 100_000],
+    ],
+    fresh: true,
+  },
 ];
 
 const PLAIN_LOOP = `(func (export "run") (param $n i32) (param $reps i32) (local $i i32)
@@ -146,7 +234,7 @@ export async function runBulkCostsBench(): Promise<BenchResult[]> {
         ratio,
         target: reportOnly ? 'report' : `<= ${TARGET}`,
         pass: reportOnly || ratio <= TARGET,
-        details: `${(opNs / (units * reps)).toFixed(3)} ns and ${(opFuel / (units * reps)).toFixed(2)} fuel per ${unit}; ${(opMedian).toFixed(3)} vs ${loopMedian.toFixed(3)} ns/fuel`,
+        details: `${(opNs / (units * reps)).toFixed(3)} ns and ${(opFuel / (units * reps)).toFixed(2)} fuel per ${unit}; ${opMedian.toFixed(3)} vs ${loopMedian.toFixed(3)} ns/fuel`,
       });
     }
   }

@@ -18,7 +18,15 @@ function timeProcesses(a: () => void, b: () => void, rounds: number): { aMs: num
   const as: number[] = [];
   const bs: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    for (const [fn, into] of i % 2 === 0 ? ([[a, as], [b, bs]] as const) : ([[b, bs], [a, as]] as const)) {
+    for (const [fn, into] of i % 2 === 0
+      ? ([
+          [a, as],
+          [b, bs],
+        ] as const)
+      : ([
+          [b, bs],
+          [a, as],
+        ] as const)) {
       const started = performance.now();
       fn();
       into.push(performance.now() - started);

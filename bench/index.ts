@@ -48,5 +48,7 @@ for (const [file, exportName] of SUITES) {
 }
 console.log('');
 printTable(all);
-console.log(`\n${all.filter((r) => r.pass).length} met, ${all.filter((r) => !r.pass).length} missed${failed > 0 ? `, ${failed} suites FAILED` : ''} (node ${process.version}, ${new Date().toISOString()})`);
+console.log(
+  `\n${all.filter((r) => r.pass).length} met, ${all.filter((r) => !r.pass).length} missed${failed > 0 ? `, ${failed} suites FAILED` : ''} (node ${process.version}, ${new Date().toISOString()})`,
+);
 process.exit(failed > 0 ? 1 : 0);

@@ -132,9 +132,11 @@ async function kernels(): Promise<BenchRow[]> {
   const asPlain = (await WebAssembly.instantiate(as, env)).instance.exports as unknown as As;
   const asMetered = (await WebAssembly.instantiate(instrument(as, options).bytes, env)).instance.exports as unknown as As;
   for (const k of [asPlain, asMetered]) new Uint8Array(k.memory.buffer, k.buffer(), INPUT_BYTES).set(input);
-  const repeat = (fn: () => unknown): Runner => () => {
-    for (let i = 0; i < 4; i++) fn();
-  };
+  const repeat =
+    (fn: () => unknown): Runner =>
+    () => {
+      for (let i = 0; i < 4; i++) fn();
+    };
   let check = 0;
   rows.push(
     compare(

@@ -52,7 +52,11 @@ async function onNode(bytes: Uint8Array): Promise<BenchResult> {
 }
 
 function onDeno(): BenchResult {
-  const out = spawnSync(bin('deno'), ['run', '--allow-read', '--allow-env', ...denoSourceImportMap(), 'bench/runtimes/deno-bench.ts', join(FIXTURE_BUILD_DIR, 'echo.wasm')], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' } });
+  const out = spawnSync(bin('deno'), ['run', '--allow-read', '--allow-env', ...denoSourceImportMap(), 'bench/runtimes/deno-bench.ts', join(FIXTURE_BUILD_DIR, 'echo.wasm')], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+  });
   const line = out.stdout.split('\n').find((l) => l.startsWith('{'));
   if (line === undefined) throw new Error(`deno bench printed nothing:\n${out.stdout}\n${out.stderr}`);
   const r = JSON.parse(line) as { oursUs: number; rawUs: number };
@@ -101,7 +105,10 @@ async function onChromium(pluginDir: string): Promise<BenchResult | undefined> {
     configFile: false,
     root: join(REPO_ROOT, 'bench', 'runtimes'),
     logLevel: 'warn',
-    resolve: { alias: { '@reedcms/plugins': join(REPO_ROOT, 'src', 'browser.ts'), ...runtimeAliases(join(REPO_ROOT, 'src', 'browser.ts'), 'browser') }, conditions: ['browser', 'module', 'import', 'default'] },
+    resolve: {
+      alias: { '@reedcms/plugins': join(REPO_ROOT, 'src', 'browser.ts'), ...runtimeAliases(join(REPO_ROOT, 'src', 'browser.ts'), 'browser') },
+      conditions: ['browser', 'module', 'import', 'default'],
+    },
     plugins: [reedPlugins({ pluginDir })],
     server: { host: '127.0.0.1', port: 0, fs: { allow: [REPO_ROOT] } },
     build: { target: 'esnext' },
@@ -109,7 +116,11 @@ async function onChromium(pluginDir: string): Promise<BenchResult | undefined> {
   await server.listen();
   const address = server.httpServer?.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/index.html`);

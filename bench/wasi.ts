@@ -100,7 +100,11 @@ async function fuelRow(name: string, wasm: Uint8Array): Promise<BenchResult> {
     await plain.load({ manifest: workManifest('w'), wasm });
     const a = await metered.command('w', 'work', {});
     if (JSON.stringify(a) !== JSON.stringify(await plain.command('w', 'work', {})) || (a as { primes: number }).primes !== 17_984) throw new Error(`${name}: wrong result ${JSON.stringify(a)}`);
-    const t = await compare(() => metered.command('w', 'work', {}), () => plain.command('w', 'work', {}), { ops: 5, rounds: 9, warmup: 5 });
+    const t = await compare(
+      () => metered.command('w', 'work', {}),
+      () => plain.command('w', 'work', {}),
+      { ops: 5, rounds: 9, warmup: 5 },
+    );
     return {
       name: `${name} compute loop (sieve below 200,000): fuel-metered vs unmetered (both instrumented for memory and depth)`,
       candidateUs: t.candidateUs,

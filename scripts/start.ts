@@ -69,7 +69,12 @@ try {
 
 rule('4. Render /' + saved.slug + ' through before_render (reading-time) and after_render (seo)');
 const page = await cms.render(`/${saved.slug}`);
-console.log(page.html.split('\n').map((line) => `  │ ${line}`).join('\n'));
+console.log(
+  page.html
+    .split('\n')
+    .map((line) => `  │ ${line}`)
+    .join('\n'),
+);
 
 rule('5. What each plugin did');
 console.log(`  reading-time: meta = ${JSON.stringify(page.meta)}`);

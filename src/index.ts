@@ -24,16 +24,7 @@ export { Hooks, hookExportName, type HookName } from './hooks/hook-names.ts';
 export { EventBus, EventStream, STREAM_LAGGED } from './events/event-bus.ts';
 export type { PluginEvent, PublishInput, EventHandler, EventFilter, LaggedEvent, StreamOptions, EventBusOptions, EventMapOf, EventOf } from './events/event-bus.ts';
 export { Events, type EventName } from './events/event-names.ts';
-export {
-  PluginError,
-  ManifestError,
-  DependencyError,
-  GuestError,
-  ErrorCodes,
-  isPluginError,
-  type ErrorCode,
-  type ManifestIssue,
-} from './errors.ts';
+export { PluginError, ManifestError, DependencyError, GuestError, ErrorCodes, isPluginError, type ErrorCode, type ManifestIssue } from './errors.ts';
 export { parseManifest } from './manifest/parse-manifest.ts';
 export { ConfigError, validateConfig } from './manager/config-schema.ts';
 export type { CapabilitySet } from './manifest/capabilities.ts';

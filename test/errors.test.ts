@@ -1,15 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { documentedCodes, readmeWithTable } from '../scripts/lib/error-table.ts';
-import {
-  DependencyError,
-  ErrorCodes,
-  GuestError,
-  ManifestError,
-  PluginError,
-  describeError,
-  isPluginError,
-  type ErrorCode,
-} from '../src/errors.ts';
+import { DependencyError, ErrorCodes, GuestError, ManifestError, PluginError, describeError, isPluginError, type ErrorCode } from '../src/errors.ts';
 
 describe('ErrorCodes', () => {
   it('has the documented stable codes', () => {

@@ -20,7 +20,10 @@ interface Pkg {
 }
 
 /** Extism's default export (createPlugin), as loosely as every build of it fits. */
-type CreatePlugin = (manifest: { wasm: Array<{ module: WebAssembly.Module }> }, options: Record<string, unknown>) => Promise<{ call(name: string, input: string): Promise<{ text(): string } | null>; close(): Promise<void> }>;
+type CreatePlugin = (
+  manifest: { wasm: Array<{ module: WebAssembly.Module }> },
+  options: Record<string, unknown>,
+) => Promise<{ call(name: string, input: string): Promise<{ text(): string } | null>; close(): Promise<void> }>;
 
 /** The echo plugin's manifest. */
 export const ECHO_MANIFEST = 'id = "echo"\nname = "Echo"\nversion = "1.0.0"\ncapabilities = [{ Hook = "transform_data" }]\n';
@@ -86,7 +89,15 @@ export async function benchHook(options: { pkg: Pkg; createPlugin: CreatePlugin;
     const ours: number[] = [];
     const raw: number[] = [];
     for (let round = 0; round < options.rounds; round++) {
-      for (const [fn, into] of round % 2 === 0 ? ([[pair.ours, ours], [pair.raw, raw]] as const) : ([[pair.raw, raw], [pair.ours, ours]] as const)) {
+      for (const [fn, into] of round % 2 === 0
+        ? ([
+            [pair.ours, ours],
+            [pair.raw, raw],
+          ] as const)
+        : ([
+            [pair.raw, raw],
+            [pair.ours, ours],
+          ] as const)) {
         const start = performance.now();
         await repeat(fn, options.ops);
         into.push(((performance.now() - start) * 1000) / options.ops);

@@ -56,7 +56,12 @@ export async function createEdgeApp(manager: PluginManager, runtimeName: string)
     (page: { html: string }) => ({ ...page, html: page.html.replace('</body>', `  <footer>rendered on ${runtimeName} through ${manager.plugins().length} plugins</footer>\n</body>`) }),
     { priority: 900 },
   );
-  await cms.save({ type: 'article', title: 'Plugins at the Edge', description: 'Untrusted WebAssembly plugins under hard limits, at the edge.', body: 'Every plugin runs as WebAssembly with its own memory and a CPU budget.\n\nThe same plugins run in Node, Deno, browsers and Workers.' });
+  await cms.save({
+    type: 'article',
+    title: 'Plugins at the Edge',
+    description: 'Untrusted WebAssembly plugins under hard limits, at the edge.',
+    body: 'Every plugin runs as WebAssembly with its own memory and a CPU budget.\n\nThe same plugins run in Node, Deno, browsers and Workers.',
+  });
   await cms.save({ type: 'article', title: 'Hello, Deno and Workers', body: 'One request handler, two runtimes, the same hook chain.' });
 
   return {
@@ -69,7 +74,10 @@ export async function createEdgeApp(manager: PluginManager, runtimeName: string)
       if (!verdict.allowed) return new Response(`forbidden: ${verdict.reason ?? 'denied'}\n`, { status: 403 });
       const route = ((await manager.hooks.execute(Hooks.ROUTE_MATCH, { path })) ?? { kind: 'content', path }) as Route;
       if (route.kind === 'index') {
-        const items = cms.list().map((c) => `<li><a href="/${c.slug}">${c.title}</a></li>`).join('');
+        const items = cms
+          .list()
+          .map((c) => `<li><a href="/${c.slug}">${c.title}</a></li>`)
+          .join('');
         return html(`<!doctype html><html><body><h1>Reed Edge</h1><ul>${items}</ul></body></html>`);
       }
       if (route.kind === 'admin') {

@@ -80,9 +80,11 @@ export async function buildAssemblyScript(options: BuildAssemblyScriptOptions): 
   await mkdir(dirname(outFile), { recursive: true });
   const argv = [
     toAscPath(entry),
-    '--outFile', toAscPath(outFile),
+    '--outFile',
+    toAscPath(outFile),
     ...(options.textFile ? ['--textFile', toAscPath(resolve(REPO_ROOT, options.textFile))] : []),
-    '--baseDir', REPO_ROOT,
+    '--baseDir',
+    REPO_ROOT,
     ...ascFlags(),
     ...(options.ascArgs ?? []),
   ];
@@ -118,10 +120,6 @@ async function isFresh(outFile: string, entry: string, inputDirs: readonly strin
 /** Newest modification time of any .ts file under `dir` (0 when there is none). */
 async function newestTsMtime(dir: string): Promise<number> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  const times = await Promise.all(
-    entries
-      .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-      .map(async (e) => (await stat(join(e.parentPath, e.name))).mtimeMs),
-  );
+  const times = await Promise.all(entries.filter((e) => e.isFile() && e.name.endsWith('.ts')).map(async (e) => (await stat(join(e.parentPath, e.name))).mtimeMs));
   return Math.max(0, ...times);
 }

@@ -118,7 +118,10 @@ async function buildFamily(family: Family, force: boolean): Promise<NativeBuild[
 
 async function folders(parent: string): Promise<string[]> {
   const entries = await readdir(parent, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => join(parent, e.name)).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => join(parent, e.name))
+    .sort();
 }
 
 /**

@@ -44,7 +44,9 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
 
 /** The --help text of a command. */
 export function helpText(spec: CommandSpec): string {
-  return [`Usage: ${spec.usage}`, '', spec.summary, '', 'Options:', ...spec.help.map((l) => `  ${l}`), '  --json               machine-readable output', '  -h, --help           this help', ''].join('\n');
+  return [`Usage: ${spec.usage}`, '', spec.summary, '', 'Options:', ...spec.help.map((l) => `  ${l}`), '  --json               machine-readable output', '  -h, --help           this help', ''].join(
+    '\n',
+  );
 }
 
 /**

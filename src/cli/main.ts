@@ -31,7 +31,15 @@ const COMMANDS: Record<string, { spec: CommandSpec; run: (argv: string[], term: 
 
 function usage(): string {
   const lines = Object.values(COMMANDS).map(({ spec }) => `  ${spec.name.padEnd(9)} ${spec.summary}`);
-  return [`reed-plugin ${PACKAGE_INFO.version}: build, check and run ReedCMS plugins`, '', 'Usage: reed-plugin <command> [options]   (reed-plugin <command> --help for its options)', '', 'Commands:', ...lines, ''].join('\n');
+  return [
+    `reed-plugin ${PACKAGE_INFO.version}: build, check and run ReedCMS plugins`,
+    '',
+    'Usage: reed-plugin <command> [options]   (reed-plugin <command> --help for its options)',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+  ].join('\n');
 }
 
 /**

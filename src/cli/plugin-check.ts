@@ -134,7 +134,13 @@ function noteHookTypos(report: CheckReport, caps: CapabilitySet): void {
   for (const hook of caps.hooks) {
     if (builtin.includes(hook) || caps.hookKinds[hook] !== undefined) continue;
     const near = closest(hook, builtin);
-    if (near !== undefined) report.findings.push({ level: 'warning', code: 'E_UNKNOWN_HOOK', path: 'capabilities', message: `Hook "${hook}" is not a built-in hook: did you mean "${near}"? (a hook of the host's own is fine; then ignore this)` });
+    if (near !== undefined)
+      report.findings.push({
+        level: 'warning',
+        code: 'E_UNKNOWN_HOOK',
+        path: 'capabilities',
+        message: `Hook "${hook}" is not a built-in hook: did you mean "${near}"? (a hook of the host's own is fine; then ignore this)`,
+      });
   }
 }
 

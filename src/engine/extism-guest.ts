@@ -147,7 +147,11 @@ export async function compileModule(bytes: Uint8Array, pluginId?: string): Promi
 
 /** The names of a module's exported functions. */
 export function functionExports(module: WebAssembly.Module): Set<string> {
-  return new Set(WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name));
+  return new Set(
+    WebAssembly.Module.exports(module)
+      .filter((e) => e.kind === 'function')
+      .map((e) => e.name),
+  );
 }
 
 /**
@@ -332,7 +336,11 @@ function instantiationError(err: unknown, options: GuestOptions): PluginError {
   const message = describeError(err);
   const pluginId = options.pluginId;
   if (/received unexpected message \(type=invoke\)/.test(message)) {
-    return new PluginError(ErrorCodes.WASM, "could not instantiate the module: its start code called the host while the worker was instantiating it, which a worker cannot serve (an instrumented start function reports a fuel or call-depth limit that way; instrument with deferStart)", { pluginId, cause: err, operation: 'instantiate' });
+    return new PluginError(
+      ErrorCodes.WASM,
+      'could not instantiate the module: its start code called the host while the worker was instantiating it, which a worker cannot serve (an instrumented start function reports a fuel or call-depth limit that way; instrument with deferStart)',
+      { pluginId, cause: err, operation: 'instantiate' },
+    );
   }
   if (/timed out while waiting for plugin to instantiate/.test(message)) {
     return new GuestError(ErrorCodes.TIMEOUT, `could not instantiate the module: its start code did not finish within ${options.timeoutMs ?? '?'} ms`, {
@@ -426,10 +434,12 @@ function workerCalls(plugin: ExtismPlugin, options: GuestOptions): { call(export
       if (dead) return Promise.reject(new PluginError(ErrorCodes.CLOSED, `${exportName}: the plugin's worker was stopped`, { pluginId: options.pluginId, operation: exportName }));
       const call = ready.then(() => plugin.call(exportName, input));
       // The next call starts once this one's blocks are dropped, whether it succeeded or not.
-      ready = call.then(
-        () => plugin.reset(),
-        () => plugin.reset(),
-      ).catch(() => {});
+      ready = call
+        .then(
+          () => plugin.reset(),
+          () => plugin.reset(),
+        )
+        .catch(() => {});
       if (timeoutMs === undefined) return call;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const expired = new Promise<never>((_, reject) => {

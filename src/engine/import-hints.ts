@@ -16,7 +16,8 @@ const ENV_HINTS: Readonly<Record<string, string>> = {
  */
 export function importHint(module: string, name: string): string | undefined {
   if (module === 'env') return ENV_HINTS[name] ?? 'the `env` namespace is not provided (AssemblyScript: build with `reed-plugin build`; other languages: do not import from env)';
-  if (module === 'wasi_snapshot_preview1') return 'WASI is served to modules loaded as bytes (linked at load): a WebAssembly.Module compiled elsewhere must be built with precompile() or the Vite plugin';
+  if (module === 'wasi_snapshot_preview1')
+    return 'WASI is served to modules loaded as bytes (linked at load): a WebAssembly.Module compiled elsewhere must be built with precompile() or the Vite plugin';
   if (module === 'wasi_unstable') return 'the old WASI snapshot (wasi_unstable) is not provided: build for wasi_snapshot_preview1 (wasip1)';
   if (module === 'extism:host/user') return `not a ReedCMS host function (docs/abi.md lists them); a function the host supplies must be declared: { HostFunction = "extism:host/user.${name}" }`;
   if (module === 'extism:host/env' || module.startsWith('reed:')) return undefined;

@@ -19,18 +19,7 @@ import { AsyncDeliveries, type Delivery, type Subscriber } from './async-deliver
 import { isoNow, nextEventId } from './event-id.ts';
 import { EventStream, type StreamOptions } from './event-stream.ts';
 import { eventPatternProblem, eventTypeProblem } from './event-type-grammar.ts';
-import type {
-  AnyEventOf,
-  EventFilter,
-  EventHandler,
-  EventMapOf,
-  EventOf,
-  MatchingTypes,
-  PluginEvent,
-  PublishInput,
-  TypePattern,
-  UntypedEvents,
-} from './event-types.ts';
+import type { AnyEventOf, EventFilter, EventHandler, EventMapOf, EventOf, MatchingTypes, PluginEvent, PublishInput, TypePattern, UntypedEvents } from './event-types.ts';
 import { compileTypePattern } from './type-pattern.ts';
 
 export type { PluginEvent, PublishInput, EventHandler, EventFilter, EventMapOf, EventOf, AnyEventOf, MatchingTypes, TypePattern, UntypedEvents } from './event-types.ts';

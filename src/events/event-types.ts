@@ -137,9 +137,7 @@ export type AnyEventOf<E> = EventOf<E, keyof E & string>;
  * `*` every type, `a.*` one segment under `a`, `a.**` any depth under `a`. Other wildcard
  * positions give every type (the compiler cannot do better cheaply).
  */
-export type MatchingTypes<E, P extends string> = P extends `${string}*${string}`
-  ? WildcardTypes<E, P>
-  : P & (keyof E | (string extends keyof E ? string : never));
+export type MatchingTypes<E, P extends string> = P extends `${string}*${string}` ? WildcardTypes<E, P> : P & (keyof E | (string extends keyof E ? string : never));
 
 type WildcardTypes<E, P extends string> = string extends keyof E
   ? string

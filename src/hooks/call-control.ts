@@ -13,7 +13,10 @@ export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
  * the caller sees (naming the handler it was waiting for).
  */
 export class CallStopped {
-  constructor(readonly kind: 'timeout' | 'abort', readonly reason: unknown) {}
+  constructor(
+    readonly kind: 'timeout' | 'abort',
+    readonly reason: unknown,
+  ) {}
 }
 
 /** The limits of one call. */

@@ -45,9 +45,7 @@ export type GuardVerdict = { allow: true } | { allow: false; reason?: string } |
  * if (!verdict.allowed) return new Response(verdict.reason, { status: 403 });
  * ```
  */
-export type GuardResult =
-  | { allowed: true }
-  | { allowed: false; reason: string; pluginId: string | undefined; error?: PluginError };
+export type GuardResult = { allowed: true } | { allowed: false; reason: string; pluginId: string | undefined; error?: PluginError };
 
 /**
  * One finding of a `collect` handler.

@@ -5,16 +5,7 @@
  */
 import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import { CallControl, NEVER_ABORTED } from './call-control.ts';
-import {
-  BUILTIN_DEFINITIONS,
-  checkPolicy,
-  normalizeDefinition,
-  sameDefinition,
-  type DefineOptions,
-  type ErrorPolicy,
-  type HookDefinition,
-  type StoredDefinition,
-} from './hook-definitions.ts';
+import { BUILTIN_DEFINITIONS, checkPolicy, normalizeDefinition, sameDefinition, type DefineOptions, type ErrorPolicy, type HookDefinition, type StoredDefinition } from './hook-definitions.ts';
 import type { HookKind } from './hook-kinds.ts';
 import { runAction, runCollect, runFilter, runFirst, runGuard, unwrapStop, type HookContext, type Registration, type RunEnv } from './hook-runners.ts';
 import type { DataOf, ExecuteResult, HandlerReturn, HookMapOf, KindOf, UntypedHooks } from './hook-types.ts';
@@ -230,7 +221,8 @@ export class HookManager<M extends HookMapOf<M> = UntypedHooks> {
   register<K extends keyof M & string>(hook: K, handler: HandlerFor<M[K]>, options: RegisterOptions = {}): () => void {
     this.#options.assertOpen?.();
     const pluginId = options.pluginId;
-    if (pluginId !== undefined && (typeof pluginId !== 'string' || pluginId === '')) throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `pluginId for hook "${String(hook)}" must be a non-empty string`);
+    if (pluginId !== undefined && (typeof pluginId !== 'string' || pluginId === ''))
+      throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `pluginId for hook "${String(hook)}" must be a non-empty string`);
     const invalid = (message: string) => new PluginError(ErrorCodes.INVALID_ARGUMENT, message, { pluginId, operation: 'register' });
     if (typeof hook !== 'string' || hook === '') throw invalid('a hook name must be a non-empty string');
     if (typeof handler !== 'function') throw invalid(`handler for hook "${hook}" must be a function`);

@@ -42,9 +42,7 @@ export type HookMapOf<M> = { [K in keyof M]: HookSpec };
  * ```
  */
 export type BuiltinHooks = {
-  [H in keyof BuiltinHookKinds]: BuiltinHookKinds[H] extends 'first'
-    ? { kind: BuiltinHookKinds[H]; data: unknown; result: unknown }
-    : { kind: BuiltinHookKinds[H]; data: unknown };
+  [H in keyof BuiltinHookKinds]: BuiltinHookKinds[H] extends 'first' ? { kind: BuiltinHookKinds[H]; data: unknown; result: unknown } : { kind: BuiltinHookKinds[H]; data: unknown };
 };
 
 /**
@@ -67,26 +65,20 @@ export type FirstResultOf<S> = S extends { result: infer R } ? R : DataOf<S>;
 type MaybePromise<T> = T | Promise<T>;
 
 /** What a handler of this hook may return, by kind. */
-export type HandlerReturn<S> = KindOf<S> extends 'filter'
-  ? MaybePromise<DataOf<S> | undefined | void>
-  : KindOf<S> extends 'guard'
-    ? MaybePromise<GuardVerdict>
-    : KindOf<S> extends 'first'
-      ? MaybePromise<FirstResultOf<S> | null | undefined | void>
-      : KindOf<S> extends 'collect'
-        ? MaybePromise<CollectOutput>
-        : MaybePromise<unknown>;
+export type HandlerReturn<S> =
+  KindOf<S> extends 'filter'
+    ? MaybePromise<DataOf<S> | undefined | void>
+    : KindOf<S> extends 'guard'
+      ? MaybePromise<GuardVerdict>
+      : KindOf<S> extends 'first'
+        ? MaybePromise<FirstResultOf<S> | null | undefined | void>
+        : KindOf<S> extends 'collect'
+          ? MaybePromise<CollectOutput>
+          : MaybePromise<unknown>;
 
 /**
  * What `execute` resolves with, by kind: the final data (filter), a GuardResult, the winner or
  * null (first), a CollectResult, or nothing (action).
  */
-export type ExecuteResult<S> = KindOf<S> extends 'filter'
-  ? DataOf<S>
-  : KindOf<S> extends 'guard'
-    ? GuardResult
-    : KindOf<S> extends 'first'
-      ? FirstResultOf<S> | null
-      : KindOf<S> extends 'collect'
-        ? CollectResult
-        : void;
+export type ExecuteResult<S> =
+  KindOf<S> extends 'filter' ? DataOf<S> : KindOf<S> extends 'guard' ? GuardResult : KindOf<S> extends 'first' ? FirstResultOf<S> | null : KindOf<S> extends 'collect' ? CollectResult : void;

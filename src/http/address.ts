@@ -9,17 +9,7 @@
  */
 
 /** What kind of address a host is. Everything but `public` is denied unless allowed literally. */
-export type AddressClass =
-  | 'public'
-  | 'loopback'
-  | 'private'
-  | 'link-local'
-  | 'unspecified'
-  | 'shared'
-  | 'multicast'
-  | 'reserved'
-  | 'unique-local'
-  | 'local-name';
+export type AddressClass = 'public' | 'loopback' | 'private' | 'link-local' | 'unspecified' | 'shared' | 'multicast' | 'reserved' | 'unique-local' | 'local-name';
 
 /** The result of {@link classifyHost}. */
 export interface HostClass {

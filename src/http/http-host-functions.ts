@@ -37,7 +37,12 @@ export function httpEnvFunctions({ session, mode, reason }: WasmHttp): Record<st
       return context.store(outcome.body);
     } catch {
       // Extism refused the block (its host buffer cap): report that instead of a body.
-      session.last = { ...outcome, status: HTTP_ERROR_STATUS.limit, headers: { ...outcome.headers, 'x-reed-error': 'limit', 'x-reed-error-message': 'the response does not fit in the host buffers' }, body: new Uint8Array(0) };
+      session.last = {
+        ...outcome,
+        status: HTTP_ERROR_STATUS.limit,
+        headers: { ...outcome.headers, 'x-reed-error': 'limit', 'x-reed-error-message': 'the response does not fit in the host buffers' },
+        body: new Uint8Array(0),
+      };
       return 0n;
     }
   };

@@ -28,11 +28,7 @@ export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
  * Fills in defaults. The request timeout stays below the call's own wall-clock limit (worker
  * isolation), so a slow server ends the request, not the whole call.
  */
-export function resolveHttpLimits(
-  host: HttpLimitFields = {},
-  callTimeoutMs = Infinity,
-  requested: HttpLimitFields = {},
-): HttpLimits {
+export function resolveHttpLimits(host: HttpLimitFields = {}, callTimeoutMs = Infinity, requested: HttpLimitFields = {}): HttpLimits {
   // The host's value (or the default), lowered where the plugin's manifest asks for less.
   const pick = (hostValue: number | undefined, fallback: number, asked: number | undefined) => Math.min(hostValue ?? fallback, asked ?? Infinity);
   const timeout = pick(host.httpTimeoutMs, DEFAULT_HTTP_LIMITS.timeoutMs, requested.httpTimeoutMs);

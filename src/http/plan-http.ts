@@ -58,7 +58,11 @@ export function planHttp(input: PlanHttpInput): { isolation: 'inline' | 'worker'
   }
   const mode = httpMode(input, policy.enabled);
   if (policy.enabled && mode === 'none') {
-    throw new PluginError(ErrorCodes.UNSUPPORTED, 'HTTP unavailable in this runtime: the plugin declares network access, but this runtime has neither JSPI (WebAssembly.Suspending) nor worker isolation', { pluginId, operation: 'load' });
+    throw new PluginError(
+      ErrorCodes.UNSUPPORTED,
+      'HTTP unavailable in this runtime: the plugin declares network access, but this runtime has neither JSPI (WebAssembly.Suspending) nor worker isolation',
+      { pluginId, operation: 'load' },
+    );
   }
   const isolation = mode === 'worker' ? 'worker' : input.isolation;
   const limits = resolveHttpLimits(input.limits, isolation === 'worker' ? input.callTimeoutMs : Infinity, input.requested);

@@ -4,16 +4,7 @@
  * meters, syncs and exits from byte templates built once per fuel-local index, straight into a
  * buffer reserved up front. Rare events (remaps, memory.grow, size charges) use the writer.
  */
-import {
-  EV_EPILOGUE,
-  EV_GROW,
-  EV_LEAVE,
-  EV_METER,
-  EV_REMAP,
-  EV_SIZE,
-  EV_SYNC_IN,
-  EV_SYNC_OUT,
-} from './body-events.ts';
+import { EV_EPILOGUE, EV_GROW, EV_LEAVE, EV_METER, EV_REMAP, EV_SIZE, EV_SYNC_IN, EV_SYNC_OUT } from './body-events.ts';
 import type { ScanState } from './body-scan.ts';
 import { Op } from './opcodes.ts';
 import { BLOCK_TYPE_INDEX, type Plan } from './plan.ts';

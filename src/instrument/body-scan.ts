@@ -14,18 +14,7 @@
  * return, unreachable, return_call*) is dead until the enclosing block ends: no meter.
  */
 import { BULK_OP_BASE_FUEL, MEMORY_BYTES_SHIFT, TABLE_ELEMENT_FUEL_SHIFT } from './constants.ts';
-import {
-  EV_EPILOGUE,
-  EV_GROW,
-  EV_LEAVE,
-  EV_METER,
-  EV_REMAP,
-  EV_SIZE,
-  EV_SYNC_IN,
-  EV_SYNC_OUT,
-  MAX_SLOTS_PER_INSTRUCTION,
-  growSlots,
-} from './body-events.ts';
+import { EV_EPILOGUE, EV_GROW, EV_LEAVE, EV_METER, EV_REMAP, EV_SIZE, EV_SYNC_IN, EV_SYNC_OUT, MAX_SLOTS_PER_INSTRUCTION, growSlots } from './body-events.ts';
 import { skipImmediates, skipShortLeb } from './immediates.ts';
 import { Misc, skipMemarg, skipMiscImmediates } from './opcodes.ts';
 import { ByteReader } from './reader.ts';

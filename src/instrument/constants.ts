@@ -43,7 +43,6 @@ export const LimitReason = { NONE: 0, FUEL: 1, STACK: 2, MEMORY: 3, TABLE: 4, HO
  */
 export const RETURN_CODE_SIGNAL = 0x100;
 
-
 // Prices of size-dependent operations. Measured in V8 (Node 20) by bench/bulk-costs.ts, as the
 // time each op holds the thread per unit against a plain loop's time per fuel (BENCHMARKS.md),
 // and set so that no op runs much longer per fuel than that loop: a fuel budget bounds time.

@@ -166,7 +166,19 @@ function resolveOptions(options: InstrumentOptions): ResolvedOptions {
   if (hostCalls !== undefined && (typeof hostCalls.budgetBytes !== 'bigint' || hostCalls.budgetBytes < 0n || hostCalls.budgetBytes >= 1n << 63n)) {
     throw new InstrumentError('hostCalls.budgetBytes must be a bigint in [0, 2^63)');
   }
-  return { fuel: options.fuel ?? true, defaultFuel, memoryMaxPages: cap, maxCallDepth: depth, limitImport: limit, maxTableElements: tables, growImport: grow, signalReturnCodes: options.signalReturnCodes === true, hostCalls, deferStart: options.deferStart ?? false, profileImport: options.profileImport };
+  return {
+    fuel: options.fuel ?? true,
+    defaultFuel,
+    memoryMaxPages: cap,
+    maxCallDepth: depth,
+    limitImport: limit,
+    maxTableElements: tables,
+    growImport: grow,
+    signalReturnCodes: options.signalReturnCodes === true,
+    hostCalls,
+    deferStart: options.deferStart ?? false,
+    profileImport: options.profileImport,
+  };
 }
 
 function validateInput(bytes: Uint8Array): void {

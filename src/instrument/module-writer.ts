@@ -12,16 +12,7 @@ import { writeLimitsSection } from './limits-section.ts';
 import { customSectionName, remapNameSection } from './name-section.ts';
 import type { Plan } from './plan.ts';
 import { ByteReader } from './reader.ts';
-import {
-  writeExportSection,
-  writeFunctionSection,
-  writeGlobalSection,
-  writeImportSection,
-  writeMemorySection,
-  writeStartSection,
-  writeTableSection,
-  writeTypeSection,
-} from './sections.ts';
+import { writeExportSection, writeFunctionSection, writeGlobalSection, writeImportSection, writeMemorySection, writeStartSection, writeTableSection, writeTypeSection } from './sections.ts';
 import { writeAddedBodies } from './snippets.ts';
 import { ByteWriter } from './writer.ts';
 

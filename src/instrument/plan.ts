@@ -201,9 +201,7 @@ export function makePlan(info: ModuleInfo, opts: ResolvedOptions): Plan {
   const limitFunc = opts.limitImport ? hostImport(opts.limitImport, { params: [ValType.i32], results: [] }, '(func (param i32))') : undefined;
   const grows = info.memory !== undefined || info.tables.length > 0;
   const growFunc =
-    opts.growImport && grows
-      ? hostImport(opts.growImport, { params: [ValType.i32, ValType.i32, ValType.i32], results: [ValType.i32] }, '(func (param i32 i32 i32) (result i32))')
-      : undefined;
+    opts.growImport && grows ? hostImport(opts.growImport, { params: [ValType.i32, ValType.i32, ValType.i32], results: [ValType.i32] }, '(func (param i32 i32 i32) (result i32))') : undefined;
   const profileFunc = opts.profileImport ? hostImport(opts.profileImport, { params: [ValType.i32, ValType.i32], results: [] }, '(func (param i32 i32))') : undefined;
   const hostCalls = opts.hostCalls;
   const guarded = hostCalls === undefined ? [] : guardedImports(info, hostCalls);

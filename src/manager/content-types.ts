@@ -7,7 +7,6 @@ import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import type { ContentTypeDefinition } from '../plugin/types.ts';
 import { BoundedSchema, DataRefusal } from '../schema/bounded-schema.ts';
 
-
 /**
  * A registered content type.
  *

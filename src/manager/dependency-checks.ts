@@ -18,9 +18,7 @@ export function activeVersions(records: ReadonlyMap<string, PluginRecord>): Map<
 
 /** Ids of loaded plugins that require `id` (optional dependencies do not count). */
 export function dependentsOf(records: ReadonlyMap<string, PluginRecord>, id: string): string[] {
-  return [...records.values()]
-    .filter((r) => r.generation !== undefined && r.generation.metadata.dependencies.some((d) => d.pluginId === id && !d.optional))
-    .map((r) => r.id);
+  return [...records.values()].filter((r) => r.generation !== undefined && r.generation.metadata.dependencies.some((d) => d.pluginId === id && !d.optional)).map((r) => r.id);
 }
 
 /**

@@ -50,13 +50,22 @@ export function planLoadOrder(candidates: readonly PluginMetadata[], loaded: Rea
       if (failures.has(meta.id)) continue;
       const broken = meta.dependencies.find((d) => !d.optional && failures.has(d.pluginId));
       if (broken !== undefined) {
-        failures.set(meta.id, new DependencyError(`depends on "${broken.pluginId}", which cannot load: ${failures.get(broken.pluginId)?.message ?? ''}`, broken.pluginId, { pluginId: meta.id, operation: 'load' }));
+        failures.set(
+          meta.id,
+          new DependencyError(`depends on "${broken.pluginId}", which cannot load: ${failures.get(broken.pluginId)?.message ?? ''}`, broken.pluginId, { pluginId: meta.id, operation: 'load' }),
+        );
         changed = true;
       }
     }
   }
 
-  return { order: topologicalOrder(candidates.filter((m) => !failures.has(m.id)), failures), failures };
+  return {
+    order: topologicalOrder(
+      candidates.filter((m) => !failures.has(m.id)),
+      failures,
+    ),
+    failures,
+  };
 }
 
 /** Kahn's algorithm; among the ready ones, lowest priority first, then id. */

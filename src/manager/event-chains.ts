@@ -20,10 +20,8 @@ import { DEFAULT_CHAIN_LIMITS, type EventChainLimits } from '../plugin/limits.ts
 import type { ChainKey } from '../plugin/types.ts';
 import type { ReportTargets } from './manager-errors.ts';
 
-
 /** Events one chain delivers per macrotask before it yields to timers and I/O. */
 const EVENTS_PER_TURN = 16;
-
 
 interface Pending {
   readonly type: string;
@@ -94,7 +92,13 @@ export class EventChains {
       return this.#cut(chain, pluginId, type, 'maxEventChainDepth', `publishing "${type}" was refused: an event chain of ${depth} plugin-published events (the limit is ${maxEventChainDepth})`);
     }
     if (chain.events >= maxEventsPerChain) {
-      return this.#cut(chain, pluginId, type, 'maxEventsPerChain', `publishing "${type}" was refused: ${chain.origin} has led to ${chain.events} plugin-published events (maxEventsPerChain); the rest of its chain is refused`);
+      return this.#cut(
+        chain,
+        pluginId,
+        type,
+        'maxEventsPerChain',
+        `publishing "${type}" was refused: ${chain.origin} has led to ${chain.events} plugin-published events (maxEventsPerChain); the rest of its chain is refused`,
+      );
     }
     chain.events++;
     const queue = chain.queues.get(pluginId);
@@ -118,7 +122,13 @@ export class EventChains {
     }
     // Blame the plugin whose event could not go on (the host's own event: the receiver).
     const blamed = this.#links.get(event)?.depth === 0 ? pluginId : event.source;
-    return this.#cut(chain, blamed, event.type, 'maxCallsPerChain', `delivering "${event.type}" from ${event.source} to ${pluginId} was refused: ${chain.origin} has led to ${chain.calls} plugin on_event calls (maxCallsPerChain); the rest of its chain is not delivered to plugins`);
+    return this.#cut(
+      chain,
+      blamed,
+      event.type,
+      'maxCallsPerChain',
+      `delivering "${event.type}" from ${event.source} to ${pluginId} was refused: ${chain.origin} has led to ${chain.calls} plugin on_event calls (maxCallsPerChain); the rest of its chain is not delivered to plugins`,
+    );
   }
 
   #linkOf(key: ChainKey): Link {

@@ -77,13 +77,24 @@ export class GenerationBuilder {
     const { config: host, runtime, guest } = this.#deps;
     const isolation = host.isolation ?? 'inline';
     if (isolation === 'worker' && !runtime.hasWorkers) {
-      throw new PluginError(ErrorCodes.UNSUPPORTED, `isolation 'worker' is not available in this runtime (${runtime.name}); use 'inline', where fuel bounds CPU`, { pluginId: metadata.id, operation: 'load' });
+      throw new PluginError(ErrorCodes.UNSUPPORTED, `isolation 'worker' is not available in this runtime (${runtime.name}); use 'inline', where fuel bounds CPU`, {
+        pluginId: metadata.id,
+        operation: 'load',
+      });
     }
     const limits = resolveLimits(host.limits, metadata.limits);
     // Network plugins on a runtime without JSPI move to worker isolation (docs/network.md).
     const net = planHttp({
-      pluginId: metadata.id, hostAllowed: host.allowedHosts, pluginAllowed: metadata.network.allowedHosts, isolation,
-      hasWorkers: runtime.hasWorkers, jspi: hasJspi(), limits: host.limits, requested: metadata.limits, callTimeoutMs: limits.timeoutMs, fetch: host.fetch,
+      pluginId: metadata.id,
+      hostAllowed: host.allowedHosts,
+      pluginAllowed: metadata.network.allowedHosts,
+      isolation,
+      hasWorkers: runtime.hasWorkers,
+      jspi: hasJspi(),
+      limits: host.limits,
+      requested: metadata.limits,
+      callTimeoutMs: limits.timeoutMs,
+      fetch: host.fetch,
       onDenied: (d) => guest.denied({ pluginId: metadata.id, what: 'http', code: d.code, reason: d.reason, kind: d.kind, url: d.url, ...(d.limit === undefined ? {} : { limit: d.limit }) }),
     });
     const prepared = await this.#modules.prepare(await described.module(), limits, metadata.id);

@@ -71,7 +71,8 @@ export class GuestChannel {
     if (level === 'trace' || level === 'debug') this.#out.logger.debug(line);
     else this.#out.logger[level](line);
     // Already bounded by the plugin's per-call log limit (WasmPlugin drops lines past it).
-    if (!this.#out.isClosed()) this.#out.events.publish({ type: GuestEvents.LOG, data: call === undefined ? { pluginId: id, level, message } : { pluginId: id, level, message, call }, source: id }).catch(() => {});
+    if (!this.#out.isClosed())
+      this.#out.events.publish({ type: GuestEvents.LOG, data: call === undefined ? { pluginId: id, level, message } : { pluginId: id, level, message, call }, source: id }).catch(() => {});
   }
 
   /** A refused guest action: logged and published as `plugin.denied`; never throws. */

@@ -14,7 +14,6 @@ import { sha256Hex } from '../util/sha256.ts';
 
 export { LIMIT_IMPORT };
 
-
 /** A content-addressed cache of instrumented, compiled modules. */
 export class ModuleCache {
   readonly #modules = new Map<string, Promise<PreparedModule>>();
@@ -91,7 +90,11 @@ async function instrumentAndCompile(bytes: Uint8Array, limits: EffectiveLimits, 
 }
 
 function checkPrecompiled(module: WebAssembly.Module, pluginId: string): PreparedModule {
-  const globals = new Set(WebAssembly.Module.exports(module).filter((e) => e.kind === 'global').map((e) => e.name));
+  const globals = new Set(
+    WebAssembly.Module.exports(module)
+      .filter((e) => e.kind === 'global')
+      .map((e) => e.name),
+  );
   if (!globals.has(INSTRUMENT_EXPORTS.fuel) || !globals.has(INSTRUMENT_EXPORTS.reason)) {
     throw new PluginError(
       ErrorCodes.INSTRUMENT,

@@ -47,9 +47,7 @@ export function createPluginContext(pluginId: string, config: Record<string, unk
       subscribe(filterOrHandler: EventFilter | EventHandler, maybeHandler?: EventHandler) {
         const handler = (maybeHandler ?? filterOrHandler) as EventHandler;
         const gated: EventHandler = (event) => (generation.phase === 'pending' ? undefined : handler(event));
-        const off = maybeHandler === undefined
-          ? deps.events.subscribeAs(pluginId, gated)
-          : deps.events.subscribeAs(pluginId, filterOrHandler as EventFilter, gated);
+        const off = maybeHandler === undefined ? deps.events.subscribeAs(pluginId, gated) : deps.events.subscribeAs(pluginId, filterOrHandler as EventFilter, gated);
         return track(off);
       },
       publish<T>(input: Omit<PublishInput<T>, 'source'>): Promise<PluginEvent<T>> {

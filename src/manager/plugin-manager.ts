@@ -143,7 +143,10 @@ export class PluginManager {
       }
     }
 
-    const plan = planLoadOrder([...described.values()].map((d) => d.metadata), activeVersions(this.#records));
+    const plan = planLoadOrder(
+      [...described.values()].map((d) => d.metadata),
+      activeVersions(this.#records),
+    );
     for (const [id, error] of plan.failures) failed.push(this.#recordFailure(error, id, undefined, described.get(id)));
     const loaded: string[] = [];
     for (const id of plan.order) {
@@ -430,4 +433,3 @@ export class PluginManager {
     if (this.#closed) throw new PluginError(ErrorCodes.CLOSED, 'the plugin manager is shut down');
   }
 }
-

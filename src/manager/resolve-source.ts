@@ -13,10 +13,7 @@ import type { Plugin, PluginSource, WasmInput } from '../plugin/types.ts';
 export type ModuleInput = { bytes: Uint8Array; sha256: string | undefined } | { module: WebAssembly.Module };
 
 /** A source whose manifest has been read and validated. */
-export type DescribedSource = { source: PluginSource; metadata: PluginMetadata; origin: string } & (
-  | { kind: 'wasm'; module: () => Promise<ModuleInput> }
-  | { kind: 'js'; plugin: Plugin }
-);
+export type DescribedSource = { source: PluginSource; metadata: PluginMetadata; origin: string } & ({ kind: 'wasm'; module: () => Promise<ModuleInput> } | { kind: 'js'; plugin: Plugin });
 
 /**
  * Reads and validates a source's manifest; the module is compiled only when `module()` is called.

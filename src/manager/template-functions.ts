@@ -5,7 +5,6 @@
 import { ErrorCodes, PluginError } from '../errors.ts';
 import type { TemplateFunctionImpl } from '../plugin/types.ts';
 
-
 /**
  * A registered template function.
  *

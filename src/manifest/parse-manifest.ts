@@ -54,7 +54,10 @@ export function parseManifest(input: ManifestInput, source?: string): PluginMeta
 
 function parseTomlText(text: string, source: string | undefined): Record<string, unknown> {
   if (text.length > MAX_MANIFEST_CHARS) {
-    throw new ManifestError(withSource([{ path: '', message: `a manifest may be at most ${MAX_MANIFEST_CHARS.toLocaleString('en-US')} characters (this one has ${text.length.toLocaleString('en-US')})` }], source), { operation: 'parse' });
+    throw new ManifestError(
+      withSource([{ path: '', message: `a manifest may be at most ${MAX_MANIFEST_CHARS.toLocaleString('en-US')} characters (this one has ${text.length.toLocaleString('en-US')})` }], source),
+      { operation: 'parse' },
+    );
   }
   try {
     return parseToml(text, { maxDepth: MAX_MANIFEST_DEPTH }) as Record<string, unknown>;

@@ -15,7 +15,6 @@ export const PLUGIN_ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 /** Hook, command, content type and template function names. */
 const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
 
-
 /** The capability kinds a plugin can declare, and what each value must look like. */
 export const CAPABILITY_KINDS = {
   Hook: NAME_PATTERN,
@@ -36,8 +35,7 @@ export type CapabilityKind = keyof typeof CAPABILITY_KINDS;
  * The message of a strict table: an unknown key (typos must not pass silently), or a value that
  * is not a table at all.
  */
-const unknownKey = (known: readonly string[]) => (issue: { expected: string | null }) =>
-  issue.expected === 'never' ? `unknown key (known keys: ${known.join(', ')})` : 'must be a table';
+const unknownKey = (known: readonly string[]) => (issue: { expected: string | null }) => (issue.expected === 'never' ? `unknown key (known keys: ${known.join(', ')})` : 'must be a table');
 
 /** Unknown-key issues made by strictTable (valibot's own are replaced by these). */
 const OWN_ISSUES = new WeakSet<object>();
@@ -50,7 +48,7 @@ const OWN_ISSUES = new WeakSet<object>();
 const strictTable = <const E extends v.ObjectEntries>(entries: E) => {
   const known = Object.keys(entries);
   const inner = v.strictObject(entries, unknownKey(known));
-  const run: typeof inner['~run'] = (dataset, config) => {
+  const run: (typeof inner)['~run'] = (dataset, config) => {
     const input = dataset.value;
     const result = inner['~run'](dataset, config);
     if (input === null || typeof input !== 'object' || Array.isArray(input)) return result;
@@ -74,17 +72,13 @@ const strictTable = <const E extends v.ObjectEntries>(entries: E) => {
       issues.push(issue);
     }
     if (issues.length === 0) return result;
-    return { ...result, typed: false, issues: issues as [(typeof issues)[number], ...typeof issues] } as ReturnType<typeof inner['~run']>;
+    return { ...result, typed: false, issues: issues as [(typeof issues)[number], ...typeof issues] } as ReturnType<(typeof inner)['~run']>;
   };
   return { ...inner, '~run': run } as typeof inner;
 };
 
-
 /** Arrays are objects to JavaScript, but never a TOML table. */
-const table = v.custom<Record<string, unknown>>(
-  (value) => value !== null && typeof value === 'object' && !Array.isArray(value),
-  'must be a table',
-);
+const table = v.custom<Record<string, unknown>>((value) => value !== null && typeof value === 'object' && !Array.isArray(value), 'must be a table');
 
 const nonEmpty = (what: string) => v.pipe(v.string(`${what} must be a string`), v.nonEmpty(`${what} must not be empty`));
 
@@ -97,12 +91,18 @@ const pluginId = v.pipe(
 const semverVersion = v.pipe(
   v.string('must be a string'),
   // Exactly semver: `v1.2.0` or `=1.2.0` would be accepted by the library's loose parse.
-  v.check((value) => validVersion(value) !== null && /^\d/.test(value) && value.trim() === value, (issue) => `${JSON.stringify(issue.input)} is not a semver version (e.g. "1.2.0")`),
+  v.check(
+    (value) => validVersion(value) !== null && /^\d/.test(value) && value.trim() === value,
+    (issue) => `${JSON.stringify(issue.input)} is not a semver version (e.g. "1.2.0")`,
+  ),
 );
 
 const semverRange = v.pipe(
   v.string('must be a string'),
-  v.check((value) => validRange(value) !== null, (issue) => `${JSON.stringify(issue.input)} is not a semver range (e.g. "^1.0")`),
+  v.check(
+    (value) => validRange(value) !== null,
+    (issue) => `${JSON.stringify(issue.input)} is not a semver range (e.g. "^1.0")`,
+  ),
 );
 
 const capability = v.pipe(
@@ -132,19 +132,20 @@ const capability = v.pipe(
   }),
 );
 
-const dependency = v.pipe(table, strictTable(
-  {
+const dependency = v.pipe(
+  table,
+  strictTable({
     plugin_id: pluginId,
     version: v.optional(semverRange, '*'),
     optional: v.optional(v.boolean('must be true or false'), false),
-  },
-));
+  }),
+);
 
-const positiveInt = (max: number) =>
-  v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(max, `must be at most ${max}`));
+const positiveInt = (max: number) => v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(max, `must be at most ${max}`));
 
-const limits = v.pipe(table, strictTable(
-  {
+const limits = v.pipe(
+  table,
+  strictTable({
     fuel: v.optional(v.union([positiveInt(Number.MAX_SAFE_INTEGER), v.literal(false)], 'must be a positive integer or false')),
     memory_bytes: v.optional(positiveInt(4 * 1024 * 1024 * 1024)),
     max_table_elements: v.optional(positiveInt(0xffff_ffff)),
@@ -160,38 +161,46 @@ const limits = v.pipe(table, strictTable(
     max_http_response_bytes: v.optional(positiveInt(Number.MAX_SAFE_INTEGER)),
     http_timeout_ms: v.optional(positiveInt(24 * 60 * 60 * 1000)),
     max_http_redirects: v.optional(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(0, 'must be at least 0'), v.maxValue(100))),
-  },
-));
+  }),
+);
 
-const network = v.pipe(table, strictTable(
-  {
+const network = v.pipe(
+  table,
+  strictTable({
     allowed_hosts: v.optional(v.array(nonEmpty('a host pattern'), 'must be an array of host patterns'), []),
-  },
-));
+  }),
+);
 
 /** A WASI environment variable's name: no `=` (it separates name and value) and no NUL. */
 const envName = v.pipe(v.string(), v.regex(/^[^=\0]+$/, 'an environment variable name must be non-empty, without "=" or NUL'));
 const noNul = (what: string) => v.pipe(v.string(`${what} must be a string`), v.regex(/^[^\0]*$/, `${what} must not contain NUL`));
 
-const wasi = v.pipe(table, strictTable(
-  {
+const wasi = v.pipe(
+  table,
+  strictTable({
     env: v.optional(v.pipe(table, v.record(envName, noNul('an environment value'), 'must be a table of strings')), {}),
     args: v.optional(v.array(noNul('an argument'), 'must be an array of strings'), []),
-  },
-));
+  }),
+);
 
-const mount = v.pipe(table, strictTable(
-  {
-    path: v.pipe(v.string('must be a string'), v.regex(/^\/[^\0]*$/, 'must be an absolute path such as "/data"'), v.check((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'must not contain "." or ".." segments')),
+const mount = v.pipe(
+  table,
+  strictTable({
+    path: v.pipe(
+      v.string('must be a string'),
+      v.regex(/^\/[^\0]*$/, 'must be an absolute path such as "/data"'),
+      v.check((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'must not contain "." or ".." segments'),
+    ),
     mode: v.optional(v.picklist(['ro', 'rw'], 'must be "ro" or "rw"'), 'ro'),
-  },
-));
+  }),
+);
 
-const filesystem = v.pipe(table, strictTable(
-  {
+const filesystem = v.pipe(
+  table,
+  strictTable({
     mounts: v.optional(v.array(mount, 'must be an array of { path, mode } tables'), []),
-  },
-));
+  }),
+);
 
 const sha256 = v.pipe(v.string('must be a string'), v.regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits'));
 
@@ -205,30 +214,28 @@ function isInsideFolder(path: string): boolean {
 }
 
 /** The whole plugin.toml document. Unknown keys are errors, so a typo never goes unnoticed. */
-export const manifestSchema = strictTable(
-  {
-    id: pluginId,
-    name: nonEmpty('name'),
-    version: semverVersion,
-    author: v.optional(v.string('must be a string')),
-    description: v.optional(v.string('must be a string')),
-    license: v.optional(v.string('must be a string')),
-    homepage: v.optional(v.string('must be a string')),
-    priority: v.optional(
-      v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(-1_000_000), v.maxValue(1_000_000)),
-      100,
-    ),
-    wasm: v.optional(v.pipe(nonEmpty('wasm'), v.regex(/\.wasm$/, 'must name a .wasm file'), v.check(isInsideFolder, 'must be a relative path inside the plugin folder (no "..", no absolute path, "/" as separator)')), 'plugin.wasm'),
-    sha256: v.optional(sha256),
-    capabilities: v.optional(v.array(capability, 'must be an array of capability tables'), []),
-    dependencies: v.optional(v.array(dependency, 'must be an array of [[dependencies]] tables'), []),
-    config_schema: v.optional(v.pipe(table, v.record(v.string(), v.unknown(), 'must be a table (a JSON Schema)'))),
-    limits: v.optional(limits, {}),
-    network: v.optional(network, { allowed_hosts: [] }),
-    wasi: v.optional(wasi),
-    filesystem: v.optional(filesystem),
-  },
-);
+export const manifestSchema = strictTable({
+  id: pluginId,
+  name: nonEmpty('name'),
+  version: semverVersion,
+  author: v.optional(v.string('must be a string')),
+  description: v.optional(v.string('must be a string')),
+  license: v.optional(v.string('must be a string')),
+  homepage: v.optional(v.string('must be a string')),
+  priority: v.optional(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(-1_000_000), v.maxValue(1_000_000)), 100),
+  wasm: v.optional(
+    v.pipe(nonEmpty('wasm'), v.regex(/\.wasm$/, 'must name a .wasm file'), v.check(isInsideFolder, 'must be a relative path inside the plugin folder (no "..", no absolute path, "/" as separator)')),
+    'plugin.wasm',
+  ),
+  sha256: v.optional(sha256),
+  capabilities: v.optional(v.array(capability, 'must be an array of capability tables'), []),
+  dependencies: v.optional(v.array(dependency, 'must be an array of [[dependencies]] tables'), []),
+  config_schema: v.optional(v.pipe(table, v.record(v.string(), v.unknown(), 'must be a table (a JSON Schema)'))),
+  limits: v.optional(limits, {}),
+  network: v.optional(network, { allowed_hosts: [] }),
+  wasi: v.optional(wasi),
+  filesystem: v.optional(filesystem),
+});
 
 /** The validated TOML-shaped manifest. */
 export type RawManifest = v.InferOutput<typeof manifestSchema>;

@@ -35,7 +35,19 @@ export interface CallWatch {
 
 /** A fresh watch for a call. */
 export function newCallWatch(): CallWatch {
-  return { limitReason: LimitReason.NONE, logBytes: 0, logsDropped: false, hostMemoryRefused: false, varsRefused: false, eventsPublished: 0, eventBytes: 0, budgetRefused: false, abortNote: undefined, returnCode: 0, returnCodeNext: false };
+  return {
+    limitReason: LimitReason.NONE,
+    logBytes: 0,
+    logsDropped: false,
+    hostMemoryRefused: false,
+    varsRefused: false,
+    eventsPublished: 0,
+    eventBytes: 0,
+    budgetRefused: false,
+    abortNote: undefined,
+    returnCode: 0,
+    returnCodeNext: false,
+  };
 }
 
 /** Clears a watch for the next call (reused rather than allocated per call: calls are serialized). */
@@ -134,11 +146,12 @@ export function explainFailure(
   askedFuel?: number | false,
 ): PluginError {
   const reason = watch.limitReason !== LimitReason.NONE ? watch.limitReason : ((meter.reason?.value as number | undefined) ?? LimitReason.NONE);
-  const limitError = (code: ErrorCode, message: string, name: string, value: number) =>
-    new GuestError(code, `${operation}: ${message}`, { pluginId, operation, cause: error, limit: { name, value } });
+  const limitError = (code: ErrorCode, message: string, name: string, value: number) => new GuestError(code, `${operation}: ${message}`, { pluginId, operation, cause: error, limit: { name, value } });
   if (error.code === ErrorCodes.TRAP || error.code === ErrorCodes.GUEST) {
-    if (reason === LimitReason.FUEL && limits.fuel !== null) return limitError(ErrorCodes.FUEL, `ran out of fuel (budget ${limits.fuel} per call; ${fuelAdvice(limits.fuel, askedFuel)})`, 'fuel', limits.fuel);
-    if (reason === LimitReason.STACK && limits.maxCallDepth !== null) return limitError(ErrorCodes.STACK, `exceeded the call depth limit of ${limits.maxCallDepth}`, 'maxCallDepth', limits.maxCallDepth);
+    if (reason === LimitReason.FUEL && limits.fuel !== null)
+      return limitError(ErrorCodes.FUEL, `ran out of fuel (budget ${limits.fuel} per call; ${fuelAdvice(limits.fuel, askedFuel)})`, 'fuel', limits.fuel);
+    if (reason === LimitReason.STACK && limits.maxCallDepth !== null)
+      return limitError(ErrorCodes.STACK, `exceeded the call depth limit of ${limits.maxCallDepth}`, 'maxCallDepth', limits.maxCallDepth);
     if (watch.budgetRefused) {
       return limitError(ErrorCodes.MEMORY, `was refused memory: the host-wide memory budget of ${memoryBudgetBytes} bytes is spent`, 'memoryBudgetBytes', memoryBudgetBytes);
     }

@@ -86,10 +86,7 @@ export type WasmInput = Uint8Array | ArrayBuffer | WebAssembly.Module | URL;
  * await manager.load({ plugin: { metadata: { id: 'x', name: 'X', version: '1.0.0' }, initialize(ctx) {} } });
  * ```
  */
-export type PluginSource =
-  | { dir: string }
-  | { manifest: ManifestInput; wasm: WasmInput }
-  | { plugin: Plugin };
+export type PluginSource = { dir: string } | { manifest: ManifestInput; wasm: WasmInput } | { plugin: Plugin };
 
 /**
  * The lifecycle states a plugin passes through.

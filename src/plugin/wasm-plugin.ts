@@ -19,7 +19,20 @@ import { MAX_JSON_DEPTH, nestsDeeperThan, utf8Length } from '../util/json-codec.
 import { printable } from '../util/printable.ts';
 import { decodeOutput, encodeInputBytes } from '../util/frame-codec.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
-import { applyFuelBudget, checkAfterCall, checkReencodedSize, checkInputSize, explainFailure, fuelUsed, meterGlobals, newCallWatch, recordLimitSignal, resetCallWatch, type CallWatch, type MeterGlobals } from './call-limits.ts';
+import {
+  applyFuelBudget,
+  checkAfterCall,
+  checkReencodedSize,
+  checkInputSize,
+  explainFailure,
+  fuelUsed,
+  meterGlobals,
+  newCallWatch,
+  recordLimitSignal,
+  resetCallWatch,
+  type CallWatch,
+  type MeterGlobals,
+} from './call-limits.ts';
 import { InstanceMemory } from './instance-memory.ts';
 import { GROW_IMPORT, LIMIT_IMPORT, PROFILE_IMPORT, hostBufferBytes, type EffectiveLimits } from './limits.ts';
 import { FuelProfiler } from './fuel-profile.ts';
@@ -463,7 +476,10 @@ export class WasmPlugin implements PluginRuntime {
       await guest.close().catch(() => {});
       const limit = explained instanceof GuestError ? explained.limit : undefined;
       // explainFailure's words without its "[id] start: " (or export name) prefix.
-      const what = explained.message.slice(`[${metadata.id}] `.length).replace(/^start: /, '').replace(`${exportName} `, '');
+      const what = explained.message
+        .slice(`[${metadata.id}] `.length)
+        .replace(/^start: /, '')
+        .replace(`${exportName} `, '');
       throw new GuestError(explained.code, `the module's start code (its start function or _initialize) ${what}`, {
         pluginId: metadata.id,
         cause: explained,

@@ -77,7 +77,10 @@ export class BoundedSchema {
     private readonly regexes: ReadonlyMap<string, LinearRegex>,
   ) {
     this.#recursive = [...plain.copy.objects.keys()].some((o) => o['$ref'] !== undefined || o['$recursiveRef'] !== undefined);
-    this.#weight = Math.max(1, [...plain.copy.objects.values()].reduce((sum, info) => sum + info.weight, 0));
+    this.#weight = Math.max(
+      1,
+      [...plain.copy.objects.values()].reduce((sum, info) => sum + info.weight, 0),
+    );
   }
 
   /**

@@ -93,7 +93,7 @@ export class LinearRegex {
     };
     after = text.length > 0 ? (text.codePointAt(0) as number) : -1;
     if (add(current, 0)) return true;
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const cp = text.codePointAt(i) as number;
       i += cp > 0xffff ? 2 : 1;
       generation++;
@@ -117,7 +117,7 @@ export class LinearRegex {
 
 /** `\w` without the `i` flag; -1 (outside the text) is not a word character. */
 function isWord(cp: number): boolean {
-  return ((cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || cp === 0x5f);
+  return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || cp === 0x5f;
 }
 
 /** Whether an assertion holds between the code points `before` and `after` (-1: the text's edge). */

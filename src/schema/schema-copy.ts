@@ -111,7 +111,8 @@ function copyContainer(value: object, path: string, pointer: string, depth: numb
       setOwn(out, key, copyNode(inner, innerPath, innerPointer, depth + 1, false, copy, walk));
       if (key === 'enum' || key === 'const') info.weight += Math.ceil((walk.nodes - before) / ENUM_VALUES_PER_STEP);
       // The validator would stringify anything else: `pattern = ['^(a|a)*$']` is that regex.
-      if (asSchema && (key === 'pattern' || key === 'format') && typeof inner !== 'string') copy.issues.push({ path: innerPath, message: `must be a string, got ${Array.isArray(inner) ? 'an array' : typeof inner}` });
+      if (asSchema && (key === 'pattern' || key === 'format') && typeof inner !== 'string')
+        copy.issues.push({ path: innerPath, message: `must be a string, got ${Array.isArray(inner) ? 'an array' : typeof inner}` });
       if (asSchema && key === 'pattern' && typeof inner === 'string') copy.regexes.push({ keyword: 'pattern', holder: out, path: innerPath });
       if (asSchema && key === 'uniqueItems' && inner === true) copy.usesUniqueItems = true;
       if (asSchema && key === 'format' && typeof inner === 'string' && Object.hasOwn(UNBOUNDED_FORMATS, inner)) {

@@ -236,7 +236,10 @@ class LoadedTestHost implements TestHost {
         const d = e.data as DeniedEventData;
         if (d.pluginId === id) denied.push(d);
       }),
-      this.manager.events.subscribe((e) => e.source === id && !e.type.startsWith('plugin.'), (e) => void events.push(e)),
+      this.manager.events.subscribe(
+        (e) => e.source === id && !e.type.startsWith('plugin.'),
+        (e) => void events.push(e),
+      ),
     ];
     const before = this.manager.stats(id);
     const timeBefore = before.timeMs.total;

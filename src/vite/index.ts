@@ -114,7 +114,8 @@ export function reedPlugins(options: ReedPluginsOptions = {}): Plugin {
         for (const file of plugin.files) this.addWatchFile(file);
       }
       const delivery = options.delivery === undefined || options.delivery === 'auto' ? (buildsForWorkerd(this) ? 'import' : 'compile') : options.delivery;
-      if (delivery === 'import' && command === 'serve') throw new PluginError(ErrorCodes.UNSUPPORTED, "reedPlugins: delivery 'import' needs `vite build` (workerd loads the emitted .wasm files)", { operation: 'serve' });
+      if (delivery === 'import' && command === 'serve')
+        throw new PluginError(ErrorCodes.UNSUPPORTED, "reedPlugins: delivery 'import' needs `vite build` (workerd loads the emitted .wasm files)", { operation: 'serve' });
       return virtualModuleCode(prepared, delivery, (plugin) => {
         const fileName = `${assetsDir}/${plugin.id}-${plugin.hash}.wasm`;
         this.emitFile({ type: 'asset', fileName, source: plugin.wasm });

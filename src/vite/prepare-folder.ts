@@ -75,7 +75,13 @@ export async function listPluginFolders(root: string): Promise<string[]> {
   for (const entry of entries) {
     if (!entry.isDirectory()) continue;
     const dir = join(resolve(root), entry.name);
-    if (await stat(join(dir, 'plugin.toml')).then((s) => s.isFile(), () => false)) dirs.push(dir);
+    if (
+      await stat(join(dir, 'plugin.toml')).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      dirs.push(dir);
   }
   return dirs.sort();
 }

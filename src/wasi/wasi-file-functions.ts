@@ -150,7 +150,6 @@ export function fileFunctions(host: FileHost): FileFunctions {
     return Errno.SUCCESS;
   };
 
-
   const functions: Record<string, HostFunction> = {
     fd_prestat_get(_c: CallContext, fd: number, ptr: number): number {
       const handle = handles.get(fd);
@@ -340,4 +339,3 @@ function metered(tree: FileTree, fuel: HostCharges['fuel']): FileTree {
     mkdir: (path) => (pay() ? tree.mkdir(path) : Errno.FAULT),
   };
 }
-

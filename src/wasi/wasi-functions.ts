@@ -70,27 +70,35 @@ export function wasiFunctions(host: WasiHost): Record<string, HostFunction> {
   const envBytes = host.env.map((e) => encoder.encode(`${e}\0`));
 
   /** `*_sizes_get`: the count and total byte size of a string list. */
-  const sizes = (list: Uint8Array[]) => (_c: CallContext, countPtr: number, sizePtr: number): number => {
-    const m = mem();
-    if (m === undefined || !inBounds(m, countPtr >>> 0, 4) || !inBounds(m, sizePtr >>> 0, 4)) return Errno.FAULT;
-    m.view.setUint32(countPtr >>> 0, list.length, true);
-    m.view.setUint32(sizePtr >>> 0, list.reduce((n, b) => n + b.byteLength, 0), true);
-    return Errno.SUCCESS;
-  };
+  const sizes =
+    (list: Uint8Array[]) =>
+    (_c: CallContext, countPtr: number, sizePtr: number): number => {
+      const m = mem();
+      if (m === undefined || !inBounds(m, countPtr >>> 0, 4) || !inBounds(m, sizePtr >>> 0, 4)) return Errno.FAULT;
+      m.view.setUint32(countPtr >>> 0, list.length, true);
+      m.view.setUint32(
+        sizePtr >>> 0,
+        list.reduce((n, b) => n + b.byteLength, 0),
+        true,
+      );
+      return Errno.SUCCESS;
+    };
   /** `*_get`: pointers into a buffer holding NUL-terminated strings. */
-  const strings = (list: Uint8Array[]) => (_c: CallContext, ptrsPtr: number, bufPtr: number): number => {
-    const m = mem();
-    const total = list.reduce((n, b) => n + b.byteLength, 0);
-    let at = bufPtr >>> 0;
-    if (m === undefined || !inBounds(m, ptrsPtr >>> 0, list.length * 4) || !inBounds(m, at, total)) return Errno.FAULT;
-    if (!host.fuel(total + list.length * HOST_COST_BYTES.PER_ITEM)) return Errno.FAULT;
-    list.forEach((b, i) => {
-      m.view.setUint32((ptrsPtr >>> 0) + i * 4, at, true);
-      m.bytes.set(b, at);
-      at += b.byteLength;
-    });
-    return Errno.SUCCESS;
-  };
+  const strings =
+    (list: Uint8Array[]) =>
+    (_c: CallContext, ptrsPtr: number, bufPtr: number): number => {
+      const m = mem();
+      const total = list.reduce((n, b) => n + b.byteLength, 0);
+      let at = bufPtr >>> 0;
+      if (m === undefined || !inBounds(m, ptrsPtr >>> 0, list.length * 4) || !inBounds(m, at, total)) return Errno.FAULT;
+      if (!host.fuel(total + list.length * HOST_COST_BYTES.PER_ITEM)) return Errno.FAULT;
+      list.forEach((b, i) => {
+        m.view.setUint32((ptrsPtr >>> 0) + i * 4, at, true);
+        m.bytes.set(b, at);
+        at += b.byteLength;
+      });
+      return Errno.SUCCESS;
+    };
 
   const isStdio = (fd: number): boolean => fd === Stdio.IN || fd === Stdio.OUT || fd === Stdio.ERR;
   /** The answer for what a descriptor cannot do: not open, or stdio without that right. */

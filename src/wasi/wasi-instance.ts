@@ -7,7 +7,6 @@ import type { GuestLogSink, HostFunction, LogLevel } from '../engine/extism-gues
 import type { HostCharges } from '../engine/guest-io-functions.ts';
 import { deterministicEntropy, hostEntropy } from './wasi-clock.ts';
 import { wasiFunctions } from './wasi-functions.ts';
-import { HOST_WASI_MODULE } from './wasi-link.ts';
 import type { WasiSettings } from './wasi-settings.ts';
 import { lineStream } from './wasi-streams.ts';
 
@@ -28,7 +27,7 @@ export interface WasiInstanceOptions {
 
 /** One instance's WASI layer. */
 export interface WasiInstance {
-  /** The functions, for the namespace {@link HOST_WASI_MODULE}. */
+  /** The functions, for the namespace `reed:wasi_snapshot_preview1` (HOST_WASI_MODULE). */
   functions: Record<string, HostFunction>;
   /** Sends partial lines to the log (at the end of every call). */
   flush(): void;

@@ -106,7 +106,11 @@ describe('reed-plugin, from init to run', () => {
     expect(human.stdout).toMatch(/log: +\[info\] title updated/);
     expect(human.stdout).toMatch(/fuel: +[\d,]+ of 20,000,000/);
     expect(human.stdout).toMatch(/memory: +[\d.]+ KiB \(peak [\d.]+ KiB\) of 64 MiB/);
-    const r = cli(['run', '.', 'after_render', '--input', '-', '--config', 'cfg.json', '--json', '--repeat', '3'].filter((a) => a !== '--config' && a !== 'cfg.json'), PLUGIN, '{"title":"Hi"}');
+    const r = cli(
+      ['run', '.', 'after_render', '--input', '-', '--config', 'cfg.json', '--json', '--repeat', '3'].filter((a) => a !== '--config' && a !== 'cfg.json'),
+      PLUGIN,
+      '{"title":"Hi"}',
+    );
     const out = json(r);
     expect(out).toMatchObject({ ok: true, output: { title: 'Hi ✓' }, error: null, logs: [{ level: 'info', message: 'title updated' }], repeat: { runs: 3 } });
     expect(out['fuel'].used).toBeGreaterThan(0);
@@ -165,7 +169,7 @@ test('appends the suffix', async () => {
   });
 
   it("Deno's test runner", () => {
-    writeFileSync(join(SCRATCH, 'host.deno-test.mjs'), TEST.replace("import { test } from 'node:test';", "const test = (name, fn) => Deno.test(name, fn);"));
+    writeFileSync(join(SCRATCH, 'host.deno-test.mjs'), TEST.replace("import { test } from 'node:test';", 'const test = (name, fn) => Deno.test(name, fn);'));
     const r = exec(repoBin('deno'), ['test', '-A', '--no-check', 'host.deno-test.mjs'], SCRATCH);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/ok \| 1 passed/);
@@ -187,7 +191,13 @@ manager.events.subscribe((e) => seen.push(e));
 export const first: string | undefined = plugins[0]?.id;
 `,
     );
-    writeFileSync(join(SCRATCH, 'ts-user', 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', lib: ['ES2023', 'DOM'], types: [], skipLibCheck: true }, files: ['app.ts'] }));
+    writeFileSync(
+      join(SCRATCH, 'ts-user', 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', lib: ['ES2023', 'DOM'], types: [], skipLibCheck: true },
+        files: ['app.ts'],
+      }),
+    );
     const r = exec(repoBin('tsc'), ['-p', 'tsconfig.json'], join(SCRATCH, 'ts-user'));
     expect(r.status, r.stdout + r.stderr).toBe(0);
   });

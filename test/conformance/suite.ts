@@ -133,7 +133,11 @@ export const CASES: readonly SuiteCase[] = [
       await withManager(input, async (manager) => {
         const id = await manager.load(plugin(input, 'echo'));
         equal(id, 'echo', 'load resolves with the id');
-        equal(manager.plugins().map((p) => [p.id, p.state]), [['echo', 'active']], 'plugins()');
+        equal(
+          manager.plugins().map((p) => [p.id, p.state]),
+          [['echo', 'active']],
+          'plugins()',
+        );
         const page = { title: 'Grüße ✓', html: '<p>hi</p>' };
         equal(await manager.hooks.execute('before_render', page), page, 'the echo plugin passes the page through');
         equal(manager.stats('echo').calls >= 1, true, 'stats count the call');
@@ -176,11 +180,15 @@ export const CASES: readonly SuiteCase[] = [
         equal(id, 'echo', '{ dir } loads');
       });
       if (!input.pkg.runtimeCapabilities().fileSystem) return;
-      await withManager(input, async (manager) => {
-        const { loaded } = await manager.initialize();
-        const wasi = WASI_SUITE_PLUGINS.map((p) => p.id).filter((id) => input.plugins[id] !== undefined);
-        equal([...loaded].sort(), ['counter', 'echo', 'fetcher', 'flaky', 'framer', 'grower', 'publisher', 'spinner', ...wasi].sort(), 'pluginDir discovery loads every folder');
-      }, { pluginDir: input.pluginDir as string });
+      await withManager(
+        input,
+        async (manager) => {
+          const { loaded } = await manager.initialize();
+          const wasi = WASI_SUITE_PLUGINS.map((p) => p.id).filter((id) => input.plugins[id] !== undefined);
+          equal([...loaded].sort(), ['counter', 'echo', 'fetcher', 'flaky', 'framer', 'grower', 'publisher', 'spinner', ...wasi].sort(), 'pluginDir discovery loads every folder');
+        },
+        { pluginDir: input.pluginDir as string },
+      );
     },
   },
   {
@@ -210,7 +218,11 @@ export const CASES: readonly SuiteCase[] = [
         equal(await manager.hooks.execute('route_match', { path: '/about' }), { page: '/about' }, 'first non-null wins');
         manager.hooks.define('conformance_lint', { kind: 'collect' });
         equal(manager.hooks.definition('conformance_lint')?.kind, 'collect', 'define records the kind');
-        await rejects(Promise.resolve().then(() => manager.hooks.define('auth_check' as string, { kind: 'filter' })), 'E_HOOK_DEFINITION', 'a predefined hook cannot change kind');
+        await rejects(
+          Promise.resolve().then(() => manager.hooks.define('auth_check' as string, { kind: 'filter' })),
+          'E_HOOK_DEFINITION',
+          'a predefined hook cannot change kind',
+        );
       });
     },
   },
@@ -225,9 +237,16 @@ export const CASES: readonly SuiteCase[] = [
         await manager.events.publish({ type: 'content.created', data: { slug: 'hello' } });
         await manager.hooks.execute('after_save', { slug: 'hello' });
         for (let i = 0; i < 20 && seen.length < 2; i++) await tick();
-        equal(seen.map((e) => e.type), ['content.created', 'content.updated'], 'host sees both events');
+        equal(
+          seen.map((e) => e.type),
+          ['content.created', 'content.updated'],
+          'host sees both events',
+        );
         equal(seen[1]?.source, 'publisher', 'a guest event carries its plugin as source');
-        ok(lines.some((l) => l.includes('event: content.created')), `echo's on_event ran (log lines: ${JSON.stringify(lines)})`);
+        ok(
+          lines.some((l) => l.includes('event: content.created')),
+          `echo's on_event ran (log lines: ${JSON.stringify(lines)})`,
+        );
       });
     },
   },
@@ -248,7 +267,11 @@ export const CASES: readonly SuiteCase[] = [
         await manager.load(plugin(input, 'framer'));
         const html = `<html><head></head><body>${'<p class="x">Grüße, "quoted" \\ 😀</p>\n'.repeat(1800)}</body></html>`;
         const page = { path: '/a', html, meta: { n: 1.5 } };
-        equal(await manager.hooks.execute('inspect', page, { errorPolicy: 'fail' }), { bytes: new TextEncoder().encode(html).byteLength, held: true }, 'the HTML reached the plugin as UTF-8 bytes (framed)');
+        equal(
+          await manager.hooks.execute('inspect', page, { errorPolicy: 'fail' }),
+          { bytes: new TextEncoder().encode(html).byteLength, held: true },
+          'the HTML reached the plugin as UTF-8 bytes (framed)',
+        );
         equal(JSON.stringify(await manager.hooks.execute('transform_data', page, { errorPolicy: 'fail' })) === JSON.stringify(page), true, 'the page round-trips unchanged, member order kept');
         // Editing as a string decodes and re-encodes the HTML inside the plugin: a smaller page
         // keeps that within the suite's fuel.
@@ -328,7 +351,14 @@ export const CASES: readonly SuiteCase[] = [
           const out = (await manager.command('fetcher', 'fetch', { requests: [{ url: `${ALLOWED_ORIGIN}/hello` }, { url: 'https://evil.example.net/steal' }] })) as {
             results: Array<{ status: number; body: string; errorKind: string | null }>;
           };
-          equal(out.results.map((r) => [r.status, r.errorKind]), [[200, null], [403, 'denied']], 'allowed, then denied');
+          equal(
+            out.results.map((r) => [r.status, r.errorKind]),
+            [
+              [200, null],
+              [403, 'denied'],
+            ],
+            'allowed, then denied',
+          );
           equal(out.results[0]?.body, 'hello from the host', 'the body reaches the plugin');
           equal(asked, [`${ALLOWED_ORIGIN}/hello`], 'only the allowed URL reached fetch');
         },
@@ -353,12 +383,21 @@ export const CASES: readonly SuiteCase[] = [
             equal(page.title, 'HELLO?!', `${id}: the hook, with config`);
             // C also reads time(): the deterministic clock says 2024.
             if (tag === 'c') equal(page.year, 2024, 'c-wasi: the deterministic clock');
-            ok(lines.some((l) => l.includes(tag === 'c' ? 'c: shouted HELLO' : `${tag}: shouting hello`)), `${id}: stdout became a log line`);
+            ok(
+              lines.some((l) => l.includes(tag === 'c' ? 'c: shouted HELLO' : `${tag}: shouting hello`)),
+              `${id}: stdout became a log line`,
+            );
             equal(await manager.command(id, 'echo', { a: [1, 'two'] }), { a: [1, 'two'] }, `${id}: a command`);
-            ok(lines.some((l) => l.includes(`${tag}: echo via log_info`)), `${id}: log_info became a log line`);
+            ok(
+              lines.some((l) => l.includes(`${tag}: echo via log_info`)),
+              `${id}: log_info became a log line`,
+            );
             await manager.events.publish({ type: 'content.created', data: { n: 1 } });
             await manager.events.publish({ type: 'content.created', data: { n: 2 } });
-            ok(lines.some((l) => l.includes(`${tag}: event 2: {`)), `${id}: events arrive, state lives between calls`);
+            ok(
+              lines.some((l) => l.includes(`${tag}: event 2: {`)),
+              `${id}: events arrive, state lives between calls`,
+            );
             equal(await manager.command(id, 'read', {}), { text: 'hello from the host' }, `${id}: a file from the granted mount`);
             equal(await manager.call(id, 'count_vowels', 'Hello, World!', { as: 'json' }), { count: 3, total: 3, vowels: 'aeiouAEIOU' }, `${id}: Extism's count_vowels`);
             equal(await manager.call(id, 'count_vowels', 'Hello, World!', { as: 'json' }), { count: 3, total: 6, vowels: 'aeiouAEIOU' }, `${id}: its running total in a variable`);
@@ -406,7 +445,7 @@ export const CASES: readonly SuiteCase[] = [
     name: 'WASI: a real directory mounts read-only where there is a file system (a symlink out refused), else E_CONFIG',
     async run(input) {
       if (input.plugins['c-wasi'] === undefined) {
-        console.warn('conformance: c-wasi was not built here (clang missing: see the test setup\'s output); the real-directory checks are skipped');
+        console.warn("conformance: c-wasi was not built here (clang missing: see the test setup's output); the real-directory checks are skipped");
         return;
       }
       const dir = `${input.pluginDir ?? 'files'}/../files/data`;

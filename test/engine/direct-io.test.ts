@@ -92,7 +92,10 @@ describe('what host-side copies cost', () => {
     [Hooks.BEFORE_RENDER, 'reed_output_write'],
     [Hooks.BEFORE_SAVE, 'reed_block_write'],
   ] as const;
-  const manifest = manifestToml('copier', hooks.map(([hook]) => `Hook = "${hook}"`));
+  const manifest = manifestToml(
+    'copier',
+    hooks.map(([hook]) => `Hook = "${hook}"`),
+  );
   // JSON strings of 64 and 6,400 bytes, charged at the memory.copy rate (1 fuel per 2^MEMORY_BYTES_SHIFT bytes).
   const small = 'x'.repeat(62);
   const large = 'x'.repeat(6398);

@@ -2,13 +2,16 @@ import { describe, it, expect, vi } from 'vitest';
 import { EventBus } from '../../src/events/event-bus.ts';
 
 describe('EventBus: delivery order and ids', () => {
-  it('delivers exact-type subscribers first (mitt\'s per-type list), then patterns, predicates and catch-alls, each in subscription order', async () => {
+  it("delivers exact-type subscribers first (mitt's per-type list), then patterns, predicates and catch-alls, each in subscription order", async () => {
     const bus = new EventBus();
     const order: string[] = [];
     bus.subscribe(() => void order.push('all-1'));
     bus.subscribe('a.b', () => void order.push('exact-2'));
     bus.subscribe('a.*', () => void order.push('pattern-3'));
-    bus.subscribe(() => true, () => void order.push('predicate-4'));
+    bus.subscribe(
+      () => true,
+      () => void order.push('predicate-4'),
+    );
     bus.subscribe('a.b', () => void order.push('exact-5'));
     await bus.publish({ type: 'a.b' });
     expect(order).toStrictEqual(['exact-2', 'exact-5', 'all-1', 'pattern-3', 'predicate-4']);

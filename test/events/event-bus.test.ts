@@ -415,7 +415,7 @@ describe('EventBus: nested publish', () => {
     expect(log).toStrictEqual(['outer:start', 'inner', 'outer:end:inner']);
   });
 
-  it('a nested publish in the middle of delivery does not lose the outer publish\'s pending subscribers', async () => {
+  it("a nested publish in the middle of delivery does not lose the outer publish's pending subscribers", async () => {
     const bus = new EventBus();
     const gateBefore = deferred();
     const gateAfter = deferred();

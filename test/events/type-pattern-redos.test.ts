@@ -19,10 +19,19 @@ const LONGEST_PUBLISHED = `chat.${'x.'.repeat(125)}y`;
 describe('event type patterns', () => {
   it('match like the engine on small cases, several ** included', () => {
     const cases: Array<[string, string]> = [
-      ['a.**.**.b', 'a.x.y.b'], ['a.**.**.b', 'a.x.b'], ['a.**.b.**', 'a.q.b.r.s'], ['a.*.**.c', 'a.b.c'], ['a.*.**.c', 'a.b.d.c'], ['**.**', 'x.y'], ['**.**', 'x'],
+      ['a.**.**.b', 'a.x.y.b'],
+      ['a.**.**.b', 'a.x.b'],
+      ['a.**.b.**', 'a.q.b.r.s'],
+      ['a.*.**.c', 'a.b.c'],
+      ['a.*.**.c', 'a.b.d.c'],
+      ['**.**', 'x.y'],
+      ['**.**', 'x'],
     ];
     for (const [pattern, type] of cases) {
-      const source = pattern.split('.').map((s) => (s === '**' ? '.+' : s === '*' ? '[^.]+' : s)).join('\\.');
+      const source = pattern
+        .split('.')
+        .map((s) => (s === '**' ? '.+' : s === '*' ? '[^.]+' : s))
+        .join('\\.');
       expect(eventTypeMatches(pattern, type), `${pattern} ${type}`).toBe(new RegExp(`^${source}$`).test(type));
     }
     expect(eventTypeMatches('chat.**.**.**.done', LONG_TYPE)).toBe(false);

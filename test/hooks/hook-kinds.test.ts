@@ -158,9 +158,13 @@ describe('guard', () => {
     const onHandlerError = vi.fn();
     const hooks = new HookManager({ onHandlerError });
     const later = vi.fn(() => ({ allow: true as const }));
-    hooks.register('auth_check', () => {
-      throw new Error('db down');
-    }, { pluginId: 'auth', priority: 1 });
+    hooks.register(
+      'auth_check',
+      () => {
+        throw new Error('db down');
+      },
+      { pluginId: 'auth', priority: 1 },
+    );
     hooks.register('auth_check', later, { priority: 2 });
     const verdict = await hooks.execute('auth_check', {});
     expect(verdict.allowed).toBe(false);
@@ -198,7 +202,7 @@ describe('guard', () => {
     expect(await hooks.execute('auth_check', {}, { errorPolicy: 'skip' })).toMatchObject({ allowed: false });
   });
 
-  it('a disabled plugin\'s guard is not consulted', async () => {
+  it("a disabled plugin's guard is not consulted", async () => {
     const hooks = new HookManager({ isPluginEnabled: (id) => id !== 'off' });
     hooks.register('auth_check', () => ({ allow: false, reason: 'x' }), { pluginId: 'off' });
     expect(await hooks.execute('auth_check', {})).toStrictEqual({ allowed: true });
@@ -231,9 +235,13 @@ describe('first', () => {
   it('a failing handler is skipped (reported) under skip, and rejects under fail', async () => {
     const onHandlerError = vi.fn();
     const hooks = new HookManager({ onHandlerError });
-    hooks.register('route_match', () => {
-      throw new Error('bad');
-    }, { pluginId: 'p', priority: 1 });
+    hooks.register(
+      'route_match',
+      () => {
+        throw new Error('bad');
+      },
+      { pluginId: 'p', priority: 1 },
+    );
     hooks.register('route_match', () => 'fallback', { priority: 2 });
     expect(await hooks.execute('route_match', {})).toBe('fallback');
     expect(onHandlerError).toHaveBeenCalledTimes(1);
@@ -249,10 +257,14 @@ describe('collect', () => {
   it('every handler runs; findings are merged in run order with their plugin', async () => {
     const hooks = new HookManager();
     hooks.register('validate_data', () => [{ path: 'title', message: 'required' }], { pluginId: 'a', priority: 1 });
-    hooks.register('validate_data', async () => {
-      await sleep(2);
-      return { errors: [{ path: 'body', message: 'too short' }, { message: 'whole doc' }] };
-    }, { pluginId: 'b', priority: 2 });
+    hooks.register(
+      'validate_data',
+      async () => {
+        await sleep(2);
+        return { errors: [{ path: 'body', message: 'too short' }, { message: 'whole doc' }] };
+      },
+      { pluginId: 'b', priority: 2 },
+    );
     hooks.register('validate_data', () => undefined, { pluginId: 'c', priority: 3 });
     hooks.register('validate_data', () => [], { priority: 4 });
     expect(await hooks.execute('validate_data', {})).toStrictEqual({
@@ -301,15 +313,19 @@ describe('action', () => {
     const hooks = new HookManager();
     const seen: string[] = [];
     hooks.register('after_save', () => void seen.push('a'), { pluginId: 'a' });
-    hooks.register('after_save', async () => {
-      seen.push('b');
-      return 'ignored';
-    }, { pluginId: 'b' });
+    hooks.register(
+      'after_save',
+      async () => {
+        seen.push('b');
+        return 'ignored';
+      },
+      { pluginId: 'b' },
+    );
     expect(await hooks.execute('after_save', { id: 1 })).toBeUndefined();
     expect(seen.sort()).toStrictEqual(['a', 'b']);
   });
 
-  it('runs plugins concurrently but one plugin\'s handlers in order', async () => {
+  it("runs plugins concurrently but one plugin's handlers in order", async () => {
     const hooks = new HookManager();
     const log: string[] = [];
     const step = (name: string, ms: number) => async () => {
@@ -333,9 +349,13 @@ describe('action', () => {
     const onHandlerError = vi.fn();
     const hooks = new HookManager({ onHandlerError });
     const ok = vi.fn();
-    hooks.register('after_delete', () => {
-      throw new Error('one');
-    }, { pluginId: 'x' });
+    hooks.register(
+      'after_delete',
+      () => {
+        throw new Error('one');
+      },
+      { pluginId: 'x' },
+    );
     hooks.register('after_delete', async () => Promise.reject(new Error('two')), { pluginId: 'y' });
     hooks.register('after_delete', ok, { pluginId: 'z' });
     await expect(hooks.execute('after_delete', {})).resolves.toBeUndefined();
@@ -347,12 +367,20 @@ describe('action', () => {
     const onHandlerError = vi.fn();
     const hooks = new HookManager({ onHandlerError });
     const ok = vi.fn();
-    hooks.register('after_save', () => {
-      throw new Error('first');
-    }, { pluginId: 'x', priority: 1 });
-    hooks.register('after_save', () => {
-      throw new Error('second');
-    }, { pluginId: 'y', priority: 2 });
+    hooks.register(
+      'after_save',
+      () => {
+        throw new Error('first');
+      },
+      { pluginId: 'x', priority: 1 },
+    );
+    hooks.register(
+      'after_save',
+      () => {
+        throw new Error('second');
+      },
+      { pluginId: 'y', priority: 2 },
+    );
     hooks.register('after_save', ok, { pluginId: 'z', priority: 3 });
     await expect(hooks.execute('after_save', {}, { errorPolicy: 'fail' })).rejects.toMatchObject({ pluginId: 'x' });
     expect(ok).toHaveBeenCalledTimes(1);
@@ -365,10 +393,14 @@ describe('per-call timeout and AbortSignal', () => {
     const hooks = new HookManager();
     let seen: AbortSignal | undefined;
     hooks.register('before_render', (d: number) => d + 1, { priority: 1 });
-    hooks.register('before_render', (_d: number, { signal }) => {
-      seen = signal;
-      return new Promise<number>(() => {});
-    }, { pluginId: 'slow', priority: 2 });
+    hooks.register(
+      'before_render',
+      (_d: number, { signal }) => {
+        seen = signal;
+        return new Promise<number>(() => {});
+      },
+      { pluginId: 'slow', priority: 2 },
+    );
     const started = performance.now();
     const err = await hooks.execute('before_render', 1, { timeoutMs: 30 }).catch((e: unknown) => e);
     expect(performance.now() - started).toBeLessThan(1_000);

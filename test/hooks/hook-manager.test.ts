@@ -85,18 +85,30 @@ describe('HookManager.execute: data flow', () => {
   it('each handler receives the previous result', async () => {
     const hooks = new HookManager();
     const seen: unknown[] = [];
-    hooks.register('n', (n: number) => {
-      seen.push(n);
-      return n + 1;
-    }, { priority: 1 });
-    hooks.register('n', (n: number) => {
-      seen.push(n);
-      return n * 10;
-    }, { priority: 2 });
-    hooks.register('n', (n: number) => {
-      seen.push(n);
-      return n - 3;
-    }, { priority: 3 });
+    hooks.register(
+      'n',
+      (n: number) => {
+        seen.push(n);
+        return n + 1;
+      },
+      { priority: 1 },
+    );
+    hooks.register(
+      'n',
+      (n: number) => {
+        seen.push(n);
+        return n * 10;
+      },
+      { priority: 2 },
+    );
+    hooks.register(
+      'n',
+      (n: number) => {
+        seen.push(n);
+        return n - 3;
+      },
+      { priority: 3 },
+    );
     expect(await hooks.execute('n', 4)).toBe(47);
     expect(seen).toStrictEqual([4, 5, 50]);
   });
@@ -135,20 +147,28 @@ describe('HookManager.execute: data flow', () => {
     const hooks = new HookManager();
     let running = 0;
     let maxRunning = 0;
-    for (const [i, delay] of [[1, 3], [2, 0], [3, 1]] as const) {
-      hooks.register('h', async (data: number[]) => {
-        running++;
-        maxRunning = Math.max(maxRunning, running);
-        await new Promise((r) => setTimeout(r, delay));
-        running--;
-        return [...data, i];
-      }, { priority: i });
+    for (const [i, delay] of [
+      [1, 3],
+      [2, 0],
+      [3, 1],
+    ] as const) {
+      hooks.register(
+        'h',
+        async (data: number[]) => {
+          running++;
+          maxRunning = Math.max(maxRunning, running);
+          await new Promise((r) => setTimeout(r, delay));
+          running--;
+          return [...data, i];
+        },
+        { priority: i },
+      );
     }
     expect(await hooks.execute('h', [] as number[])).toStrictEqual([1, 2, 3]);
     expect(maxRunning).toBe(1);
   });
 
-  it('passes the hook name and the handler\'s pluginId in the context', async () => {
+  it("passes the hook name and the handler's pluginId in the context", async () => {
     const hooks = new HookManager();
     const contexts: HookContext[] = [];
     hooks.register('ctx', (_d: unknown, c: HookContext) => void contexts.push(c), { pluginId: 'seo', priority: 1 });
@@ -199,11 +219,15 @@ describe('HookManager: unregister', () => {
   it('a running chain keeps the list it started with; the next run sees the change', async () => {
     const hooks = new HookManager();
     let offLater: () => void = () => {};
-    hooks.register('h', (d: string[]) => {
-      offLater();
-      hooks.register('h', tag('added-during-run'), { priority: 0 });
-      return [...d, 'first'];
-    }, { priority: 1 });
+    hooks.register(
+      'h',
+      (d: string[]) => {
+        offLater();
+        hooks.register('h', tag('added-during-run'), { priority: 0 });
+        return [...d, 'first'];
+      },
+      { priority: 1 },
+    );
     offLater = hooks.register('h', tag('later'), { priority: 2 });
     expect(await hooks.execute('h', [] as string[])).toStrictEqual(['first', 'later']);
     // second run: "later" is gone, the handler added during the first run runs first.
@@ -217,10 +241,14 @@ describe('HookManager: unregister', () => {
     const hooks = new HookManager();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    hooks.register('h', async (d: string[]) => {
-      await gate;
-      return [...d, 'slow'];
-    }, { priority: 1 });
+    hooks.register(
+      'h',
+      async (d: string[]) => {
+        await gate;
+        return [...d, 'slow'];
+      },
+      { priority: 1 },
+    );
     const off = hooks.register('h', tag('after'), { priority: 2 });
     const running = hooks.execute('h', [] as string[]);
     off();
@@ -236,9 +264,13 @@ describe('HookManager: failing handlers', () => {
     const hooks = new HookManager({ onHandlerError });
     const original = new Error('kaboom');
     hooks.register('h', tag('before'), { priority: 1 });
-    hooks.register('h', () => {
-      throw original;
-    }, { priority: 2, pluginId: 'bad' });
+    hooks.register(
+      'h',
+      () => {
+        throw original;
+      },
+      { priority: 2, pluginId: 'bad' },
+    );
     hooks.register('h', tag('after'), { priority: 3 });
     expect(await hooks.execute('h', [] as string[])).toStrictEqual(['before', 'after']);
     expect(onHandlerError).toHaveBeenCalledTimes(1);
@@ -256,9 +288,13 @@ describe('HookManager: failing handlers', () => {
   it('skip policy covers async rejections and non-Error throws', async () => {
     const onHandlerError = vi.fn();
     const hooks = new HookManager({ onHandlerError });
-    hooks.register('h', async () => {
-      throw 'plain string';
-    }, { pluginId: 'p1', priority: 1 });
+    hooks.register(
+      'h',
+      async () => {
+        throw 'plain string';
+      },
+      { pluginId: 'p1', priority: 1 },
+    );
     hooks.register('h', () => Promise.reject({ reason: 42 }), { priority: 2 });
     hooks.register('h', (n: number) => n + 1, { priority: 3 });
     expect(await hooks.execute('h', 1)).toBe(2);
@@ -273,13 +309,17 @@ describe('HookManager: failing handlers', () => {
     expect(second.message).toContain('42');
   });
 
-  it('a failing handler\'s partial work does not leak: the next handler gets the previous good value', async () => {
+  it("a failing handler's partial work does not leak: the next handler gets the previous good value", async () => {
     const hooks = new HookManager();
     const seen = vi.fn((d: { n: number }) => d);
     const data = { n: 1 };
-    hooks.register('h', () => {
-      throw new Error('x');
-    }, { priority: 1 });
+    hooks.register(
+      'h',
+      () => {
+        throw new Error('x');
+      },
+      { priority: 1 },
+    );
     hooks.register('h', seen, { priority: 2 });
     await hooks.execute('h', data);
     expect(seen.mock.calls[0]?.[0]).toBe(data);
@@ -289,9 +329,13 @@ describe('HookManager: failing handlers', () => {
     const onHandlerError = vi.fn();
     const hooks = new HookManager({ onHandlerError });
     const fuel = new GuestError('E_FUEL', 'out of fuel', { pluginId: 'hog' });
-    hooks.register('h', () => {
-      throw fuel;
-    }, { pluginId: 'hog' });
+    hooks.register(
+      'h',
+      () => {
+        throw fuel;
+      },
+      { pluginId: 'hog' },
+    );
     await hooks.execute('h', 1);
     expect(onHandlerError.mock.calls[0]?.[0]).toBe(fuel);
   });
@@ -300,9 +344,13 @@ describe('HookManager: failing handlers', () => {
     const onHandlerError = vi.fn();
     const hooks = new HookManager({ onHandlerError });
     const later = vi.fn();
-    hooks.register('h', () => {
-      throw new Error('stop');
-    }, { pluginId: 'p', priority: 1 });
+    hooks.register(
+      'h',
+      () => {
+        throw new Error('stop');
+      },
+      { pluginId: 'p', priority: 1 },
+    );
     hooks.register('h', later, { priority: 2 });
     const err = await hooks.execute('h', 1, { errorPolicy: 'fail' }).then(
       () => undefined,
@@ -327,7 +375,7 @@ describe('HookManager: failing handlers', () => {
 });
 
 describe('HookManager: plugins', () => {
-  it('isPluginEnabled false skips that plugin\'s handlers only (host handlers always run)', async () => {
+  it("isPluginEnabled false skips that plugin's handlers only (host handlers always run)", async () => {
     const disabled = new Set(['off']);
     const isPluginEnabled = vi.fn((id: string) => !disabled.has(id));
     const hooks = new HookManager({ isPluginEnabled });
@@ -344,10 +392,14 @@ describe('HookManager: plugins', () => {
   it('isPluginEnabled is consulted when each handler is reached', async () => {
     const disabled = new Set<string>();
     const hooks = new HookManager({ isPluginEnabled: (id) => !disabled.has(id) });
-    hooks.register('h', (d: string[]) => {
-      disabled.add('b');
-      return [...d, 'a'];
-    }, { pluginId: 'a', priority: 1 });
+    hooks.register(
+      'h',
+      (d: string[]) => {
+        disabled.add('b');
+        return [...d, 'a'];
+      },
+      { pluginId: 'a', priority: 1 },
+    );
     hooks.register('h', tag('b'), { pluginId: 'b', priority: 2 });
     expect(await hooks.execute('h', [] as string[])).toStrictEqual(['a']);
   });

@@ -113,9 +113,7 @@ describe('conflicts and cycles are E_ORDER at register time', () => {
     const hooks = new HookManager();
     hooks.register('h', tag('a'), { pluginId: 'a', before: 'b' });
     hooks.register('h', tag('b'), { pluginId: 'b', before: 'c' });
-    expect(() => hooks.register('h', tag('c'), { pluginId: 'c', before: 'a' })).toThrow(
-      /cycle: (a → b → c → a|b → c → a → b|c → a → b → c) \(.*has before.*has before.*has before.*\)/,
-    );
+    expect(() => hooks.register('h', tag('c'), { pluginId: 'c', before: 'a' })).toThrow(/cycle: (a → b → c → a|b → c → a → b|c → a → b → c) \(.*has before.*has before.*has before.*\)/);
   });
 
   it('a later plugin can close a cycle (both constraints consistent alone)', () => {

@@ -96,7 +96,10 @@ describe('payload fast path', () => {
   const page = (bytes: number) => ({ path: '/', title: 'T', html: `<html><head><title>T</title></head><body>${'é'.repeat(bytes / 2)}</body></html>`, meta: { a: 1 } });
   const expected = (p: ReturnType<typeof page>) => ({ ...p, html: p.html.replace('</head>', '<meta name=generator content=reed></head>') });
 
-  for (const [isolation, fast] of [['inline', true], ['worker', false]] as const) {
+  for (const [isolation, fast] of [
+    ['inline', true],
+    ['worker', false],
+  ] as const) {
     it(`round-trips 1 MiB byte-exact (${isolation}: ${fast ? 'bulk copies' : 'stock fallback'})`, async () => {
       start({ isolation, limits: { fuel: 200_000_000 } });
       await manager.load({ manifest: manifestToml('payload', ['Hook = "after_render"', 'Command = "probe"']), wasm: await readFixture('payload') });

@@ -110,10 +110,7 @@ describe('guest HTTP under the network policy', () => {
     start();
     await loadClient();
     const otherBefore = other.requests.length;
-    const [good, bad] = await fetchAll('client', [
-      { url: `${server.origin}/redirect?to=/hello` },
-      { url: `${server.origin}/redirect?to=${encodeURIComponent(`${other.origin}/hello`)}` },
-    ]);
+    const [good, bad] = await fetchAll('client', [{ url: `${server.origin}/redirect?to=/hello` }, { url: `${server.origin}/redirect?to=${encodeURIComponent(`${other.origin}/hello`)}` }]);
     expect(good).toMatchObject({ status: 200, body: 'hello' });
     expect(bad).toMatchObject({ status: 403, errorKind: 'denied' });
     expect(bad?.error).toMatch(/^redirect from http:\/\/127\.0\.0\.1:\d+ refused/);

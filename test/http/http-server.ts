@@ -35,7 +35,9 @@ export async function startTestServer(): Promise<TestServer> {
           res.writeHead(200, { 'content-type': 'text/plain', 'x-test': 'yes' }).end('hello');
           return;
         case '/echo':
-          res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, custom: req.headers['x-custom'] ?? null, type: req.headers['content-type'] ?? null, body }));
+          res
+            .writeHead(201, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ method: req.method, custom: req.headers['x-custom'] ?? null, type: req.headers['content-type'] ?? null, body }));
           return;
         case '/redirect':
           res.writeHead(302, { location: url.searchParams.get('to') ?? '/hello' }).end();

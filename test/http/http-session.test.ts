@@ -35,10 +35,16 @@ describe('HttpSession', () => {
   it('turns POST into GET without a body on 303, and keeps them on 307', async () => {
     const { s, seen } = session((url) => (url.pathname === '/see' ? redirect(303, '/done') : url.pathname === '/temp' ? redirect(307, '/done') : new Response('ok')));
     await s.request({ url: 'https://a.example/see', method: 'POST', headers: { 'content-type': 'text/plain' }, body: new TextEncoder().encode('x') });
-    expect(seen.map((r) => [r.method, r.body, r.headers['content-type'] ?? null])).toEqual([['POST', 'x', 'text/plain'], ['GET', null, null]]);
+    expect(seen.map((r) => [r.method, r.body, r.headers['content-type'] ?? null])).toEqual([
+      ['POST', 'x', 'text/plain'],
+      ['GET', null, null],
+    ]);
     seen.length = 0;
     await s.request({ url: 'https://a.example/temp', method: 'POST', body: new TextEncoder().encode('x') });
-    expect(seen.map((r) => [r.method, r.body])).toEqual([['POST', 'x'], ['POST', 'x']]);
+    expect(seen.map((r) => [r.method, r.body])).toEqual([
+      ['POST', 'x'],
+      ['POST', 'x'],
+    ]);
   });
 
   it('drops credentials when a redirect changes origin', async () => {

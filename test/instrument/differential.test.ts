@@ -24,9 +24,7 @@ beforeAll(async () => {
   const bytes = await compileWat(KERNEL, 'kernel.wat');
   plain = (await WebAssembly.instantiate(bytes)).instance.exports as unknown as Kernel;
   const out = instrument(bytes, { maxCallDepth: 100, memoryMaxPages: 4, limitImport: { module: 'reed', name: 'limit' }, defaultFuel: 10n ** 12n }).bytes;
-  metered = await Promise.all(
-    [0, 1].map(async () => (await WebAssembly.instantiate(out, { reed: { limit: () => {} } })).instance.exports as unknown as Kernel),
-  );
+  metered = await Promise.all([0, 1].map(async () => (await WebAssembly.instantiate(out, { reed: { limit: () => {} } })).instance.exports as unknown as Kernel));
 });
 
 function fuelUsed(k: Kernel): bigint {
@@ -49,11 +47,17 @@ function compare(data: Uint8Array, fn: (k: Kernel) => unknown): void {
 
 describe('differential: plain vs instrumented', () => {
   it('hash', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 4096 }), (data) => compare(data, (k) => k.hash(data.length))), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 4096 }), (data) => compare(data, (k) => k.hash(data.length))),
+      { numRuns: 100 },
+    );
   });
 
   it('SIMD transform', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 4096 }), (data) => compare(data, (k) => k.transform(data.length))), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 4096 }), (data) => compare(data, (k) => k.transform(data.length))),
+      { numRuns: 100 },
+    );
   });
 
   it('insertion sort', () => {
@@ -67,6 +71,9 @@ describe('differential: plain vs instrumented', () => {
   });
 
   it('collatz', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 1n, max: 10n ** 12n }), (n) => compare(new Uint8Array(0), (k) => k.collatz(n))), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 10n ** 12n }), (n) => compare(new Uint8Array(0), (k) => k.collatz(n))),
+      { numRuns: 200 },
+    );
   });
 });

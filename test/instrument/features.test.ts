@@ -25,7 +25,10 @@ async function same(wat: string, calls: [string, ...unknown[]][], imports: WebAs
   for (const [name, ...args] of calls) {
     const [plain, inst] = await both(wat, imports);
     const expected = outcome(() => plain[name]!(...args));
-    expect(outcome(() => inst[name]!(...args)), `${name}(${args.join(', ')})`).toEqual(expected);
+    expect(
+      outcome(() => inst[name]!(...args)),
+      `${name}(${args.join(', ')})`,
+    ).toEqual(expected);
     if ('value' in expected) values++;
   }
   expect(values, 'every call trapped: the fixture is broken').toBeGreaterThan(0);
@@ -59,7 +62,13 @@ describe('pass-through', () => {
           local.get 0 i64.const 5 f64.const 2.5
           local.get 0 i32.eqz br_if 0
           drop drop drop i32.const 1 i64.const 2 f64.const 3))`,
-      [['f', 1, 2], ['g', 2], ['g', 9], ['h', 0], ['h', 4]],
+      [
+        ['f', 1, 2],
+        ['g', 2],
+        ['g', 9],
+        ['h', 0],
+        ['h', 4],
+      ],
     );
   });
 
@@ -69,7 +78,15 @@ describe('pass-through', () => {
         (block $d (result i32) (block $c (result i32) (block $b (result i32) (block $a (result i32)
           i32.const 100 local.get 0 br_table $a $b $c $b $a $d)
           i32.const 1 i32.add) i32.const 2 i32.add) i32.const 3 i32.add) i32.const 4 i32.add))`,
-      [['t', 0], ['t', 1], ['t', 2], ['t', 3], ['t', 4], ['t', 5], ['t', 99]],
+      [
+        ['t', 0],
+        ['t', 1],
+        ['t', 2],
+        ['t', 3],
+        ['t', 4],
+        ['t', 5],
+        ['t', 99],
+      ],
     );
   });
 
@@ -84,7 +101,10 @@ describe('pass-through', () => {
           else local.get 0 i32.const 1 i32.sub local.get 1 local.get 0 i32.add i32.const 1 return_call_indirect (type $t) end)
         (func (export "a") (param i32) (result i32) local.get 0 i32.const 0 call $sum)
         (func (export "b") (param i32) (result i32) local.get 0 i32.const 0 i32.const 1 call_indirect (type $t)))`,
-      [['a', 50_000], ['b', 50_000]],
+      [
+        ['a', 50_000],
+        ['b', 50_000],
+      ],
     );
   });
 
@@ -104,7 +124,10 @@ describe('pass-through', () => {
           i32.const 0 local.get 1 v128.load8_lane 5 i8x16.extract_lane_s 5 i32.add
           local.get 1 f32x4.convert_i32x4_s f32x4.extract_lane 1 i32.trunc_sat_f32_s i32.add
           local.get 1 v128.any_true i32.add))`,
-      [['s', 3], ['s', -7]],
+      [
+        ['s', 3],
+        ['s', -7],
+      ],
     );
   });
 
@@ -118,7 +141,11 @@ describe('pass-through', () => {
           data.drop $d
           i32.const 200 i32.load i32.const 300 i32.load8_u i32.add
           i32.const 204 i32.load16_s i32.add))`,
-      [['b', 0], ['b', 5], ['b', 11]],
+      [
+        ['b', 0],
+        ['b', 5],
+        ['b', 11],
+      ],
     );
   });
 
@@ -149,7 +176,11 @@ describe('pass-through', () => {
           i32.const 1 ref.null func i32.const 1 table.fill $t
           i32.const 1 table.get $t ref.is_null i32.add
           i32.const 7 i32.const 8 local.get 0 select (result i32) i32.add))`,
-      [['r', 0, null], ['r', 1, { x: 1 }], ['r', 3, 'str']],
+      [
+        ['r', 0, null],
+        ['r', 1, { x: 1 }],
+        ['r', 3, 'str'],
+      ],
     );
   });
 
@@ -160,7 +191,11 @@ describe('pass-through', () => {
         local.get 1 i64.trunc_sat_f64_s i64.add
         local.get 1 f32.demote_f64 i32.trunc_sat_f32_u i64.extend_i32_u i64.add
         i64.const -1 i64.extend16_s i64.mul))`,
-      [['n', 200, 1e30], ['n', 127, -5.5], ['n', 0, Number.NaN]],
+      [
+        ['n', 200, 1e30],
+        ['n', 127, -5.5],
+        ['n', 0, Number.NaN],
+      ],
     );
   });
 
@@ -186,10 +221,13 @@ describe('pass-through', () => {
 
   it('keeps debug names right when an import shifts function indices', async () => {
     const wabt = await initWabt();
-    const parsed = wabt.parseWat('named.wat', `(module
+    const parsed = wabt.parseWat(
+      'named.wat',
+      `(module
       (import "env" "f" (func $imported))
       (func $helper (param i32) (result i32) local.get 0 i32.eqz if unreachable end local.get 0)
-      (func $entry (export "entry") (param i32) (result i32) local.get 0 call $helper))`);
+      (func $entry (export "entry") (param i32) (result i32) local.get 0 call $helper))`,
+    );
     parsed.resolveNames();
     parsed.validate();
     const bytes = new Uint8Array(parsed.toBinary({ write_debug_names: true }).buffer);

@@ -27,7 +27,16 @@ describe('profileImport', () => {
     expect((instance.exports['run'] as () => number)()).toBe(20);
     // Output indices: the profile import comes first, so leaf 1, middle 2, run 3.
     // run → middle → leaf twice (once through the table).
-    expect(events.map(([fn, enter]) => [fn, enter])).toEqual([[3, 1], [2, 1], [1, 1], [1, 0], [1, 1], [1, 0], [2, 0], [3, 0]]);
+    expect(events.map(([fn, enter]) => [fn, enter])).toEqual([
+      [3, 1],
+      [2, 1],
+      [1, 1],
+      [1, 0],
+      [1, 1],
+      [1, 0],
+      [2, 0],
+      [3, 0],
+    ]);
     // Fuel only goes down, and each leaf call costs the same.
     const leafCosts = [events[2]![2] - events[3]![2], events[4]![2] - events[5]![2]];
     expect(leafCosts[0]).toBeGreaterThan(0n);

@@ -107,7 +107,12 @@ describe('Extism module linking', () => {
     ).bytes;
     const signals: number[] = [];
     const plugin = await createPlugin(
-      { wasm: [{ data: library, name: 'extism:host/user' }, { data: main, name: 'main' }] },
+      {
+        wasm: [
+          { data: library, name: 'extism:host/user' },
+          { data: main, name: 'main' },
+        ],
+      },
       { useWasi: false, functions: { [LIMIT_IMPORT.module]: { [LIMIT_IMPORT.name]: (_c: unknown, v: number) => void signals.push(v), [GROW_IMPORT.name]: () => 1 } } },
     );
     try {

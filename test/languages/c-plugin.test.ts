@@ -83,8 +83,7 @@ describe.skipIf(skip !== undefined)('C plugin, inline isolation', () => {
 });
 
 const FILE_COMMANDS = ['read', 'read-outside', 'list', 'write-file', 'open-many'].map((c) => `Command = "${c}"`);
-const filesManifest = (mode: 'ro' | 'rw') =>
-  manifestToml('cfiles', FILE_COMMANDS, `[limits]\nmax_file_handles = 5\n[filesystem]\nmounts = [{ path = "/data", mode = "${mode}" }]`);
+const filesManifest = (mode: 'ro' | 'rw') => manifestToml('cfiles', FILE_COMMANDS, `[limits]\nmax_file_handles = 5\n[filesystem]\nmounts = [{ path = "/data", mode = "${mode}" }]`);
 
 describe.skipIf(skip !== undefined)('C plugin reading files from mounts, inline isolation', () => {
   const run = async (config: ConstructorParameters<typeof PluginManager>[0], mode: 'ro' | 'rw', body: (m: PluginManager) => Promise<void>) => {

@@ -46,8 +46,11 @@ describe.skipIf(skip !== undefined)('a Go plugin on sdk/go', () => {
 
   it('reed.Command answers a command; bad input is a typed E_GUEST', async () => {
     await expect(manager.command('gosdk', 'ping', { n: 1 })).resolves.toEqual({ command: 'ping', args: { n: 1 } });
-    await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, 'not a page', { errorPolicy: 'fail' })).rejects.toMatchObject({ code: 'E_GUEST', pluginId: 'gosdk', message: expect.stringContaining('not the expected JSON') });
+    await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, 'not a page', { errorPolicy: 'fail' })).rejects.toMatchObject({
+      code: 'E_GUEST',
+      pluginId: 'gosdk',
+      message: expect.stringContaining('not the expected JSON'),
+    });
     await expectNeighbourHealthy(manager);
   });
 });
-

@@ -249,12 +249,7 @@ describe('planLoadOrder: cycles', () => {
 
 describe('planLoadOrder: failure propagation', () => {
   it('propagates a failure to dependents, transitively, naming the broken dependency', () => {
-    const candidates = [
-      meta('base', { deps: ['missing'] }),
-      meta('mid', { deps: ['base'] }),
-      meta('top', { deps: ['mid'] }),
-      meta('ok'),
-    ];
+    const candidates = [meta('base', { deps: ['missing'] }), meta('mid', { deps: ['base'] }), meta('top', { deps: ['mid'] }), meta('ok')];
     const p = plan(candidates);
     expect(p.order).toStrictEqual(['ok']);
     expect(failure(p, 'base').dependency).toBe('missing');

@@ -168,7 +168,9 @@ describe('bad modules', () => {
   });
 
   it('a module importing a host function we do not provide', async () => {
-    const wasm = await buildWatPlugin('(module (import "extism:host/user" "launch_missiles" (func (param i64))) (import "env" "abort" (func)) (func (export "hook_transform_data") (result i32) i32.const 0))');
+    const wasm = await buildWatPlugin(
+      '(module (import "extism:host/user" "launch_missiles" (func (param i64))) (import "env" "abort" (func)) (func (export "hook_transform_data") (result i32) i32.const 0))',
+    );
     await expectLoadError({ manifest: manifestToml('imports', ['Hook = "transform_data"']), wasm }, 'E_LINK', 'imports', /extism:host\/user\.launch_missiles.*env\.abort/);
   });
 
@@ -207,7 +209,11 @@ describe('bad modules', () => {
 
   it('a dependency cycle, named in the error', async () => {
     const root = await mkdtemp(join(scratch, 'cycle-'));
-    for (const [id, dep] of [['alpha', 'beta'], ['beta', 'gamma'], ['gamma', 'alpha']] as const) {
+    for (const [id, dep] of [
+      ['alpha', 'beta'],
+      ['beta', 'gamma'],
+      ['gamma', 'alpha'],
+    ] as const) {
       await mkdir(join(root, id));
       await writeFile(join(root, id, 'plugin.toml'), manifestToml(id, [], `[[dependencies]]\nplugin_id = "${dep}"`));
       await writeFile(join(root, id, 'plugin.wasm'), echoWasm);
@@ -248,7 +254,9 @@ describe('bad data at call time', () => {
   it('a trap during a hook: E_TRAP, the instance is replaced and the next call works', async () => {
     // Traps on every call whose input is longer than 20 bytes; echoes shorter ones.
     const wasm = await buildWatPlugin(
-      echoPluginWat(['initialize'], `  (func (export "hook_transform_data") (result i32)
+      echoPluginWat(
+        ['initialize'],
+        `  (func (export "hook_transform_data") (result i32)
     (if (i64.gt_u (call $input_length) (i64.const 20)) (then unreachable))
     (call $echo))
   (func $echo (result i32)
@@ -261,7 +269,8 @@ describe('bad data at call time', () => {
       (local.set $i (i64.add (local.get $i) (i64.const 1)))
       (br $copy)))
     (call $output_set (local.get $out) (local.get $len))
-    (i32.const 0))`),
+    (i32.const 0))`,
+      ),
     );
     await manager.load({ manifest: manifestToml('trappy', ['Hook = "transform_data"'], 'priority = 1'), wasm });
     await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, { text: 'a long enough input' })).resolves.toEqual({ text: 'A LONG ENOUGH INPUT' });

@@ -60,7 +60,7 @@ describe('config schemas', () => {
   });
 });
 
-describe('config schemas are the plugin\'s and run bounded', () => {
+describe("config schemas are the plugin's and run bounded", () => {
   const refusal = (schema: Record<string, unknown>, config: Record<string, unknown> = {}): ManifestError | ConfigError => {
     try {
       validateConfig(schema, config, 'p');
@@ -114,7 +114,10 @@ describe('config schemas are the plugin\'s and run bounded', () => {
   });
 
   it('refuses in-place cycles through dependentSchemas and $recursiveRef too, and answers huge bounds and tiny multipleOf directly', () => {
-    expect(refusal({ dependentSchemas: { a: { $ref: '#' } } }, { a: 1 })).toMatchObject({ code: 'E_MANIFEST', issues: [{ path: 'config_schema', message: expect.stringContaining('# → #/dependentSchemas/a → #') }] });
+    expect(refusal({ dependentSchemas: { a: { $ref: '#' } } }, { a: 1 })).toMatchObject({
+      code: 'E_MANIFEST',
+      issues: [{ path: 'config_schema', message: expect.stringContaining('# → #/dependentSchemas/a → #') }],
+    });
     expect(refusal({ $recursiveRef: '#' })).toMatchObject({ code: 'E_MANIFEST', issues: [{ message: expect.stringContaining('refers to itself') }] });
     // A recursion that descends with the data is fine.
     expect(validateConfig({ $recursiveAnchor: true, properties: { kids: { items: { $recursiveRef: '#' } } } }, { kids: [{ kids: [] }] }, 'p')).toEqual({ kids: [{ kids: [] }] });
@@ -126,7 +129,10 @@ describe('config schemas are the plugin\'s and run bounded', () => {
   it('bounds a $ref-free schema whose branches multiply over a large config too', () => {
     const schema = { properties: { list: { items: { anyOf: Array.from({ length: 300 }, (_, i) => ({ const: `k${i}` })) } } } };
     expect(validateConfig(schema, { list: Array.from({ length: 100 }, () => 'k299') }, 'p')).toBeDefined();
-    expect(refusal(schema, { list: Array.from({ length: 1_000 }, () => 'k299') })).toMatchObject({ code: 'E_MANIFEST', issues: [{ message: expect.stringContaining('more than 250,000 schema evaluations') }] });
+    expect(refusal(schema, { list: Array.from({ length: 1_000 }, () => 'k299') })).toMatchObject({
+      code: 'E_MANIFEST',
+      issues: [{ message: expect.stringContaining('more than 250,000 schema evaluations') }],
+    });
   });
 
   it('weighs a huge enum by its size, so it cannot multiply work unseen, and cuts its quoted message', () => {

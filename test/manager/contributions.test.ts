@@ -61,7 +61,7 @@ describe('content types', () => {
 });
 
 describe('template functions', () => {
-  it('calls a WASM plugin\'s template functions with JSON arguments', async () => {
+  it("calls a WASM plugin's template functions with JSON arguments", async () => {
     const manager = new PluginManager({ logger: captureLogger() });
     await manager.load({ manifest: CONTRIBUTOR, wasm: await readFixture('contributor') });
     expect(manager.templates.list()).toEqual([
@@ -110,7 +110,11 @@ describe('content type schemas from plugins are safe to run on the host', () => 
         initialize: (ctx) => ctx.contentTypes.register('note', { schema: { properties: { title: { type: 'string', pattern: '^(a+)\\1$' } } } }),
       },
     });
-    await expect(backref).rejects.toMatchObject({ code: 'E_OUTPUT', pluginId: 'backref', message: expect.stringContaining('schema.properties.title.pattern: pattern "^(a+)\\\\1$" uses a backreference') });
+    await expect(backref).rejects.toMatchObject({
+      code: 'E_OUTPUT',
+      pluginId: 'backref',
+      message: expect.stringContaining('schema.properties.title.pattern: pattern "^(a+)\\\\1$" uses a backreference'),
+    });
     expect(manager.plugins().map((p) => p.id)).toEqual(['regexy']);
 
     // An unresolvable $ref is refused when the type is registered, not when content arrives.
@@ -136,13 +140,22 @@ describe('content type schemas from plugins are safe to run on the host', () => 
     await manager.load({ plugin: { metadata: { id: 'plain', name: 'Plain', version: '1.0.0' }, initialize: (ctx) => ctx.contentTypes.register('doc', { schema: { type: 'object' } }) } });
     let nested: unknown = [];
     for (let i = 0; i < 40; i++) nested = [nested];
-    expect(() => manager.contentTypes.validate('tree', nested)).toThrow(expect.objectContaining({ code: 'E_OUTPUT', pluginId: 'fanout', message: expect.stringContaining('more than 250,000 schema evaluations') }));
+    expect(() => manager.contentTypes.validate('tree', nested)).toThrow(
+      expect.objectContaining({ code: 'E_OUTPUT', pluginId: 'fanout', message: expect.stringContaining('more than 250,000 schema evaluations') }),
+    );
     expect(manager.contentTypes.validate('tree', [[[]]])).toEqual({ valid: true, errors: [] });
-    expect(() => manager.contentTypes.validate('tags', Array.from({ length: 10_000 }, (_, i) => i))).toThrow(expect.objectContaining({ code: 'E_INPUT', pluginId: 'fanout' }));
+    expect(() =>
+      manager.contentTypes.validate(
+        'tags',
+        Array.from({ length: 10_000 }, (_, i) => i),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'E_INPUT', pluginId: 'fanout' }));
     expect(manager.contentTypes.validate('tags', [1, 2, 1]).valid).toBe(false);
     let deep: unknown = {};
     for (let i = 0; i < 20_000; i++) deep = { a: deep };
-    expect(() => manager.contentTypes.validate('doc', deep)).toThrow(expect.objectContaining({ code: 'E_INPUT', pluginId: 'plain', message: expect.stringContaining('nested more than 256 levels deep') }));
+    expect(() => manager.contentTypes.validate('doc', deep)).toThrow(
+      expect.objectContaining({ code: 'E_INPUT', pluginId: 'plain', message: expect.stringContaining('nested more than 256 levels deep') }),
+    );
     expect(manager.contentTypes.validate('doc', { a: { b: 1 } })).toEqual({ valid: true, errors: [] });
     await manager.shutdown();
   });

@@ -36,12 +36,15 @@ describe('event chains between plugins', () => {
     await manager.shutdown();
   });
 
-  it('refuses a plugin publishing the host\'s own event types, whatever it declares', async () => {
+  it("refuses a plugin publishing the host's own event types, whatever it declares", async () => {
     const manager = new PluginManager({ logger: captureLogger(), plugins: { forger: { publish: 'plugin.error' } } });
     const forged: PluginEvent[] = [];
-    manager.events.subscribe((e) => e.type === 'plugin.error' && e.source === 'forger', (e) => {
-      forged.push(e);
-    });
+    manager.events.subscribe(
+      (e) => e.type === 'plugin.error' && e.source === 'forger',
+      (e) => {
+        forged.push(e);
+      },
+    );
     const denied = new Promise<PluginEvent>((resolve) => manager.events.subscribe('plugin.denied', resolve));
     await manager.load({ manifest: manifestToml('forger', ['Event = "*"']), wasm: await readFixture('relay') });
     await manager.events.publish({ type: 'content.created', data: {} });

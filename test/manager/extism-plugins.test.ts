@@ -134,9 +134,15 @@ describe('Export and HostFunction declarations', () => {
   it('refuses what cannot work: a missing export, the host ABI names, an unsupplied or clashing host function', async () => {
     const manager = new PluginManager({ logger: captureLogger() });
     try {
-      await expect(manager.load({ manifest: manifestToml('none', ['Export = "nope"']), wasm: await readFixture('count-vowels') })).rejects.toMatchObject({ code: 'E_EXPORT', message: expect.stringContaining('nope (for Export "nope")') });
+      await expect(manager.load({ manifest: manifestToml('none', ['Export = "nope"']), wasm: await readFixture('count-vowels') })).rejects.toMatchObject({
+        code: 'E_EXPORT',
+        message: expect.stringContaining('nope (for Export "nope")'),
+      });
       await expect(manager.load({ manifest: manifestToml('abi', ['Export = "initialize"']), wasm: await readFixture('count-vowels') })).rejects.toMatchObject({ code: 'E_MANIFEST' });
-      await expect(manager.load({ manifest: manifestToml('wants', ['HostFunction = "extism:host/user.hello_world"']), wasm: await readFixture('count-vowels') })).rejects.toMatchObject({ code: 'E_CAPABILITY', pluginId: 'wants' });
+      await expect(manager.load({ manifest: manifestToml('wants', ['HostFunction = "extism:host/user.hello_world"']), wasm: await readFixture('count-vowels') })).rejects.toMatchObject({
+        code: 'E_CAPABILITY',
+        pluginId: 'wants',
+      });
     } finally {
       await manager.shutdown();
     }

@@ -69,7 +69,9 @@ describe('hook kinds with WASM plugins', () => {
     const seen: string[] = [];
     await manager.load({ manifest: manifestToml('echoing', ['Hook = "after_save"']), wasm: await buildWatPlugin(constantOutputWat('hook_after_save', '{"ignored":true}')) });
     await manager.load({ manifest: manifestToml('crashing', ['Hook = "after_save"']), wasm: await buildWatPlugin(trappingWat('hook_after_save')) });
-    await manager.load({ plugin: { metadata: { id: 'js-audit', name: 'Audit', version: '1.0.0' }, initialize: (ctx) => void ctx.hooks.register(Hooks.AFTER_SAVE, (doc: { id: string }) => void seen.push(doc.id)) } });
+    await manager.load({
+      plugin: { metadata: { id: 'js-audit', name: 'Audit', version: '1.0.0' }, initialize: (ctx) => void ctx.hooks.register(Hooks.AFTER_SAVE, (doc: { id: string }) => void seen.push(doc.id)) },
+    });
     await expect(manager.hooks.execute(Hooks.AFTER_SAVE, { id: 'doc-1' })).resolves.toBeUndefined();
     expect(seen).toEqual(['doc-1']);
     expect(manager.stats('echoing').calls).toBe(1);

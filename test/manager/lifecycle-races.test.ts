@@ -73,7 +73,7 @@ describe('lifecycle races', () => {
     await manager.shutdown();
   });
 
-  it('reload re-checks dependencies: its own, and every dependent\'s range on it', async () => {
+  it("reload re-checks dependencies: its own, and every dependent's range on it", async () => {
     const manager = new PluginManager({ logger: captureLogger() });
     const wasm = await readFixture('echo');
     await manager.load({ manifest: manifestToml('core', [], '', '1.4.0'), wasm });

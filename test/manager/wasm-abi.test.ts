@@ -53,10 +53,7 @@ describe('AssemblyScript fixtures through the manager', () => {
     await manager.events.publish({ type: Events.CONTENT_CREATED, data: { id: 1 } });
     await manager.events.publish({ type: 'system.tick', data: {} });
     await manager.events.publish({ type: Events.CONTENT_DELETED, data: { id: 1 } });
-    expect(logger.lines.filter(([, m]) => m.startsWith('[listener] event:')).map(([, m]) => m)).toEqual([
-      '[listener] event: content.created',
-      '[listener] event: content.deleted',
-    ]);
+    expect(logger.lines.filter(([, m]) => m.startsWith('[listener] event:')).map(([, m]) => m)).toEqual(['[listener] event: content.created', '[listener] event: content.deleted']);
   });
 
   it('lets a guest publish a declared event type, with its own id as source', async () => {
@@ -125,7 +122,9 @@ describe('example plugins through the manager', () => {
     start({ plugins: { seo: { base_url: 'https://example.com' }, 'reading-time': { words_per_minute: 2 }, 'content-validator': { max_body_chars: 20 } } });
     for (const id of ['seo', 'reading-time', 'content-validator']) await manager.load({ dir: examplePluginDir(id) });
 
-    const page = (await manager.hooks.execute(Hooks.BEFORE_RENDER, { path: '/a', title: 'A', body: 'one two three four five', meta: {} })) as unknown as { meta: { wordCount: number; readingTime: number } };
+    const page = (await manager.hooks.execute(Hooks.BEFORE_RENDER, { path: '/a', title: 'A', body: 'one two three four five', meta: {} })) as unknown as {
+      meta: { wordCount: number; readingTime: number };
+    };
     expect(page.meta).toEqual({ wordCount: 5, readingTime: 3 });
 
     const rendered = (await manager.hooks.execute(Hooks.AFTER_RENDER, {

@@ -72,13 +72,7 @@ const EXPECTED_FULL: PluginMetadata = {
   priority: -7,
   wasm: 'build/seo.wasm',
   sha256: HASH.toLowerCase(),
-  capabilities: [
-    { Hook: 'after_render' },
-    { Event: 'content.*' },
-    { Command: 'reindex' },
-    { ContentType: 'article' },
-    { TemplateFunction: 'slug' },
-  ],
+  capabilities: [{ Hook: 'after_render' }, { Event: 'content.*' }, { Command: 'reindex' }, { ContentType: 'article' }, { TemplateFunction: 'slug' }],
   dependencies: [
     { pluginId: 'core', version: '^1.0', optional: false },
     { pluginId: 'analytics.v2', version: '>=2.1.0 <3', optional: true },
@@ -219,18 +213,8 @@ describe('parseManifest: object input', () => {
     priority: -7,
     wasm: 'build/seo.wasm',
     sha256: HASH,
-    capabilities: [
-      { Hook: 'after_render' },
-      { Event: 'content.*' },
-      { Command: 'reindex' },
-      { ContentType: 'article' },
-      { TemplateFunction: 'slug' },
-    ],
-    dependencies: [
-      { plugin_id: 'core', version: '^1.0' },
-      { plugin_id: 'analytics.v2', version: '>=2.1.0 <3', optional: true },
-      { plugin_id: 'cache' },
-    ],
+    capabilities: [{ Hook: 'after_render' }, { Event: 'content.*' }, { Command: 'reindex' }, { ContentType: 'article' }, { TemplateFunction: 'slug' }],
+    dependencies: [{ plugin_id: 'core', version: '^1.0' }, { plugin_id: 'analytics.v2', version: '>=2.1.0 <3', optional: true }, { plugin_id: 'cache' }],
     config_schema: {
       type: 'object',
       required: ['base_url'],
@@ -264,11 +248,7 @@ describe('parseManifest: object input', () => {
     wasm: 'build/seo.wasm',
     sha256: HASH,
     capabilities: snake.capabilities,
-    dependencies: [
-      { pluginId: 'core', version: '^1.0' },
-      { pluginId: 'analytics.v2', version: '>=2.1.0 <3', optional: true },
-      { pluginId: 'cache' },
-    ],
+    dependencies: [{ pluginId: 'core', version: '^1.0' }, { pluginId: 'analytics.v2', version: '>=2.1.0 <3', optional: true }, { pluginId: 'cache' }],
     configSchema: snake.config_schema,
     limits: {
       fuel: 500000,
@@ -423,9 +403,7 @@ describe('parseManifest: missing and mistyped fields', () => {
       dependencies: { plugin_id: 'a' },
       config_schema: 'x',
     });
-    expect(paths(err)).toStrictEqual(
-      ['author', 'capabilities', 'config_schema', 'dependencies', 'description', 'homepage', 'id', 'license', 'name', 'priority', 'sha256', 'version', 'wasm'].sort(),
-    );
+    expect(paths(err)).toStrictEqual(['author', 'capabilities', 'config_schema', 'dependencies', 'description', 'homepage', 'id', 'license', 'name', 'priority', 'sha256', 'version', 'wasm'].sort());
     for (const issue of err.issues) expect(issue.message).not.toMatch(/is required/);
     expect(issueAt(err, 'priority').message).toMatch(/number/);
     expect(issueAt(err, 'name').message).toMatch(/string/);
@@ -458,9 +436,7 @@ describe('parseManifest: missing and mistyped fields', () => {
   });
 
   it('rejects bad [limits] values with their paths', () => {
-    const err = manifestError(
-      `${MINIMAL}[limits]\nfuel = 0\nmemory_bytes = 1.5\nmax_call_depth = -3\nmax_input_bytes = "big"\ntimeout_ms = 86400001\nmax_log_bytes = 0\nmax_output_bytes = true\n`,
-    );
+    const err = manifestError(`${MINIMAL}[limits]\nfuel = 0\nmemory_bytes = 1.5\nmax_call_depth = -3\nmax_input_bytes = "big"\ntimeout_ms = 86400001\nmax_log_bytes = 0\nmax_output_bytes = true\n`);
     expect(paths(err)).toStrictEqual(
       ['limits.fuel', 'limits.memory_bytes', 'limits.max_call_depth', 'limits.max_input_bytes', 'limits.timeout_ms', 'limits.max_log_bytes', 'limits.max_output_bytes'].sort(),
     );
@@ -600,9 +576,7 @@ describe('parseManifest: unknown keys', () => {
   });
 
   it('rejects unknown keys in [limits], [[dependencies]] and [network]', () => {
-    const err = manifestError(
-      `${MINIMAL}[limits]\nfuell = 5\n[[dependencies]]\nplugin_id = "core"\nversoin = "^1"\n[network]\nallowed_host = ["x"]\n`,
-    );
+    const err = manifestError(`${MINIMAL}[limits]\nfuell = 5\n[[dependencies]]\nplugin_id = "core"\nversoin = "^1"\n[network]\nallowed_host = ["x"]\n`);
     expect(paths(err)).toStrictEqual(['dependencies[0].versoin', 'limits.fuell', 'network.allowed_host']);
     for (const issue of err.issues) expect(issue.message).toMatch(/unknown key/);
   });

@@ -40,7 +40,10 @@ describe('the browser entry in a production frontend bundle', () => {
     expect(bundle.initial).not.toContain(worker[0]?.name);
     for (const path of LAZY_MODULES) {
       const holders = filesWith(bundle, path);
-      expect(holders.filter((name) => bundle.initial.includes(name)), path).toEqual([]);
+      expect(
+        holders.filter((name) => bundle.initial.includes(name)),
+        path,
+      ).toEqual([]);
     }
     // The rewriter is there, in a chunk of its own, for raw bytes.
     expect(filesWith(bundle, 'src/instrument/code-rewriter.ts')).toHaveLength(1);

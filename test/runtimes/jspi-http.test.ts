@@ -45,10 +45,20 @@ describe.skipIf(!existsSync(DENO))('guest HTTP under JSPI (Deno)', () => {
       denied: Array<{ kind: string; limit?: string }>;
     };
     expect(jspi).toBe(true);
-    expect(first.results.map((r) => [r.status, r.errorKind])).toEqual([[200, null], [201, null], [403, 'denied'], [403, 'denied'], [429, 'limit']]);
+    expect(first.results.map((r) => [r.status, r.errorKind])).toEqual([
+      [200, null],
+      [201, null],
+      [403, 'denied'],
+      [403, 'denied'],
+      [429, 'limit'],
+    ]);
     expect(first.results[0]?.body).toBe('hello');
     expect(JSON.parse(first.results[1]?.body ?? '')).toMatchObject({ method: 'POST', custom: 'abc', body: 'héllo' });
-    expect(second.results.map((r) => [r.status, r.errorKind])).toEqual([[504, 'timeout'], [429, 'limit'], [200, null]]);
+    expect(second.results.map((r) => [r.status, r.errorKind])).toEqual([
+      [504, 'timeout'],
+      [429, 'limit'],
+      [200, null],
+    ]);
     expect(denied.map((d) => d.limit ?? d.kind)).toEqual(['denied', 'denied', 'maxHttpRequests', 'httpTimeoutMs', 'maxHttpResponseBytes']);
   });
 });

@@ -49,7 +49,9 @@ describe('package exports', () => {
     const runtime = pkg.imports['#runtime'] as Record<string, Target>;
     expect(Object.keys(runtime)).toEqual(['workerd', 'deno', 'browser', 'node', 'default']);
     for (const target of Object.values(runtime)) expect(Object.keys(target as object)).toEqual(['types', 'default']);
-    const missing = targets(runtime, ['#runtime']).filter((t) => !existsSync(built(t.file))).map((t) => `${t.path.join(' → ')}: ${t.file}`);
+    const missing = targets(runtime, ['#runtime'])
+      .filter((t) => !existsSync(built(t.file)))
+      .map((t) => `${t.path.join(' → ')}: ${t.file}`);
     expect(missing).toEqual([]);
   });
 

@@ -61,7 +61,13 @@ await manager.shutdown();
   it('a Vite build with the browser condition bundles the browser entry', async () => {
     const { build } = await import('vite');
     writeFileSync(join(SCRATCH, 'browser.mjs'), "import { runtimeCapabilities } from '@reedcms/plugins';\nexport const name = runtimeCapabilities().runtime;\n");
-    await build({ configFile: false, root: SCRATCH, logLevel: 'silent', resolve: { conditions: ['browser', 'module', 'import', 'default'] }, build: { outDir: join(SCRATCH, 'out-browser'), target: 'esnext', minify: false, lib: { entry: join(SCRATCH, 'browser.mjs'), formats: ['es'], fileName: () => 'out.js' } } });
+    await build({
+      configFile: false,
+      root: SCRATCH,
+      logLevel: 'silent',
+      resolve: { conditions: ['browser', 'module', 'import', 'default'] },
+      build: { outDir: join(SCRATCH, 'out-browser'), target: 'esnext', minify: false, lib: { entry: join(SCRATCH, 'browser.mjs'), formats: ['es'], fileName: () => 'out.js' } },
+    });
     const code = readFileSync(join(SCRATCH, 'out-browser', 'out.js'), 'utf8');
     expect(code).toContain("name: 'browser'".replace(/'/g, '"'));
     expect(code).not.toMatch(/from "node:/);

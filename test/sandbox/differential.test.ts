@@ -40,7 +40,10 @@ beforeAll(async () => {
     await manager.load({ dir: examplePluginDir(id) });
     const config: Record<string, string> = { 'reed.config': JSON.stringify(CONFIG[id]) };
     for (const [k, v] of Object.entries(CONFIG[id])) config[k] = typeof v === 'string' ? v : JSON.stringify(v);
-    const plain = await createPlugin({ wasm: [{ data: new Uint8Array(await readFile(join(examplePluginDir(id), 'plugin.wasm'))) }] }, { useWasi: false, config, functions: { 'extism:host/user': { ...STOCK_IO_FUNCTIONS } } });
+    const plain = await createPlugin(
+      { wasm: [{ data: new Uint8Array(await readFile(join(examplePluginDir(id), 'plugin.wasm'))) }] },
+      { useWasi: false, config, functions: { 'extism:host/user': { ...STOCK_IO_FUNCTIONS } } },
+    );
     await plain.call('initialize', JSON.stringify({ pluginId: id, config: CONFIG[id] }));
     raw.set(id, plain);
   }

@@ -69,7 +69,10 @@ for (const isolation of ['inline', 'worker'] as const) {
       return { manager: m, chat, denied, onEventCalls, neighbourHealthy };
     }
 
-    for (const [n, blamed, workerBudget] of [[4, 'a', 12], [20, 'b', 24]] as const) {
+    for (const [n, blamed, workerBudget] of [
+      [4, 'a', 12],
+      [20, 'b', 24],
+    ] as const) {
       it(`one hook call, two plugins answering each event with ${n}: exactly maxEventsPerChain events and on_event calls, one plugin.denied, and a fresh budget for the next trigger`, async () => {
         const budget = isolation === 'inline' ? 60 : workerBudget;
         const { manager, chat, denied, onEventCalls, neighbourHealthy } = await start({ maxEventsPerChain: budget });
@@ -91,7 +94,13 @@ for (const isolation of ['inline', 'worker'] as const) {
         // One report per chain. Inline the order is deterministic, and these levels are small
         // enough to stay breadth-first: with 4 per event `a` publishes the 61st (its answers to
         // `b`'s 16), with 20 `b` does (its answers to `a`'s 20).
-        const refusal = { what: 'event', type: 'chat.msg', limit: 'maxEventsPerChain', pluginId: isolation === 'inline' ? blamed : expect.stringMatching(/^[ab]$/), reason: expect.stringContaining('a hook_transform_data call of "a"') };
+        const refusal = {
+          what: 'event',
+          type: 'chat.msg',
+          limit: 'maxEventsPerChain',
+          pluginId: isolation === 'inline' ? blamed : expect.stringMatching(/^[ab]$/),
+          reason: expect.stringContaining('a hook_transform_data call of "a"'),
+        };
         expect(denied.map((e) => e.data)).toEqual([expect.objectContaining(refusal), expect.objectContaining(refusal)]);
         expect(manager.stats('a').faults + manager.stats('b').faults).toBe(0);
       });
@@ -119,7 +128,7 @@ for (const isolation of ['inline', 'worker'] as const) {
       expect(denied.map((e) => e.data)).toEqual([expect.objectContaining(refusal), expect.objectContaining(refusal)]);
     });
 
-    it('a plugin publishing to itself through a relay: bounded by the chain, and the relay\'s events are not crowded out', async () => {
+    it("a plugin publishing to itself through a relay: bounded by the chain, and the relay's events are not crowded out", async () => {
       const budget = isolation === 'inline' ? 100 : 40;
       const { manager, chat, denied, onEventCalls, neighbourHealthy } = await start({ maxEventsPerChain: budget }, { relay: { publish: 'chat.relay' } });
       await manager.load({ manifest: manifestToml('chatty', ['Event = "chat.*"']), wasm: await fanoutWasm(20) });
@@ -141,9 +150,12 @@ for (const isolation of ['inline', 'worker'] as const) {
       await neighbourHealthy();
     });
 
-    it('a guest publishing one 256 KiB block again and again: a call\'s events total at most maxOutputBytes, refused before any decoding; reported once per call', async () => {
+    it("a guest publishing one 256 KiB block again and again: a call's events total at most maxOutputBytes, refused before any decoding; reported once per call", async () => {
       const { manager, chat, denied, neighbourHealthy } = await start({ maxOutputBytes: 1024 * 1024 });
-      await manager.load({ manifest: manifestToml('bloat', ['Hook = "transform_data"', 'Event = "chat.*"']), wasm: await compileWat(await readFile(join(HOSTILE_DIR, 'event-bloat.wat'), 'utf8'), 'event-bloat.wat') });
+      await manager.load({
+        manifest: manifestToml('bloat', ['Hook = "transform_data"', 'Event = "chat.*"']),
+        wasm: await compileWat(await readFile(join(HOSTILE_DIR, 'event-bloat.wat'), 'utf8'), 'event-bloat.wat'),
+      });
       for (let call = 1; call <= 2; call++) {
         expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, { call }, { errorPolicy: 'fail' })).toEqual({ call });
         // 4 × 262,144 bytes is exactly 1 MiB; the 5th passes it (and stops the guest's loop).
@@ -159,7 +171,10 @@ for (const isolation of ['inline', 'worker'] as const) {
 
     it('a guest publishing a type with a NUL byte, an ANSI escape or 300 characters is refused (malformed), told so, and reported with the type escaped', async () => {
       const { manager, chat, denied, neighbourHealthy } = await start({});
-      await manager.load({ manifest: manifestToml('forger', ['Hook = "transform_data"', 'Event = "chat.*"']), wasm: await compileWat(await readFile(join(HOSTILE_DIR, 'event-type-forgery.wat'), 'utf8'), 'event-type-forgery.wat') });
+      await manager.load({
+        manifest: manifestToml('forger', ['Hook = "transform_data"', 'Event = "chat.*"']),
+        wasm: await compileWat(await readFile(join(HOSTILE_DIR, 'event-type-forgery.wat'), 'utf8'), 'event-type-forgery.wat'),
+      });
       // The statuses reed_publish_event returned: 2 (malformed) three times, then 0.
       expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).toEqual([2, 2, 2, 0]);
       await until(() => chat.length === 1 && denied.length === 3, 'the good event and three refusals');

@@ -127,11 +127,53 @@ for (const isolation of ['inline', 'worker'] as const) {
       //   (drop (array.new_default $a (i32.const 1000000000))) (i32.const 0))
       const name = [...new TextEncoder().encode('hook_transform_data')];
       const gc = new Uint8Array([
-        0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-        1, 8, 2, 0x5e, 0x78, 0x01, 0x60, 0x00, 0x01, 0x7f,
-        3, 2, 1, 1,
-        7, 23, 1, 19, ...name, 0x00, 0x00,
-        10, 16, 1, 14, 0, 0x41, 0x80, 0x94, 0xeb, 0xdc, 0x03, 0xfb, 0x07, 0x00, 0x1a, 0x41, 0x00, 0x0b,
+        0,
+        0x61,
+        0x73,
+        0x6d,
+        1,
+        0,
+        0,
+        0,
+        1,
+        8,
+        2,
+        0x5e,
+        0x78,
+        0x01,
+        0x60,
+        0x00,
+        0x01,
+        0x7f,
+        3,
+        2,
+        1,
+        1,
+        7,
+        23,
+        1,
+        19,
+        ...name,
+        0x00,
+        0x00,
+        10,
+        16,
+        1,
+        14,
+        0,
+        0x41,
+        0x80,
+        0x94,
+        0xeb,
+        0xdc,
+        0x03,
+        0xfb,
+        0x07,
+        0x00,
+        0x1a,
+        0x41,
+        0x00,
+        0x0b,
       ]);
       const error = await failure(manager.load({ manifest: manifestToml('gc-array', ['Hook = "transform_data"']), wasm: gc }));
       // Node 20's V8 does not accept GC at all (E_WASM); where an engine does, the rewriter refuses it.
@@ -228,7 +270,12 @@ describe('host buffers of worker plugins in the memory budget', () => {
           await expect(load).resolves.toBe('echo');
           await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, { ok: 1 })).resolves.toEqual({ ok: 1 });
         } else {
-          await expect(load).rejects.toMatchObject({ code: 'E_MEMORY', pluginId: 'echo', limit: { name: 'memoryBudgetBytes', value: budget }, message: expect.stringContaining('host buffers per call in worker isolation') });
+          await expect(load).rejects.toMatchObject({
+            code: 'E_MEMORY',
+            pluginId: 'echo',
+            limit: { name: 'memoryBudgetBytes', value: budget },
+            message: expect.stringContaining('host buffers per call in worker isolation'),
+          });
         }
       } finally {
         await manager.shutdown();

@@ -279,7 +279,10 @@ describe('limits from the manifest', () => {
   it('a plugin may ask for less fuel than the host allows, never more', async () => {
     const manager = new PluginManager({ limits: { fuel: 50_000 }, logger: captureLogger() });
     await manager.load({ manifest: manifestToml('modest', ['Hook = "transform_data"'], '[limits]\nfuel = 20000'), wasm: await hostileWat('infinite-loop') });
-    await manager.load({ manifest: manifestToml('greedy', ['Hook = "before_render"'], '[limits]\nfuel = 900000000'), wasm: await compileWat((await readFile(join(HOSTILE_DIR, 'infinite-loop.wat'), 'utf8')).replace('hook_transform_data', 'hook_before_render')) });
+    await manager.load({
+      manifest: manifestToml('greedy', ['Hook = "before_render"'], '[limits]\nfuel = 900000000'),
+      wasm: await compileWat((await readFile(join(HOSTILE_DIR, 'infinite-loop.wat'), 'utf8')).replace('hook_transform_data', 'hook_before_render')),
+    });
     await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({ code: 'E_FUEL', limit: { name: 'fuel', value: 20_000 } });
     await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({ code: 'E_FUEL', limit: { name: 'fuel', value: 50_000 } });
     expect(manager.stats('modest').fuel.last).toBe(20_000);

@@ -16,8 +16,7 @@ async function start(id: string, config: Record<string, unknown> = {}): Promise<
   return guest;
 }
 
-const escapeAttr = (s: string) =>
-  s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll("'", '&#39;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+const escapeAttr = (s: string) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll("'", '&#39;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 describe('manifests', () => {
   it.each(['seo', 'reading-time', 'content-validator'])('%s declares only capabilities it exports', async (id) => {
@@ -126,13 +125,9 @@ describe('reading-time', () => {
 describe('content-validator', () => {
   it('trims the title and derives a slug when absent', async () => {
     const { plugin } = await start('content-validator');
-    const out = JSON.parse(
-      await callText(plugin, 'hook_before_save', JSON.stringify({ type: 'article', title: '  Hello, Wörld! Ça va?  ', body: 'b' })),
-    );
+    const out = JSON.parse(await callText(plugin, 'hook_before_save', JSON.stringify({ type: 'article', title: '  Hello, Wörld! Ça va?  ', body: 'b' })));
     expect(out).toEqual({ type: 'article', title: 'Hello, Wörld! Ça va?', body: 'b', slug: 'hello-world-ca-va' });
-    const kept = JSON.parse(
-      await callText(plugin, 'hook_before_save', JSON.stringify({ type: 'article', title: 'X', body: '', slug: 'custom' })),
-    );
+    const kept = JSON.parse(await callText(plugin, 'hook_before_save', JSON.stringify({ type: 'article', title: 'X', body: '', slug: 'custom' })));
     expect(kept.slug).toBe('custom');
     const cjk = JSON.parse(await callText(plugin, 'hook_before_save', JSON.stringify({ type: 'article', title: '日本語', body: '' })));
     expect(cjk.slug).toBe('untitled');
@@ -140,12 +135,8 @@ describe('content-validator', () => {
 
   it('rejects an empty title and an oversized body (counted in code points)', async () => {
     const { plugin } = await start('content-validator', { max_body_chars: 10 });
-    await expect(plugin.call('hook_before_save', JSON.stringify({ type: 'article', title: '  \n ', body: '' }))).rejects.toThrow(
-      'title is required',
-    );
-    await expect(plugin.call('hook_before_save', JSON.stringify({ type: 'article', title: 't', body: 'x'.repeat(11) }))).rejects.toThrow(
-      'body has 11 characters, more than the 10 allowed',
-    );
+    await expect(plugin.call('hook_before_save', JSON.stringify({ type: 'article', title: '  \n ', body: '' }))).rejects.toThrow('title is required');
+    await expect(plugin.call('hook_before_save', JSON.stringify({ type: 'article', title: 't', body: 'x'.repeat(11) }))).rejects.toThrow('body has 11 characters, more than the 10 allowed');
     const emoji = JSON.parse(await callText(plugin, 'hook_before_save', JSON.stringify({ type: 'article', title: 't', body: '😀'.repeat(10) })));
     expect(emoji.body).toBe('😀'.repeat(10));
   });
@@ -153,9 +144,7 @@ describe('content-validator', () => {
   it('uses 100000 characters as the default limit', async () => {
     const { plugin } = await start('content-validator');
     await callText(plugin, 'hook_before_save', JSON.stringify({ type: 'article', title: 't', body: 'x'.repeat(100_000) }));
-    await expect(plugin.call('hook_before_save', JSON.stringify({ type: 'article', title: 't', body: 'x'.repeat(100_001) }))).rejects.toThrow(
-      /100001 characters, more than the 100000 allowed/,
-    );
+    await expect(plugin.call('hook_before_save', JSON.stringify({ type: 'article', title: 't', body: 'x'.repeat(100_001) }))).rejects.toThrow(/100001 characters, more than the 100000 allowed/);
   });
 
   it('counts events and reports stats through the command', async () => {
@@ -168,8 +157,6 @@ describe('content-validator', () => {
     const stats = JSON.parse(await callText(guest.plugin, 'handle_command', JSON.stringify({ command: 'stats', args: {} })));
     expect(stats).toEqual({ validated: 2, rejected: 1, events: 1 });
     expect(guest.logs.some((l) => l.level === 'info' && l.message.includes('content.created'))).toBe(true);
-    await expect(guest.plugin.call('handle_command', JSON.stringify({ command: 'nope', args: {} }))).rejects.toThrow(
-      'unknown command "nope"',
-    );
+    await expect(guest.plugin.call('handle_command', JSON.stringify({ command: 'nope', args: {} }))).rejects.toThrow('unknown command "nope"');
   });
 });

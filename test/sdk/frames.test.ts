@@ -16,7 +16,14 @@ afterEach(async () => {
   await manager?.shutdown();
 });
 
-const FRAMES_MANIFEST = manifestToml('frames', ['Hook = "transform_data"', 'Hook = "after_render"', 'Hook = "before_render"', 'Hook = "inspect", kind = "filter"', 'Hook = "truncate", kind = "filter"', 'Command = "bad_frame"']);
+const FRAMES_MANIFEST = manifestToml('frames', [
+  'Hook = "transform_data"',
+  'Hook = "after_render"',
+  'Hook = "before_render"',
+  'Hook = "inspect", kind = "filter"',
+  'Hook = "truncate", kind = "filter"',
+  'Command = "bad_frame"',
+]);
 
 async function start(config: ConstructorParameters<typeof PluginManager>[0] = {}): Promise<PluginManager> {
   manager = new PluginManager({ logger: captureLogger(), limits: { fuel: 200_000_000 }, ...config });
@@ -25,11 +32,19 @@ async function start(config: ConstructorParameters<typeof PluginManager>[0] = {}
 }
 
 const paragraph = (text: string) => `<p class="lead">${text}: "quotes", \\ backslashes,\ttabs and <a href="/x">links</a>.</p>\n`;
-const pageOf = (text: string, bytes: number) => ({ path: '/a', title: 'T', html: `<html><head></head><body>${paragraph(text).repeat(Math.ceil(bytes / 80))}</body></html>`, meta: { lang: 'x', n: 1.5 } });
+const pageOf = (text: string, bytes: number) => ({
+  path: '/a',
+  title: 'T',
+  html: `<html><head></head><body>${paragraph(text).repeat(Math.ceil(bytes / 80))}</body></html>`,
+  meta: { lang: 'x', n: 1.5 },
+});
 const TEXTS = { English: 'Greetings from the newsroom', German: 'Grüße aus der Redaktion', emoji: 'Grüße 😀 日本語 𝄞' };
 
 describe('frames through the manager', () => {
-  for (const [isolation, sizes] of [['inline', [2_000, 64 * 1024, 1024 * 1024]], ['worker', [64 * 1024]]] as const) {
+  for (const [isolation, sizes] of [
+    ['inline', [2_000, 64 * 1024, 1024 * 1024]],
+    ['worker', [64 * 1024]],
+  ] as const) {
     for (const [language, text] of Object.entries(TEXTS)) {
       it(`round-trips ${language} pages of ${sizes.join(', ')} bytes unchanged, member order kept (${isolation})`, async () => {
         await start({ isolation });
@@ -108,7 +123,11 @@ describe('frames through the manager', () => {
   it('counts the frame against maxInputBytes', async () => {
     await start({ limits: { fuel: 200_000_000, maxInputBytes: 50_000 } });
     const page = pageOf(TEXTS.English, 64 * 1024);
-    await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, page, { errorPolicy: 'fail' })).rejects.toMatchObject({ code: 'E_LIMIT', pluginId: 'frames', limit: { name: 'maxInputBytes', value: 50_000 } });
+    await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, page, { errorPolicy: 'fail' })).rejects.toMatchObject({
+      code: 'E_LIMIT',
+      pluginId: 'frames',
+      limit: { name: 'maxInputBytes', value: 50_000 },
+    });
     expect(JSON.stringify(await manager.hooks.execute(Hooks.TRANSFORM_DATA, pageOf(TEXTS.English, 30_000), { errorPolicy: 'fail' }))).toBe(JSON.stringify(pageOf(TEXTS.English, 30_000)));
   });
 

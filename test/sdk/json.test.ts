@@ -51,7 +51,7 @@ describe('Json.parse + Json.stringify', () => {
   });
 
   it('passes non-ASCII text and emoji through as raw UTF-8', async () => {
-    const doc = { title: 'Grüße → ✓ 日本語 😀', nested: [{ 'ключ': 'значение', emoji: '👩‍👩‍👧' }] };
+    const doc = { title: 'Grüße → ✓ 日本語 😀', nested: [{ ключ: 'значение', emoji: '👩‍👩‍👧' }] };
     const input = JSON.stringify(doc);
     const out = await plugin.call('json_roundtrip', input);
     expect(out!.text()).toBe(input);
@@ -82,10 +82,26 @@ describe('Json.parse + Json.stringify', () => {
 describe('numbers', () => {
   it('parses to the correctly rounded double (hard cases)', async () => {
     const cases = [
-      '0.1', '0.30000000000000004', '1e23', '8.98846567431158e307', '1.7976931348623157e308',
-      '1.7976931348623158e308', '5e-324', '2.4703282292062328e-324', '2.4703282292062327e-324',
-      '2.2250738585072011e-308', '2.2250738585072012e-308', '9007199254740993', '123456789012345678901234567890',
-      '1' + '0'.repeat(400) + 'e-400', '0.' + '0'.repeat(300) + '1e301', '1e-400', '-1e-400', '4.35', '1E+2', '1e400',
+      '0.1',
+      '0.30000000000000004',
+      '1e23',
+      '8.98846567431158e307',
+      '1.7976931348623157e308',
+      '1.7976931348623158e308',
+      '5e-324',
+      '2.4703282292062328e-324',
+      '2.4703282292062327e-324',
+      '2.2250738585072011e-308',
+      '2.2250738585072012e-308',
+      '9007199254740993',
+      '123456789012345678901234567890',
+      '1' + '0'.repeat(400) + 'e-400',
+      '0.' + '0'.repeat(300) + '1e301',
+      '1e-400',
+      '-1e-400',
+      '4.35',
+      '1E+2',
+      '1e400',
     ];
     for (const c of cases) {
       const expected = JSON.parse(`[${c}]`)[0] as number;
@@ -161,10 +177,7 @@ describe('malformed input', () => {
 describe('JsonValue API', () => {
   it('builds, overwrites in place, removes, and reads with fallbacks', async () => {
     const doc = JSON.parse(await callText(plugin, 'json_build')) as Record<string, unknown>;
-    expect(Object.keys(doc)).toEqual([
-      'title', 'int', 'neg', 'yes', 'nothing', 'list', 'keys',
-      'titleBack', 'missingNumber', 'wrongType', 'listLength', 'second', 'outOfRangeIsNull',
-    ]);
+    expect(Object.keys(doc)).toEqual(['title', 'int', 'neg', 'yes', 'nothing', 'list', 'keys', 'titleBack', 'missingNumber', 'wrongType', 'listLength', 'second', 'outOfRangeIsNull']);
     expect(doc).toEqual({
       title: 'Grüße "quoted"\n',
       int: 43,

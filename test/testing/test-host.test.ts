@@ -60,7 +60,7 @@ describe('createTestHost', () => {
     }
   });
 
-  it('profile: true gives each call the fuel per function, summing to the call\'s fuel', async () => {
+  it("profile: true gives each call the fuel per function, summing to the call's fuel", async () => {
     const host = await createTestHost({ dir: examplePluginDir('reading-time'), profile: true });
     try {
       const r = await host.run('before_render', { path: '/', title: 'T', body: 'word '.repeat(2000), meta: {} });

@@ -46,7 +46,15 @@ describe('encodeInput', () => {
     const page = { path: '/', html, meta: { lang: 'de' }, body: long('b') };
     const out = encodeInput(page, true, 'seo', 'hook_after_render');
     expect(out).toBeInstanceOf(Uint8Array);
-    expect(out).toEqual(frame([{ key: 'html', value: utf8(html) }, { key: 'body', value: utf8(page.body) }], '{"path":"/","html":null,"meta":{"lang":"de"},"body":null}'));
+    expect(out).toEqual(
+      frame(
+        [
+          { key: 'html', value: utf8(html) },
+          { key: 'body', value: utf8(page.body) },
+        ],
+        '{"path":"/","html":null,"meta":{"lang":"de"},"body":null}',
+      ),
+    );
     // The frame owns its whole buffer (Extism adopts such input without copying it).
     expect((out as Uint8Array).byteLength).toBe((out as Uint8Array).buffer.byteLength);
   });
@@ -61,15 +69,7 @@ describe('encodeInput', () => {
     class Page {
       constructor(readonly html: string) {}
     }
-    const cases: unknown[] = [
-      { html: 'x'.repeat(FRAME_MIN_CHARS - 1) },
-      { meta: { html } },
-      [html],
-      new Page(html),
-      { html, toJSON: () => ({ html: 'replaced' }) },
-      42,
-      null,
-    ];
+    const cases: unknown[] = [{ html: 'x'.repeat(FRAME_MIN_CHARS - 1) }, { meta: { html } }, [html], new Page(html), { html, toJSON: () => ({ html: 'replaced' }) }, 42, null];
     for (const data of cases) expect(encodeInput(data, true, 'p', 'op')).toBe(JSON.stringify(data));
     expect(encodeInput({ html }, false, 'p', 'op')).toBe(JSON.stringify({ html }));
   });
@@ -149,8 +149,28 @@ describe('decodeOutput', () => {
     ['members framed in an array', frame([{ key: 'a', value: utf8('x') }], '[null]'), /not an object/],
     ['a member missing from the JSON', frame([{ key: 'a', value: utf8('x') }], '{"b":null}'), /"a" is not null/],
     ['a member that is not null in the JSON', frame([{ key: 'a', value: utf8('x') }], '{"a":1}'), /"a" is not null/],
-    ['the same member twice', frame([{ key: 'a', value: utf8('x') }, { key: 'a', value: utf8('y') }], '{"a":null}'), /"a" is not null/],
-    ['a whole-value entry beside others', frame([{ key: null, value: utf8('x') }, { key: 'a', value: utf8('y') }], 'null'), /must be the only one/],
+    [
+      'the same member twice',
+      frame(
+        [
+          { key: 'a', value: utf8('x') },
+          { key: 'a', value: utf8('y') },
+        ],
+        '{"a":null}',
+      ),
+      /"a" is not null/,
+    ],
+    [
+      'a whole-value entry beside others',
+      frame(
+        [
+          { key: null, value: utf8('x') },
+          { key: 'a', value: utf8('y') },
+        ],
+        'null',
+      ),
+      /must be the only one/,
+    ],
     ['a whole-value entry with JSON besides', frame([{ key: null, value: utf8('x') }], '{}'), /must be the only one/],
   ];
   for (const [what, bytes, message] of malformed) {

@@ -30,9 +30,7 @@ describe('SerialQueue', () => {
     const queue = new SerialQueue();
     const probe = concurrencyProbe();
     const delays = [5, 0, 3, 1, 0, 2];
-    const results = await Promise.all(
-      delays.map((ms, i) => queue.run(probe.task(i, () => new Promise((r) => setTimeout(() => r(`r${i}`), ms))))),
-    );
+    const results = await Promise.all(delays.map((ms, i) => queue.run(probe.task(i, () => new Promise((r) => setTimeout(() => r(`r${i}`), ms))))));
     expect(results).toStrictEqual(delays.map((_, i) => `r${i}`));
     expect(probe.started).toStrictEqual([0, 1, 2, 3, 4, 5]);
     expect(probe.finished).toStrictEqual([0, 1, 2, 3, 4, 5]);
@@ -124,11 +122,13 @@ describe('SerialQueue', () => {
       await gates[0]!.promise;
       done.push(0);
     });
-    queue.run(async () => {
-      await gates[1]!.promise;
-      done.push(1);
-      throw new Error('late failure');
-    }).catch(() => {});
+    queue
+      .run(async () => {
+        await gates[1]!.promise;
+        done.push(1);
+        throw new Error('late failure');
+      })
+      .catch(() => {});
     let idle = false;
     const idling = queue.idle().then(() => (idle = true));
     await flush();
@@ -194,11 +194,13 @@ describe('SerialQueue', () => {
     const outer = queue.run(
       probe.task(1, async () => {
         order.push('outer:start');
-        inner = queue.run(probe.task(2, async () => {
-          order.push('inner:start');
-          await flush();
-          order.push('inner:end');
-        }));
+        inner = queue.run(
+          probe.task(2, async () => {
+            order.push('inner:start');
+            await flush();
+            order.push('inner:end');
+          }),
+        );
         await flush();
         order.push('outer:end');
       }),

@@ -51,7 +51,10 @@ for (const isolation of ['inline', 'worker'] as const) {
     }
 
     for (const name of FUEL_CASES) {
-      const title = isolation === 'inline' ? `${name} ends with E_FUEL, twice (the instance is replaced), and the neighbour is unaffected` : `${name} is refused at load with E_UNSUPPORTED, and the neighbour is unaffected`;
+      const title =
+        isolation === 'inline'
+          ? `${name} ends with E_FUEL, twice (the instance is replaced), and the neighbour is unaffected`
+          : `${name} is refused at load with E_UNSUPPORTED, and the neighbour is unaffected`;
       it(title, async () => {
         if (!(await load(name))) return;
         try {
@@ -72,16 +75,21 @@ for (const isolation of ['inline', 'worker'] as const) {
       });
     }
 
-    it(isolation === 'inline' ? 'wasi-handle-hoard gets exactly maxFileHandles open files, then EMFILE; the call succeeds' : 'wasi-handle-hoard is refused at load with E_UNSUPPORTED, and the neighbour is unaffected', async () => {
-      if (!(await load('wasi-handle-hoard', MOUNT))) return;
-      try {
-        await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).resolves.toBe(`00${LIMITS.maxFileHandles},33`);
-        // Handles live with the instance: the next call finds them all still taken.
-        await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).resolves.toBe('000,33');
-        await expectNeighbourHealthy();
-      } finally {
-        await manager.unload('wasi-handle-hoard');
-      }
-    });
+    it(
+      isolation === 'inline'
+        ? 'wasi-handle-hoard gets exactly maxFileHandles open files, then EMFILE; the call succeeds'
+        : 'wasi-handle-hoard is refused at load with E_UNSUPPORTED, and the neighbour is unaffected',
+      async () => {
+        if (!(await load('wasi-handle-hoard', MOUNT))) return;
+        try {
+          await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).resolves.toBe(`00${LIMITS.maxFileHandles},33`);
+          // Handles live with the instance: the next call finds them all still taken.
+          await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).resolves.toBe('000,33');
+          await expectNeighbourHealthy();
+        } finally {
+          await manager.unload('wasi-handle-hoard');
+        }
+      },
+    );
   });
 }

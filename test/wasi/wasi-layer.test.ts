@@ -31,7 +31,14 @@ function probeManifest(id: string, extra = ''): string {
 
 /** Splits a probe's hex dump into little-endian u64s and the random bytes. */
 function entropyOf(hex: string): { realtime: bigint; monotonic: bigint; random: string } {
-  const u64 = (from: number) => BigInt(`0x${hex.slice(from, from + 16).match(/../g)!.reverse().join('')}`);
+  const u64 = (from: number) =>
+    BigInt(
+      `0x${hex
+        .slice(from, from + 16)
+        .match(/../g)!
+        .reverse()
+        .join('')}`,
+    );
   return { realtime: u64(0), monotonic: u64(16), random: hex.slice(32) };
 }
 
@@ -243,7 +250,7 @@ describe('WASI modules that cannot run as plugins', () => {
     await expectNeighbourHealthy(manager);
   });
 
-  it("a reactor whose _initialize never ends runs out of fuel: the load fails with E_FUEL", async () => {
+  it('a reactor whose _initialize never ends runs out of fuel: the load fails with E_FUEL', async () => {
     const wasm = await compileWat(`(module
       (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
       (memory (export "memory") 1)

@@ -33,7 +33,13 @@ describe('linkWasi', () => {
       'extism:host/env.input_length:function',
       'env.table:table',
     ]);
-    expect(WebAssembly.Module.exports(linked).map((e) => `${e.name}:${e.kind}`)).toEqual(['memory:memory', 'g:global', `${HOST_REACTOR_INIT}:function`, `${HOST_COMMAND_START}:function`, 'hook_x:function']);
+    expect(WebAssembly.Module.exports(linked).map((e) => `${e.name}:${e.kind}`)).toEqual([
+      'memory:memory',
+      'g:global',
+      `${HOST_REACTOR_INIT}:function`,
+      `${HOST_COMMAND_START}:function`,
+      'hook_x:function',
+    ]);
   });
 });
 

@@ -26,7 +26,16 @@ export async function runCheck(argv: string[], term: Terminal): Promise<number> 
 export function printReport(term: Terminal, json: boolean, report: CheckReport, extra: Record<string, unknown> = {}): void {
   const errors = report.findings.filter((f) => f.level === 'error');
   if (json) {
-    term.out(JSON.stringify({ ok: errors.length === 0, ...extra, plugin: report.metadata === undefined ? null : { id: report.metadata.id, version: report.metadata.version }, wasm: report.wasmPath ?? null, module: report.module ?? null, findings: report.findings }));
+    term.out(
+      JSON.stringify({
+        ok: errors.length === 0,
+        ...extra,
+        plugin: report.metadata === undefined ? null : { id: report.metadata.id, version: report.metadata.version },
+        wasm: report.wasmPath ?? null,
+        module: report.module ?? null,
+        findings: report.findings,
+      }),
+    );
     return;
   }
   const id = report.metadata === undefined ? report.dir : `${report.metadata.id} ${report.metadata.version}`;

@@ -13,7 +13,11 @@ export const INIT: CommandSpec = {
   usage: 'reed-plugin init <dir> [--hook after_render] [--lang assemblyscript] [--id name]',
   summary: 'Creates a new plugin in <dir> (which must be empty or absent): plugin.toml, assembly/index.ts, a test, package.json scripts.',
   options: { hook: { type: 'string' }, lang: { type: 'string' }, id: { type: 'string' } },
-  help: ['--hook NAME          the hook the plugin filters (default after_render)', '--lang LANG           assemblyscript (the only one for now)', '--id ID               plugin id (default: the folder name)'],
+  help: [
+    '--hook NAME          the hook the plugin filters (default after_render)',
+    '--lang LANG           assemblyscript (the only one for now)',
+    '--id ID               plugin id (default: the folder name)',
+  ],
 };
 
 /** Runs `init`. */
@@ -24,7 +28,12 @@ export async function runInit(argv: string[], term: Terminal): Promise<number> {
   const lang = (values['lang'] as string | undefined) ?? 'assemblyscript';
   if (lang !== 'assemblyscript') throw new UsageError(`--lang ${lang} is not supported (only assemblyscript)`);
   const dir = resolve(target);
-  const id = (values['id'] as string | undefined) ?? basename(dir).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  const id =
+    (values['id'] as string | undefined) ??
+    basename(dir)
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '');
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) throw new UsageError(`"${id}" is not a valid plugin id ([a-z0-9][a-z0-9._-]*): pass --id`);
   const hook = (values['hook'] as string | undefined) ?? 'after_render';
   const existing = await readdir(dir).catch(() => [] as string[]);

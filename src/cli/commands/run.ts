@@ -39,7 +39,7 @@ export const RUN: CommandSpec = {
     '--config FILE        the plugin config as JSON (checked against config_schema)',
     `--fuel N             fuel budget per call (default ${formatCount(DEFAULT_LIMITS.fuel ?? 0)})`,
     '--memory BYTES       linear memory cap',
-    '--allow-host P       host-wide egress allow-list entry (repeatable; default: the manifest\'s)',
+    "--allow-host P       host-wide egress allow-list entry (repeatable; default: the manifest's)",
     '--mock-http FILE     JSON { "<url>": { "status", "json" | "body", "headers" } } answering requests',
     '--isolation MODE     inline (default) or worker',
     '--command NAME       call a declared command instead of a hook (--args FILE for its arguments)',
@@ -72,7 +72,8 @@ export async function runRun(argv: string[], term: Terminal): Promise<number> {
   const args = await readJsonOption(values['args'] as string | undefined, 'args', undefined);
   const event = eventFile === undefined ? undefined : await readJsonOption(eventFile, 'event', undefined);
   if (config !== undefined && (config === null || typeof config !== 'object' || Array.isArray(config))) throw new UsageError('--config must hold a JSON object');
-  if (event !== undefined && (event === null || typeof event !== 'object' || typeof (event as { type?: unknown }).type !== 'string')) throw new UsageError('--event must hold { "type": "…", "data": … }');
+  if (event !== undefined && (event === null || typeof event !== 'object' || typeof (event as { type?: unknown }).type !== 'string'))
+    throw new UsageError('--event must hold { "type": "…", "data": … }');
 
   const host = await createTestHost({
     dir,
@@ -84,8 +85,7 @@ export async function runRun(argv: string[], term: Terminal): Promise<number> {
     ...(values['allow-host'] === undefined ? {} : { allowedHosts: values['allow-host'] as string[] }),
   });
   try {
-    const call = (): Promise<RunResult> =>
-      hook !== undefined ? host.run(hook, input) : command !== undefined ? host.command(command, args) : host.event(event as { type: string; data?: unknown });
+    const call = (): Promise<RunResult> => (hook !== undefined ? host.run(hook, input) : command !== undefined ? host.command(command, args) : host.event(event as { type: string; data?: unknown }));
     const results: RunResult[] = [];
     for (let i = 0; i < repeat; i++) results.push(await call());
     const last = results[results.length - 1]!;
@@ -138,7 +138,8 @@ function report(term: Terminal, json: boolean, host: TestHost, what: string, res
         plugin: { id: host.pluginId, version: host.metadata.version },
         call: what,
         output: last.output ?? null,
-        error: last.error === undefined ? null : { code: last.error.code, message: last.error.message, operation: last.error.operation ?? null, limit: (last.error as { limit?: unknown }).limit ?? null },
+        error:
+          last.error === undefined ? null : { code: last.error.code, message: last.error.message, operation: last.error.operation ?? null, limit: (last.error as { limit?: unknown }).limit ?? null },
         logs: last.logs,
         events: last.events.map((e) => ({ type: e.type, data: e.data })),
         requests: last.requests,
@@ -174,7 +175,9 @@ function report(term: Terminal, json: boolean, host: TestHost, what: string, res
     if (last.profile.length > PROFILE_LINES) term.out(paint(term, 'dim', `  … ${last.profile.length - PROFILE_LINES} more (--json lists all)`));
   }
   if (timing !== undefined && fuelRange !== undefined) {
-    term.out(`repeat:   ${results.length} runs; time min ${timing.min.toFixed(2)} / median ${timing.median.toFixed(2)} / max ${timing.max.toFixed(2)} ms; fuel min ${formatCount(fuelRange.min)} / median ${formatCount(fuelRange.median)} / max ${formatCount(fuelRange.max)}`);
+    term.out(
+      `repeat:   ${results.length} runs; time min ${timing.min.toFixed(2)} / median ${timing.median.toFixed(2)} / max ${timing.max.toFixed(2)} ms; fuel min ${formatCount(fuelRange.min)} / median ${formatCount(fuelRange.median)} / max ${formatCount(fuelRange.max)}`,
+    );
   }
   if (note !== undefined) term.out(`${paint(term, 'yellow', 'note:')}     ${note}`);
 }
