@@ -6,10 +6,12 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
  * The test tiers, by folder. `integration` drives something outside this Node process that takes
- * seconds to start or build (Deno, workerd, Chromium, clang and Go, `npm pack`, the CLI's tsc build);
- * `unit` is everything else, with real Extism in-process. A new test file joins its folder's tier.
+ * seconds to start or build (Deno, workerd, Chromium, clang and Go, `npm pack`, the CLI's tsc build),
+ * or runs for many seconds in-process (`*.slow.test.ts`: the property-based fuzzing and the hostile
+ * suites that wait on worker timeouts); `unit` is everything else, with real Extism in-process. A
+ * new test file joins its folder's tier.
  */
-const INTEGRATION = ['test/runtimes/**/*.test.ts', 'test/languages/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/playground/playground.test.ts'];
+const INTEGRATION = ['test/runtimes/**/*.test.ts', 'test/languages/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/playground/playground.test.ts', 'test/**/*.slow.test.ts'];
 
 export default defineConfig({
   resolve: {

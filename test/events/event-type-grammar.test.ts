@@ -1,7 +1,7 @@
 /**
  * One grammar for event types wherever they enter: host publish (publish, createEvent,
  * dispatch), subscribe patterns, manifest `Event` capabilities (guest publishes are covered by
- * test/sandbox/event-fanout.test.ts, through real Extism). Control characters, invisible
+ * test/sandbox/event-fanout.slow.test.ts, through real Extism). Control characters, invisible
  * characters and overlong types are refused; every documented type still passes.
  */
 import { describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
  * The rewriter's host-call guards and deferred start, on plain WebAssembly: the kernel here is a
  * small JS block store with Extism's addressing (block index << 48), which records what the
  * guest hands it, so each guard's effect is seen exactly. Through real Extism, in both isolation
- * modes: test/sandbox/hostile.test.ts and test/manager/worker-output.test.ts.
+ * modes: test/sandbox/hostile.slow.test.ts and test/manager/worker-output.slow.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { LimitReason, type InstrumentOptions } from '../../src/instrument/index.ts';
