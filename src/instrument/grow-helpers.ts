@@ -14,7 +14,7 @@ import { FUEL_PER_PAGE, GROW_BASE_FUEL, GrowKind, LimitReason, TABLE_GROW_FUEL_S
 import { MAX_PAGES } from './memory-cap.ts';
 import { Misc, Op } from './opcodes.ts';
 import type { Plan } from './plan.ts';
-import { writeSetReason, writeStoreAndCheckFuel } from './snippets.ts';
+import { writeSetReason, writeStoreAndCheckFuel } from './limit-signals.ts';
 import type { ByteWriter } from './writer.ts';
 
 const IF = 0x04;

@@ -19,6 +19,7 @@
  * guarded import are redirected to its guard (plan.refFunc).
  */
 import { MEMORY_BYTES_SHIFT, LimitReason } from './constants.ts';
+import { writeSetReason } from './limit-signals.ts';
 import { GuardKind, type Guard, type Plan } from './plan.ts';
 import type { ByteWriter } from './writer.ts';
 
@@ -149,16 +150,8 @@ function writeCharge(w: ByteWriter, plan: Plan): void {
   w.u8(Op.i32_ne);
   w.u8(Op.if);
   w.u8(VOID);
-  w.u8(Op.i32_const);
-  w.u8(LimitReason.HOST_MEMORY);
-  w.u8(Op.global_set);
-  w.u32(plan.gReason);
-  if (plan.limitFunc !== undefined) {
-    w.u8(Op.i32_const);
-    w.u8(LimitReason.HOST_MEMORY);
-    call(w, plan.limitFunc);
-    writeCrossed(w, plan); // the limit import is a host call too
-  }
+  writeSetReason(w, plan, LimitReason.HOST_MEMORY);
+  if (plan.limitFunc !== undefined) writeCrossed(w, plan); // the limit import is a host call too
   w.u8(Op.end);
   w.u8(Op.i32_const);
   w.u8(0);

@@ -10,6 +10,7 @@ import type { Plan, Wrapper } from './plan.ts';
 import { ValType } from './types.ts';
 import type { ByteWriter } from './writer.ts';
 import { writeGuardBodies, writeGuardReset } from './host-call-guards.ts';
+import { writeSetReason } from './limit-signals.ts';
 
 const IF = 0x04;
 const END = 0x0b;
@@ -53,24 +54,6 @@ export function writeMeterTail(w: ByteWriter, _plan: Plan, fuelLocal: number): v
   w.u8(0);
   w.u8(Op.i64_lt_s);
   w.u8(Op.br_if);
-}
-
-/** For helpers without a fuel local: `local.tee s; global.set fuel; local.get s; i64.const 0; i64.lt_s; if call outOfFuel end` */
-export function writeStoreAndCheckFuel(w: ByteWriter, plan: Plan, scratch64: number): void {
-  w.u8(Op.local_tee);
-  w.u32(scratch64);
-  w.u8(Op.global_set);
-  w.u32(plan.gFuel);
-  w.u8(Op.local_get);
-  w.u32(scratch64);
-  w.u8(I64_CONST);
-  w.u8(0);
-  w.u8(Op.i64_lt_s);
-  w.u8(IF);
-  w.u8(VOID);
-  w.u8(Op.call);
-  w.u32(plan.fOutOfFuel!);
-  w.u8(END);
 }
 
 /**
@@ -162,20 +145,6 @@ export function writeDepthLeave(w: ByteWriter, plan: Plan): void {
   w.u8(Op.i32_sub);
   w.u8(Op.global_set);
   w.u32(plan.gDepth);
-}
-
-/** `reason := code; limitImport(code)` (the import call only when one is configured). */
-export function writeSetReason(w: ByteWriter, plan: Plan, code: number): void {
-  w.u8(Op.i32_const);
-  w.u8(code);
-  w.u8(Op.global_set);
-  w.u32(plan.gReason);
-  if (plan.limitFunc !== undefined) {
-    w.u8(Op.i32_const);
-    w.u8(code);
-    w.u8(Op.call);
-    w.u32(plan.limitFunc);
-  }
 }
 
 /**
