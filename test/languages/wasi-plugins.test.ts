@@ -16,6 +16,7 @@ import { readFixture } from '../support/fixtures.ts';
 import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';
 import { manifestToml } from '../support/wat-plugins.ts';
 import { nativeSkipReason } from '../support/native-fixtures.ts';
+import { expectNeighbourHealthy, loadNeighbour } from '../support/neighbour.ts';
 import { startTestServer, type TestServer } from '../http/http-server.ts';
 
 const LANGUAGES = [
@@ -29,12 +30,10 @@ const LIMITS = { fuel: 10_000_000, memoryBytes: 64 * 1024 * 1024, timeoutMs: 10_
 const CAPABILITIES = ['Hook = "before_render"', 'Command = "echo"', 'Command = "read"', 'Command = "spin"', 'Event = "content.*"', 'Export = "count_vowels"', 'Export = "run_test"'];
 const MOUNT = '[filesystem]\nmounts = [{ path = "/data" }]';
 
+// The native plugins take before_render: the neighbour sits on transform_data.
 async function withNeighbour(manager: PluginManager): Promise<() => Promise<void>> {
-  await manager.load({ manifest: manifestToml('good', ['Hook = "transform_data"']), wasm: await readFixture('echo') });
-  return async () => {
-    const data = { still: 'fine ✓', n: Math.random() };
-    await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, data, { errorPolicy: 'fail' })).resolves.toEqual(data);
-  };
+  await loadNeighbour(manager, Hooks.TRANSFORM_DATA);
+  return () => expectNeighbourHealthy(manager, Hooks.TRANSFORM_DATA);
 }
 
 for (const { fixture, tag, stdout } of LANGUAGES) {
@@ -44,7 +43,7 @@ for (const { fixture, tag, stdout } of LANGUAGES) {
   describe.skipIf(skip !== undefined)(`${fixture}, inline isolation`, () => {
     let manager: PluginManager;
     let logger: CapturingLogger;
-    let expectNeighbourHealthy: () => Promise<void>;
+    let neighbourHealthy: () => Promise<void>;
 
     beforeAll(async () => {
       logger = captureLogger();
@@ -54,7 +53,7 @@ for (const { fixture, tag, stdout } of LANGUAGES) {
         plugins: { [id]: { suffix: '?', thing: 'testing' } },
         filesystem: { [id]: { '/data': { files: { 'hello.txt': `hello, ${tag}` } } } },
       });
-      expectNeighbourHealthy = await withNeighbour(manager);
+      neighbourHealthy = await withNeighbour(manager);
       await manager.load({ manifest: manifestToml(id, CAPABILITIES, MOUNT), wasm: await readFixture(fixture) });
     });
     afterAll(async () => {
@@ -101,7 +100,7 @@ for (const { fixture, tag, stdout } of LANGUAGES) {
         const error = (await manager.command(id, 'spin', {}).catch((e: unknown) => e)) as PluginError & { limit?: unknown };
         expect(error).toMatchObject({ code: 'E_FUEL', pluginId: id, operation: 'handle_command' });
         expect(error.limit).toEqual({ name: 'fuel', value: LIMITS.fuel });
-        await expectNeighbourHealthy();
+        await neighbourHealthy();
       }
       const page = (await manager.hooks.execute(Hooks.BEFORE_RENDER, { title: 'after' }, { errorPolicy: 'fail' })) as { title: string };
       expect(page.title).toBe('AFTER?');
@@ -122,18 +121,18 @@ for (const { fixture, tag, stdout } of LANGUAGES) {
     it(hasJspi() ? 'fetches an allowed URL; another host is denied with 403' : 'is refused at load with E_UNSUPPORTED (no JSPI to serve HTTP to an inline plugin)', async () => {
       const manager = new PluginManager({ limits: LIMITS, logger: captureLogger(), allowedHosts: [server.origin] });
       try {
-        const expectNeighbourHealthy = await withNeighbour(manager);
+        const neighbourHealthy = await withNeighbour(manager);
         const load = manager.load({ manifest: manifestToml(id, ['Command = "fetch"'], `[network]\nallowed_hosts = ["${server.origin}"]`), wasm: await readFixture(fixture) });
         if (!hasJspi()) {
           await expect(load).rejects.toMatchObject({ code: 'E_UNSUPPORTED', pluginId: id });
-          await expectNeighbourHealthy();
+          await neighbourHealthy();
           return;
         }
         await load;
         await expect(manager.command(id, 'fetch', { url: `${server.origin}/hello` })).resolves.toEqual({ status: 200, body: 'hello' });
         await expect(manager.command(id, 'fetch', { url: 'https://evil.example.net/steal' })).resolves.toMatchObject({ status: 403 });
         expect(server.requests).toEqual(['GET /hello']);
-        await expectNeighbourHealthy();
+        await neighbourHealthy();
       } finally {
         await manager.shutdown();
       }
@@ -144,9 +143,9 @@ for (const { fixture, tag, stdout } of LANGUAGES) {
     it('is refused with E_UNSUPPORTED (WASI is served inline only), and the neighbour goes on', async () => {
       const manager = new PluginManager({ isolation: 'worker', limits: LIMITS, logger: captureLogger() });
       try {
-        const expectNeighbourHealthy = await withNeighbour(manager);
+        const neighbourHealthy = await withNeighbour(manager);
         await expect(manager.load({ manifest: manifestToml(id, CAPABILITIES, MOUNT), wasm: await readFixture(fixture) })).rejects.toMatchObject({ code: 'E_UNSUPPORTED', pluginId: id });
-        await expectNeighbourHealthy();
+        await neighbourHealthy();
       } finally {
         await manager.shutdown();
       }

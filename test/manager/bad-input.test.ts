@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { Events, Hooks, PluginError, PluginManager, type PluginEvent, type PluginSource } from '@reedcms/plugins';
-import { buildWatPlugin, constantOutputWat, echoPluginWat, errorSettingWat, manifestToml, trappingWat } from '../support/wat-plugins.ts';
+import { ECHO_BODY, buildWatPlugin, constantOutputWat, echoPluginWat, errorSettingWat, manifestToml, trappingWat } from '../support/wat-plugins.ts';
 import { captureLogger, type CapturingLogger } from '../support/capture-logger.ts';
 
 let echoWasm: Uint8Array;
@@ -259,17 +259,7 @@ describe('bad data at call time', () => {
         `  (func (export "hook_transform_data") (result i32)
     (if (i64.gt_u (call $input_length) (i64.const 20)) (then unreachable))
     (call $echo))
-  (func $echo (result i32)
-    (local $len i64) (local $i i64) (local $out i64)
-    (local.set $len (call $input_length))
-    (local.set $out (call $alloc (local.get $len)))
-    (block $done (loop $copy
-      (br_if $done (i64.ge_u (local.get $i) (local.get $len)))
-      (call $store_u8 (i64.add (local.get $out) (local.get $i)) (call $input_load_u8 (local.get $i)))
-      (local.set $i (i64.add (local.get $i) (i64.const 1)))
-      (br $copy)))
-    (call $output_set (local.get $out) (local.get $len))
-    (i32.const 0))`,
+  (func $echo (result i32)${ECHO_BODY})`,
       ),
     );
     await manager.load({ manifest: manifestToml('trappy', ['Hook = "transform_data"'], 'priority = 1'), wasm });

@@ -170,7 +170,7 @@ for (const isolation of ['inline', 'worker'] as const) {
 
     beforeAll(async () => {
       manager = new PluginManager({ isolation, limits: { ...LIMITS, ...IO }, memoryBudgetBytes: BUDGET, logger: captureLogger() });
-      await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+      await loadNeighbour(manager);
       const grower = await hostileWat('memory-grower');
       for (const id of ['g1', 'g2', 'g3']) await manager.load({ manifest: manifestToml(id, ['Command = "grow"']), wasm: grower });
     });

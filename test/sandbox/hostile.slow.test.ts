@@ -160,7 +160,7 @@ describe("the engine's own stack overflow (no call-depth limit)", () => {
       const manager = new PluginManager({ isolation, limits: { ...LIMITS, maxCallDepth: 0 }, logger: captureLogger() });
       try {
         await manager.load({ manifest: manifestToml('deep', ['Hook = "transform_data"']), wasm: await hostileWat('unbounded-recursion') });
-        await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+        await loadNeighbour(manager);
         await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, {}, { errorPolicy: 'fail' })).rejects.toMatchObject({
           code: 'E_STACK',
           pluginId: 'deep',
@@ -210,7 +210,7 @@ describe('wall-clock timeout while the host works for the guest (worker isolatio
         (i32.const 0)))`);
     try {
       await manager.load({ manifest: manifestToml('caller', ['Hook = "transform_data"']), wasm });
-      await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+      await loadNeighbour(manager);
       for (let attempt = 0; attempt < 2; attempt++) {
         await expect(manager.hooks.execute(Hooks.TRANSFORM_DATA, 'call the host for ever', { errorPolicy: 'fail' })).rejects.toMatchObject({
           code: 'E_TIMEOUT',
@@ -237,7 +237,7 @@ describe('hostile start code (the start function, _initialize)', () => {
     it(`data-out-of-bounds fails the load with E_WASM (${isolation}); the neighbour still answers`, async () => {
       const manager = new PluginManager({ isolation, limits: LIMITS, logger: captureLogger() });
       try {
-        await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+        await loadNeighbour(manager);
         for (let attempt = 0; attempt < 2; attempt++) {
           await expect(manager.load({ manifest: manifestToml('broken', ['Hook = "transform_data"']), wasm: await hostileWat('data-out-of-bounds') })).rejects.toMatchObject({
             code: 'E_WASM',
@@ -257,7 +257,7 @@ describe('hostile start code (the start function, _initialize)', () => {
         const limits = c.fuel ? LIMITS : { ...LIMITS, fuel: false as const, timeoutMs: 300 };
         const manager = new PluginManager({ isolation, limits, logger: captureLogger() });
         try {
-          await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+          await loadNeighbour(manager);
           for (let attempt = 0; attempt < 2; attempt++) {
             const error = (await manager.load({ manifest: manifestToml('starter', ['Hook = "transform_data"']), wasm: await hostileWat(c.fixture) }).catch((e: unknown) => e)) as GuestError;
             expect(error).toBeInstanceOf(GuestError);

@@ -13,13 +13,13 @@ import { Hooks, type PluginManager } from '@reedcms/plugins';
 import { readFixture } from './fixtures.ts';
 import { manifestToml } from './wat-plugins.ts';
 
-/** Loads the neighbour (id `good`). */
-export async function loadNeighbour(manager: PluginManager): Promise<void> {
-  await manager.load({ manifest: manifestToml('good', ['Hook = "before_render"']), wasm: await readFixture('echo') });
+/** Loads the neighbour (id `good`), on `before_render` or on the hook given (when the plugin under test takes that one). */
+export async function loadNeighbour(manager: PluginManager, hook: string = Hooks.BEFORE_RENDER): Promise<void> {
+  await manager.load({ manifest: manifestToml('good', [`Hook = "${hook}"`]), wasm: await readFixture('echo') });
 }
 
-/** The neighbour still returns fresh data unchanged. */
-export async function expectNeighbourHealthy(manager: PluginManager): Promise<void> {
+/** The neighbour still returns fresh data unchanged, on the hook it was loaded on. */
+export async function expectNeighbourHealthy(manager: PluginManager, hook: string = Hooks.BEFORE_RENDER): Promise<void> {
   const page = { title: 'Still fine ✓', n: Math.random() };
-  await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, page)).resolves.toEqual(page);
+  await expect(manager.hooks.execute(hook, page, { errorPolicy: 'fail' })).resolves.toEqual(page);
 }

@@ -19,8 +19,8 @@ const KERNEL_IMPORTS = `
   (import "extism:host/env" "error_set" (func $error_set (param i64)))
 `;
 
-/** Copies the input block to a new block and sets it as output. */
-const ECHO_BODY = `
+/** A `(result i32)` function body: copies the input block to a new block and sets it as output. */
+export const ECHO_BODY = `
     (local $len i64) (local $i i64) (local $out i64)
     (local.set $len (call $input_length))
     (local.set $out (call $alloc (local.get $len)))
