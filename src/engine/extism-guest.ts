@@ -17,6 +17,7 @@ import { WasiExit } from '../wasi/wasi-exit.ts';
 import type { WasiInstance } from '../wasi/wasi-instance.ts';
 import { HOST_WASI_MODULE, WASI_MODULE, importsWasi } from '../wasi/wasi-link.ts';
 import type { WasiSettings } from '../wasi/wasi-settings.ts';
+import type { GuestWorkerPort } from './worker-channel.ts';
 
 /**
  * Log levels, lowest first.
@@ -112,6 +113,11 @@ export interface GuestOptions {
    * `E_GUEST`): the instance must be replaced, as after a trap.
    */
   onExit?: ((code: number) => void) | undefined;
+  /**
+   * Starts a worker of our own (the runtime adapter's), for a module that imports WASI under
+   * worker isolation (src/engine/worker-guest.ts). Absent: such a module is refused there.
+   */
+  spawnWorker?: (() => GuestWorkerPort) | undefined;
 }
 
 /** One live instance of a plugin module. Not reentrant: callers serialize calls. */
@@ -181,8 +187,12 @@ function frameVersion(): number {
  * @throws PluginError `E_LINK` when the module imports something the host does not provide.
  */
 export async function createGuest(module: WebAssembly.Module, options: GuestOptions): Promise<Guest> {
-  let memory: WebAssembly.Memory | undefined;
   const runInWorker = options.runInWorker ?? false;
+  // Extism's worker serves host functions on this thread, out of reach of the guest's memory
+  // that every WASI call reads or writes: such a module gets a worker of our own, which runs
+  // the WASI layer beside the guest. Loaded on first use, as the WASI layer is.
+  if (runInWorker && importsWasi(module)) return (await import('./worker-guest.ts')).createWorkerGuest(module, options);
+  let memory: WebAssembly.Memory | undefined;
   // Inline, the host-buffer cap is ours (O(1) per allocation); Extism's own (`maxPages`) sums
   // every block on every allocation, which a guest making 32,000 tiny allocations in one call
   // turns into seconds of host CPU that fuel does not see. In a worker the wall-clock timeout
@@ -198,7 +208,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   const charges = { fuel: chargeFuel, buffer: (bytes: number) => budget?.take(bytes) ?? true };
   const guestIo = { ...directIoFunctions(() => memory, io, charges), ...bulkCopyFunctions(() => memory, charges) };
   let userFunctions: Record<string, HostFunction> = { reed_frame_version: frameVersion, ...options.hostFunctions };
-  const wasi = importsWasi(module) ? await serveWasi(options, runInWorker, () => memory, chargeFuel) : undefined;
+  const wasi = importsWasi(module) ? await serveWasi(options, () => memory, chargeFuel) : undefined;
   const kept: KeptOutput = { bytes: undefined };
   let namespaces = options.namespaces ?? {};
   checkImports(module, { ...guestIo, ...userFunctions }, namespaces, wasi?.functions ?? {}, options.pluginId);
@@ -490,19 +500,10 @@ function checkImports(
 }
 
 /**
- * The WASI layer for a module that imports it. Inline only: in a worker, host functions run on
- * the main thread, out of reach of the guest's memory that every WASI call reads or writes
- * (and each would cost a ~5 ms round trip), so the load is refused with a clear error. Loaded
+ * The WASI layer for a module that imports it (inline, or inside a worker of our own). Loaded
  * on first use: a frontend bundle whose plugins import no WASI never downloads it.
  */
-async function serveWasi(options: GuestOptions, runInWorker: boolean, memory: () => WebAssembly.Memory | undefined, fuel: (bytes: number) => boolean): Promise<WasiInstance> {
-  if (runInWorker) {
-    throw new PluginError(
-      ErrorCodes.UNSUPPORTED,
-      "the module imports WASI (wasi_snapshot_preview1), which this host serves in 'inline' isolation only: in a worker the host cannot reach the plugin's memory. Load it with isolation 'inline' (fuel bounds its CPU); a plugin with network access also needs JSPI to stay inline (docs/network.md)",
-      { pluginId: options.pluginId, operation: 'instantiate' },
-    );
-  }
+async function serveWasi(options: GuestOptions, memory: () => WebAssembly.Memory | undefined, fuel: (bytes: number) => boolean): Promise<WasiInstance> {
   const { wasiInstance } = await import('../wasi/wasi-instance.ts');
   return wasiInstance({
     settings: options.wasi.settings ?? { args: [], env: [], deterministic: false },

@@ -28,6 +28,7 @@ import { createPluginContext, type ContextDeps } from './plugin-context.ts';
 import { quarantine, retire } from './plugin-lifecycle.ts';
 import type { Generation, PluginRecord } from './plugin-record.ts';
 import type { DescribedSource } from './resolve-source.ts';
+import type { GuestWorkerPort } from '../engine/worker-channel.ts';
 
 /** What building generations needs from the manager. */
 export interface GenerationBuilderDeps extends ContextDeps, ContributionTargets {
@@ -115,6 +116,7 @@ export class GenerationBuilder {
       stats: record.stats,
       isolation: net.isolation,
       workerOptions: runtime.workerOptions,
+      spawnWorker: runtime.spawnGuestWorker === undefined ? undefined : () => (runtime.spawnGuestWorker as () => GuestWorkerPort).call(runtime),
       onFault: (error) => this.#onFault(record, error),
       wasi: { ...resolveWasiSettings(metadata.wasi, host.deterministic, host.wasi?.[metadata.id]), mounts: grantedMounts(metadata, host.filesystem?.[metadata.id], runtime) },
     });

@@ -41,6 +41,7 @@ import { COMMAND_START, HOST_COMMAND_START, HOST_REACTOR_INIT, REACTOR_INIT } fr
 import type { WasiSettings } from '../wasi/wasi-settings.ts';
 import { recordFailure, recordFuel, recordLimits, recordRefused, recordSuccess } from './stats.ts';
 import type { PluginContext, PluginRuntime, PluginStats } from './types.ts';
+import type { GuestWorkerPort } from '../engine/worker-channel.ts';
 
 /** The status codes `reed_publish_event` returns to the guest. */
 export const PublishStatus = { OK: 0, DENIED: 1, MALFORMED: 2 } as const;
@@ -71,6 +72,8 @@ export interface WasmPluginOptions {
   isolation: 'inline' | 'worker';
   /** The runtime's extra options for worker isolation (see RuntimeAdapter.workerOptions). */
   workerOptions?: { nodeWorkerArgs?: Record<string, unknown> } | undefined;
+  /** The runtime's own worker, for WASI modules under worker isolation (RuntimeAdapter.spawnGuestWorker). */
+  spawnWorker?: (() => GuestWorkerPort) | undefined;
   /** Told about every failed call (the manager quarantines repeat offenders). */
   onFault?: (error: PluginError) => void;
   /** Outbound HTTP; absent: Extism's defaults (no network). */
@@ -411,6 +414,7 @@ export class WasmPlugin implements PluginRuntime {
       },
       runInWorker: isolation === 'worker',
       workerOptions: this.#options.workerOptions,
+      spawnWorker: this.#options.spawnWorker,
       timeoutMs: limits.timeoutMs,
       hostMemoryBytes: hostBufferBytes(limits),
       maxVarBytes: limits.maxVarBytes,

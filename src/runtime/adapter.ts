@@ -4,6 +4,7 @@
  * touches platform APIs itself; `src/runtime/<runtime>.ts` files implement this.
  */
 import type { CreatePlugin } from '../engine/extism-loader.ts';
+import type { GuestWorkerPort } from '../engine/worker-channel.ts';
 import type { FileTree } from '../wasi/wasi-mounts.ts';
 import { ErrorCodes, PluginError } from '../errors.ts';
 
@@ -46,6 +47,12 @@ export interface RuntimeAdapter {
    * `createPlugin`'s options when `runInWorker` is set.
    */
   readonly workerOptions?: { nodeWorkerArgs?: { execArgv?: string[]; [option: string]: unknown } };
+  /**
+   * Starts a worker running src/engine/worker-serve.ts: the plugin's own worker, for modules
+   * that import WASI under worker isolation (Extism's worker cannot serve them). Absent where
+   * the runtime starts no workers.
+   */
+  spawnGuestWorker?(): GuestWorkerPort;
   /**
    * A real directory as a read-only WASI mount (src/wasi/wasi-mounts.ts), read synchronously
    * (WASI calls are), never leaving `root` (symlinks pointing out are refused). Absent where

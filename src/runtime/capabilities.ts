@@ -23,6 +23,11 @@ export interface RuntimeCapabilities {
   fileSystem: boolean;
   /** `isolation: 'worker'` (wall-clock timeouts, a thread per plugin). */
   workerIsolation: boolean;
+  /**
+   * `isolation: 'worker'` for modules that import WASI (their own worker, which runs the WASI
+   * layer beside the guest's memory). Where false, such modules run inline only.
+   */
+  wasiWorkerIsolation: boolean;
   /** `WebAssembly.Suspending` exists (async host functions on the main thread). */
   jspi: boolean;
   /**
@@ -84,6 +89,7 @@ export function runtimeCapabilities(adapter: RuntimeAdapter = defaultRuntime): R
     runtime: adapter.name,
     fileSystem: adapter.hasFileSystem,
     workerIsolation,
+    wasiWorkerIsolation: workerIsolation && adapter.spawnGuestWorker !== undefined,
     jspi,
     // What the manager picks for a network plugin that asks for nothing special.
     http: httpMode({ isolation: 'inline', jspi, hasWorkers: workerIsolation }, true),

@@ -4,7 +4,10 @@
 import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync, watch } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { GuestWorkerPort } from '../engine/worker-channel.ts';
 import type { CreatePlugin } from '../engine/extism-loader.ts';
 import { fetchUrlBytes, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
 import { directoryTree, type SyncDirectoryOps } from '../wasi/wasi-directory.ts';
@@ -54,6 +57,39 @@ export async function importExtismQuietly(): Promise<CreatePlugin> {
 }
 
 /**
+ * A worker thread running src/engine/worker-serve.ts with `parentPort` as its port. From the
+ * sources (this file is `.ts`: tests, tsx) the worker registers tsx first, as Node cannot run
+ * TypeScript itself; the published build is JavaScript and needs nothing.
+ */
+function spawnNodeGuestWorker(): GuestWorkerPort {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(`../engine/worker-serve.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
+  const tsx = fromSource
+    ? pathToFileURL(
+        createRequire(import.meta.url)
+          .resolve('tsx/esm/api')
+          .replace(/\.cjs$/, '.mjs'),
+      ).href
+    : undefined;
+  const register = tsx === undefined ? 'Promise.resolve()' : `import(${JSON.stringify(tsx)}).then((tsx) => tsx.register())`;
+  const code = `const { parentPort } = require('node:worker_threads');
+${register}.then(() => import(${JSON.stringify(entry)})).then(({ serveGuestWorker }) => serveGuestWorker({
+  postMessage: (message) => parentPort.postMessage(message),
+  onMessage: (listener) => parentPort.on('message', listener),
+}));`;
+  const worker = new Worker(code, { eval: true });
+  // Idle, the worker does not keep the process alive (a host that forgets close() still exits).
+  worker.unref();
+  return {
+    postMessage: (message, transfer) => worker.postMessage(message, transfer as never),
+    onMessage: (listener) => worker.on('message', listener),
+    onError: (listener) => worker.on('error', listener),
+    terminate: () => void worker.terminate(),
+    setBusy: (busy) => (busy ? worker.ref() : worker.unref()),
+  };
+}
+
+/**
  * Node's platform services.
  *
  * @example
@@ -66,6 +102,7 @@ export const nodeRuntime: RuntimeAdapter = {
   name: 'node',
   hasFileSystem: true,
   hasWorkers: true,
+  spawnGuestWorker: spawnNodeGuestWorker,
   openDirectory: (root) => directoryTree(root, nodeDirectoryOps),
   async listPluginDirs(root) {
     const entries = await readdir(root, { withFileTypes: true });

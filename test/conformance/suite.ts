@@ -412,7 +412,7 @@ export const CASES: readonly SuiteCase[] = [
     },
   },
   {
-    name: 'WASI plugins built from C, Go and Rust: HTTP under the network policy where an inline plugin can be served it (JSPI), else E_UNSUPPORTED',
+    name: 'WASI plugins built from C, Go and Rust: HTTP under the network policy where JSPI (inline) or their own worker can serve it, else E_UNSUPPORTED',
     async run(input) {
       const asked: string[] = [];
       const fakeFetch = (async (request: RequestInfo | URL) => {
@@ -426,8 +426,9 @@ export const CASES: readonly SuiteCase[] = [
           input,
           async (manager) => {
             const load = manager.load({ manifest: WASI_NETWORK_MANIFEST(id), wasm: plugin(input, id).wasm });
-            if (input.pkg.runtimeCapabilities().http !== 'jspi') {
-              await rejects(load, 'E_UNSUPPORTED', `${id}: WASI runs inline, and HTTP inline needs JSPI`, { pluginId: id });
+            const caps = input.pkg.runtimeCapabilities();
+            if (caps.http !== 'jspi' && !(caps.http === 'worker' && caps.wasiWorkerIsolation)) {
+              await rejects(load, 'E_UNSUPPORTED', `${id}: neither JSPI nor a WASI worker here to serve HTTP`, { pluginId: id });
               return;
             }
             await load;

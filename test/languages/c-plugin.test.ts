@@ -2,8 +2,8 @@
  * A C plugin (test/fixtures/c/plugin.c on sdk/c/reed.h and wasi-libc, built from source by the
  * test setup with Debian's clang) through the real PluginManager: a filter hook, a command,
  * printf to stdout and stderr as log lines, log_info, config and time(); the hostile commands
- * (malloc bomb, stack bomb) end with their limit while a neighbour goes on. WASI plugins run
- * inline only: in worker isolation the load is refused with E_UNSUPPORTED.
+ * (malloc bomb, stack bomb) end with their limit while a neighbour goes on, inline and in the
+ * plugin's own worker.
  */
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -148,15 +148,34 @@ describe.skipIf(skip !== undefined)('C plugin reading files from mounts, inline 
   });
 });
 
-describe.skipIf(skip !== undefined)('C plugin, worker isolation', () => {
-  it('is refused with E_UNSUPPORTED (WASI is served inline only), and the neighbour goes on', async () => {
-    const manager = new PluginManager({ isolation: 'worker', limits: LIMITS, logger: captureLogger() });
-    try {
-      const expectNeighbourHealthy = await withNeighbour(manager);
-      await expect(manager.load({ manifest: MANIFEST, wasm: await readFixture('c-plugin') })).rejects.toMatchObject({ code: 'E_UNSUPPORTED', pluginId: 'cplug' });
-      await expectNeighbourHealthy();
-    } finally {
-      await manager.shutdown();
-    }
+describe.skipIf(skip !== undefined)('C plugin, worker isolation (its own worker)', () => {
+  let manager: PluginManager;
+  let expectNeighbourHealthy: () => Promise<void>;
+
+  beforeAll(async () => {
+    manager = new PluginManager({ isolation: 'worker', limits: LIMITS, logger: captureLogger(), deterministic: true, plugins: { cplug: { suffix: '?!' } } });
+    expectNeighbourHealthy = await withNeighbour(manager);
+    await manager.load({ manifest: MANIFEST, wasm: await readFixture('c-plugin') });
   });
+  afterAll(async () => {
+    await manager.shutdown();
+  });
+
+  it('runs the filter hook, and proc_exit ends a call as inline', async () => {
+    await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, { title: 'hi' }, { errorPolicy: 'fail' })).resolves.toEqual({ title: 'HI?!', year: 2024 });
+    await expect(manager.command('cplug', 'exit', {})).resolves.toEqual({ exited: true });
+    await expect(manager.command('cplug', 'exit-3', {})).rejects.toMatchObject({ code: 'E_GUEST', pluginId: 'cplug', message: expect.stringContaining('exited with code 3') });
+  });
+
+  const HOSTILE = [
+    { command: 'malloc-bomb', code: 'E_MEMORY' },
+    { command: 'stack-bomb', code: 'E_STACK' },
+  ];
+  for (const h of HOSTILE) {
+    it(`${h.command} ends with ${h.code}, and the neighbour and the plugin go on`, async () => {
+      await expect(manager.command('cplug', h.command, {})).rejects.toMatchObject({ code: h.code, pluginId: 'cplug', operation: 'handle_command' });
+      await expectNeighbourHealthy();
+      await expect(manager.hooks.execute(Hooks.BEFORE_RENDER, { title: 'after' }, { errorPolicy: 'fail' })).resolves.toEqual({ title: 'AFTER?!', year: 2024 });
+    });
+  }
 });

@@ -2,8 +2,8 @@
  * The WASI layer (src/wasi/) through the real PluginManager and Extism, with a hand-written WAT
  * probe (wasi-probe.wat) importing wasi_snapshot_preview1: streams as log lines, errno answers
  * for what is not granted, clocks and randomness (real and deterministic), args and env,
- * proc_exit, reactor initialization, fuel charged for copies; and, in worker isolation, the
- * typed refusal. A neighbour plugin keeps working throughout.
+ * proc_exit, reactor initialization, fuel charged for copies; and the same answers from the
+ * plugin's own worker. A neighbour plugin keeps working throughout.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -294,16 +294,24 @@ describe('WASI modules compiled ahead of time', () => {
   });
 });
 
-describe('WASI layer, worker isolation', () => {
-  it('refuses a WASI module with E_UNSUPPORTED naming the reason; the neighbour goes on', async () => {
-    const manager = new PluginManager({ isolation: 'worker', limits: LIMITS, logger: captureLogger() });
+describe("WASI layer, worker isolation (the plugin's own worker)", () => {
+  it('serves stdio, args and proc_exit as inline; the neighbour goes on', async () => {
+    const logger = captureLogger();
+    const manager = new PluginManager({ isolation: 'worker', limits: LIMITS, logger, wasi: { probe: { args: ['probe', '--x'], env: { MODE: 'test' } } } });
     try {
       await neighbour(manager);
-      await expect(manager.load({ manifest: probeManifest('probe'), wasm: probe })).rejects.toMatchObject({
-        code: 'E_UNSUPPORTED',
-        pluginId: 'probe',
-        message: expect.stringContaining("isolation 'inline'"),
-      });
+      await manager.load({ manifest: probeManifest('probe'), wasm: probe });
+      const inline = new PluginManager({ limits: LIMITS, logger: captureLogger(), wasi: { probe: { args: ['probe', '--x'], env: { MODE: 'test' } } } });
+      try {
+        await inline.load({ manifest: probeManifest('probe'), wasm: probe });
+        for (const hook of ['wasi_args', 'wasi_errnos', 'wasi_exit0']) {
+          const run = (m: PluginManager) => m.hooks.execute(hook, {}, { errorPolicy: 'fail' }).catch((e: unknown) => ({ code: (e as { code?: string }).code }));
+          expect(await run(manager), hook).toEqual(await run(inline));
+        }
+      } finally {
+        await inline.shutdown();
+      }
+      await expect(manager.hooks.execute('wasi_exit7', {}, { errorPolicy: 'fail' })).rejects.toMatchObject({ code: 'E_GUEST', pluginId: 'probe' });
       await expectNeighbourHealthy(manager);
     } finally {
       await manager.shutdown();
