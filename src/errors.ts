@@ -65,7 +65,7 @@ export const ErrorCodes = {
   QUARANTINED: 'E_QUARANTINED',
   /** The manager is shut down (or shutting down). */
   CLOSED: 'E_CLOSED',
-  /** This runtime or isolation mode cannot do what was asked (`{ dir }` without a file system, `isolation: 'worker'` in workerd or for a WASI module, HTTP without JSPI or workers). */
+  /** This runtime or isolation mode cannot do what was asked (`{ dir }` without a file system, `isolation: 'worker'` in workerd, or for a WASI module where the runtime has no worker for it, HTTP without JSPI or workers). */
   UNSUPPORTED: 'E_UNSUPPORTED',
   /** The plugin is not active (still loading, failed or unloading); `err.cause` holds why it failed. */
   STATE: 'E_STATE',
