@@ -118,7 +118,7 @@ for (const { fixture, tag, stdout } of LANGUAGES)
 
     describe.skipIf(skip !== undefined || isolation === 'inline')(`${fixture}, ${isolation} isolation, no fuel: the wall clock`, () => {
       it('an endless loop without fuel metering ends with E_TIMEOUT (the worker is terminated), and the neighbour goes on', async () => {
-        const manager = new PluginManager({ isolation, limits: { ...LIMITS, fuel: null, timeoutMs: 1_000 }, logger: captureLogger() });
+        const manager = new PluginManager({ isolation, limits: { ...LIMITS, fuel: false, timeoutMs: 1_000 }, logger: captureLogger() });
         try {
           const neighbourHealthy = await withNeighbour(manager);
           await manager.load({ manifest: manifestToml(id, CAPABILITIES, MOUNT), wasm: await readFixture(fixture) });
