@@ -281,16 +281,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   const worker = runInWorker ? workerCalls(plugin, options) : undefined;
   const guest: Guest = {
     runsInWorker: runInWorker,
-    call(exportName, input) {
-      return guest.callThen(
-        exportName,
-        input,
-        (output) => output,
-        (error) => {
-          throw error;
-        },
-      );
-    },
+    call: (exportName, input) => callByThen(guest, exportName, input),
     callThen(exportName, input, onOutput, onError) {
       budget?.reset();
       // Inline, the guest can read the input bytes directly (reed_input_read); Extism adopts an
@@ -334,6 +325,18 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
     },
   };
   return guest;
+}
+
+/** `Guest.call` in terms of the guest's `callThen`: the output, or the typed error thrown. */
+export function callByThen(guest: Pick<Guest, 'callThen'>, exportName: string, input: Uint8Array): Promise<Uint8Array> {
+  return guest.callThen(
+    exportName,
+    input,
+    (output) => output,
+    (error) => {
+      throw error;
+    },
+  );
 }
 
 /**

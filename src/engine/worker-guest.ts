@@ -9,7 +9,7 @@
  */
 import { ErrorCodes, GuestError, PluginError, describeError, type ErrorCode } from '../errors.ts';
 import type { Mount } from '../wasi/wasi-mounts.ts';
-import type { Guest, GuestOptions, HostFunction } from './extism-guest.ts';
+import { callByThen, type Guest, type GuestOptions, type HostFunction } from './extism-guest.ts';
 import { channelBuffer, sendReply, type FromWorker, type WireError, type WireGuestOptions } from './worker-channel.ts';
 import type { HostReply } from './worker-serve.ts';
 
@@ -248,16 +248,7 @@ export async function createWorkerGuest(module: WebAssembly.Module, options: Gue
   let queue: Promise<unknown> = Promise.resolve();
   const guest: Guest = {
     runsInWorker: true,
-    call(exportName, input) {
-      return guest.callThen(
-        exportName,
-        input,
-        (output) => output,
-        (error) => {
-          throw error;
-        },
-      );
-    },
+    call: (exportName, input) => callByThen(guest, exportName, input),
     callThen(exportName, input, onOutput, onError) {
       const result = queue.then(() =>
         exchange(() => port.postMessage({ type: 'call', name: exportName, input }), exportName).then(
