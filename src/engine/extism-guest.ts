@@ -415,6 +415,16 @@ const HOST_CALL_RELEASE_MS = 3_000;
 /** The longest delay setTimeout honours. */
 const MAX_TIMER_MS = 2_147_483_647;
 
+/** A call's wall-clock limit as a timer can hold it: setTimeout fires at once past 2^31 - 1 ms, so such a limit is none. */
+export function callTimeoutMs(options: Pick<GuestOptions, 'timeoutMs'>): number | undefined {
+  return options.timeoutMs !== undefined && options.timeoutMs <= MAX_TIMER_MS ? options.timeoutMs : undefined;
+}
+
+/** The error of a call that outlived its wall-clock limit. */
+export function timeoutError(pluginId: string, operation: string, cause?: unknown): GuestError {
+  return new GuestError(ErrorCodes.TIMEOUT, `${operation}: the call exceeded its time limit`, { pluginId, cause, operation });
+}
+
 /** A call in worker isolation that outlived its `timeoutMs` (typed by classifyCallError). */
 class WorkerTimeout extends Error {
   override readonly name = 'WorkerTimeout';
@@ -438,8 +448,7 @@ function workerCalls(plugin: ExtismPlugin, options: GuestOptions): { call(export
   // rc13's BackgroundPlugin reads `opts.timeoutMs` on every invoke (see the comment above).
   const internal = plugin as unknown as { opts?: { timeoutMs?: number | null } };
   if (internal.opts !== undefined) internal.opts.timeoutMs = null;
-  // setTimeout fires at once for delays past 2^31 - 1 ms: such a limit is no limit.
-  const timeoutMs = options.timeoutMs !== undefined && options.timeoutMs <= MAX_TIMER_MS ? options.timeoutMs : undefined;
+  const timeoutMs = callTimeoutMs(options);
   let ready: Promise<unknown> = Promise.resolve();
   let dead = false;
   return {
@@ -551,7 +560,7 @@ function classifyCallError(err: unknown, pluginId: string, exportName: string): 
     return new GuestError(ErrorCodes.GUEST, `${exportName}: ${printable(message.slice(GUEST_ERROR_PREFIX.length))}`, { pluginId, cause: err, operation });
   }
   if (/call canceled due to timeout|timed out/i.test(message)) {
-    return new GuestError(ErrorCodes.TIMEOUT, `${exportName}: the call exceeded its time limit`, { pluginId, cause: err, operation });
+    return timeoutError(pluginId, operation, err);
   }
   if ((err instanceof RangeError || errorName === 'RangeError') && /call stack/i.test(message)) {
     return new GuestError(ErrorCodes.STACK, `${exportName}: the engine's call stack overflowed`, { pluginId, cause: err, operation });

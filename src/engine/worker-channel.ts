@@ -21,6 +21,10 @@ export interface GuestWorkerPort {
   setBusy?(busy: boolean): void;
 }
 
+/** Extism's namespace of host functions, and of its kernel (which the worker keeps, but for the host's replacements). */
+export const HOST_USER = 'extism:host/user';
+export const HOST_ENV = 'extism:host/env';
+
 /** A reply: a JSON value and binary parts it refers to by index. */
 export interface ChannelReply {
   value: unknown;

@@ -9,16 +9,12 @@
  */
 import { ErrorCodes, GuestError, PluginError, describeError, type ErrorCode } from '../errors.ts';
 import type { Mount } from '../wasi/wasi-mounts.ts';
-import { callByThen, type Guest, type GuestOptions, type HostFunction } from './extism-guest.ts';
-import { channelBuffer, sendReply, type FromWorker, type WireError, type WireGuestOptions } from './worker-channel.ts';
+import { callByThen, callTimeoutMs, timeoutError, type Guest, type GuestOptions, type HostFunction } from './extism-guest.ts';
+import { HOST_ENV, HOST_USER, channelBuffer, sendReply, type FromWorker, type WireError, type WireGuestOptions } from './worker-channel.ts';
 import type { HostReply } from './worker-serve.ts';
 
-const HOST_USER = 'extism:host/user';
-const HOST_ENV = 'extism:host/env';
 /** Addresses handed out for blocks a host function stores on this side, until the worker stores them for real. */
 const PROVISIONAL = 1n << 62n;
-/** setTimeout fires at once for delays past 2^31 - 1 ms: such a limit is no limit. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -191,7 +187,7 @@ export async function createWorkerGuest(module: WebAssembly.Module, options: Gue
   /** One exchange with the worker, ended by its answer, its death, or the time limit. */
   function exchange(send: () => void, operation: string): Promise<FromWorker> {
     if (dead) return Promise.reject(new PluginError(ErrorCodes.CLOSED, `${operation}: the plugin's worker was stopped`, { pluginId, operation }));
-    const timeoutMs = options.timeoutMs !== undefined && options.timeoutMs <= MAX_TIMER_MS ? options.timeoutMs : undefined;
+    const timeoutMs = callTimeoutMs(options);
     return new Promise<FromWorker>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       settle = {
@@ -209,7 +205,7 @@ export async function createWorkerGuest(module: WebAssembly.Module, options: Gue
       if (timeoutMs !== undefined) {
         timer = setTimeout(() => {
           stop();
-          settle?.fail(new GuestError(ErrorCodes.TIMEOUT, `${operation}: the call exceeded its time limit`, { pluginId, operation }));
+          settle?.fail(timeoutError(pluginId, operation));
         }, timeoutMs);
       }
       port.setBusy?.(true);

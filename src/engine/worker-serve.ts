@@ -9,7 +9,7 @@ import type { CallContext } from '@extism/extism';
 import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import type { FileInfo, FileTree, Mount } from '../wasi/wasi-mounts.ts';
 import { createGuest, type Guest, type HostFunction, type LogLevel } from './extism-guest.ts';
-import { receiveReply, type FromWorker, type ToWorker, type WireError, type WireGuestOptions, type WireMount } from './worker-channel.ts';
+import { HOST_ENV, HOST_USER, receiveReply, type FromWorker, type ToWorker, type WireError, type WireGuestOptions, type WireMount } from './worker-channel.ts';
 
 /** The worker's end of its port (the web's `self`, or Node's `parentPort` adapted). */
 export interface WorkerSelf {
@@ -27,8 +27,6 @@ export interface HostReply {
   guestError?: string;
 }
 
-const HOST_ENV = 'extism:host/env';
-const HOST_USER = 'extism:host/user';
 
 /** A PluginError as it crosses the thread boundary. */
 export function wireError(error: PluginError): WireError {
