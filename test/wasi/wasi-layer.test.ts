@@ -295,6 +295,30 @@ describe('WASI modules compiled ahead of time', () => {
 });
 
 describe("WASI layer, worker isolation (the plugin's own worker)", () => {
+  it('a module importing what the host lacks fails in the worker with E_LINK naming it, and the neighbour goes on', async () => {
+    const manager = new PluginManager({ isolation: 'worker', limits: LIMITS, logger: captureLogger() });
+    try {
+      await neighbour(manager);
+      const wasm = await compileWat(
+        `(module
+          (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+          (import "extism:host/user" "not_served" (func))
+          (memory (export "memory") 1)
+          (func (export "_initialize"))
+          (func (export "hook_wasi_stdio") (result i32) (i32.const 0)))`,
+        'missing-import.wat',
+      );
+      await expect(manager.load({ manifest: manifestToml('lacking', ['Hook = "wasi_stdio"']), wasm })).rejects.toMatchObject({
+        code: 'E_LINK',
+        pluginId: 'lacking',
+        message: expect.stringContaining('not_served'),
+      });
+      await expectNeighbourHealthy(manager);
+    } finally {
+      await manager.shutdown();
+    }
+  });
+
   it('serves stdio, args and proc_exit as inline; the neighbour goes on', async () => {
     const logger = captureLogger();
     const manager = new PluginManager({ isolation: 'worker', limits: LIMITS, logger, wasi: { probe: { args: ['probe', '--x'], env: { MODE: 'test' } } } });
