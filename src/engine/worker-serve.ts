@@ -27,7 +27,6 @@ export interface HostReply {
   guestError?: string;
 }
 
-
 /** A PluginError as it crosses the thread boundary. */
 export function wireError(error: PluginError): WireError {
   const prefix = error.pluginId === undefined ? '' : `[${error.pluginId}] `;
