@@ -78,10 +78,11 @@ export async function runPlaygroundBench(): Promise<BenchResult[]> {
       await page.close();
       nodeMs.push(await nodeFirstResult({ path: '/posts/hello', title: 'Hello', html: '<html><head><title>Hello</title></head><body></body></html>', meta: { description: 'x' } }));
     }
+    // The page itself ("/") is its index.html.
     const initialFiles = [...initial]
+      .map((p) => (p.endsWith('/') ? `${p}index.html` : p))
       .filter(isCode)
-      .map((p) => p.replace(/^\//, ''))
-      .filter((p) => p !== '');
+      .map((p) => p.replace(/^\//, ''));
     const initialGzip = initialFiles.reduce((sum, p) => sum + gzipSize(p), 0);
 
     // In-browser build of the seo example: cold (the compiler loads) and warm, next to asc in Node.
