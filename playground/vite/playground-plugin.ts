@@ -82,7 +82,7 @@ async function sdkFiles(): Promise<Record<string, string>> {
  * key): the runner uses this module only while the limits chosen give the same key, and
  * instruments the raw module in the tab otherwise.
  */
-export async function prepareExample(wasmFile: string, manifest: string, id: string): Promise<{ file: string; key: string }> {
+async function prepareExample(wasmFile: string, manifest: string, id: string): Promise<{ file: string; key: string }> {
   const requested = parseManifest(manifest).limits;
   const file = join(PLUGIN_BUILD_DIR, `${id}.instrumented.wasm`);
   await writeFile(file, instrumentForLimits(new Uint8Array(await readFile(wasmFile)), {}, requested));
