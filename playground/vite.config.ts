@@ -30,6 +30,8 @@ export default defineConfig({
     outDir: here('../build/playground'),
     emptyOutDir: true,
     target: 'esnext',
+    // Browsers that run the playground (module workers, SharedArrayBuffer) support modulepreload.
+    modulePreload: { polyfill: false },
     // binaryen alone is ~13 MB: it is the lazy compiler chunk, never part of the first load.
     chunkSizeWarningLimit: 20_000,
   },

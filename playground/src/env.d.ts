@@ -1,7 +1,7 @@
 /// <reference types="vite/client" />
 
 declare module 'virtual:playground/examples' {
-  /** One catalog entry (playground/vite/catalog.ts) with its texts and built module. */
+  /** One catalog entry (playground/vite/catalog.ts) with its built module. */
   export interface Example {
     id: string;
     title: string;
@@ -9,9 +9,13 @@ declare module 'virtual:playground/examples' {
     run: string;
     input: unknown;
     mocks: Array<{ url: string; status: number; body: string }>;
-    source: string;
-    manifest: string;
+    /** The module as built (asset URL) and its size. */
     wasmUrl: string;
+    wasmBytes: number;
+    /** The module instrumented at build time, and the key of the limits it was instrumented for. */
+    prepared: { url: string; key: string };
+    /** Its source (imports rewritten to the package name) and plugin.toml, loaded on demand. */
+    texts(): Promise<{ source: string; manifest: string }>;
   }
   const examples: Example[];
   export default examples;

@@ -8,7 +8,7 @@ import { byId, el, pretty } from './panels/dom.ts';
 import { readIsolation, readLimits, renderLimits, writeLimits } from './panels/limits-panel.ts';
 import { addMockRow, manifestHosts, readAllowedHosts, readMocks, showManifestNetwork, writeAllowedHosts, writeMocks } from './panels/network-panel.ts';
 import { showReport, showResultStatus } from './panels/result-panel.ts';
-import type { LoadInfo, RunnerSettings } from './protocol.ts';
+import type { LoadInfo, ModuleSource, RunnerSettings } from './protocol.ts';
 import { Runner } from './runner.ts';
 import { decodeState, download, encodeState } from './share.ts';
 import { asState, type PlaygroundState } from './state.ts';
@@ -18,8 +18,12 @@ const runner = new Runner();
 const status = byId('status');
 const setStatus = (text: string) => void (status.textContent = text);
 
-/** The module Run uses, and the source text it was built from (a different text needs a Build). */
-let wasm: Uint8Array | undefined;
+/**
+ * The module Run uses: bytes built or uploaded in the tab, or a catalog entry's prebuilt files
+ * (fetched by the runner); and the source text it stands for (a different text needs a Build).
+ */
+type PageModule = { bytes: Uint8Array } | { example: Example };
+let wasm: PageModule | undefined;
 let wasmFrom: string | undefined;
 let wasmVersion = 0;
 let loadedKey = '';
@@ -33,10 +37,24 @@ const manifest = createEditor(byId('manifest'), 'toml', '', () => showManifestNe
 const input = createEditor(byId('input'), 'json', '', noop);
 const config = createEditor(byId('config'), 'json', '{}', noop);
 
-function setWasm(bytes: Uint8Array, from: string): void {
-  wasm = bytes;
+function setWasm(module: PageModule, from: string): void {
+  wasm = module;
   wasmFrom = from;
   wasmVersion++;
+}
+
+const moduleBytes = (): number => (wasm === undefined ? 0 : 'bytes' in wasm ? wasm.bytes.byteLength : wasm.example.wasmBytes);
+
+/** What the runner is sent: a copy of the tab's bytes, or the entry's files as absolute URLs (the worker's base differs). */
+function moduleSource(module: PageModule): ModuleSource {
+  if ('bytes' in module) return { bytes: module.bytes.slice().buffer };
+  const { wasmUrl, prepared } = module.example;
+  return { url: new URL(wasmUrl, location.href).href, prepared: { url: new URL(prepared.url, location.href).href, key: prepared.key } };
+}
+
+async function downloadWasm(): Promise<void> {
+  if (wasm === undefined) return;
+  download('plugin.wasm', 'bytes' in wasm ? wasm.bytes : new Uint8Array(await (await fetch(wasm.example.wasmUrl)).arrayBuffer()));
 }
 
 function fillTargets(info: LoadInfo | undefined, selected: string): void {
@@ -101,7 +119,7 @@ async function apply(state: PlaygroundState): Promise<void> {
   wasmFrom = undefined;
   loadedKey = '';
   // The prebuilt module stands for the example's own source; edited source is built on Run.
-  if (state.source === example.source) setWasm(new Uint8Array(await (await fetch(example.wasmUrl)).arrayBuffer()), example.source);
+  if (state.source === (await example.texts()).source) setWasm({ example }, state.source);
   const target = state.target;
   fillTargets(undefined, target);
   if (wasm !== undefined) await ensureLoaded();
@@ -111,18 +129,19 @@ async function apply(state: PlaygroundState): Promise<void> {
   select.value = target;
 }
 
-function openExample(entry: Example): Promise<void> {
+async function openExample(entry: Example): Promise<void> {
+  const texts = await entry.texts();
   return apply({
     example: entry.id,
-    source: entry.source,
-    manifest: entry.manifest,
+    source: texts.source,
+    manifest: texts.manifest,
     input: pretty(entry.input),
     config: '{}',
     target: entry.run,
     limits: readLimits(),
     isolation: readIsolation(),
     // The host allows what the example asks for; edit the allow-list to see a refusal.
-    allowedHosts: manifestHosts(entry.manifest),
+    allowedHosts: manifestHosts(texts.manifest),
     mocks: entry.mocks,
   });
 }
@@ -141,10 +160,7 @@ function settings(): RunnerSettings | string {
 let lastLoad: LoadInfo | undefined;
 
 function clientError(what: string, message: string): void {
-  showReport(
-    { ok: false, error: { code: 'E_INPUT', operation: what, message, issues: [] }, logs: [], events: [], denied: [], requests: [] },
-    { what, maxCallDepth: null, wasmBytes: wasm?.byteLength ?? 0 },
-  );
+  showReport({ ok: false, error: { code: 'E_INPUT', operation: what, message, issues: [] }, logs: [], events: [], denied: [], requests: [] }, { what, maxCallDepth: null, wasmBytes: moduleBytes() });
 }
 
 async function ensureLoaded(): Promise<boolean> {
@@ -160,16 +176,17 @@ async function ensureLoaded(): Promise<boolean> {
   const key = JSON.stringify({ wasmVersion, manifest: manifest.text, chosen });
   if (key === loadedKey) return true;
   setStatus('loading…');
-  const reply = await runner.send({ kind: 'load', manifest: manifest.text, wasm: wasm.slice().buffer, settings: chosen });
+  const reply = await runner.send({ kind: 'load', manifest: manifest.text, module: moduleSource(wasm), settings: chosen });
   byId('config-issues').replaceChildren(...(reply.report.error?.code === 'E_CONFIG' ? reply.report.error.issues.map((i) => el('li', `${i.path || '(whole)'}: ${i.message}`)) : []));
   if (!reply.report.ok || reply.load === undefined) {
-    showReport(reply.report, { what: 'load', maxCallDepth: null, wasmBytes: wasm.byteLength });
+    showReport(reply.report, { what: 'load', maxCallDepth: null, wasmBytes: moduleBytes() });
     loadedKey = '';
     setStatus('load failed');
     return false;
   }
   lastLoad = reply.load;
   hooks = reply.load.hooks;
+  byId('instrumented').textContent = reply.load.instrumented;
   const target = byId<HTMLSelectElement>('target').value;
   fillTargets(reply.load, target);
   loadedKey = key;
@@ -185,7 +202,7 @@ async function build(): Promise<boolean> {
   // Counts builds, so a reader (or a benchmark) can tell this build's outcome from the last one's.
   shown.dataset.count = String(Number(shown.dataset.count ?? '0') + 1);
   shown.dataset.ok = String(result.wasm !== undefined);
-  source.mark(result.diagnostics);
+  await source.mark(result.diagnostics);
   const list = byId('diagnostics');
   list.replaceChildren(...result.diagnostics.map((d) => el('li', `${d.file ?? ''}:${d.line ?? '?'}:${d.column ?? '?'} ${d.severity} ${d.code}: ${d.message}`, { class: d.severity })));
   if (result.wasm === undefined) {
@@ -195,7 +212,7 @@ async function build(): Promise<boolean> {
     showResultStatus(message, false);
     return false;
   }
-  setWasm(result.wasm, text);
+  setWasm({ bytes: result.wasm }, text);
   setStatus(`built ${result.wasm.byteLength} bytes in ${Math.round(result.ms)} ms`);
   shown.textContent = `${Math.round(result.ms)} ms`;
   return true;
@@ -221,7 +238,7 @@ async function run(): Promise<void> {
     const [what, name] = target.startsWith('command:') ? ['command', target.slice(8)] : target.startsWith('event:') ? ['event', target.slice(6)] : ['hook', target];
     const reply = await runner.send(what === 'command' ? { kind: 'command', name, args: data } : what === 'event' ? { kind: 'publish', type: name, data } : { kind: 'hook', hook: name, input: data });
     const depth = readLimits().maxCallDepth;
-    showReport(reply.report, { what, kind: reply.kind, input: data, maxCallDepth: typeof depth === 'number' ? depth : null, wasmBytes: wasm?.byteLength ?? 0 });
+    showReport(reply.report, { what, kind: reply.kind, input: data, maxCallDepth: typeof depth === 'number' ? depth : null, wasmBytes: moduleBytes() });
     setStatus(reply.report.ok ? `${target}: done` : `${target}: ${reply.report.error?.code}`);
   } finally {
     button.disabled = false;
@@ -240,7 +257,7 @@ async function share(): Promise<void> {
 
 async function upload(files: FileList): Promise<void> {
   for (const file of files) {
-    if (file.name.endsWith('.wasm')) setWasm(new Uint8Array(await file.arrayBuffer()), source.text);
+    if (file.name.endsWith('.wasm')) setWasm({ bytes: new Uint8Array(await file.arrayBuffer()) }, source.text);
     else manifest.text = await file.text();
   }
   loadedKey = '';
@@ -261,7 +278,7 @@ async function start(): Promise<void> {
   byId('run').addEventListener('click', () => void run());
   byId('build').addEventListener('click', () => void build().then((ok) => ok && ensureLoaded()));
   byId('share').addEventListener('click', () => void share());
-  byId('download-wasm').addEventListener('click', () => wasm && download('plugin.wasm', wasm));
+  byId('download-wasm').addEventListener('click', () => void downloadWasm());
   byId('download-toml').addEventListener('click', () => download('plugin.toml', manifest.text));
   byId('add-mock').addEventListener('click', () => addMockRow());
   byId<HTMLInputElement>('upload').addEventListener('change', (e) => {

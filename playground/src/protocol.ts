@@ -23,10 +23,17 @@ export interface RunnerSettings {
   config: Record<string, unknown>;
 }
 
+/**
+ * The module to load: bytes built or uploaded in the tab, or a catalog entry's files (absolute
+ * URLs): its raw module and the same module instrumented at site build time for the limits
+ * `prepared.key` names.
+ */
+export type ModuleSource = { bytes: ArrayBuffer } | { url: string; prepared: { url: string; key: string } };
+
 /** What the page asks. */
 export type RunnerRequest =
   | { kind: 'defaults' }
-  | { kind: 'load'; manifest: string; wasm: ArrayBuffer; settings: RunnerSettings }
+  | { kind: 'load'; manifest: string; module: ModuleSource; settings: RunnerSettings }
   | { kind: 'hook'; hook: string; input: unknown }
   | { kind: 'command'; name: string; args: unknown }
   | { kind: 'publish'; type: string; data: unknown };
@@ -74,6 +81,8 @@ export interface LoadInfo {
   hooks: Array<{ name: string; kind: HookKind; declared: boolean }>;
   commands: string[];
   events: string[];
+  /** Where the module was instrumented: at site build time (the limits chosen match), or in the tab. */
+  instrumented: 'prebuilt' | 'in the tab';
 }
 
 /** The worker's answer to one request. */

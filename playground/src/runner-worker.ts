@@ -3,9 +3,11 @@
  * thread, because nothing interrupts a WebAssembly call inline: fuel ends a runaway call, but
  * until it does the thread is busy, and the page (its meters, its buttons) must stay live.
  */
-import { DEFAULT_LIMITS, Events, HookManager, Hooks, PluginError, PluginManager, parseManifest, type PluginEvent, type PluginMetadata } from '@reedcms/plugins';
+import { DEFAULT_LIMITS, Events, HookManager, Hooks, PluginError, PluginManager, parseManifest, resolveLimits, type PluginEvent, type PluginMetadata } from '@reedcms/plugins';
+// The manager's own module-cache key: which limits change an instrumented module.
+import { instrumentationKey } from '../../src/plugin/limits.ts';
 import { mockedFetch } from './mock-fetch.ts';
-import type { ErrorReport, LoadInfo, Report, RunnerReply, RunnerRequest, RunnerSettings } from './protocol.ts';
+import type { ErrorReport, LoadInfo, ModuleSource, Report, RunnerReply, RunnerRequest, RunnerSettings } from './protocol.ts';
 
 const scope = self as unknown as { postMessage(message: RunnerReply): void; onmessage: ((e: MessageEvent<{ seq: number; request: RunnerRequest }>) => void) | null };
 
@@ -35,7 +37,20 @@ function onEvent(event: PluginEvent): void {
   } else if (event.source === pluginId) current.events.push({ type: event.type, data: event.data });
 }
 
-async function load(manifest: string, wasm: ArrayBuffer, settings: RunnerSettings): Promise<LoadInfo | undefined> {
+/**
+ * What to hand `manager.load`: a catalog entry's module instrumented at site build time while
+ * the limits chosen are the ones it was instrumented for (fuel, memory and table caps, call
+ * depth and the host-buffer budget are written into the module; same key, same rewrite), else
+ * the raw module, which the manager instruments under the limits chosen (loading the rewriter
+ * then). Limits outside the key (sizes, logs, events, time) are the host's at every call.
+ */
+async function moduleFor(source: ModuleSource, manifest: string, settings: RunnerSettings): Promise<{ wasm: Uint8Array | URL | WebAssembly.Module; instrumented: LoadInfo['instrumented'] }> {
+  if ('bytes' in source) return { wasm: new Uint8Array(source.bytes), instrumented: 'in the tab' };
+  if (instrumentationKey(resolveLimits(settings.limits, parseManifest(manifest).limits)) !== source.prepared.key) return { wasm: new URL(source.url), instrumented: 'in the tab' };
+  return { wasm: await WebAssembly.compileStreaming(fetch(source.prepared.url)), instrumented: 'prebuilt' };
+}
+
+async function load(manifest: string, source: ModuleSource, settings: RunnerSettings): Promise<LoadInfo | undefined> {
   await manager?.shutdown().catch(() => {});
   const log = (level: string) => (message: string) => void current.logs.push({ level: `host ${level}`, message });
   const fetch = mockedFetch(settings.mocks, (line) => void current.requests.push(line));
@@ -50,7 +65,8 @@ async function load(manifest: string, wasm: ArrayBuffer, settings: RunnerSetting
     plugins: { [parseManifest(manifest).id]: settings.config },
   });
   manager.events.subscribe(onEvent);
-  pluginId = await manager.load({ manifest, wasm: new Uint8Array(wasm) });
+  const { wasm, instrumented } = await moduleFor(source, manifest, settings);
+  pluginId = await manager.load({ manifest, wasm });
   const caps = declared(manager.plugins().find((p) => p.id === pluginId)?.metadata);
   const names = [...new Set([...Object.values(Hooks), ...caps.hooks])];
   return {
@@ -58,6 +74,7 @@ async function load(manifest: string, wasm: ArrayBuffer, settings: RunnerSetting
     hooks: names.map((name) => ({ name, kind: manager!.hooks.definition(name)?.kind ?? 'filter', declared: caps.hooks.includes(name) })),
     commands: caps.commands,
     events: caps.events,
+    instrumented,
   };
 }
 
@@ -88,7 +105,7 @@ async function handle(request: RunnerRequest): Promise<Omit<RunnerReply, 'seq'>>
     return { report, defaults: { limits: { ...DEFAULT_LIMITS }, hooks: builtin } };
   }
   try {
-    if (request.kind === 'load') loadInfo = await load(request.manifest, request.wasm, request.settings);
+    if (request.kind === 'load') loadInfo = await load(request.manifest, request.module, request.settings);
     else if (manager === undefined) throw new Error('no plugin is loaded');
     else if (request.kind === 'hook') {
       kind = manager.hooks.definition(request.hook)?.kind ?? 'filter';

@@ -30,7 +30,7 @@ export class Runner {
     const seq = ++this.#seq;
     return new Promise((resolve) => {
       this.#pending.set(seq, resolve);
-      this.#worker.postMessage({ seq, request }, request.kind === 'load' ? [request.wasm] : []);
+      this.#worker.postMessage({ seq, request }, request.kind === 'load' && 'bytes' in request.module ? [request.module.bytes] : []);
     });
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The plugins the playground opens with: the three example plugins and the hostile demos, each
+ * The plugins the playground opens with: the three example plugins, a guard-and-collect demo
+ * and the hostile demos, each
  * with its AssemblyScript source, plugin.toml and a ready input. Hostile sources that tests
  * already use are shared from test/fixtures (one source per behaviour), the rest live in
  * playground/demos/assembly.
@@ -10,7 +11,7 @@ export interface CatalogEntry {
   /** The plugin id (the manifest's `id`). */
   id: string;
   title: string;
-  group: 'Examples' | 'Hostile demos' | 'Network';
+  group: 'Examples' | 'Hook kinds' | 'Hostile demos' | 'Network';
   /** AssemblyScript entry, relative to the repository root. */
   source: string;
   /** plugin.toml, relative to the repository root. */
@@ -50,6 +51,15 @@ export const CATALOG: readonly CatalogEntry[] = [
     manifest: 'examples/plugins/content-validator/plugin.toml',
     run: 'before_save',
     input: { type: 'article', title: '  Crème brûlée at home  ', body: 'Three ingredients.' },
+  },
+  {
+    id: 'publish-rules',
+    title: 'Publish rules (guard, collect)',
+    group: 'Hook kinds',
+    source: 'playground/demos/assembly/publish-rules.ts',
+    manifest: 'playground/demos/publish-rules.toml',
+    run: 'publish_check',
+    input: { title: '', body: 'A draft nobody has named yet.', meta: {} },
   },
   {
     id: 'endless-loop',

@@ -2,18 +2,23 @@
  * The playground's Vite plugin: builds every catalog plugin from source before the bundle
  * (the repository's own asc flags and freshness check), and serves three virtual modules:
  *
- * - `virtual:playground/examples`: the catalog with each plugin's source, manifest, input and
- *   built .wasm (an asset URL, fetched when the entry is opened);
+ * - `virtual:playground/examples`: the catalog: each plugin's input, its built .wasm and the same
+ *   module instrumented for the default limits (asset URLs, fetched when the entry is opened),
+ *   and a loader of its source and manifest (`virtual:playground/example/<id>`, a chunk of its
+ *   own: the page downloads the texts of the entries it opens, not of the whole menu);
  * - `virtual:playground/error-codes`: each PluginError code's meaning, read from the JSDoc of
  *   `ErrorCodes` in src/errors.ts (the one place codes are explained);
  * - `virtual:playground/sdk-files`: sdk/ as the in-browser compiler sees it, under
  *   node_modules/@reedcms/plugins/ (imported by the compiler worker only).
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
 import { buildAssemblyScript, REPO_ROOT } from '../../scripts/lib/build-assemblyscript.ts';
-import { CATALOG } from './catalog.ts';
+import { parseManifest } from '../../src/manifest/parse-manifest.ts';
+import { instrumentForLimits } from '../../src/plugin/apply-limits.ts';
+import { instrumentationKey, resolveLimits } from '../../src/plugin/limits.ts';
+import { CATALOG, type CatalogEntry } from './catalog.ts';
 
 /** Where the catalog's plugins are built (gitignored, like every build output). */
 export const PLUGIN_BUILD_DIR = join(REPO_ROOT, 'build', 'playground-plugins');
@@ -29,6 +34,9 @@ const MODULES = {
   errorCodes: 'virtual:playground/error-codes',
   sdkFiles: 'virtual:playground/sdk-files',
 } as const;
+
+/** One catalog entry's texts: `virtual:playground/example/<id>`. */
+const EXAMPLE_TEXTS = 'virtual:playground/example/';
 
 /**
  * Rewrites the repository-relative SDK import (`"../../../../sdk/assembly/index"`) to the
@@ -67,18 +75,40 @@ async function sdkFiles(): Promise<Record<string, string>> {
   return files;
 }
 
+/**
+ * Instruments a built example for the limits the page opens with (the package's defaults, each
+ * lowered by the manifest's `[limits]`), exactly as the manager would at load, so opening an
+ * example does not download the rewriter. `key` names those limits (the manager's module-cache
+ * key): the runner uses this module only while the limits chosen give the same key, and
+ * instruments the raw module in the tab otherwise.
+ */
+async function prepareExample(wasmFile: string, manifest: string, id: string): Promise<{ file: string; key: string }> {
+  const requested = parseManifest(manifest).limits;
+  const file = join(PLUGIN_BUILD_DIR, `${id}.instrumented.wasm`);
+  await writeFile(file, instrumentForLimits(new Uint8Array(await readFile(wasmFile)), {}, requested));
+  return { file, key: instrumentationKey(resolveLimits({}, requested)) };
+}
+
 async function examplesModule(): Promise<string> {
   const lines: string[] = [];
   const entries: string[] = [];
   for (const [i, entry] of CATALOG.entries()) {
     const { outFile } = await buildAssemblyScript({ entry: entry.source, outFile: join(PLUGIN_BUILD_DIR, `${entry.id}.wasm`) });
-    lines.push(`import wasm${i} from ${JSON.stringify(`${outFile}?url`)};`);
-    const source = toPackageImports(await readFile(join(REPO_ROOT, entry.source), 'utf8'));
-    const manifest = await readFile(join(REPO_ROOT, entry.manifest), 'utf8');
+    const prepared = await prepareExample(outFile, await readFile(join(REPO_ROOT, entry.manifest), 'utf8'), entry.id);
+    lines.push(`import wasm${i} from ${JSON.stringify(`${outFile}?url`)};`, `import prepared${i} from ${JSON.stringify(`${prepared.file}?url`)};`);
     const { id, title, group, run, input, mocks = [] } = entry;
-    entries.push(`{ ...${JSON.stringify({ id, title, group, run, input, mocks, source, manifest })}, wasmUrl: wasm${i} }`);
+    const wasmBytes = (await readFile(outFile)).byteLength;
+    entries.push(
+      `{ ...${JSON.stringify({ id, title, group, run, input, mocks, wasmBytes })}, wasmUrl: wasm${i}, prepared: { url: prepared${i}, key: ${JSON.stringify(prepared.key)} }, texts: () => import(${JSON.stringify(EXAMPLE_TEXTS + id)}) }`,
+    );
   }
   return `${lines.join('\n')}\nexport default [\n${entries.join(',\n')}\n];\n`;
+}
+
+async function exampleTextsModule(entry: CatalogEntry): Promise<string> {
+  const source = toPackageImports(await readFile(join(REPO_ROOT, entry.source), 'utf8'));
+  const manifest = await readFile(join(REPO_ROOT, entry.manifest), 'utf8');
+  return `export const source = ${JSON.stringify(source)};\nexport const manifest = ${JSON.stringify(manifest)};\n`;
 }
 
 /**
@@ -89,7 +119,7 @@ export function playgroundPlugin(): Plugin {
   return {
     name: 'reed-playground',
     resolveId(id) {
-      return (Object.values(MODULES) as string[]).includes(id) ? resolved(id) : undefined;
+      return (Object.values(MODULES) as string[]).includes(id) || id.startsWith(EXAMPLE_TEXTS) ? resolved(id) : undefined;
     },
     // `_headers` (Netlify, Cloudflare Pages and others read it): the same headers for every path.
     generateBundle() {
@@ -100,6 +130,8 @@ export function playgroundPlugin(): Plugin {
       if (id === resolved(MODULES.examples)) return examplesModule();
       if (id === resolved(MODULES.errorCodes)) return `export default ${JSON.stringify(await errorCodeMeanings())};`;
       if (id === resolved(MODULES.sdkFiles)) return `export default ${JSON.stringify(await sdkFiles())};`;
+      const entry = id.startsWith(resolved(EXAMPLE_TEXTS)) ? CATALOG.find((e) => e.id === id.slice(resolved(EXAMPLE_TEXTS).length)) : undefined;
+      if (entry !== undefined) return exampleTextsModule(entry);
       return undefined;
     },
   };

@@ -45,6 +45,68 @@ describe('the playground', () => {
     await page.close();
   });
 
+  it('opens examples instrumented at site build time, and instruments in the tab when the limits differ', async () => {
+    const requested: string[] = [];
+    const page = await openPlayground(browser, site.url, (p) => p.on('request', (r) => void requested.push(new URL(r.url()).pathname)));
+    const rewriterFetched = () => requested.some((path) => /\/apply-limits-[\w-]+\.js$/.test(path));
+    // seo opens with the default limits: its prebuilt module, and the rewriter is not downloaded.
+    expect(await text(page, '#instrumented')).toBe('prebuilt');
+    expect(await run(page)).toBe('hook: ok');
+    expect(Number(await page.locator('#fuel-meter').getAttribute('data-max'))).toBe(20_000_000);
+    expect(rewriterFetched()).toBe(false);
+    // A fuel budget the module was not built for: the raw module is instrumented here, under it.
+    await page.fill('#limit-fuel', '20000001');
+    expect(await run(page)).toBe('hook: ok');
+    expect(await text(page, '#instrumented')).toBe('in the tab');
+    expect(Number(await page.locator('#fuel-meter').getAttribute('data-max'))).toBe(20_000_001);
+    expect(rewriterFetched()).toBe(true);
+    // Back to the limits it was built for: the prebuilt module again.
+    await page.fill('#limit-fuel', '20000000');
+    expect(await run(page)).toBe('hook: ok');
+    expect(await text(page, '#instrumented')).toBe('prebuilt');
+    // A lower budget ends the endless loop there, not at the default.
+    await openExample(page, 'endless-loop');
+    await page.fill('#limit-fuel', '2000000');
+    expect(await run(page)).toBe('hook: failed with E_FUEL');
+    expect(await text(page, '#instrumented')).toBe('in the tab');
+    expect(Number(await page.locator('#fuel-meter').getAttribute('data-used'))).toBe(2_000_000);
+    // The memory cap is written into the module too: a lower one is the one the bomb meets.
+    await openExample(page, 'memory-bomb');
+    await page.fill('#limit-memoryBytes', '4194304');
+    expect(await run(page)).toBe('hook: failed with E_MEMORY');
+    expect(await text(page, '#instrumented')).toBe('in the tab');
+    expect(Number(await page.locator('#memory-meter').getAttribute('data-max'))).toBe(4_194_304);
+    expect(Number(await page.locator('#memory-meter').getAttribute('data-used'))).toBeLessThanOrEqual(4_194_304);
+    await page.close();
+  });
+
+  it('shows a guard verdict and the findings of a collect hook', async () => {
+    const page = await openPlayground(browser, site.url);
+    await openExample(page, 'publish-rules');
+    expect(await page.inputValue('#target')).toBe('publish_check');
+    expect(await run(page)).toBe('hook: ok');
+    expect(await text(page, '#shape')).toBe('guard verdict: denied (a document needs a title before it is published) by publish-rules');
+    await replaceEditorText(page, '#input', '{"title":"Named","body":"A draft.","meta":{}}');
+    expect(await run(page)).toBe('hook: ok');
+    expect(await text(page, '#shape')).toBe('guard verdict: allowed');
+    expect(await page.locator('#findings').isHidden()).toBe(true);
+
+    await page.selectOption('#target', 'validate_data');
+    await replaceEditorText(page, '#input', '{"title":" ","body":"A draft nobody has named yet.","meta":{}}');
+    expect(await run(page)).toBe('hook: ok');
+    expect(await text(page, '#shape')).toBe('collect: invalid, 3 finding(s)');
+    expect(await page.locator('#findings li').allTextContents()).toEqual([
+      'title: is required (publish-rules)',
+      'body: has 6 word(s); write at least 10 (publish-rules)',
+      'meta.description: is missing: search results show it (publish-rules)',
+    ]);
+    await replaceEditorText(page, '#input', '{"title":"Named","body":"one two three four five six seven eight nine ten","meta":{"description":"Ten words."}}');
+    expect(await run(page)).toBe('hook: ok');
+    expect(await text(page, '#shape')).toBe('collect: valid, 0 finding(s)');
+    expect(await page.locator('#findings').isHidden()).toBe(true);
+    await page.close();
+  });
+
   it('builds edited source in the browser, and shows a type error at its line', async () => {
     const page = await openPlayground(browser, site.url);
     await openExample(page, 'seo');

@@ -46,19 +46,24 @@ function meter(id: string, used: number | null, max: number | null, label: strin
   m.dataset.max = String(max ?? '');
 }
 
-function shape(kind: HookKind | undefined, output: unknown): string {
+/** The result in its hook kind's terms: one line, and a collect's findings one per line. */
+function shape(kind: HookKind | undefined, output: unknown): { line: string; findings: string[] } {
   if (kind === 'guard') {
-    const v = output as { allowed?: boolean; reason?: string } | undefined;
-    return v?.allowed === true ? 'guard verdict: allowed' : `guard verdict: denied${v?.reason ? ` (${v.reason})` : ''}`;
+    const v = output as { allowed?: boolean; reason?: string; pluginId?: string } | undefined;
+    const line = v?.allowed === true ? 'guard verdict: allowed' : `guard verdict: denied${v?.reason ? ` (${v.reason})` : ''}${v?.pluginId ? ` by ${v.pluginId}` : ''}`;
+    return { line, findings: [] };
   }
   if (kind === 'collect') {
-    const r = output as { valid?: boolean; errors?: Array<{ path: string; message: string }> } | undefined;
+    const r = output as { valid?: boolean; errors?: Array<{ path: string; message: string; pluginId?: string }> } | undefined;
     const findings = r?.errors ?? [];
-    return `collect: ${r?.valid === true ? 'valid' : 'invalid'}, ${findings.length} finding(s)${findings.map((f) => `\n  ${f.path || '(whole)'}: ${f.message}`).join('')}`;
+    return {
+      line: `collect: ${r?.valid === true ? 'valid' : 'invalid'}, ${findings.length} finding(s)`,
+      findings: findings.map((f) => `${f.path || '(whole)'}: ${f.message}${f.pluginId ? ` (${f.pluginId})` : ''}`),
+    };
   }
-  if (kind === 'first') return output === undefined ? 'first: no plugin answered' : 'first: answered';
-  if (kind === 'action') return 'action: runs for its effects (no result)';
-  return kind === 'filter' ? 'filter: output replaces the data' : '';
+  if (kind === 'first') return { line: output === undefined ? 'first: no plugin answered' : 'first: answered', findings: [] };
+  if (kind === 'action') return { line: 'action: runs for its effects (no result)', findings: [] };
+  return { line: kind === 'filter' ? 'filter: output replaces the data' : '', findings: [] };
 }
 
 /**
@@ -80,7 +85,11 @@ export function showReport(report: Report, context: CallContext): void {
     );
   }
   byId('output').textContent = report.ok && context.what !== 'load' ? pretty(report.output) : '';
-  byId('shape').textContent = report.ok ? shape(context.kind, report.output) : '';
+  const shown = report.ok ? shape(context.kind, report.output) : { line: '', findings: [] };
+  byId('shape').textContent = shown.line;
+  const findings = byId('findings');
+  findings.hidden = shown.findings.length === 0;
+  findings.replaceChildren(...shown.findings.map((f) => el('li', f)));
   const diff = byId('diff');
   diff.replaceChildren();
   if (report.ok && context.kind === 'filter' && report.output !== undefined) {

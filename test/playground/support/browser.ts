@@ -30,10 +30,12 @@ export async function launchBrowser(): Promise<PlaygroundBrowser> {
 }
 
 /**
- * Opens the playground at `url` and waits until it is ready (first example loaded).
+ * Opens the playground at `url` and waits until it is ready (first example loaded);
+ * `beforeLoad` sees the page before it navigates (to watch its requests from the start).
  */
-export async function openPlayground(browser: PlaygroundBrowser, url: string): Promise<Page> {
+export async function openPlayground(browser: PlaygroundBrowser, url: string, beforeLoad?: (page: Page) => void): Promise<Page> {
   const page = await browser.context.newPage();
+  beforeLoad?.(page);
   const errors: string[] = [];
   page.on('pageerror', (e) => void errors.push(e.message));
   if (process.env.PLAYGROUND_DEBUG) {
