@@ -1,10 +1,13 @@
 /**
  * The Deno adapter: plugin folders through `Deno.readDir`/`Deno.readFile`, file: URLs. Deno
  * resolves `npm:@extism/extism` to its Node build; worker isolation there needs Extism's
- * `nodeWorkerArgs` set (Deno rejects the default execArgv): see `workerOptions`.
+ * `nodeWorkerArgs` set (Deno rejects the default execArgv): see `workerOptions`. A WASI plugin's
+ * own worker is a web module worker (src/engine/worker-web-entry.ts, shared with browsers).
  */
 import { fetchUrlBytes, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
 import { staticExtism } from '../engine/extism-static.ts';
+import type { GuestWorkerPort } from '../engine/worker-channel.ts';
+import { webGuestWorkerPort } from './web-guest-worker.ts';
 import { directoryTree, type SyncDirectoryOps } from '../wasi/wasi-directory.ts';
 
 /** The part of the `Deno` namespace this adapter uses (typed here: the project has no Deno types). */
@@ -68,6 +71,18 @@ function fileUrlPath(url: URL): string {
 }
 
 /**
+ * A WASI plugin's own worker: a module worker on the web entry, resolved against this file, so
+ * the source runs the `.ts` entry and the build its `.js`. Deno's workers resolve imports as the
+ * main module does (the same import map, `npm:` and node_modules resolution) and inherit its
+ * permissions. A web worker has no `unref()` in Deno: a live one keeps the process running
+ * until the plugin is unloaded or the manager shut down, which terminates it.
+ */
+function spawnDenoGuestWorker(): GuestWorkerPort {
+  const entry = new URL(`../engine/worker-web-entry.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+  return webGuestWorkerPort(new Worker(entry, { type: 'module' }));
+}
+
+/**
  * Deno's platform services.
  *
  * @example
@@ -86,6 +101,7 @@ export const denoRuntime: RuntimeAdapter = {
   // default execArgv is refused: "invalid execArgv flags"); the engine passes these through.
   hasWorkers: true,
   workerOptions: { nodeWorkerArgs: { execArgv: [] } },
+  spawnGuestWorker: spawnDenoGuestWorker,
   async listPluginDirs(root) {
     const dirs: string[] = [];
     for await (const entry of deno().readDir(root)) {

@@ -72,11 +72,12 @@ function spawnNodeGuestWorker(): GuestWorkerPort {
       ).href
     : undefined;
   const register = tsx === undefined ? 'Promise.resolve()' : `import(${JSON.stringify(tsx)}).then((tsx) => tsx.register())`;
+  // Extism loads there as here (quietly): this module's own loadExtism.
   const code = `const { parentPort } = require('node:worker_threads');
-${register}.then(() => import(${JSON.stringify(entry)})).then(({ serveGuestWorker }) => serveGuestWorker({
+${register}.then(() => Promise.all([import(${JSON.stringify(entry)}), import(${JSON.stringify(import.meta.url)})])).then(([{ serveGuestWorker }, { loadExtism }]) => serveGuestWorker({
   postMessage: (message) => parentPort.postMessage(message),
   onMessage: (listener) => parentPort.on('message', listener),
-}));`;
+}, loadExtism));`;
   const worker = new Worker(code, { eval: true });
   // Idle, the worker does not keep the process alive (a host that forgets close() still exits).
   worker.unref();

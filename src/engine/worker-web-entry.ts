@@ -1,0 +1,23 @@
+/**
+ * The entry of a plugin's own worker on the web platform (Deno and browsers start it as a module
+ * `Worker`: src/runtime/deno.ts, src/runtime/browser.ts): the worker's global scope is its port,
+ * Extism is the bundled build. It imports no runtime adapter, so a bundler's worker chunk holds
+ * the engine and the WASI layer only, and fetching it is the first a page hears of them.
+ */
+import { staticExtism } from './extism-static.ts';
+import { serveGuestWorker } from './worker-serve.ts';
+
+/** The part of a dedicated worker's global scope used here (the project's types are the DOM's, not the worker's). */
+interface WorkerScope {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+serveGuestWorker(
+  {
+    postMessage: (message) => scope.postMessage(message),
+    onMessage: (listener) => scope.addEventListener('message', (event) => listener(event.data)),
+  },
+  staticExtism,
+);
