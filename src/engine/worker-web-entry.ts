@@ -4,6 +4,8 @@
  * Extism is the bundled build. It imports no runtime adapter, so a bundler's worker chunk holds
  * the engine and the WASI layer only, and fetching it is the first a page hears of them.
  */
+// First: Extism must load in a worker without JSPI (see the module).
+import './worker-without-jspi.ts';
 import { staticExtism } from './extism-static.ts';
 import { serveGuestWorker } from './worker-serve.ts';
 

@@ -63,7 +63,7 @@ export async function importExtismQuietly(): Promise<CreatePlugin> {
  */
 function spawnNodeGuestWorker(): GuestWorkerPort {
   const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(`../engine/worker-serve.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
+  const engine = (name: string) => JSON.stringify(new URL(`../engine/${name}.${fromSource ? 'ts' : 'js'}`, import.meta.url).href);
   const tsx = fromSource
     ? pathToFileURL(
         createRequire(import.meta.url)
@@ -72,9 +72,10 @@ function spawnNodeGuestWorker(): GuestWorkerPort {
       ).href
     : undefined;
   const register = tsx === undefined ? 'Promise.resolve()' : `import(${JSON.stringify(tsx)}).then((tsx) => tsx.register())`;
-  // Extism loads there as here (quietly): this module's own loadExtism.
+  // Extism loads there as here (quietly: this module's own loadExtism), after JSPI is gone
+  // from the worker (worker-without-jspi.ts says why).
   const code = `const { parentPort } = require('node:worker_threads');
-${register}.then(() => Promise.all([import(${JSON.stringify(entry)}), import(${JSON.stringify(import.meta.url)})])).then(([{ serveGuestWorker }, { loadExtism }]) => serveGuestWorker({
+${register}.then(() => import(${engine('worker-without-jspi')})).then(() => Promise.all([import(${engine('worker-serve')}), import(${JSON.stringify(import.meta.url)})])).then(([{ serveGuestWorker }, { loadExtism }]) => serveGuestWorker({
   postMessage: (message) => parentPort.postMessage(message),
   onMessage: (listener) => parentPort.on('message', listener),
 }, loadExtism));`;
