@@ -131,6 +131,7 @@ export const CASES: readonly SuiteCase[] = [
       equal(caps.runtime, input.runtime, 'the entry point sets its runtime as default');
       equal(caps.fileSystem, documented.fileSystem, 'fileSystem');
       equal(caps.workerIsolation, input.expectWorkers ?? documented.workerIsolation, 'workerIsolation');
+      equal(caps.wasiWorkerIsolation, caps.workerIsolation, 'wasiWorkerIsolation: every runtime with workers runs WASI plugins in one');
       equal(caps.runTimeCompile, documented.runTimeCompile, 'runTimeCompile');
       equal(caps.http, caps.jspi ? 'jspi' : caps.workerIsolation ? 'worker' : 'none', 'http follows JSPI, then workers');
     },
