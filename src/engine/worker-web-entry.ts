@@ -1,8 +1,9 @@
 /**
- * The entry of a plugin's own worker on the web platform (Deno and browsers start it as a module
- * `Worker`: src/runtime/deno.ts, src/runtime/browser.ts): the worker's global scope is its port,
- * Extism is the bundled build. It imports no runtime adapter, so a bundler's worker chunk holds
- * the engine and the WASI layer only, and fetching it is the first a page hears of them.
+ * The entry of a plugin's own worker on Deno and in browsers (started by src/runtime/deno.ts and
+ * src/runtime/browser.ts): the worker's global scope is its port (`postMessage` and `message`
+ * events, which both give a worker), Extism is the bundled build. It imports no runtime adapter,
+ * so a bundler's worker chunk holds the engine and the WASI layer only, and fetching it is the
+ * first a page hears of them.
  */
 // First: Extism must load in a worker without JSPI (see the module).
 import './worker-without-jspi.ts';

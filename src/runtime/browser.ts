@@ -8,7 +8,25 @@
 import { webRuntime, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
 import { staticExtism } from '../engine/extism-static.ts';
 import type { GuestWorkerPort } from '../engine/worker-channel.ts';
-import { webGuestWorkerPort } from './web-guest-worker.ts';
+
+/**
+ * `worker` as a GuestWorkerPort. An error in the worker (its script failed to load, or threw)
+ * is the port's `onError`, and is marked handled, as the engine reports it.
+ */
+function webGuestWorkerPort(worker: Worker): GuestWorkerPort {
+  return {
+    postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
+    onMessage: (listener) => worker.addEventListener('message', (event) => listener(event.data)),
+    onError(listener) {
+      worker.addEventListener('error', (event) => {
+        event.preventDefault();
+        listener(new Error((event as ErrorEvent).message || 'the worker failed to start'));
+      });
+      worker.addEventListener('messageerror', () => listener(new Error('a message from the worker could not be read')));
+    },
+    terminate: () => worker.terminate(),
+  };
+}
 
 /**
  * A WASI plugin's own worker: a module worker on src/engine/worker-web-entry.ts. The literal

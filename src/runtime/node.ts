@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { GuestWorkerPort } from '../engine/worker-channel.ts';
 import type { CreatePlugin } from '../engine/extism-loader.ts';
 import { fetchUrlBytes, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
+import { threadWorkerPort, type ThreadWorker } from './thread-worker-port.ts';
 import { directoryTree, type SyncDirectoryOps } from '../wasi/wasi-directory.ts';
 
 /** Node's synchronous file operations for read-only WASI mounts of real directories. */
@@ -79,16 +80,7 @@ ${register}.then(() => import(${engine('worker-without-jspi')})).then(() => Prom
   postMessage: (message) => parentPort.postMessage(message),
   onMessage: (listener) => parentPort.on('message', listener),
 }, loadExtism));`;
-  const worker = new Worker(code, { eval: true });
-  // Idle, the worker does not keep the process alive (a host that forgets close() still exits).
-  worker.unref();
-  return {
-    postMessage: (message, transfer) => worker.postMessage(message, transfer as never),
-    onMessage: (listener) => worker.on('message', listener),
-    onError: (listener) => worker.on('error', listener),
-    terminate: () => void worker.terminate(),
-    setBusy: (busy) => (busy ? worker.ref() : worker.unref()),
-  };
+  return threadWorkerPort(new Worker(code, { eval: true }) as ThreadWorker);
 }
 
 /**
