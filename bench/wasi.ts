@@ -134,7 +134,8 @@ async function workerRow(name: string, wasm: Uint8Array): Promise<BenchResult> {
     await inline.load({ manifest, wasm });
     const args = { path: '/articles/hello', tags: ['a', 'b'] };
     const echoed = await worker.command('w', 'echo', args);
-    if (JSON.stringify(echoed) !== JSON.stringify(args) || JSON.stringify(await inline.command('w', 'echo', args)) !== JSON.stringify(args)) throw new Error(`${name}: echo answered ${JSON.stringify(echoed)}`);
+    if (JSON.stringify(echoed) !== JSON.stringify(args) || JSON.stringify(await inline.command('w', 'echo', args)) !== JSON.stringify(args))
+      throw new Error(`${name}: echo answered ${JSON.stringify(echoed)}`);
     const t = await compare(
       () => worker.command('w', 'echo', args),
       () => inline.command('w', 'echo', args),
