@@ -73,7 +73,6 @@ export interface SuiteCase {
 /** What each runtime documents (docs/runtimes.md); `runtimeCapabilities()` must say the same. */
 const DOCUMENTED: Record<RuntimeName, { fileSystem: boolean; workerIsolation: boolean; runTimeCompile: boolean }> = {
   node: { fileSystem: true, workerIsolation: true, runTimeCompile: true },
-  // Worker isolation waits on the engine passing Extism's nodeWorkerArgs (see docs/runtimes.md).
   deno: { fileSystem: true, workerIsolation: true, runTimeCompile: true },
   workerd: { fileSystem: false, workerIsolation: false, runTimeCompile: false },
   browser: { fileSystem: false, workerIsolation: false, runTimeCompile: true },
