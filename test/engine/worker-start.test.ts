@@ -43,13 +43,15 @@ const options = (spawn: () => GuestWorkerPort): GuestOptions => ({
   wasi: { maxLineBytes: DEFAULT_LIMITS.maxLogBytes, maxFileHandles: DEFAULT_LIMITS.maxFileHandles },
 });
 
-const module = async (deferred: boolean) =>
-  compileModule(await compileWat(`(module (memory (export "memory") 1) ${deferred ? `(func (export "${INSTRUMENT_EXPORTS.start}"))` : ''})`, 'late.wat'));
+const module = async (deferred: boolean) => compileModule(await compileWat(`(module (memory (export "memory") 1) ${deferred ? `(func (export "${INSTRUMENT_EXPORTS.start}"))` : ''})`, 'late.wat'));
 
 describe("a plugin's own worker starting", () => {
   it('takes longer than timeoutMs for a module whose start code is deferred, and the guest is created', async () => {
     const worker = lateWorker(TIMEOUT_MS * 5);
-    const guest = await createWorkerGuest(await module(true), options(() => worker.port));
+    const guest = await createWorkerGuest(
+      await module(true),
+      options(() => worker.port),
+    );
     expect(guest.runsInWorker).toBe(true);
     expect(worker.terminated()).toBe(false);
     await guest.close();
@@ -58,7 +60,12 @@ describe("a plugin's own worker starting", () => {
 
   it('is held to timeoutMs for a module that is not deferred: E_TIMEOUT, the worker terminated', async () => {
     const worker = lateWorker(TIMEOUT_MS * 5);
-    await expect(createWorkerGuest(await module(false), options(() => worker.port))).rejects.toMatchObject({ code: 'E_TIMEOUT', pluginId: 'late', operation: 'instantiate' });
+    await expect(
+      createWorkerGuest(
+        await module(false),
+        options(() => worker.port),
+      ),
+    ).rejects.toMatchObject({ code: 'E_TIMEOUT', pluginId: 'late', operation: 'instantiate' });
     expect(worker.terminated()).toBe(true);
   });
 });
