@@ -22,6 +22,7 @@ const ROWS: Array<{ variant: FrontendVariant; name: string }> = [
   { variant: 'main-thread', name: 'frontend app, pre-instrumented plugin on the main thread' },
   { variant: 'worker', name: "frontend app, the same plugin under isolation: 'worker'" },
   { variant: 'raw-bytes', name: 'frontend app, raw module bytes instrumented in the page' },
+  { variant: 'wasi-worker', name: "frontend app, a WASI plugin under isolation: 'worker' (its own worker's chunk)" },
 ];
 
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;

@@ -10,6 +10,9 @@
  *   manager (link, instrument, compile, instantiate, `_initialize`, first hook) next to raw
  *   Extism with its own WASI (node:wasi) in the same run; fuel metering on a C, Go and Rust
  *   compute loop; and the instrumenter on every native fixture (size, MB/s).
+ * - the C plugin's (else Go's) `echo` command in its own worker (`isolation: 'worker'`,
+ *   src/engine/worker-guest.ts) vs the same plugin inline, in one run: what the thread hop costs
+ *   a WASI plugin's call. Target: report.
  */
 import { readFile } from 'node:fs/promises';
 import createPlugin from '@extism/extism';
@@ -121,6 +124,37 @@ async function fuelRow(name: string, wasm: Uint8Array): Promise<BenchResult> {
 
 const LANGUAGE: Record<string, string> = { go: 'Go', c: 'C', rust: 'Rust' };
 
+/** A WASI plugin's call in its own worker against the same call inline. */
+async function workerRow(name: string, wasm: Uint8Array): Promise<BenchResult> {
+  const manifest = 'id = "w"\nname = "w"\nversion = "1.0.0"\ncapabilities = [{ Command = "echo" }]\n';
+  const worker = new PluginManager({ logger: silent, isolation: 'worker' });
+  const inline = new PluginManager({ logger: silent });
+  try {
+    await worker.load({ manifest, wasm });
+    await inline.load({ manifest, wasm });
+    const args = { path: '/articles/hello', tags: ['a', 'b'] };
+    const echoed = await worker.command('w', 'echo', args);
+    if (JSON.stringify(echoed) !== JSON.stringify(args) || JSON.stringify(await inline.command('w', 'echo', args)) !== JSON.stringify(args))
+      throw new Error(`${name}: echo answered ${JSON.stringify(echoed)}`);
+    const t = await compare(
+      () => worker.command('w', 'echo', args),
+      () => inline.command('w', 'echo', args),
+      { ops: 200, rounds: 9, warmup: 200 },
+    );
+    return {
+      name: `${name} plugin's echo command (small JSON): in its own worker (isolation: 'worker') vs inline`,
+      candidateUs: t.candidateUs,
+      baselineUs: t.baselineUs,
+      ratio: t.candidateUs / t.baselineUs,
+      target: 'report',
+      pass: true,
+      details: `${t.candidateUs.toFixed(0)} µs vs ${t.baselineUs.toFixed(0)} µs per call`,
+    };
+  } finally {
+    await Promise.all([worker.shutdown(), inline.shutdown()]);
+  }
+}
+
 /** The Go plugin's load to first result and the instrumenter on the native fixtures, where built. */
 async function nativeRows(): Promise<BenchResult[]> {
   const built = await buildNativeFixtures();
@@ -159,6 +193,8 @@ async function nativeRows(): Promise<BenchResult[]> {
   for (const fixture of built.filter((b) => b.skipped === undefined && b.name.endsWith('-plugin'))) {
     rows.push(await fuelRow(LANGUAGE[fixture.name.split('-')[0] ?? ''] ?? fixture.name, new Uint8Array(await readFile(fixture.outFile))));
   }
+  const served = ['c-plugin', 'go-plugin'].map((name) => built.find((b) => b.name === name && b.skipped === undefined)).find((b) => b !== undefined);
+  if (served !== undefined) rows.push(await workerRow(LANGUAGE[served.name.split('-')[0] ?? ''] ?? served.name, new Uint8Array(await readFile(served.outFile))));
   for (const fixture of built.filter((b) => b.skipped === undefined)) {
     const bytes = new Uint8Array(await readFile(fixture.outFile));
     const times: number[] = [];

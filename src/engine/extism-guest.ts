@@ -5,7 +5,7 @@
  * Pinned to @extism/extism 2.0.0-rc13 (npm's 1.0.3 fails every call after 16,383 calls on one instance).
  */
 import type { CallContext, Plugin as ExtismPlugin } from '@extism/extism';
-import { extismCreatePlugin } from './extism-loader.ts';
+import type { CreatePlugin } from './extism-loader.ts';
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import { FRAME_VERSION } from '../util/frame-codec.ts';
 import { printable } from '../util/printable.ts';
@@ -56,6 +56,12 @@ export interface GuestOptions {
   onLog: GuestLogSink;
   /** Functions offered in the `extism:host/user` namespace. */
   hostFunctions: Record<string, HostFunction>;
+  /**
+   * Extism's `createPlugin`, loaded the caller's way (src/engine/extism-loader.ts on the host's
+   * thread; the worker entry's own in a plugin's own worker). Given, not imported, so a worker's
+   * bundle holds the engine without the runtime adapter that starts that worker.
+   */
+  loadExtism: () => Promise<CreatePlugin>;
   /**
    * Further import namespaces, served as given (e.g. the instrumenter's limit import, which
    * lives in a namespace of its own so that Extism's module linking keeps its names).
@@ -242,7 +248,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   // which applies the real policy (Extism's own matching is hostname-only).
   const httpThroughExtism = options.fetch !== undefined && (runInWorker || typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function');
   try {
-    const createPlugin = await extismCreatePlugin();
+    const createPlugin = await options.loadExtism();
     plugin = await createPlugin(
       { wasm: [{ module }] },
       {

@@ -9,9 +9,18 @@
  */
 import { ErrorCodes, GuestError, PluginError, describeError, type ErrorCode } from '../errors.ts';
 import type { Mount } from '../wasi/wasi-mounts.ts';
+import { INSTRUMENT_EXPORTS } from '../instrument/constants.ts';
 import { callByThen, callTimeoutMs, timeoutError, type Guest, type GuestOptions, type HostFunction } from './extism-guest.ts';
 import { HOST_ENV, HOST_USER, channelBuffer, sendReply, type FromWorker, type WireError, type WireGuestOptions } from './worker-channel.ts';
 import type { HostReply } from './worker-serve.ts';
+
+/**
+ * How long a worker may take to start and instantiate a module that runs none of its code
+ * meanwhile (its start code deferred by the instrumenter): loading the engine into a fresh
+ * worker is the host's time, not the plugin's (a page's first worker fetches its chunk), so the
+ * call's `timeoutMs` does not bound it; this only catches a worker that never answers.
+ */
+const WORKER_START_MS = 30_000;
 
 /** Addresses handed out for blocks a host function stores on this side, until the worker stores them for real. */
 const PROVISIONAL = 1n << 62n;
@@ -185,9 +194,8 @@ export async function createWorkerGuest(module: WebAssembly.Module, options: Gue
   }
 
   /** One exchange with the worker, ended by its answer, its death, or the time limit. */
-  function exchange(send: () => void, operation: string): Promise<FromWorker> {
+  function exchange(send: () => void, operation: string, timeoutMs = callTimeoutMs(options)): Promise<FromWorker> {
     if (dead) return Promise.reject(new PluginError(ErrorCodes.CLOSED, `${operation}: the plugin's worker was stopped`, { pluginId, operation }));
-    const timeoutMs = callTimeoutMs(options);
     return new Promise<FromWorker>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       settle = {
@@ -232,7 +240,11 @@ export async function createWorkerGuest(module: WebAssembly.Module, options: Gue
     },
     remote: Object.fromEntries(Object.entries(functions).map(([namespace, fns]) => [namespace, Object.keys(fns)])),
   };
-  const started = await exchange(() => port.postMessage({ type: 'init', module, buffer, options: wire }), 'instantiate').catch((err: unknown) => {
+  // A module whose start code is deferred runs nothing while instantiated (see WORKER_START_MS).
+  const deferred = WebAssembly.Module.exports(module).some((e) => e.name === INSTRUMENT_EXPORTS.start);
+  const callMs = callTimeoutMs(options);
+  const startMs = deferred && callMs !== undefined ? Math.max(WORKER_START_MS, callMs) : callMs;
+  const started = await exchange(() => port.postMessage({ type: 'init', module, buffer, options: wire }), 'instantiate', startMs).catch((err: unknown) => {
     stop();
     throw err;
   });

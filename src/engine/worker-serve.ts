@@ -3,12 +3,14 @@
  * to the guest's memory it reads and writes), and stand-ins for everything that lives on the
  * host's side (host functions, the limit signals, the memory budget, mounted files), each a
  * synchronous round trip over the channel (src/engine/worker-channel.ts). Started by the
- * runtime adapter's `spawnGuestWorker` (Node's glue in src/runtime/node.ts).
+ * runtime adapter's `spawnGuestWorker`: Node's glue in src/runtime/node.ts, the web's entry
+ * (Deno, browsers) in src/engine/worker-web-entry.ts.
  */
 import type { CallContext } from '@extism/extism';
 import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import type { FileInfo, FileTree, Mount } from '../wasi/wasi-mounts.ts';
 import { createGuest, type Guest, type HostFunction, type LogLevel } from './extism-guest.ts';
+import type { CreatePlugin } from './extism-loader.ts';
 import { HOST_ENV, HOST_USER, receiveReply, type FromWorker, type ToWorker, type WireError, type WireGuestOptions, type WireMount } from './worker-channel.ts';
 
 /** The worker's end of its port (the web's `self`, or Node's `parentPort` adapted). */
@@ -38,8 +40,11 @@ export function wireError(error: PluginError): WireError {
   };
 }
 
-/** Serves one guest in this worker: `init`, then `call`s, one at a time. */
-export function serveGuestWorker(port: WorkerSelf): void {
+/**
+ * Serves one guest in this worker: `init`, then `call`s, one at a time. `loadExtism` is how
+ * this worker gets Extism (the entry's choice: its runtime's build of it).
+ */
+export function serveGuestWorker(port: WorkerSelf, loadExtism: () => Promise<CreatePlugin>): void {
   let guest: Guest | undefined;
   let buffer: SharedArrayBuffer | undefined;
   let maxLogChars = 0;
@@ -113,6 +118,7 @@ export function serveGuestWorker(port: WorkerSelf): void {
         port.postMessage({ type: 'log', level, message });
       },
       hostFunctions: served(HOST_USER),
+      loadExtism,
       namespaces,
       envFunctions: options.remote[HOST_ENV] === undefined ? undefined : served(HOST_ENV),
       runInWorker: false,

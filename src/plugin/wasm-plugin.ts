@@ -6,6 +6,7 @@
  */
 import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
 import { STOCK_IO_FUNCTIONS } from '../engine/guest-io-functions.ts';
+import { extismCreatePlugin } from '../engine/extism-loader.ts';
 import { createGuest, functionExports, hasHostCallGuards, readsFrames, type Guest, type GuestOptions, type HostFunction, type LogLevel } from '../engine/extism-guest.ts';
 import type { PluginEvent } from '../events/event-bus.ts';
 import { hookExportName } from '../hooks/hook-names.ts';
@@ -393,6 +394,7 @@ export class WasmPlugin implements PluginRuntime {
       logLevel: this.#options.logLevel,
       onLog: (level, message) => this.#onLog(level, message),
       hostFunctions: { ...this.#options.supplied?.['extism:host/user'], ...this.#hostFunctions() },
+      loadExtism: extismCreatePlugin,
       // The instrumenter's imports: limit signals, and the grow check of the memory budget.
       namespaces: {
         ...Object.fromEntries(Object.entries(this.#options.supplied ?? {}).filter(([name]) => name !== 'extism:host/user')),

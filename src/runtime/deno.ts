@@ -1,10 +1,14 @@
 /**
  * The Deno adapter: plugin folders through `Deno.readDir`/`Deno.readFile`, file: URLs. Deno
  * resolves `npm:@extism/extism` to its Node build; worker isolation there needs Extism's
- * `nodeWorkerArgs` set (Deno rejects the default execArgv): see `workerOptions`.
+ * `nodeWorkerArgs` set (Deno rejects the default execArgv): see `workerOptions`. A WASI plugin's
+ * own worker runs src/engine/worker-web-entry.ts, the entry browsers run too.
  */
 import { fetchUrlBytes, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
 import { staticExtism } from '../engine/extism-static.ts';
+import { Worker } from 'node:worker_threads';
+import type { GuestWorkerPort } from '../engine/worker-channel.ts';
+import { threadWorkerPort, type ThreadWorker } from './thread-worker-port.ts';
 import { directoryTree, type SyncDirectoryOps } from '../wasi/wasi-directory.ts';
 
 /** The part of the `Deno` namespace this adapter uses (typed here: the project has no Deno types). */
@@ -68,6 +72,20 @@ function fileUrlPath(url: URL): string {
 }
 
 /**
+ * A WASI plugin's own worker: the web entry (shared with browsers; it talks through the global
+ * scope's postMessage and message events, which Deno's workers have) resolved against this file,
+ * so the source runs the `.ts` entry and the build its `.js`. Started as a `node:worker_threads`
+ * Worker, not a web `Worker`: in Deno 2.9 a web worker's `terminate()` does not stop a worker
+ * busy in a loop (it spins on and keeps the process alive), which would leave E_TIMEOUT's
+ * runaway plugin running; Deno's worker_threads Worker stops it, and has `unref()`. Its imports
+ * resolve as the main module's do (`npm:`, node_modules, the import map).
+ */
+function spawnDenoGuestWorker(): GuestWorkerPort {
+  const entry = new URL(`../engine/worker-web-entry.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+  return threadWorkerPort(new Worker(entry) as ThreadWorker);
+}
+
+/**
  * Deno's platform services.
  *
  * @example
@@ -86,6 +104,7 @@ export const denoRuntime: RuntimeAdapter = {
   // default execArgv is refused: "invalid execArgv flags"); the engine passes these through.
   hasWorkers: true,
   workerOptions: { nodeWorkerArgs: { execArgv: [] } },
+  spawnGuestWorker: spawnDenoGuestWorker,
   async listPluginDirs(root) {
     const dirs: string[] = [];
     for await (const entry of deno().readDir(root)) {

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { GuestWorkerPort } from '../engine/worker-channel.ts';
 import type { CreatePlugin } from '../engine/extism-loader.ts';
 import { fetchUrlBytes, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
+import { threadWorkerPort, type ThreadWorker } from './thread-worker-port.ts';
 import { directoryTree, type SyncDirectoryOps } from '../wasi/wasi-directory.ts';
 
 /** Node's synchronous file operations for read-only WASI mounts of real directories. */
@@ -63,7 +64,7 @@ export async function importExtismQuietly(): Promise<CreatePlugin> {
  */
 function spawnNodeGuestWorker(): GuestWorkerPort {
   const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(`../engine/worker-serve.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
+  const engine = (name: string) => JSON.stringify(new URL(`../engine/${name}.${fromSource ? 'ts' : 'js'}`, import.meta.url).href);
   const tsx = fromSource
     ? pathToFileURL(
         createRequire(import.meta.url)
@@ -72,21 +73,14 @@ function spawnNodeGuestWorker(): GuestWorkerPort {
       ).href
     : undefined;
   const register = tsx === undefined ? 'Promise.resolve()' : `import(${JSON.stringify(tsx)}).then((tsx) => tsx.register())`;
+  // Extism loads there as here (quietly: this module's own loadExtism), after JSPI is gone
+  // from the worker (worker-without-jspi.ts says why).
   const code = `const { parentPort } = require('node:worker_threads');
-${register}.then(() => import(${JSON.stringify(entry)})).then(({ serveGuestWorker }) => serveGuestWorker({
+${register}.then(() => import(${engine('worker-without-jspi')})).then(() => Promise.all([import(${engine('worker-serve')}), import(${JSON.stringify(import.meta.url)})])).then(([{ serveGuestWorker }, { loadExtism }]) => serveGuestWorker({
   postMessage: (message) => parentPort.postMessage(message),
   onMessage: (listener) => parentPort.on('message', listener),
-}));`;
-  const worker = new Worker(code, { eval: true });
-  // Idle, the worker does not keep the process alive (a host that forgets close() still exits).
-  worker.unref();
-  return {
-    postMessage: (message, transfer) => worker.postMessage(message, transfer as never),
-    onMessage: (listener) => worker.on('message', listener),
-    onError: (listener) => worker.on('error', listener),
-    terminate: () => void worker.terminate(),
-    setBusy: (busy) => (busy ? worker.ref() : worker.unref()),
-  };
+}, loadExtism));`;
+  return threadWorkerPort(new Worker(code, { eval: true }) as ThreadWorker);
 }
 
 /**

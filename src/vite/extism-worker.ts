@@ -4,8 +4,12 @@
  * starts a worker. In a production build the Vite plugin moves that script into a file of its
  * own, so the browser downloads it only when a worker starts (main-thread pages never do).
  * Development servers and workerd builds (no workers there, and no `import.meta.url` to resolve
- * a file against) keep Extism as it is.
+ * a file against) keep Extism as it is. A WASI plugin's own worker (src/engine/worker-web-entry.ts)
+ * is a bundle of its own, built with Vite's `worker.plugins`: {@link extismWorkerSplit} does the
+ * same there.
  */
+
+import type { Plugin } from 'vite';
 
 /** Extism's browser build (the only one that inlines the worker). */
 const EXTISM_BROWSER_BUILD = /[\\/]@extism[\\/]extism[\\/]dist[\\/]browser[\\/]mod\.js$/;
@@ -28,4 +32,23 @@ export function splitExtismWorker(context: EmitContext, code: string, id: string
   if (match?.[1] === undefined) return undefined;
   const reference = context.emitFile({ type: 'asset', name: 'extism-worker.js', source: Uint8Array.from(atob(match[1]), (c) => c.charCodeAt(0)) });
   return code.slice(0, match.index) + `new URL(import.meta.ROLLUP_FILE_URL_${reference}, import.meta.url)` + code.slice(match.index + match[0].length);
+}
+
+/**
+ * The split as a plugin of its own, for the bundles of workers (`worker.plugins`), which are
+ * built for browsers only (workerd has no workers).
+ */
+export function extismWorkerSplit(): Plugin {
+  let command: 'build' | 'serve' = 'build';
+  return {
+    name: 'reed-plugins:extism-worker',
+    configResolved(config) {
+      command = config.command;
+    },
+    transform(code, id) {
+      if (command !== 'build') return null;
+      const split = splitExtismWorker(this, code, id);
+      return split === undefined ? null : { code: split, map: null };
+    },
+  };
 }

@@ -11,7 +11,7 @@ import type { Plugin } from 'vite';
 import { ErrorCodes, PluginError } from '../errors.ts';
 import type { HostLimits } from '../plugin/limits.ts';
 import { listPluginFolders, preparePluginFolder, type PreparedPlugin } from './prepare-folder.ts';
-import { splitExtismWorker } from './extism-worker.ts';
+import { extismWorkerSplit, splitExtismWorker } from './extism-worker.ts';
 import { virtualModuleCode, type WasmDelivery } from './virtual-module.ts';
 
 export { preparePluginFolder, listPluginFolders, type PreparedPlugin } from './prepare-folder.ts';
@@ -95,6 +95,11 @@ export function reedPlugins(options: ReedPluginsOptions = {}): Plugin {
 
   return {
     name: 'reed-plugins',
+    config() {
+      // A WASI plugin's own worker is bundled with the worker plugins only: Extism's inline
+      // worker script leaves that bundle too.
+      return { worker: { plugins: () => [extismWorkerSplit()] } };
+    },
     configResolved(config) {
       command = config.command;
       configConditions = [...(config.resolve.conditions ?? []), ...(config.ssr?.resolve?.conditions ?? [])];

@@ -69,8 +69,8 @@ export const WASI_SUITE_PLUGINS: readonly SuitePlugin[] = [
 ].map(({ id, source, extra }) => ({ id, source, manifest: `${toml(id, [...WASI_COMMON, ...extra])}${MOUNT}` }));
 
 /**
- * The same native plugins with network access (the HTTP case): only where HTTP can be served to
- * an inline plugin (JSPI), since WASI runs inline.
+ * The same native plugins with network access (the HTTP cases): inline where JSPI serves HTTP,
+ * in their own worker under worker isolation.
  *
  * @example
  * ```ts

@@ -30,6 +30,11 @@ export interface SuiteInput {
   pluginDir?: string;
   /** Whether this page/process should have worker isolation (browsers: crossOriginIsolated). */
   expectWorkers?: boolean;
+  /**
+   * The WASI plugins' modules as built (bytes, no fuel budget baked in), where `plugins` holds
+   * them precompiled (the browser's, from the Vite plugin): an unmetered loop needs them.
+   */
+  builtWasi?: Record<string, Uint8Array>;
 }
 
 /**
@@ -68,7 +73,6 @@ export interface SuiteCase {
 /** What each runtime documents (docs/runtimes.md); `runtimeCapabilities()` must say the same. */
 const DOCUMENTED: Record<RuntimeName, { fileSystem: boolean; workerIsolation: boolean; runTimeCompile: boolean }> = {
   node: { fileSystem: true, workerIsolation: true, runTimeCompile: true },
-  // Worker isolation waits on the engine passing Extism's nodeWorkerArgs (see docs/runtimes.md).
   deno: { fileSystem: true, workerIsolation: true, runTimeCompile: true },
   workerd: { fileSystem: false, workerIsolation: false, runTimeCompile: false },
   browser: { fileSystem: false, workerIsolation: false, runTimeCompile: true },
@@ -106,6 +110,9 @@ async function precompiled(input: SuiteInput, id: string): Promise<WebAssembly.M
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** The wall-clock limit of the worker cases: short, as their endless loop waits it out. */
+const WORKER_TIMEOUT_MS = 1_500;
+
 /**
  * Every case, in order.
  *
@@ -123,6 +130,7 @@ export const CASES: readonly SuiteCase[] = [
       equal(caps.runtime, input.runtime, 'the entry point sets its runtime as default');
       equal(caps.fileSystem, documented.fileSystem, 'fileSystem');
       equal(caps.workerIsolation, input.expectWorkers ?? documented.workerIsolation, 'workerIsolation');
+      equal(caps.wasiWorkerIsolation, caps.workerIsolation, 'wasiWorkerIsolation: every runtime with workers runs WASI plugins in one');
       equal(caps.runTimeCompile, documented.runTimeCompile, 'runTimeCompile');
       equal(caps.http, caps.jspi ? 'jspi' : caps.workerIsolation ? 'worker' : 'none', 'http follows JSPI, then workers');
     },
@@ -438,6 +446,69 @@ export const CASES: readonly SuiteCase[] = [
             equal(asked, [`${ALLOWED_ORIGIN}/hello`], `${id}: only the allowed URL reached fetch`);
           },
           { allowedHosts: [ALLOWED_ORIGIN], fetch: fakeFetch },
+        );
+      }
+    },
+  },
+  {
+    name: "WASI plugins built from C, Go and Rust under isolation 'worker' (their own worker): a hook, a log line, a mounted file, E_TIMEOUT of an unmetered endless loop and an answer after it, HTTP under the network policy; else E_UNSUPPORTED",
+    async run(input) {
+      const caps = input.pkg.runtimeCapabilities();
+      const asked: string[] = [];
+      const fakeFetch = (async (request: RequestInfo | URL) => {
+        asked.push(typeof request === 'string' ? request : request instanceof URL ? request.href : request.url);
+        return new Response('hello from the host', { status: 200 });
+      }) as typeof fetch;
+      for (const { id } of WASI_SUITE_PLUGINS) {
+        if (input.plugins[id] === undefined) {
+          console.warn(`conformance: ${id} was not built here (clang, Go or cargo missing: see the test setup's output); its worker checks are skipped`);
+          continue;
+        }
+        const tag = id.slice(0, -'-wasi'.length);
+        const { manifest, wasm } = plugin(input, id);
+        // Unmetered (fuel off): only the wall clock ends the loop, so the module must be one
+        // without a fuel budget baked in.
+        const unmetered = wasm instanceof WebAssembly.Module ? input.builtWasi?.[id] : wasm;
+        await withManager(
+          input,
+          async (manager, lines) => {
+            if (!caps.wasiWorkerIsolation) {
+              equal(caps.workerIsolation, false, 'every runtime with workers runs WASI plugins in one');
+              await rejects(manager.load({ manifest, wasm }), 'E_UNSUPPORTED', `${id}: no worker for WASI here`, { pluginId: id });
+              return;
+            }
+            ok(unmetered !== undefined, `the runner must give ${id}'s built module (builtWasi) where its plugins are precompiled`);
+            await manager.load({ manifest, wasm: unmetered as Uint8Array });
+            const page = (await manager.hooks.execute('before_render', { title: 'hello' }, { errorPolicy: 'fail' })) as { title: string };
+            equal(page.title, 'HELLO!', `${id}: the hook, in its worker`);
+            equal(await manager.command(id, 'echo', { w: [1] }), { w: [1] }, `${id}: a command`);
+            ok(
+              lines.some((l) => l.includes(`${tag}: echo via log_info`)),
+              `${id}: log_info crossed to the host's log (lines: ${JSON.stringify(lines)})`,
+            );
+            equal(await manager.command(id, 'read', {}), { text: 'hello from the host, to a worker' }, `${id}: a file of the host's mount, read from the worker`);
+            await rejects(manager.command(id, 'spin', {}), 'E_TIMEOUT', `${id}: an unmetered endless loop`, { pluginId: id });
+            equal(await manager.command(id, 'echo', { after: 'timeout' }), { after: 'timeout' }, `${id}: a fresh worker answers after E_TIMEOUT`);
+          },
+          {
+            isolation: 'worker',
+            limits: { ...LIMITS, fuel: false, timeoutMs: WORKER_TIMEOUT_MS },
+            plugins: { [id]: { suffix: '!' } },
+            filesystem: { [id]: { '/data': { files: { 'hello.txt': 'hello from the host, to a worker' } } } },
+          },
+        );
+        if (!caps.wasiWorkerIsolation) continue;
+        asked.length = 0;
+        await withManager(
+          input,
+          async (manager) => {
+            await manager.load({ manifest: WASI_NETWORK_MANIFEST(id), wasm: unmetered as Uint8Array });
+            equal(await manager.command(id, 'fetch', { url: `${ALLOWED_ORIGIN}/hello` }), { status: 200, body: 'hello from the host' }, `${id}: an allowed URL, from the worker`);
+            const denied = (await manager.command(id, 'fetch', { url: 'https://evil.example.net/steal' })) as { status: number };
+            equal(denied.status, 403, `${id}: another host is denied`);
+            equal(asked, [`${ALLOWED_ORIGIN}/hello`], `${id}: only the allowed URL reached fetch`);
+          },
+          { isolation: 'worker', allowedHosts: [ALLOWED_ORIGIN], fetch: fakeFetch },
         );
       }
     },

@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileModule, createGuest, functionExports, hasHostCallGuards, readsFrames, type GuestOptions } from '../../src/engine/extism-guest.ts';
+import { extismCreatePlugin } from '../../src/engine/extism-loader.ts';
 import { DEFAULT_LIMITS } from '../../src/plugin/limits.ts';
 import { buildWatPlugin, echoPluginWat, errorSettingWat, trappingWat } from '../support/wat-plugins.ts';
 
@@ -13,6 +14,7 @@ const options = (pluginId: string): GuestOptions => ({
   logLevel: 'info',
   onLog: () => {},
   hostFunctions: {},
+  loadExtism: extismCreatePlugin,
   wasi: { maxLineBytes: DEFAULT_LIMITS.maxLogBytes, maxFileHandles: DEFAULT_LIMITS.maxFileHandles },
 });
 let echo: WebAssembly.Module;

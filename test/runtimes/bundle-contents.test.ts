@@ -3,8 +3,10 @@
  * (test/support/frontend-app.ts) and run in Chromium: with pre-instrumented plugins on the main
  * thread, nothing loaded before the first `import()` carries Extism's worker script, the module
  * rewriter or the WASI layer, and the page fetches none of them; worker isolation fetches the
- * worker script (its own file) and works; raw bytes fetch the rewriter and work. Structure, not
- * sizes (bench/bundle-size.ts measures those).
+ * worker script (its own file) and works; raw bytes fetch the rewriter and work; a WASI plugin
+ * under worker isolation fetches its own worker's chunk (emitted by Vite from the browser
+ * adapter's `new Worker(new URL(…))`), which no other page fetches. Structure, not sizes
+ * (bench/bundle-size.ts measures those).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,12 +24,15 @@ const built: Partial<Record<FrontendVariant, FrontendBundle>> = {};
 const build = async (variant: FrontendVariant) =>
   (built[variant] ??= await buildFrontendApp(variant, { packageEntry: join(REPO_ROOT, 'src', 'browser.ts'), outDir: join(REPO_ROOT, 'build', 'bundle-contents', variant) }));
 
+/** The chunk of a WASI plugin's own worker (src/engine/worker-web-entry.ts), as Vite names it. */
+const isWasiWorker = (name: string) => /(^|\/)worker-web-entry-[\w-]+\.js$/.test(name);
+
 /** The files of `bundle` holding a module whose id ends with `path`. */
 const filesWith = (bundle: FrontendBundle, path: string) => bundle.files.filter((f) => f.modules.some((id) => id.endsWith(path))).map((f) => f.name);
 
 describe('the browser entry in a production frontend bundle', () => {
   beforeAll(async () => {
-    for (const variant of ['main-thread', 'worker', 'raw-bytes'] as const) await build(variant);
+    for (const variant of ['main-thread', 'worker', 'raw-bytes', 'wasi-worker'] as const) await build(variant);
   }, 180_000);
 
   it('main thread, pre-instrumented: the initial files hold no worker script, no rewriter, no WASI layer', async () => {
@@ -47,6 +52,10 @@ describe('the browser entry in a production frontend bundle', () => {
     }
     // The rewriter is there, in a chunk of its own, for raw bytes.
     expect(filesWith(bundle, 'src/instrument/code-rewriter.ts')).toHaveLength(1);
+    // So is a WASI plugin's own worker, for worker isolation: a chunk no initial file holds.
+    const wasiWorker = bundle.files.filter((f) => isWasiWorker(f.name));
+    expect(wasiWorker).toHaveLength(1);
+    expect(bundle.initial).not.toContain(wasiWorker[0]?.name);
   });
 
   describe.skipIf(!existsSync(CHROMIUM_PATH))('in Chromium', () => {
@@ -56,6 +65,7 @@ describe('the browser entry in a production frontend bundle', () => {
       expect(JSON.parse(run.text)).toEqual({ ok: 1 });
       expect(run.fetched).toContain('main.js');
       expect(run.fetched.filter((name) => name.includes('extism-worker'))).toEqual([]);
+      expect(run.fetched.filter(isWasiWorker)).toEqual([]);
       const lazy = LAZY_MODULES.flatMap((path) => filesWith(bundle, path));
       expect(run.fetched.filter((name) => lazy.includes(name))).toEqual([]);
     }, 120_000);
@@ -64,6 +74,15 @@ describe('the browser entry in a production frontend bundle', () => {
       const run = await runInPage(await build('worker'), CHROMIUM_PATH);
       expect(JSON.parse(run.text)).toEqual({ ok: 1 });
       expect(run.fetched.filter((name) => name.includes('extism-worker'))).toHaveLength(1);
+      expect(run.fetched.filter(isWasiWorker)).toEqual([]);
+    }, 120_000);
+
+    it("a WASI plugin under isolation: 'worker' fetches its own worker's chunk and runs", async () => {
+      const run = await runInPage(await build('wasi-worker'), CHROMIUM_PATH);
+      expect(JSON.parse(run.text)).toEqual({ ok: 1 });
+      expect(run.fetched.filter(isWasiWorker)).toHaveLength(1);
+      // Extism's worker is not involved: the plugin's worker runs the engine itself.
+      expect(run.fetched.filter((name) => name.includes('extism-worker'))).toEqual([]);
     }, 120_000);
 
     it('raw bytes fetch the rewriter and run the plugin', async () => {

@@ -1,10 +1,12 @@
 /**
  * A vanilla frontend app that imports the package's browser entry and runs one plugin, built
  * with Vite's JS API (minified, as a production build), so the bundle-size benchmark and the
- * bundle-contents test measure what a web page really downloads. Three variants:
+ * bundle-contents test measure what a web page really downloads. The variants:
  * - `main-thread`: the plugin pre-instrumented by the Vite plugin, run inline;
  * - `worker`: the same plugin under `isolation: 'worker'`;
  * - `raw-bytes`: the module fetched as raw bytes at run time (instrumented in the page);
+ * - `wasi-worker`: a plugin importing WASI, pre-instrumented, under `isolation: 'worker'` (its
+ *   own worker, a chunk of its own);
  * - `raw-extism`: the baseline, Extism alone calling the same export (no limits, no manager).
  *
  * @example
@@ -25,7 +27,7 @@ import { compileWat } from './wat.ts';
 import { runtimeAliases } from '../../scripts/lib/runtime-aliases.ts';
 
 /** Which app to build. */
-export type FrontendVariant = 'main-thread' | 'worker' | 'raw-bytes' | 'raw-extism';
+export type FrontendVariant = 'main-thread' | 'worker' | 'raw-bytes' | 'wasi-worker' | 'raw-extism';
 
 /** One emitted JavaScript file. */
 export interface BundleFile {
@@ -58,6 +60,10 @@ const MANIFEST = 'id = "echo"\nname = "echo"\nversion = "1.0.0"\ncapabilities = 
 /** A plugin that leaves the hook's data unchanged (empty output). */
 const ECHO_WAT = '(module (memory (export "memory") 1) (func (export "hook_transform_data") (result i32) i32.const 0))';
 
+/** The same plugin calling WASI (sched_yield) first: a module the WASI layer serves. */
+const WASI_ECHO_WAT =
+  '(module (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32))) (memory (export "memory") 1) (func (export "hook_transform_data") (result i32) call $yield drop i32.const 0))';
+
 /** `@extism/extism`, `semver`, `src/instrument`, … for a module id. */
 function partOf(id: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(id);
@@ -84,7 +90,7 @@ ${run}`;
   }
   return `import { PluginManager } from '@reedcms/plugins';
 import plugins from 'virtual:reed-plugins';
-const manager = new PluginManager({ sources: plugins${variant === 'worker' ? ", isolation: 'worker'" : ''} });
+const manager = new PluginManager({ sources: plugins${variant === 'worker' || variant === 'wasi-worker' ? ", isolation: 'worker'" : ''} });
 await manager.initialize();
 ${run}`;
 }
@@ -103,7 +109,7 @@ export async function buildFrontendApp(variant: FrontendVariant, options: { pack
   const pluginDir = join(srcDir, 'plugins', 'echo');
   await rm(outDir, { recursive: true, force: true });
   await mkdir(pluginDir, { recursive: true });
-  const wasm = await compileWat(ECHO_WAT, 'echo.wat');
+  const wasm = variant === 'wasi-worker' ? await compileWat(WASI_ECHO_WAT, 'wasi-echo.wat') : await compileWat(ECHO_WAT, 'echo.wat');
   await writeFile(join(pluginDir, 'plugin.toml'), MANIFEST);
   await writeFile(join(pluginDir, 'plugin.wasm'), wasm);
   const entry = join(srcDir, 'main.js');

@@ -1,7 +1,9 @@
 /**
  * Serves the browser conformance page with Vite's dev server: the package's browser entry, the
- * Vite plugin compiling the suite's plugins (inline delivery), and COOP/COEP headers on
- * isolated.html so that page is cross-origin isolated (SharedArrayBuffer, worker isolation).
+ * Vite plugin compiling the suite's plugins (inline delivery), the WASI plugins' modules as
+ * built under /built-modules/<id>.wasm (the unmetered worker case needs them without a baked
+ * fuel budget), and COOP/COEP headers on isolated.html so that page is cross-origin isolated
+ * (SharedArrayBuffer, worker isolation).
  *
  * @example
  * ```ts
@@ -10,6 +12,7 @@
  * await server.close();
  * ```
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createServer } from 'vite';
 import { REPO_ROOT } from '../../../scripts/lib/build-assemblyscript.ts';
@@ -46,6 +49,20 @@ export async function serveBrowserSuite(pluginDir: string): Promise<{ url: strin
               res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
             }
             next();
+          });
+          server.middlewares.use('/built-modules/', (req, res, next) => {
+            const id = /^\/([a-z0-9-]+)\.wasm$/.exec(req.url ?? '')?.[1];
+            if (id === undefined) return next();
+            readFile(join(pluginDir, id, 'plugin.wasm')).then(
+              (bytes) => {
+                res.setHeader('Content-Type', 'application/wasm');
+                res.end(bytes);
+              },
+              () => {
+                res.statusCode = 404;
+                res.end();
+              },
+            );
           });
         },
       },
