@@ -4,8 +4,8 @@
  */
 
 /**
- * `worker`: our async host functions in worker isolation; `jspi`: Extism's HttpContext on the
- * main thread through our policy's fetch; `none`: no way to wait for a response here, so every
+ * `worker`: our async host functions in worker isolation; `jspi`: the same functions inline on the
+ * main thread, the guest suspended while a request runs; `none`: no way to wait for a response here, so every
  * request is refused at once.
  */
 export type HttpMode = 'worker' | 'jspi' | 'none';

@@ -1,6 +1,6 @@
 /**
  * Decides, per plugin at load time, how its HTTP is served and in which isolation it runs:
- * JSPI where present (inline, Extism's HttpContext through our policy fetch), otherwise worker
+ * JSPI where present (inline, the guest suspended while our `http_request` runs), otherwise worker
  * isolation (forced for a plugin that may reach the network), otherwise a clear
  * `E_UNSUPPORTED` "HTTP unavailable in this runtime".
  */

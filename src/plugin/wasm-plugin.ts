@@ -427,7 +427,6 @@ export class WasmPlugin implements PluginRuntime {
         this.#watch.varsRefused = true;
       },
       envFunctions: http === undefined ? undefined : httpEnvFunctions(http),
-      fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
       wasi: { settings: this.#options.wasi, maxLineBytes: limits.maxLogBytes, maxFileHandles: limits.maxFileHandles },
       onExit: () => {
         // Whatever the code, the guest's runtime has shut down: its instance cannot go on.

@@ -5,7 +5,6 @@
  * `require-corp`), so `hasWorkers` follows `crossOriginIsolated`.
  */
 import { webRuntime, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
-import { staticExtism } from '../engine/extism-static.ts';
 
 function isCrossOriginIsolated(): boolean {
   return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof Worker === 'function';
@@ -34,5 +33,5 @@ export const browserRuntime: RuntimeAdapter = {
 /** The adapter managers use when none is given (`#runtime`, `browser` condition). */
 export const defaultRuntime: RuntimeBinding['defaultRuntime'] = browserRuntime;
 
-/** Extism, bundled. */
-export const loadExtism: RuntimeBinding['loadExtism'] = staticExtism;
+/** Extism, imported on first use: only worker isolation needs it (inline guests run on the host's own kernel). */
+export const loadExtism: RuntimeBinding['loadExtism'] = async () => (await import('@extism/extism')).default;
