@@ -60,7 +60,7 @@ export class GenerationBuilder {
   async build(record: PluginRecord, described: DescribedSource): Promise<Generation> {
     const { metadata } = described;
     // The host's config for the plugin, checked against the plugin's schema before initialize.
-    const config = validateConfig(metadata.configSchema, this.#deps.config.plugins?.[metadata.id] ?? {}, metadata.id);
+    const config = await validateConfig(metadata.configSchema, this.#deps.config.plugins?.[metadata.id] ?? {}, metadata.id);
     const runtime: PluginRuntime = described.kind === 'js' ? new JsPlugin(metadata.id, described.plugin, record.stats) : await this.#createWasm(record, described, config);
     const generation: Generation = { metadata, runtime, contentTypes: {}, templates: {}, disposers: [], phase: 'pending' };
     try {
