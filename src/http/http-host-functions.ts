@@ -14,9 +14,6 @@ import { HTTP_ERROR_STATUS, type HttpOutcome } from './http-session.ts';
 import type { WasmHttp } from './plan-http.ts';
 import { describeError } from '../errors.ts';
 
-/** The names this module provides in `extism:host/env`. */
-export const HTTP_ENV_FUNCTIONS = ['http_request', 'http_status_code', 'http_headers'] as const;
-
 type Context = Parameters<HostFunction>[0];
 
 /**
@@ -27,7 +24,7 @@ type Context = Parameters<HostFunction>[0];
  * - `none` answers every request at once with a refusal carrying `reason` (inline on a
  *   runtime without JSPI, where a host function cannot wait for the network).
  */
-export function httpEnvFunctions({ session, mode, reason }: WasmHttp): Record<string, HostFunction> {
+export function httpEnvFunctions({ session, mode, reason }: Pick<WasmHttp, 'session' | 'mode' | 'reason'>): Record<string, HostFunction> {
   const deliver = (context: Context, outcome: HttpOutcome): bigint => {
     if (outcome.body.byteLength === 0) return 0n;
     try {

@@ -20,3 +20,14 @@ export function httpMode(where: { isolation: 'inline' | 'worker'; jspi: boolean;
   if (where.jspi) return 'jspi';
   return networked && where.hasWorkers ? 'worker' : 'none';
 }
+
+/** The names of Extism's HTTP kernel functions (`extism:host/env`), which the host serves itself. */
+export const HTTP_ENV_FUNCTIONS = ['http_request', 'http_status_code', 'http_headers'] as const;
+
+/**
+ * Whether a module imports any of them: only such a plugin (or one the network policy concerns)
+ * needs the HTTP layer, which is loaded on first use.
+ */
+export function importsHttp(module: WebAssembly.Module): boolean {
+  return WebAssembly.Module.imports(module).some((i) => i.module === 'extism:host/env' && (HTTP_ENV_FUNCTIONS as readonly string[]).includes(i.name));
+}
