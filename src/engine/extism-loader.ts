@@ -4,8 +4,8 @@
  * "ExperimentalWarning: WASI is an experimental feature" (our WASI is our own, src/wasi/): on
  * Node it is loaded lazily with that one warning dropped (src/runtime/node.ts), so importing the
  * package prints nothing. Only worker isolation needs it (inline guests run on the host's own
- * kernel): browsers import it on first use, Deno and workerd statically
- * (src/engine/extism-static.ts; workerd runs one module).
+ * kernel): browsers import it on first use, Deno statically (src/engine/extism-static.ts), and
+ * workerd, which has no workers, never.
  */
 import { loadExtism } from '#runtime';
 import type createPluginFunction from '@extism/extism';
