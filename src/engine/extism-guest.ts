@@ -35,8 +35,9 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type GuestLogSink = (level: Exclude<LogLevel, 'silent'>, message: string) => void;
 
 /**
- * A host function the guest imports from `extism:host/user`. It receives Extism's call context
- * (read/store memory blocks) and the raw wasm arguments (i64 as bigint).
+ * A host function the guest imports from `extism:host/user`. It receives a call context shaped
+ * as Extism's `CallContext` (read/store memory blocks, variables, `setError`) and the raw wasm
+ * arguments (i64 as bigint).
  *
  * @example
  * ```ts
