@@ -65,7 +65,7 @@ export async function checkPlugin(dir: string): Promise<CheckReport> {
   // itself is the host's, so only the schema's own problems count here.
   if (metadata.configSchema !== undefined) {
     try {
-      validateConfig(metadata.configSchema, {}, metadata.id);
+      await validateConfig(metadata.configSchema, {}, metadata.id);
     } catch (err) {
       if (err instanceof ManifestError) for (const issue of err.issues) error('E_MANIFEST', issue.message, issue.path);
     }

@@ -1,14 +1,12 @@
 /**
- * The Extism kernel functions the host serves itself inline: `alloc` and `config_get` under a
- * per-call byte budget for the buffers host functions create for the guest (Extism's own cap,
- * `maxPages`, sums every block on every allocation; this one is O(1)), the budgeted context
- * every other host function is handed, and `var_set`, so a refusal is learnt directly.
+ * The kernel's budgeted parts, shared by the host's own kernel (inline-kernel.ts) and Extism's
+ * worker: the per-call byte budget for the buffers host functions create for the guest
+ * (Extism's own cap, `maxPages`, sums every block on every allocation; this one is O(1)),
+ * `config_get` storing under it, and `var_set`, so a refusal is learnt directly.
  */
 import type { CallContext } from '@extism/extism';
 import { describeError } from '../errors.ts';
 import type { GuestLogSink, HostFunction } from './extism-guest.ts';
-
-const encoder = new TextEncoder();
 
 /**
  * Extism's `config_get`, storing through the context it is handed (inline: under the call's
@@ -56,58 +54,6 @@ export function variableSetter(onLog: GuestLogSink, onRefused: (() => void) | un
       onLog('error', describeError(err));
       context.setError(err as Error);
     }
-  };
-}
-
-/** Extism's `alloc`, through the context it is handed (inline: under the call's budget). */
-export function allocate(context: CallContext, size: bigint): bigint {
-  return context.alloc(size);
-}
-
-const AsyncFunction = (async () => {}).constructor;
-
-/**
- * The same host functions, each handed `contextFor(context)` instead of Extism's context. Async
- * functions stay async: Extism tells them apart by their constructor.
- */
-export function withContext(functions: Record<string, HostFunction>, contextFor: (context: CallContext) => CallContext): Record<string, HostFunction> {
-  const out: Record<string, HostFunction> = {};
-  for (const [name, fn] of Object.entries(functions)) {
-    out[name] =
-      fn.constructor === AsyncFunction
-        ? async (context: CallContext, ...args: unknown[]) => fn(contextFor(context), ...args)
-        : (context: CallContext, ...args: unknown[]) => fn(contextFor(context), ...args);
-  }
-  return out;
-}
-
-/**
- * Contexts whose `alloc` and `store` draw on the call's budget, and whose `store` always stores
- * a copy; everything else goes to Extism's. Made once per Extism context (one per instance),
- * not per host call.
- */
-export function budgetedContexts(budget: AllocationBudget): (context: CallContext) => CallContext {
-  let last: CallContext | undefined;
-  let adapter: CallContext | undefined;
-  return (context) => {
-    if (context === last) return adapter as CallContext;
-    last = context;
-    adapter = {
-      read: (address: bigint) => context.read(address),
-      length: (address: bigint) => context.length(address),
-      hostContext: () => context.hostContext(),
-      setError: (err: unknown) => context.setError(err as string),
-      alloc: (size: bigint) => (budget.take(Number(size)) ? context.alloc(size) : 0n),
-      store: (value: string | Uint8Array) => {
-        const bytes = typeof value === 'string' ? encoder.encode(value) : value;
-        // Throws as Extism's own store does when its cap refuses a block.
-        if (!budget.take(bytes.byteLength)) throw new Error("memory limit exceeded: the call's host-buffer budget is spent");
-        // Fresh bytes either way, copied only once charged: Extism would adopt a whole-buffer
-        // view as the block itself, aliasing the caller's memory.
-        return context.store(bytes === value ? bytes.slice() : bytes);
-      },
-    } as unknown as CallContext;
-    return adapter;
   };
 }
 

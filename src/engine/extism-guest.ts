@@ -1,23 +1,24 @@
 /**
- * The only file that talks to Extism. Everything else sees a `Guest`: compile once, instantiate,
- * call an export with bytes, get bytes back, with Extism's errors turned into typed ones.
+ * The engine's front: everything else sees a `Guest` (compile once, instantiate, call an export
+ * with bytes, get bytes back, with failures turned into typed errors). Inline guests run on the
+ * host's own kernel (inline-guest.ts); this file is the only one that talks to Extism, whose
+ * worker serves `isolation: 'worker'` and is loaded only then.
  *
  * Pinned to @extism/extism 2.0.0-rc13 (npm's 1.0.3 fails every call after 16,383 calls on one instance).
  */
 import type { CallContext, Plugin as ExtismPlugin } from '@extism/extism';
 import type { CreatePlugin } from './extism-loader.ts';
-import { ErrorCodes, GuestError, PluginError, describeError } from '../errors.ts';
-import { FRAME_VERSION } from '../util/frame-codec.ts';
-import { printable } from '../util/printable.ts';
+import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import { INSTRUMENT_EXPORTS } from '../instrument/constants.ts';
-import { describeMissingImports } from './import-hints.ts';
-import { allocate, allocationBudget, budgetedContexts, configGet, variableSetter, withContext } from './budgeted-kernel.ts';
-import { bulkCopyFunctions, callBuffers, directIoFunctions, fuelCharger } from './guest-io-functions.ts';
-import { WasiExit } from '../wasi/wasi-exit.ts';
-import type { WasiInstance } from '../wasi/wasi-instance.ts';
-import { HOST_WASI_MODULE, WASI_MODULE, importsWasi } from '../wasi/wasi-link.ts';
+import { variableSetter } from './budgeted-kernel.ts';
+import { bulkCopyFunctions, callBuffers, directIoFunctions } from './guest-io-functions.ts';
+import { importsWasi } from '../wasi/wasi-link.ts';
 import type { WasiSettings } from '../wasi/wasi-settings.ts';
 import type { GuestWorkerPort } from './worker-channel.ts';
+import { createInlineGuest } from './inline-guest.ts';
+import { callByThen, callTimeoutMs, checkImports, classifyCallError, frameVersion, instantiationError } from './guest-support.ts';
+
+export { callByThen, callTimeoutMs, timeoutError } from './guest-support.ts';
 
 /**
  * Log levels, lowest first.
@@ -34,8 +35,9 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type GuestLogSink = (level: Exclude<LogLevel, 'silent'>, message: string) => void;
 
 /**
- * A host function the guest imports from `extism:host/user`. It receives Extism's call context
- * (read/store memory blocks) and the raw wasm arguments (i64 as bigint).
+ * A host function the guest imports from `extism:host/user`. It receives a call context shaped
+ * as Extism's `CallContext` (read/store memory blocks, variables, `setError`) and the raw wasm
+ * arguments (i64 as bigint).
  *
  * @example
  * ```ts
@@ -57,11 +59,11 @@ export interface GuestOptions {
   /** Functions offered in the `extism:host/user` namespace. */
   hostFunctions: Record<string, HostFunction>;
   /**
-   * Extism's `createPlugin`, loaded the caller's way (src/engine/extism-loader.ts on the host's
-   * thread; the worker entry's own in a plugin's own worker). Given, not imported, so a worker's
-   * bundle holds the engine without the runtime adapter that starts that worker.
+   * Extism's `createPlugin`, loaded the caller's way (src/engine/extism-loader.ts): only worker
+   * isolation of a module without WASI runs on Extism. Given, not imported, so the engine's
+   * inline path (which a WASI plugin's own worker bundles) holds no runtime adapter.
    */
-  loadExtism: () => Promise<CreatePlugin>;
+  loadExtism?: (() => Promise<CreatePlugin>) | undefined;
   /**
    * Further import namespaces, served as given (e.g. the instrumenter's limit import, which
    * lives in a namespace of its own so that Extism's module linking keeps its names).
@@ -103,11 +105,6 @@ export interface GuestOptions {
    * under our network policy. Extism cannot overwrite them (it tries to, in worker mode).
    */
   envFunctions?: Record<string, HostFunction> | undefined;
-  /**
-   * The fetch Extism's own HttpContext uses where it insists on serving `http_request` itself
-   * (inline under JSPI). It must never reject and must enforce the policy: every URL reaches it.
-   */
-  fetch?: typeof fetch | undefined;
   /**
    * The WASI world of a module that imports WASI (src/wasi/; default settings: no args, no env);
    * ignored for one that does not. `maxLineBytes` bounds a buffered stdout/stderr line (the
@@ -182,93 +179,53 @@ export function readsFrames(module: WebAssembly.Module): boolean {
   return WebAssembly.Module.imports(module).some((i) => i.module === 'extism:host/user' && i.name === 'reed_frame_version' && i.kind === 'function');
 }
 
-/** `reed_frame_version() -> i32`: the frame version this host reads and writes. */
-function frameVersion(): number {
-  return FRAME_VERSION;
-}
-
 /**
- * Instantiates a compiled module through Extism.
+ * Instantiates a compiled module: inline on the host's own kernel (inline-guest.ts), in a worker
+ * through Extism's (loaded on first use), or, for a module importing WASI, in a worker of our
+ * own (worker-guest.ts).
  *
  * @throws PluginError `E_LINK` when the module imports something the host does not provide.
  */
 export async function createGuest(module: WebAssembly.Module, options: GuestOptions): Promise<Guest> {
-  const runInWorker = options.runInWorker ?? false;
+  if (options.runInWorker !== true) return createInlineGuest(module, options);
   // Extism's worker serves host functions on this thread, out of reach of the guest's memory
   // that every WASI call reads or writes: such a module gets a worker of our own, which runs
   // the WASI layer beside the guest. Loaded on first use, as the WASI layer is.
-  if (runInWorker && importsWasi(module)) return (await import('./worker-guest.ts')).createWorkerGuest(module, options);
-  let memory: WebAssembly.Memory | undefined;
-  // Inline, the host-buffer cap is ours (O(1) per allocation); Extism's own (`maxPages`) sums
-  // every block on every allocation, which a guest making 32,000 tiny allocations in one call
-  // turns into seconds of host CPU that fuel does not see. In a worker the wall-clock timeout
-  // bounds that, and a host function per allocation would cost a round trip between threads.
-  const own = runInWorker ? undefined : allocationBudget(options.hostMemoryBytes ?? Number.POSITIVE_INFINITY, options.onLog, options.onHostMemoryRefused);
-  const shared = options.chargeHostBytes;
-  const budget = own === undefined || shared === undefined ? own : { take: (bytes: number) => own.take(bytes) && shared(bytes), reset: () => own.reset() };
-  // The guest I/O functions charge the budget and the fuel themselves, in one order (budget,
-  // fuel, copy), so they are not wrapped below: the per-call path pays no adapter either.
+  if (importsWasi(module)) return (await import('./worker-guest.ts')).createWorkerGuest(module, options);
+  // Guest memory is out of reach in a worker: the fast I/O functions answer "unavailable".
   const io = callBuffers();
-  let fuel: WebAssembly.Global | undefined;
-  const chargeFuel = fuelCharger(() => fuel);
-  const charges = { fuel: chargeFuel, buffer: (bytes: number) => budget?.take(bytes) ?? true };
-  const guestIo = { ...directIoFunctions(() => memory, io, charges), ...bulkCopyFunctions(() => memory, charges) };
-  let userFunctions: Record<string, HostFunction> = { reed_frame_version: frameVersion, ...options.hostFunctions };
-  const wasi = importsWasi(module) ? await serveWasi(options, () => memory, chargeFuel) : undefined;
-  const kept: KeptOutput = { bytes: undefined };
-  let namespaces = options.namespaces ?? {};
-  checkImports(module, { ...guestIo, ...userFunctions }, namespaces, wasi?.functions ?? {}, options.pluginId);
-  let envFunctions: Record<string, HostFunction> = {
-    ...(budget === undefined ? {} : { alloc: allocate, config_get: configGet(options.config) }),
-    // proc_exit(0) unwinds the guest, and Extism's own output is lost with the unwinding: the
-    // output is kept here as it is set (WASI modules only, so no other plugin pays for it).
-    ...(wasi === undefined ? {} : { output_set: outputSetter(kept) }),
-    ...options.envFunctions,
-  };
-  if (budget !== undefined) {
-    // Every block a host function creates (alloc, store) is charged to the call's budget
-    // through the context it is handed, whichever function it is.
-    const contextFor = budgetedContexts(budget);
-    userFunctions = withContext(userFunctions, contextFor);
-    envFunctions = withContext(envFunctions, contextFor);
-    namespaces = Object.fromEntries(Object.entries(namespaces).map(([name, functions]) => [name, withContext(functions, contextFor)]));
-  }
-  // Extism's own context: variables live in it (setVariable), not in the call's budget. Ours in
-  // both modes (in a worker it runs on this thread, as Extism's would), so a refusal is learnt
-  // directly, never from a log line a guest could forge.
-  envFunctions = { var_set: variableSetter(options.onLog, options.onVarsRefused), ...envFunctions };
-  userFunctions = { ...guestIo, ...userFunctions };
+  const charges = { fuel: () => true, buffer: () => true };
+  const guestIo = { ...directIoFunctions(() => undefined, io, charges), ...bulkCopyFunctions(() => undefined, charges) };
+  const userFunctions: Record<string, HostFunction> = { ...guestIo, reed_frame_version: frameVersion, ...options.hostFunctions };
+  const namespaces = options.namespaces ?? {};
+  checkImports(module, userFunctions, namespaces, {}, options.pluginId);
+  // Extism's own context: variables live in it (setVariable). Ours (it runs on this thread, as
+  // Extism's would), so a refusal is learnt directly, never from a log line a guest could forge.
+  const envFunctions: Record<string, HostFunction> = { var_set: variableSetter(options.onLog, options.onVarsRefused), ...options.envFunctions };
   // A module whose start code is deferred (it exports __reed_start) runs none of its code while
   // instantiated: it is tried here first, and Extism's instantiation timer (which would count a
   // worker's start-up on a busy machine against the plugin's per-call timeoutMs) is not needed.
   const deferred = WebAssembly.Module.exports(module).some((e) => e.name === INSTRUMENT_EXPORTS.start);
-  if (runInWorker && deferred) await trialInstantiation(module, options.pluginId);
+  if (deferred) await trialInstantiation(module, options.pluginId);
+  if (options.loadExtism === undefined) throw new PluginError(ErrorCodes.INTERNAL, 'worker isolation needs Extism, and no loader was given', { pluginId: options.pluginId, operation: 'instantiate' });
+  const loadExtism = options.loadExtism;
   let plugin: ExtismPlugin;
-  // Extism refuses allowedHosts inline without JSPI; elsewhere '*' hands every URL to our fetch,
-  // which applies the real policy (Extism's own matching is hostname-only).
-  const httpThroughExtism = options.fetch !== undefined && (runInWorker || typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function');
   try {
-    const createPlugin = await options.loadExtism();
+    const createPlugin = await loadExtism();
     plugin = await createPlugin(
       { wasm: [{ module }] },
       {
         useWasi: false,
-        runInWorker,
-        ...(options.timeoutMs !== undefined && runInWorker && !deferred ? { timeoutMs: options.timeoutMs } : {}),
-        ...(runInWorker && options.workerOptions !== undefined ? options.workerOptions : {}),
+        runInWorker: true,
+        ...(options.timeoutMs !== undefined && !deferred ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.workerOptions !== undefined ? options.workerOptions : {}),
         logLevel: options.logLevel,
         logger: consoleFor(options.onLog) as unknown as Console,
         config: options.config,
-        functions: {
-          ...namespaces,
-          'extism:host/user': userFunctions,
-          ...(wasi === undefined ? {} : { [HOST_WASI_MODULE]: wasi.functions }),
-          ...(Object.keys(envFunctions).length === 0 ? {} : { 'extism:host/env': locked(envFunctions) }),
-        },
-        ...(httpThroughExtism && options.fetch !== undefined ? { fetch: options.fetch, allowedHosts: ['*'], allowHttpResponseHeaders: true } : {}),
+        functions: { ...namespaces, 'extism:host/user': userFunctions, 'extism:host/env': locked(envFunctions) },
         memory: {
-          // A module with host-call guards holds the cap itself, in O(1) per block (see budget).
-          ...(options.hostMemoryBytes !== undefined && runInWorker && !hasHostCallGuards(module) ? { maxPages: Math.ceil(options.hostMemoryBytes / 65_536) } : {}),
+          // A module with host-call guards holds the cap itself, in O(1) per block.
+          ...(options.hostMemoryBytes !== undefined && !hasHostCallGuards(module) ? { maxPages: Math.ceil(options.hostMemoryBytes / 65_536) } : {}),
           ...(options.maxVarBytes !== undefined ? { maxVarBytes: options.maxVarBytes } : {}),
         },
       },
@@ -276,101 +233,28 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   } catch (err) {
     throw instantiationError(err, options);
   }
-  if (!runInWorker) {
-    const { exports } = await plugin.getInstance();
-    memory = exports['memory'] instanceof WebAssembly.Memory ? exports['memory'] : undefined;
-    // Host-side copies draw on the fuel of an instrumented module (the guest reads it back after
-    // every call it makes).
-    const counter = exports[INSTRUMENT_EXPORTS.fuel];
-    fuel = options.meterFuel === true && counter instanceof WebAssembly.Global ? counter : undefined;
-  }
-  const worker = runInWorker ? workerCalls(plugin, options) : undefined;
+  const worker = workerCalls(plugin, options);
   const guest: Guest = {
-    runsInWorker: runInWorker,
+    runsInWorker: true,
     call: (exportName, input) => callByThen(guest, exportName, input),
     callThen(exportName, input, onOutput, onError) {
-      budget?.reset();
-      // Inline, the guest can read the input bytes directly (reed_input_read); Extism adopts an
-      // exact-size buffer as the input block without copying it.
-      if (!runInWorker) io.input = input;
-      io.output = undefined;
       // Plain promise chaining: no async frame of our own on the hot path.
-      return (worker === undefined ? plugin.call(exportName, input) : worker.call(exportName, input)).then(
-        (output) => {
-          wasi?.flush();
-          // Output handed over with reed_output_write wins over output_set's (docs/abi.md).
-          const direct = io.output ?? kept.bytes;
-          io.output = undefined;
-          kept.bytes = undefined;
-          io.input = EMPTY;
-          // A plain view of the output's buffer: PluginOutput.bytes() caches its view in a
-          // WeakMap-backed private field, which costs more than the view itself.
-          return onOutput(direct ?? (output === null ? EMPTY : viewOf(output as unknown as DataView)));
-        },
-        (err: unknown) => {
-          wasi?.flush();
-          const direct = io.output ?? kept.bytes;
-          io.output = undefined;
-          kept.bytes = undefined;
-          io.input = EMPTY;
-          if (err instanceof WasiExit) {
-            options.onExit?.(err.code);
-            if (err.code === 0) return onOutput(direct ?? EMPTY);
-            return onError(new GuestError(ErrorCodes.GUEST, `${exportName}: the plugin exited with code ${err.code} (proc_exit)`, { pluginId: options.pluginId, operation: exportName }));
-          }
-          return onError(classifyCallError(err, options.pluginId, exportName));
-        },
+      return worker.call(exportName, input).then(
+        // A plain view of the output's buffer: PluginOutput.bytes() caches its view in a
+        // WeakMap-backed private field, which costs more than the view itself.
+        (output) => onOutput(output === null ? EMPTY : viewOf(output as unknown as DataView)),
+        (err: unknown) => onError(classifyCallError(err, options.pluginId, exportName)),
       );
     },
     async instance() {
-      return runInWorker ? undefined : plugin.getInstance();
+      return undefined;
     },
     async close() {
-      worker?.close();
+      worker.close();
       await plugin.close();
     },
   };
   return guest;
-}
-
-/** `Guest.call` in terms of the guest's `callThen`: the output, or the typed error thrown. */
-export function callByThen(guest: Pick<Guest, 'callThen'>, exportName: string, input: Uint8Array): Promise<Uint8Array> {
-  return guest.callThen(
-    exportName,
-    input,
-    (output) => output,
-    (error) => {
-      throw error;
-    },
-  );
-}
-
-/**
- * Types a failed instantiation. Start code that ran inside it (a module instrumented without
- * `deferStart`, e.g. precompiled elsewhere) fails in a worker with Extism's own words: a host
- * call, such as the instrumented limit report, arrives as an unexpected message, and code that
- * never finishes as an instantiation timeout. Say what that means.
- */
-function instantiationError(err: unknown, options: GuestOptions): PluginError {
-  const message = describeError(err);
-  const pluginId = options.pluginId;
-  if (/received unexpected message \(type=invoke\)/.test(message)) {
-    return new PluginError(
-      ErrorCodes.WASM,
-      'could not instantiate the module: its start code called the host while the worker was instantiating it, which a worker cannot serve (an instrumented start function reports a fuel or call-depth limit that way; instrument with deferStart)',
-      { pluginId, cause: err, operation: 'instantiate' },
-    );
-  }
-  if (/timed out while waiting for plugin to instantiate/.test(message)) {
-    return new GuestError(ErrorCodes.TIMEOUT, `could not instantiate the module: its start code did not finish within ${options.timeoutMs ?? '?'} ms`, {
-      pluginId,
-      cause: err,
-      operation: 'instantiate',
-      ...(options.timeoutMs === undefined ? {} : { limit: { name: 'timeoutMs', value: options.timeoutMs } }),
-    });
-  }
-  const code = /cannot resolve import|not provided|does not contain|not supported/i.test(message) ? ErrorCodes.LINK : ErrorCodes.WASM;
-  return new PluginError(code, `could not instantiate the module: ${message}`, { pluginId, cause: err, operation: 'instantiate' });
 }
 
 /**
@@ -417,19 +301,6 @@ function releaseHostCall(plugin: ExtismPlugin): void {
 const EXTISM_SAB_BASE_OFFSET = 4;
 /** How long a stopped worker's pending host-call reply is released for (a reply of 16 MiB needs ~250 rounds of 64 KiB). */
 const HOST_CALL_RELEASE_MS = 3_000;
-
-/** The longest delay setTimeout honours. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-/** A call's wall-clock limit as a timer can hold it: setTimeout fires at once past 2^31 - 1 ms, so such a limit is none. */
-export function callTimeoutMs(options: Pick<GuestOptions, 'timeoutMs'>): number | undefined {
-  return options.timeoutMs !== undefined && options.timeoutMs <= MAX_TIMER_MS ? options.timeoutMs : undefined;
-}
-
-/** The error of a call that outlived its wall-clock limit. */
-export function timeoutError(pluginId: string, operation: string, cause?: unknown): GuestError {
-  return new GuestError(ErrorCodes.TIMEOUT, `${operation}: the call exceeded its time limit`, { pluginId, cause, operation });
-}
 
 /** A call in worker isolation that outlived its `timeoutMs` (typed by classifyCallError). */
 class WorkerTimeout extends Error {
@@ -486,126 +357,9 @@ function workerCalls(plugin: ExtismPlugin, options: GuestOptions): { call(export
   };
 }
 
-/**
- * Fails early, with the full list, when the module needs imports we do not provide: Extism
- * would otherwise report only the first.
- */
-function checkImports(
-  module: WebAssembly.Module,
-  userFunctions: Record<string, HostFunction>,
-  namespaces: Record<string, Record<string, HostFunction>>,
-  wasiFunctions: Record<string, HostFunction>,
-  pluginId: string,
-): void {
-  const missing: WebAssembly.ModuleImportDescriptor[] = [];
-  let rawWasi = false;
-  for (const imp of WebAssembly.Module.imports(module)) {
-    if (imp.module === 'extism:host/env') continue;
-    if (imp.module === 'extism:host/user' && imp.kind === 'function' && imp.name in userFunctions) continue;
-    if (imp.kind === 'function' && Object.hasOwn(namespaces, imp.module) && Object.hasOwn(namespaces[imp.module]!, imp.name)) continue;
-    if (imp.module === HOST_WASI_MODULE && imp.kind === 'function' && Object.hasOwn(wasiFunctions, imp.name)) continue;
-    rawWasi ||= imp.module === WASI_MODULE;
-    missing.push(imp);
-  }
-  if (missing.length > 0) {
-    // Only a module compiled elsewhere still names WASI as is: bytes are linked at load.
-    const hint = rawWasi ? '; a precompiled WebAssembly.Module must be built with precompile() or the Vite plugin (or linkWasi() before instrument()), which link WASI to the host' : '';
-    throw new PluginError(ErrorCodes.LINK, `the module imports what the host does not provide: ${describeMissingImports(missing)}${hint}`, {
-      pluginId,
-      operation: 'instantiate',
-    });
-  }
-}
-
-/**
- * The WASI layer for a module that imports it (inline, or inside a worker of our own). Loaded
- * on first use: a frontend bundle whose plugins import no WASI never downloads it.
- */
-async function serveWasi(options: GuestOptions, memory: () => WebAssembly.Memory | undefined, fuel: (bytes: number) => boolean): Promise<WasiInstance> {
-  const { wasiInstance } = await import('../wasi/wasi-instance.ts');
-  return wasiInstance({
-    settings: options.wasi.settings ?? { args: [], env: [], deterministic: false },
-    seed: options.pluginId,
-    memory,
-    fuel,
-    logLevel: options.logLevel,
-    onLog: options.onLog,
-    maxLineBytes: options.wasi.maxLineBytes,
-    maxFileHandles: options.wasi.maxFileHandles,
-  });
-}
-
-/** The output a guest set with `output_set`, kept by the host (see {@link outputSetter}). */
-interface KeptOutput {
-  bytes: Uint8Array | undefined;
-}
-
-/**
- * Extism's `output_set`, keeping the output on the host so it survives a `proc_exit` unwinding
- * the guest (Extism's own is lost with the unwinding). An address that is not a block fails the
- * call, as Extism's own does.
- */
-function outputSetter(kept: KeptOutput): HostFunction {
-  return (context: CallContext, address: bigint, length: bigint): void => {
-    const block = context.read(address);
-    if (block === null) throw new Error(`cannot assign to this block (addr=${address.toString(16).padStart(16, '0')}; length=${length})`);
-    const bytes = block.bytes();
-    kept.bytes = bytes.subarray(0, Math.min(Number(length), bytes.byteLength));
-  };
-}
-
-const GUEST_ERROR_PREFIX = 'Plugin-originated error: ';
-
-/** Turns what Extism throws into a typed GuestError. */
-function classifyCallError(err: unknown, pluginId: string, exportName: string): PluginError {
-  if (err instanceof PluginError) return err;
-  const { message, errorName } = workerError(err);
-  const operation = exportName;
-  if (message.startsWith(GUEST_ERROR_PREFIX)) {
-    // The guest's own words (error_set): never raw into the host's logs.
-    return new GuestError(ErrorCodes.GUEST, `${exportName}: ${printable(message.slice(GUEST_ERROR_PREFIX.length))}`, { pluginId, cause: err, operation });
-  }
-  if (/call canceled due to timeout|timed out/i.test(message)) {
-    return timeoutError(pluginId, operation, err);
-  }
-  if ((err instanceof RangeError || errorName === 'RangeError') && /call stack/i.test(message)) {
-    return new GuestError(ErrorCodes.STACK, `${exportName}: the engine's call stack overflowed`, { pluginId, cause: err, operation });
-  }
-  if (isTrap(err) || errorName === 'RuntimeError') {
-    return new GuestError(ErrorCodes.TRAP, `${exportName} trapped: ${message}`, { pluginId, cause: err, operation });
-  }
-  return new GuestError(ErrorCodes.TRAP, `${exportName} failed: ${message}`, { pluginId, cause: err, operation });
-}
-
 /** PluginOutput is a DataView (its typings do not say so). */
 function viewOf(output: DataView): Uint8Array {
   return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
-}
-
-/**
- * Extism's worker reports a failure as a plain object `{ originalStack, message }` (a trap is no
- * RuntimeError on this side), and the stack holds the whole worker script as a data URL
- * (hundreds of kilobytes): keep the message, and the error's name from the stack's first line.
- */
-function workerError(err: unknown): { message: string; errorName: string | undefined } {
-  let value = err;
-  // The object itself, not its JSON text (which holds the whole stack).
-  if (value === null || typeof value !== 'object' || !('originalStack' in value)) {
-    const text = describeError(err);
-    if (!text.startsWith('{"originalStack"')) return { message: text, errorName: undefined };
-    try {
-      value = JSON.parse(text) as unknown;
-    } catch {
-      return { message: text, errorName: undefined };
-    }
-  }
-  const { message, originalStack } = value as { message?: unknown; originalStack?: unknown };
-  const errorName = typeof originalStack === 'string' ? /^(\w+):/.exec(originalStack)?.[1] : undefined;
-  return { message: typeof message === 'string' ? message : describeError(err), errorName };
-}
-
-function isTrap(err: unknown): boolean {
-  return err instanceof WebAssembly.RuntimeError || (err instanceof Error && err.name === 'RuntimeError');
 }
 
 /** A Console-shaped object that forwards Extism's logger calls to our sink. */

@@ -3,8 +3,9 @@
  * `#runtime` target says. Extism's Node build imports `node:wasi` at load, which prints
  * "ExperimentalWarning: WASI is an experimental feature" (our WASI is our own, src/wasi/): on
  * Node it is loaded lazily with that one warning dropped (src/runtime/node.ts), so importing the
- * package prints nothing. The browser, Deno and workerd targets import Extism statically
- * (src/engine/extism-static.ts), so bundlers keep it in the main chunk (workerd runs one module).
+ * package prints nothing. Only worker isolation needs it (inline guests run on the host's own
+ * kernel): browsers import it on first use, Deno statically (src/engine/extism-static.ts), and
+ * workerd, which has no workers, never.
  */
 import { loadExtism } from '#runtime';
 import type createPluginFunction from '@extism/extism';

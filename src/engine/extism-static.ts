@@ -1,6 +1,6 @@
 /**
- * Extism imported statically, for the `#runtime` targets whose bundles must hold it (browser,
- * Deno, workerd: workerd serves a single module). See extism-loader.ts.
+ * Extism imported statically, for the `#runtime` targets that bundle it (Deno). See
+ * extism-loader.ts.
  */
 import createPlugin from '@extism/extism';
 import type { CreatePlugin } from './extism-loader.ts';

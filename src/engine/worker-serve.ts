@@ -10,7 +10,6 @@ import type { CallContext } from '@extism/extism';
 import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import type { FileInfo, FileTree, Mount } from '../wasi/wasi-mounts.ts';
 import { createGuest, type Guest, type HostFunction, type LogLevel } from './extism-guest.ts';
-import type { CreatePlugin } from './extism-loader.ts';
 import { HOST_ENV, HOST_USER, receiveReply, type FromWorker, type ToWorker, type WireError, type WireGuestOptions, type WireMount } from './worker-channel.ts';
 
 /** The worker's end of its port (the web's `self`, or Node's `parentPort` adapted). */
@@ -41,10 +40,10 @@ export function wireError(error: PluginError): WireError {
 }
 
 /**
- * Serves one guest in this worker: `init`, then `call`s, one at a time. `loadExtism` is how
- * this worker gets Extism (the entry's choice: its runtime's build of it).
+ * Serves one guest in this worker: `init`, then `call`s, one at a time. The guest runs inline
+ * on the host's own kernel (src/engine/inline-kernel.ts): no Extism is loaded here.
  */
-export function serveGuestWorker(port: WorkerSelf, loadExtism: () => Promise<CreatePlugin>): void {
+export function serveGuestWorker(port: WorkerSelf): void {
   let guest: Guest | undefined;
   let buffer: SharedArrayBuffer | undefined;
   let maxLogChars = 0;
@@ -118,7 +117,6 @@ export function serveGuestWorker(port: WorkerSelf, loadExtism: () => Promise<Cre
         port.postMessage({ type: 'log', level, message });
       },
       hostFunctions: served(HOST_USER),
-      loadExtism,
       namespaces,
       envFunctions: options.remote[HOST_ENV] === undefined ? undefined : served(HOST_ENV),
       runInWorker: false,

@@ -1,13 +1,10 @@
 /**
  * The entry of a plugin's own worker on Deno and in browsers (started by src/runtime/deno.ts and
  * src/runtime/browser.ts): the worker's global scope is its port (`postMessage` and `message`
- * events, which both give a worker), Extism is the bundled build. It imports no runtime adapter,
- * so a bundler's worker chunk holds the engine and the WASI layer only, and fetching it is the
- * first a page hears of them.
+ * events, which both give a worker). It imports no runtime adapter and no Extism (the guest runs
+ * on the host's own kernel), so a bundler's worker chunk holds the engine and the WASI layer
+ * only, and fetching it is the first a page hears of them.
  */
-// First: Extism must load in a worker without JSPI (see the module).
-import './worker-without-jspi.ts';
-import { staticExtism } from './extism-static.ts';
 import { serveGuestWorker } from './worker-serve.ts';
 
 /** The part of a dedicated worker's global scope used here (the project's types are the DOM's, not the worker's). */
@@ -17,10 +14,7 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
-serveGuestWorker(
-  {
-    postMessage: (message) => scope.postMessage(message),
-    onMessage: (listener) => scope.addEventListener('message', (event) => listener(event.data)),
-  },
-  staticExtism,
-);
+serveGuestWorker({
+  postMessage: (message) => scope.postMessage(message),
+  onMessage: (listener) => scope.addEventListener('message', (event) => listener(event.data)),
+});

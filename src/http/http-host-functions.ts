@@ -14,23 +14,17 @@ import { HTTP_ERROR_STATUS, type HttpOutcome } from './http-session.ts';
 import type { WasmHttp } from './plan-http.ts';
 import { describeError } from '../errors.ts';
 
-/** The names this module provides in `extism:host/env`. */
-export const HTTP_ENV_FUNCTIONS = ['http_request', 'http_status_code', 'http_headers'] as const;
-
 type Context = Parameters<HostFunction>[0];
 
 /**
  * The three kernel functions for one guest instance.
  *
- * - `worker` performs requests (async: worker isolation, where host functions may await);
+ * - `worker` and `jspi` perform requests (async: in worker isolation, where host functions may
+ *   await, or inline under JSPI, where the guest is suspended while the request runs);
  * - `none` answers every request at once with a refusal carrying `reason` (inline on a
- *   runtime without JSPI, where a host function cannot wait for the network);
- * - `jspi` gives only `http_status_code` and `http_headers` (inline under JSPI, where
- *   Extism serves `http_request` itself through the session's fetch). Extism binds its own
- *   versions only to imports listed after `http_request` in the module; a module importing
- *   `http_status_code` first (AssemblyScript does) would get its "not enabled" stub: status 0.
+ *   runtime without JSPI, where a host function cannot wait for the network).
  */
-export function httpEnvFunctions({ session, mode, reason }: WasmHttp): Record<string, HostFunction> {
+export function httpEnvFunctions({ session, mode, reason }: Pick<WasmHttp, 'session' | 'mode' | 'reason'>): Record<string, HostFunction> {
   const deliver = (context: Context, outcome: HttpOutcome): bigint => {
     if (outcome.body.byteLength === 0) return 0n;
     try {
@@ -91,5 +85,5 @@ export function httpEnvFunctions({ session, mode, reason }: WasmHttp): Record<st
       }
     },
   };
-  return mode === 'jspi' ? status : { http_request, ...status };
+  return { http_request, ...status };
 }

@@ -4,8 +4,8 @@
  */
 
 /**
- * `worker`: our async host functions in worker isolation; `jspi`: Extism's HttpContext on the
- * main thread through our policy's fetch; `none`: no way to wait for a response here, so every
+ * `worker`: our async host functions in worker isolation; `jspi`: the same functions inline on the
+ * main thread, the guest suspended while a request runs; `none`: no way to wait for a response here, so every
  * request is refused at once.
  */
 export type HttpMode = 'worker' | 'jspi' | 'none';
@@ -19,4 +19,15 @@ export function httpMode(where: { isolation: 'inline' | 'worker'; jspi: boolean;
   if (where.isolation === 'worker') return networked ? 'worker' : 'none';
   if (where.jspi) return 'jspi';
   return networked && where.hasWorkers ? 'worker' : 'none';
+}
+
+/** The names of Extism's HTTP kernel functions (`extism:host/env`), which the host serves itself. */
+export const HTTP_ENV_FUNCTIONS = ['http_request', 'http_status_code', 'http_headers'] as const;
+
+/**
+ * Whether a module imports any of them: only such a plugin (or one the network policy concerns)
+ * needs the HTTP layer, which is loaded on first use.
+ */
+export function importsHttp(module: WebAssembly.Module): boolean {
+  return WebAssembly.Module.imports(module).some((i) => i.module === 'extism:host/env' && (HTTP_ENV_FUNCTIONS as readonly string[]).includes(i.name));
 }

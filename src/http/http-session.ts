@@ -117,22 +117,6 @@ export class HttpSession {
     return this.last;
   }
 
-  /**
-   * A fetch-compatible view (for Extism's own HttpContext under JSPI): resolves with the
-   * outcome as a Response, never rejects.
-   */
-  asFetch(): typeof fetch {
-    return (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      const headers: Record<string, string> = {};
-      new Headers(init?.headers ?? undefined).forEach((value, key) => (headers[key] = value));
-      const body = init?.body instanceof Uint8Array ? init.body : init?.body instanceof ArrayBuffer ? new Uint8Array(init.body) : null;
-      const outcome = await this.request({ url, method: init?.method, headers, body });
-      const nullBody = outcome.status === 204 || outcome.status === 205 || outcome.status === 304;
-      return new Response(nullBody ? null : (outcome.body as Uint8Array<ArrayBuffer>), { status: outcome.status, headers: outcome.headers });
-    }) as typeof fetch;
-  }
-
   async #request(spec: HttpRequestSpec): Promise<HttpOutcome> {
     const { policy, limits } = this.#options;
     let url: URL;

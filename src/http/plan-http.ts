@@ -1,6 +1,6 @@
 /**
  * Decides, per plugin at load time, how its HTTP is served and in which isolation it runs:
- * JSPI where present (inline, Extism's HttpContext through our policy fetch), otherwise worker
+ * JSPI where present (inline, the guest suspended while our `http_request` runs), otherwise worker
  * isolation (forced for a plugin that may reach the network), otherwise a clear
  * `E_UNSUPPORTED` "HTTP unavailable in this runtime".
  */
@@ -9,6 +9,8 @@ import { httpMode, type HttpMode } from './http-mode.ts';
 import { resolveHttpLimits, type HttpLimitFields } from './http-limits.ts';
 import { HttpSession, type HttpDenial } from './http-session.ts';
 import { NetworkPolicy } from './network-policy.ts';
+import { httpEnvFunctions } from './http-host-functions.ts';
+import type { HostFunction } from '../engine/extism-guest.ts';
 
 /** A plugin's HTTP wiring: the session that enforces its policy and how requests are served. */
 export interface WasmHttp {
@@ -16,6 +18,8 @@ export interface WasmHttp {
   mode: HttpMode;
   /** Why requests are refused (mode `none`, or a plugin without network access). */
   reason: string;
+  /** The kernel's HTTP functions (`extism:host/env`) serving this plan. */
+  functions: Record<string, HostFunction>;
 }
 
 /** What {@link planHttp} needs. */
@@ -68,5 +72,5 @@ export function planHttp(input: PlanHttpInput): { isolation: 'inline' | 'worker'
   const limits = resolveHttpLimits(input.limits, isolation === 'worker' ? input.callTimeoutMs : Infinity, input.requested);
   const session = new HttpSession({ policy, limits, fetch: input.fetch, onDenied: input.onDenied });
   const reason = (input.hostAllowed ?? []).length === 0 ? 'network access is disabled by the host (allowedHosts is empty)' : 'the plugin declares no [network] allowed_hosts';
-  return { isolation, http: { session, mode, reason } };
+  return { isolation, http: { session, mode, reason, functions: httpEnvFunctions({ session, mode, reason }) } };
 }

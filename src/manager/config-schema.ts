@@ -7,7 +7,8 @@
  */
 import type { OutputUnit } from '@cfworker/json-schema';
 import { ErrorCodes, ManifestError, PluginError, type ManifestIssue, describeError, describeIssues } from '../errors.ts';
-import { BoundedSchema, DataRefusal, SchemaRefusal } from '../schema/bounded-schema.ts';
+import { DataRefusal, SchemaRefusal, scanData } from '../schema/data-scan.ts';
+import { loadBoundedSchema } from '../schema/schema-loader.ts';
 
 /**
  * Issues named in one ConfigError. Reading the validator's errors is quadratic (each against the
@@ -17,9 +18,6 @@ const MAX_ISSUES = 100;
 /** An issue's message is cut here (the validator quotes a whole `enum` in its message). */
 const MAX_MESSAGE_CHARS = 300;
 const MAX_ERRORS_READ = 1_000;
-
-/** The schema of a plugin without `config_schema`: anything (that is plain, bounded data). */
-const ANY = BoundedSchema.compile(true, 'config_schema');
 
 /** Keywords whose own error only says "a child failed": the child's error says why. */
 const AGGREGATE_KEYWORDS = new Set(['properties', 'additionalProperties', 'items', 'prefixItems', 'unevaluatedProperties', 'patternProperties', 'allOf', '$ref']);
@@ -43,7 +41,9 @@ export class ConfigError extends PluginError {
 }
 
 /**
- * Applies the schema's top-level defaults, then validates. Returns the config to hand the plugin.
+ * Applies the schema's top-level defaults, then validates. Resolves with the config to hand the
+ * plugin. Asynchronous because the validator is loaded on the first schema (a config without
+ * one is only checked for depth, and loads nothing).
  *
  * @throws ConfigError (`E_CONFIG`) naming every bad field, or the config that cannot be validated
  *   in bounded time (nested past 256 levels, an array too long for `uniqueItems`);
@@ -52,16 +52,17 @@ export class ConfigError extends PluginError {
  *
  * @example
  * ```ts
- * const config = validateConfig({ type: 'object', properties: { n: { type: 'integer', default: 3 } } }, {}, 'seo'); // { n: 3 }
+ * const config = await validateConfig({ type: 'object', properties: { n: { type: 'integer', default: 3 } } }, {}, 'seo'); // { n: 3 }
  * ```
  */
-export function validateConfig(schema: Record<string, unknown> | undefined, config: Record<string, unknown>, pluginId: string): Record<string, unknown> {
+export async function validateConfig(schema: Record<string, unknown> | undefined, config: Record<string, unknown>, pluginId: string): Promise<Record<string, unknown>> {
   try {
     if (schema === undefined) {
       // Still checked for depth: it is serialized for the plugin, and 20,000 levels overflowed the stack there.
-      ANY.validate(config);
+      scanData(config, false, false);
       return config;
     }
+    const { BoundedSchema } = await loadBoundedSchema();
     const bounded = BoundedSchema.compile(schema, 'config_schema');
     const withDefaults = applyDefaults(schema, config);
     const result = bounded.validate(withDefaults);

@@ -5,7 +5,9 @@
 import type { ValidationResult } from '@cfworker/json-schema';
 import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import type { ContentTypeDefinition } from '../plugin/types.ts';
-import { BoundedSchema, DataRefusal } from '../schema/bounded-schema.ts';
+import type { BoundedSchema } from '../schema/bounded-schema.ts';
+import { DataRefusal } from '../schema/data-scan.ts';
+import { loadedBoundedSchema } from '../schema/schema-loader.ts';
 
 /**
  * A registered content type.
@@ -153,7 +155,8 @@ function compile(definition: ContentTypeDefinition, pluginId: string, name: stri
   // Content comes from CMS users and is validated on the host's thread, outside any fuel
   // budget: the plugin's schema runs bounded (no backtracking regex, no endless $ref).
   try {
-    return BoundedSchema.compile(definition.schema, 'schema');
+    // Loaded by the manager before a definition with a schema gets here (readContributions).
+    return loadedBoundedSchema().BoundedSchema.compile(definition.schema, 'schema');
   } catch (err) {
     // A SchemaRefusal's message lists every issue with its path.
     throw new PluginError(ErrorCodes.OUTPUT, `content type "${name}" has an unusable schema: ${describeError(err)}`, { pluginId, cause: err, operation: 'content_type' });

@@ -3,7 +3,7 @@
  * requires a plugin (so unload can refuse or cascade), and whether a new version of a plugin
  * keeps every dependent's range satisfied (so reload can refuse before swapping).
  */
-import satisfies from 'semver/functions/satisfies.js';
+import { satisfiesRange } from '../manifest/manifest-loader.ts';
 import { DependencyError } from '../errors.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import { planLoadOrder } from './dependency-order.ts';
@@ -34,7 +34,7 @@ export function checkReloadDependencies(records: ReadonlyMap<string, PluginRecor
   for (const other of records.values()) {
     const dependency = other.generation?.metadata.dependencies.find((d) => d.pluginId === id);
     if (dependency === undefined || other.id === id) continue;
-    if (!satisfies(metadata.version, dependency.version, { includePrerelease: true })) {
+    if (!satisfiesRange(metadata.version, dependency.version)) {
       throw new DependencyError(`version ${metadata.version} would break "${other.id}", which requires ${id} ${dependency.version}`, other.id, { pluginId: id, operation: 'reload' });
     }
   }

@@ -3,7 +3,7 @@
  * and finds everything that cannot load: a missing required dependency, a version outside the
  * range, a cycle (named in full), or a dependency that itself cannot load.
  */
-import satisfies from 'semver/functions/satisfies.js';
+import { satisfiesRange } from '../manifest/manifest-loader.ts';
 import { DependencyError } from '../errors.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 
@@ -27,7 +27,7 @@ export function planLoadOrder(candidates: readonly PluginMetadata[], loaded: Rea
           failures.set(meta.id, new DependencyError(`requires plugin "${dep.pluginId}" (${dep.version}), which is not installed`, dep.pluginId, { pluginId: meta.id, operation: 'load' }));
           break;
         }
-      } else if (!satisfies(version, dep.version, { includePrerelease: true })) {
+      } else if (!satisfiesRange(version, dep.version)) {
         failures.set(meta.id, new DependencyError(`requires plugin "${dep.pluginId}" ${dep.version}, but version ${version} is installed`, dep.pluginId, { pluginId: meta.id, operation: 'load' }));
         break;
       }

@@ -11,7 +11,7 @@ import { resolveMounts, type Mount, type MountSource } from '../wasi/wasi-mounts
 import { ErrorCodes, PluginError, describeError } from '../errors.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import { Events } from '../events/event-names.ts';
-import { planHttp } from '../http/plan-http.ts';
+import { importsHttp } from '../http/http-mode.ts';
 import { JsPlugin } from '../plugin/js-plugin.ts';
 import { resolveLimits } from '../plugin/limits.ts';
 import { DEFAULT_MEMORY_BUDGET_BYTES, MemoryBudget } from '../plugin/memory-budget.ts';
@@ -60,7 +60,7 @@ export class GenerationBuilder {
   async build(record: PluginRecord, described: DescribedSource): Promise<Generation> {
     const { metadata } = described;
     // The host's config for the plugin, checked against the plugin's schema before initialize.
-    const config = validateConfig(metadata.configSchema, this.#deps.config.plugins?.[metadata.id] ?? {}, metadata.id);
+    const config = await validateConfig(metadata.configSchema, this.#deps.config.plugins?.[metadata.id] ?? {}, metadata.id);
     const runtime: PluginRuntime = described.kind === 'js' ? new JsPlugin(metadata.id, described.plugin, record.stats) : await this.#createWasm(record, described, config);
     const generation: Generation = { metadata, runtime, contentTypes: {}, templates: {}, disposers: [], phase: 'pending' };
     try {
@@ -84,21 +84,27 @@ export class GenerationBuilder {
       });
     }
     const limits = resolveLimits(host.limits, metadata.limits);
-    // Network plugins on a runtime without JSPI move to worker isolation (docs/network.md).
-    const net = planHttp({
-      pluginId: metadata.id,
-      hostAllowed: host.allowedHosts,
-      pluginAllowed: metadata.network.allowedHosts,
-      isolation,
-      hasWorkers: runtime.hasWorkers,
-      jspi: hasJspi(),
-      limits: host.limits,
-      requested: metadata.limits,
-      callTimeoutMs: limits.timeoutMs,
-      fetch: host.fetch,
-      onDenied: (d) => guest.denied({ pluginId: metadata.id, what: 'http', code: d.code, reason: d.reason, kind: d.kind, url: d.url, ...(d.limit === undefined ? {} : { limit: d.limit }) }),
-    });
+    // Network plugins on a runtime without JSPI move to worker isolation (docs/network.md). The
+    // HTTP layer is loaded only for a plugin the network policy concerns (either side allows
+    // hosts) or whose module imports Extism's HTTP functions: a frontend whose plugins do
+    // neither never downloads it.
+    const planNetwork = async () =>
+      (await import('../http/plan-http.ts')).planHttp({
+        pluginId: metadata.id,
+        hostAllowed: host.allowedHosts,
+        pluginAllowed: metadata.network.allowedHosts,
+        isolation,
+        hasWorkers: runtime.hasWorkers,
+        jspi: hasJspi(),
+        limits: host.limits,
+        requested: metadata.limits,
+        callTimeoutMs: limits.timeoutMs,
+        fetch: host.fetch,
+        onDenied: (d) => guest.denied({ pluginId: metadata.id, what: 'http', code: d.code, reason: d.reason, kind: d.kind, url: d.url, ...(d.limit === undefined ? {} : { limit: d.limit }) }),
+      });
+    let net = (host.allowedHosts?.length ?? 0) > 0 || metadata.network.allowedHosts.length > 0 ? await planNetwork() : undefined;
     const prepared = await this.#modules.prepare(await described.module(), limits, metadata.id);
+    if (net === undefined && importsHttp(prepared.module)) net = await planNetwork();
     const supplied = declaredHostFunctions(capabilitySet(metadata).hostFunctions, host.hostFunctions, metadata.id);
     return WasmPlugin.create({
       metadata,
@@ -108,13 +114,13 @@ export class GenerationBuilder {
       config,
       limits,
       memoryBudget: this.#memory,
-      http: net.http,
+      http: net?.http,
       logLevel: host.logLevels?.[metadata.id] ?? host.logLevel ?? 'info',
       onLog: (level, message, call) => guest.log(metadata.id, level, message, call),
       publish: (type, data, cause, call) => guest.publish(metadata, type, data, cause, call),
       onEventsRefused: (reason, limit) => guest.denied({ pluginId: metadata.id, what: 'event', reason, limit }),
       stats: record.stats,
-      isolation: net.isolation,
+      isolation: net?.isolation ?? isolation,
       workerOptions: runtime.workerOptions,
       spawnWorker: runtime.spawnGuestWorker === undefined ? undefined : () => (runtime.spawnGuestWorker as () => GuestWorkerPort).call(runtime),
       onFault: (error) => this.#onFault(record, error),

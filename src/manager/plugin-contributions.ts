@@ -10,6 +10,7 @@ import { isGuestDiagnostic } from '../events/guest-events.ts';
 import { capabilitySet } from '../manifest/capabilities.ts';
 import { compileTypePatterns } from '../events/type-pattern.ts';
 import type { ContentTypeRegistry } from './content-types.ts';
+import { loadBoundedSchema } from '../schema/schema-loader.ts';
 import type { ContentTypeDefinition } from '../plugin/types.ts';
 import type { Generation, PluginRecord } from './plugin-record.ts';
 import type { TemplateRegistry } from './template-functions.ts';
@@ -40,6 +41,8 @@ export async function readContributions(generation: Generation, targets: Contrib
     }
     generation.contentTypes[name] = definition as ContentTypeDefinition;
   }
+  // The validator is loaded for the first schema (the registry compiles synchronously).
+  if (Object.values(generation.contentTypes).some((definition) => definition.schema !== undefined)) await loadBoundedSchema();
   targets.contentTypes.checkPlugin(metadata.id, Object.keys(generation.contentTypes), generation.contentTypes);
   // A hook the plugin declares with a kind must not clash with how the hook is already defined.
   for (const [hook, kind] of Object.entries(capabilitySet(metadata).hookKinds)) {

@@ -4,7 +4,8 @@
  * every plugin by its dependencies before compiling any.
  */
 import { ErrorCodes, PluginError, describeError } from '../errors.ts';
-import { parseManifest } from '../manifest/parse-manifest.ts';
+import { CHECKED_METADATA, isCheckedMetadata } from '../manifest/checked-metadata.ts';
+import { loadManifestParser, loadSemver } from '../manifest/manifest-loader.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import type { RuntimeAdapter } from '../runtime/adapter.ts';
 import type { Plugin, PluginSource, WasmInput } from '../plugin/types.ts';
@@ -21,12 +22,21 @@ export type DescribedSource = { source: PluginSource; metadata: PluginMetadata; 
  * @throws ManifestError, or PluginError `E_IO` when a file cannot be read.
  */
 export async function describeSource(source: PluginSource, runtime: RuntimeAdapter): Promise<DescribedSource> {
+  const described = await describe(source, runtime);
+  // Dependency checks run synchronously later: semver is loaded now for a plugin that has any.
+  if (described.metadata.dependencies.length > 0) await loadSemver();
+  return described;
+}
+
+async function describe(source: PluginSource, runtime: RuntimeAdapter): Promise<DescribedSource> {
   // Sources come from untyped callers too: anything else falls through to one refusal.
   const object = source !== null && typeof source === 'object';
   if (object && 'dir' in source) return describeDir(source, runtime);
   if (object && 'plugin' in source) return describeJsPlugin(source);
   if (object && 'manifest' in source && 'wasm' in source) {
-    const metadata = parseManifest(source.manifest);
+    // Metadata the Vite plugin checked at build time is not read again (nor the reader loaded).
+    const checked = CHECKED_METADATA in source ? (source as { [CHECKED_METADATA]?: unknown })[CHECKED_METADATA] : undefined;
+    const metadata = isCheckedMetadata(checked) ? checked : (await loadManifestParser())(source.manifest);
     const origin = `manifest ${metadata.id}`;
     return { source, kind: 'wasm', metadata, origin, module: () => moduleFromInput(source.wasm, metadata, runtime) };
   }
@@ -47,7 +57,7 @@ async function describeDir(source: { dir: string }, runtime: RuntimeAdapter): Pr
     if (err instanceof PluginError) throw err;
     throw new PluginError(ErrorCodes.IO, `cannot read ${manifestPath}: ${describeError(err)}`, { cause: err, operation: 'load' });
   }
-  const metadata = parseManifest(text, manifestPath);
+  const metadata = (await loadManifestParser())(text, manifestPath);
   const wasmPath = runtime.joinPath(dir, metadata.wasm);
   return {
     source,
@@ -93,12 +103,12 @@ async function checkInsideFolder(runtime: RuntimeAdapter, dir: string, path: str
   });
 }
 
-function describeJsPlugin(source: { plugin: Plugin }): DescribedSource {
+async function describeJsPlugin(source: { plugin: Plugin }): Promise<DescribedSource> {
   const { plugin } = source;
   if (plugin === null || typeof plugin !== 'object' || plugin.metadata === undefined) {
     throw new PluginError(ErrorCodes.INVALID_ARGUMENT, 'a JS plugin must be an object with `metadata`', { operation: 'load' });
   }
-  const metadata = parseManifest(plugin.metadata);
+  const metadata = (await loadManifestParser())(plugin.metadata);
   for (const method of ['initialize', 'shutdown', 'handleCommand'] as const) {
     if (plugin[method] !== undefined && typeof plugin[method] !== 'function') {
       throw new PluginError(ErrorCodes.INVALID_ARGUMENT, `\`${method}\` must be a function`, { pluginId: metadata.id, operation: 'load' });

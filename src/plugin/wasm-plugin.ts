@@ -14,7 +14,6 @@ import { INSTRUMENT_EXPORTS, LimitReason } from '../instrument/constants.ts';
 import { capabilitySet, type CapabilitySet } from '../manifest/capabilities.ts';
 import type { PluginMetadata } from '../manifest/types.ts';
 import type { ChainKey, PreparedModule } from './types.ts';
-import { httpEnvFunctions } from '../http/http-host-functions.ts';
 import type { WasmHttp } from '../http/plan-http.ts';
 import { MAX_JSON_DEPTH, nestsDeeperThan, utf8Length } from '../util/json-codec.ts';
 import { printable } from '../util/printable.ts';
@@ -428,8 +427,7 @@ export class WasmPlugin implements PluginRuntime {
       onVarsRefused: () => {
         this.#watch.varsRefused = true;
       },
-      envFunctions: http === undefined ? undefined : httpEnvFunctions(http),
-      fetch: http?.mode === 'jspi' ? http.session.asFetch() : undefined,
+      envFunctions: http?.functions,
       wasi: { settings: this.#options.wasi, maxLineBytes: limits.maxLogBytes, maxFileHandles: limits.maxFileHandles },
       onExit: () => {
         // Whatever the code, the guest's runtime has shut down: its instance cannot go on.

@@ -6,7 +6,6 @@
  * `crossOriginIsolated`.
  */
 import { webRuntime, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
-import { staticExtism } from '../engine/extism-static.ts';
 import type { GuestWorkerPort } from '../engine/worker-channel.ts';
 
 /**
@@ -68,5 +67,5 @@ export const browserRuntime: RuntimeAdapter = {
 /** The adapter managers use when none is given (`#runtime`, `browser` condition). */
 export const defaultRuntime: RuntimeBinding['defaultRuntime'] = browserRuntime;
 
-/** Extism, bundled. */
-export const loadExtism: RuntimeBinding['loadExtism'] = staticExtism;
+/** Extism, imported on first use: only worker isolation needs it (inline guests run on the host's own kernel). */
+export const loadExtism: RuntimeBinding['loadExtism'] = async () => (await import('@extism/extism')).default;

@@ -73,13 +73,11 @@ function spawnNodeGuestWorker(): GuestWorkerPort {
       ).href
     : undefined;
   const register = tsx === undefined ? 'Promise.resolve()' : `import(${JSON.stringify(tsx)}).then((tsx) => tsx.register())`;
-  // Extism loads there as here (quietly: this module's own loadExtism), after JSPI is gone
-  // from the worker (worker-without-jspi.ts says why).
   const code = `const { parentPort } = require('node:worker_threads');
-${register}.then(() => import(${engine('worker-without-jspi')})).then(() => Promise.all([import(${engine('worker-serve')}), import(${JSON.stringify(import.meta.url)})])).then(([{ serveGuestWorker }, { loadExtism }]) => serveGuestWorker({
+${register}.then(() => import(${engine('worker-serve')})).then(({ serveGuestWorker }) => serveGuestWorker({
   postMessage: (message) => parentPort.postMessage(message),
   onMessage: (listener) => parentPort.on('message', listener),
-}, loadExtism));`;
+}));`;
   return threadWorkerPort(new Worker(code, { eval: true }) as ThreadWorker);
 }
 

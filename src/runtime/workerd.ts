@@ -5,7 +5,7 @@
  * `@reedcms/plugins/vite` does both), and run inline under fuel.
  */
 import { webRuntime, type RuntimeAdapter, type RuntimeBinding } from './adapter.ts';
-import { staticExtism } from '../engine/extism-static.ts';
+import { ErrorCodes, PluginError } from '../errors.ts';
 
 /**
  * workerd's platform services: the web adapter under its own name.
@@ -28,5 +28,8 @@ export const workerdRuntime: RuntimeAdapter = {
 /** The adapter managers use when none is given (`#runtime`, `workerd` condition). */
 export const defaultRuntime: RuntimeBinding['defaultRuntime'] = workerdRuntime;
 
-/** Extism, bundled. */
-export const loadExtism: RuntimeBinding['loadExtism'] = staticExtism;
+/**
+ * Never needed: Extism serves only worker isolation, and workerd has no worker threads (inline
+ * guests run on the host's own kernel), so Extism stays out of the Worker's bundle.
+ */
+export const loadExtism: RuntimeBinding['loadExtism'] = () => Promise.reject(new PluginError(ErrorCodes.UNSUPPORTED, "isolation 'worker' is not available in workerd", { operation: 'load' }));

@@ -4,6 +4,7 @@
  *   those at deploy time and hands the Worker a `WebAssembly.Module`; it refuses run-time compile);
  * - `compile`: the bytes are inlined and compiled when the bundle loads (browsers, Deno, Node).
  */
+import { CHECKED_METADATA_KEY } from '../manifest/checked-metadata.ts';
 import type { PreparedPlugin } from './prepare-folder.ts';
 
 /**
@@ -37,8 +38,10 @@ export function virtualModuleCode(plugins: readonly PreparedPlugin[], delivery: 
     for (const p of plugins) lines.push(`  WebAssembly.compile(bytes(${JSON.stringify(base64(p.wasm))})),`);
     lines.push(']);');
   }
+  // The metadata checked here rides along (src/manifest/checked-metadata.ts): the page reads no TOML.
+  lines.push(`const checked = Symbol.for(${JSON.stringify(CHECKED_METADATA_KEY)});`);
   lines.push('const plugins = [');
-  plugins.forEach((p, i) => lines.push(`  { id: ${JSON.stringify(p.id)}, manifest: ${JSON.stringify(p.manifest)}, wasm: wasm${i} },`));
+  plugins.forEach((p, i) => lines.push(`  { id: ${JSON.stringify(p.id)}, manifest: ${JSON.stringify(p.manifest)}, [checked]: ${JSON.stringify(p.metadata)}, wasm: wasm${i} },`));
   lines.push('];');
   lines.push('export default plugins;');
   return lines.join('\n');

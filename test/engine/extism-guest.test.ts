@@ -1,6 +1,6 @@
 /**
- * The Extism seam on its own: a real Extism instance made by createGuest, called and closed
- * without a manager or plugin around it.
+ * The engine's front on its own: an inline guest made by createGuest (on the host's own Extism
+ * kernel), called and closed without a manager or plugin around it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileModule, createGuest, functionExports, hasHostCallGuards, readsFrames, type GuestOptions } from '../../src/engine/extism-guest.ts';
@@ -23,7 +23,7 @@ beforeAll(async () => {
   echo = await compileModule(await buildWatPlugin(echoPluginWat(['hook_x', 'initialize'])));
 });
 
-describe('createGuest (unit, real Extism)', () => {
+describe('createGuest (unit, inline)', () => {
   it('calls an export with bytes and gets its output back, byte for byte', async () => {
     const guest = await createGuest(echo, options('echo'));
     const input = new TextEncoder().encode('{"ünïcode":"✓"}');

@@ -99,13 +99,4 @@ describe('HttpSession', () => {
     await s.request({ url: 'https://a.example/', headers: { Host: 'evil.example', Connection: 'upgrade', 'x-ok': 'line\r\nbreak' } });
     expect(seen[0]?.headers).toEqual({ 'x-ok': 'line  break' });
   });
-
-  it('gives Extism HttpContext a fetch that never rejects (JSPI path)', async () => {
-    const { s } = session(() => new Response('hi', { status: 200, headers: { 'x-a': '1' } }));
-    const f = s.asFetch();
-    const ok = await f('https://a.example/', { method: 'GET' });
-    expect([ok.status, await ok.text(), ok.headers.get('x-a')]).toEqual([200, 'hi', '1']);
-    const denied = await f('https://evil.example/');
-    expect([denied.status, denied.headers.get('x-reed-error')]).toEqual([403, 'denied']);
-  });
 });

@@ -1,7 +1,11 @@
-import { describe, it, expect } from 'vitest';
+import { beforeAll, describe, it, expect } from 'vitest';
 import { planLoadOrder, type DependencyPlan } from '../../src/manager/dependency-order.ts';
+import { loadSemver } from '../../src/manifest/manifest-loader.ts';
 import { DependencyError, PluginError } from '../../src/errors.ts';
 import type { PluginDependency, PluginMetadata } from '../../src/manifest/types.ts';
+
+// The manager loads semver when it reads a manifest with dependencies; planLoadOrder alone needs it loaded.
+beforeAll(loadSemver);
 
 type Dep = string | [pluginId: string, version?: string, optional?: boolean];
 

@@ -50,27 +50,27 @@ describe('config schemas', () => {
     await manager.shutdown();
   });
 
-  it('reports a missing required key at the top level', () => {
-    expect(() => validateConfig(SCHEMA, {}, 'p')).toThrow(/base_url/);
+  it('reports a missing required key at the top level', async () => {
+    await expect(validateConfig(SCHEMA, {}, 'p')).rejects.toThrow(/base_url/);
   });
 
-  it('leaves config alone when there is no schema', () => {
+  it('leaves config alone when there is no schema', async () => {
     const config = { anything: 1 };
-    expect(validateConfig(undefined, config, 'p')).toBe(config);
+    expect(await validateConfig(undefined, config, 'p')).toBe(config);
   });
 });
 
 describe("config schemas are the plugin's and run bounded", () => {
-  const refusal = (schema: Record<string, unknown>, config: Record<string, unknown> = {}): ManifestError | ConfigError => {
+  const refusal = async (schema: Record<string, unknown>, config: Record<string, unknown> = {}): Promise<ManifestError | ConfigError> => {
     try {
-      validateConfig(schema, config, 'p');
+      await validateConfig(schema, config, 'p');
     } catch (err) {
       return err as ManifestError | ConfigError;
     }
     throw new Error('expected a refusal');
   };
 
-  it('keeps the meaning of the patterns authors write (ECMA-262, unicode)', () => {
+  it('keeps the meaning of the patterns authors write (ECMA-262, unicode)', async () => {
     const schema = {
       properties: {
         slug: { type: 'string', pattern: '^[a-z0-9-]+$' },
@@ -80,76 +80,76 @@ describe("config schemas are the plugin's and run bounded", () => {
       },
       patternProperties: { '^x-': { type: 'string' } },
     };
-    expect(validateConfig(schema, { slug: 'a-1', url: 'http://x', date: 'due 2026-12-02!', name: 'Ådne', 'x-a': 'b' }, 'p')).toBeDefined();
-    const error = refusal(schema, { slug: 'A_1', url: 'ftp://x', date: '2026-1-2', name: 'ådne', 'x-a': 1 });
+    expect(await validateConfig(schema, { slug: 'a-1', url: 'http://x', date: 'due 2026-12-02!', name: 'Ådne', 'x-a': 'b' }, 'p')).toBeDefined();
+    const error = await refusal(schema, { slug: 'A_1', url: 'ftp://x', date: '2026-1-2', name: 'ådne', 'x-a': 1 });
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.issues.map((i) => i.path).sort()).toEqual(['date', 'name', 'slug', 'url', 'x-a']);
   });
 
-  it('types every schema fault as E_MANIFEST with its path, and every config fault as E_CONFIG', () => {
-    const self = refusal({ $ref: '#' });
+  it('types every schema fault as E_MANIFEST with its path, and every config fault as E_CONFIG', async () => {
+    const self = await refusal({ $ref: '#' });
     expect(self).toBeInstanceOf(ManifestError);
     expect(self).toMatchObject({ code: 'E_MANIFEST', pluginId: 'p', issues: [{ path: 'config_schema', message: expect.stringContaining('refers to itself') }] });
-    expect(refusal({ properties: { a: { $ref: '#/$defs/missing' } } })).toMatchObject({ code: 'E_MANIFEST', pluginId: 'p', issues: [{ path: 'config_schema.properties.a.$ref' }] });
-    expect(refusal({ properties: { a: { pattern: '(?<=x)y' } } })).toMatchObject({ code: 'E_MANIFEST', issues: [{ path: 'config_schema.properties.a.pattern' }] });
+    expect(await refusal({ properties: { a: { $ref: '#/$defs/missing' } } })).toMatchObject({ code: 'E_MANIFEST', pluginId: 'p', issues: [{ path: 'config_schema.properties.a.$ref' }] });
+    expect(await refusal({ properties: { a: { pattern: '(?<=x)y' } } })).toMatchObject({ code: 'E_MANIFEST', issues: [{ path: 'config_schema.properties.a.pattern' }] });
     // A JS caller may share objects (each use is copied) but not build cycles or 2^n expansions.
     const shared = { type: 'string' };
-    expect(refusal({ properties: { a: shared, b: shared } }, { a: 1, b: 'x' }).issues.map((i) => i.path)).toEqual(['a']);
+    expect((await refusal({ properties: { a: shared, b: shared } }, { a: 1, b: 'x' })).issues.map((i) => i.path)).toEqual(['a']);
     const cyclic: Record<string, unknown> = { type: 'object' };
     cyclic['properties'] = { self: cyclic };
-    expect(refusal(cyclic)).toMatchObject({ code: 'E_MANIFEST', issues: [{ path: 'config_schema.properties.self', message: expect.stringContaining('contains itself') }] });
+    expect(await refusal(cyclic)).toMatchObject({ code: 'E_MANIFEST', issues: [{ path: 'config_schema.properties.self', message: expect.stringContaining('contains itself') }] });
     let dag: Record<string, unknown> = { type: 'string' };
     for (let i = 0; i < 40; i++) dag = { allOf: [dag, dag] };
-    expect(refusal(dag)).toMatchObject({ code: 'E_MANIFEST', issues: [{ message: 'the schema holds more than 100,000 values' }] });
+    expect(await refusal(dag)).toMatchObject({ code: 'E_MANIFEST', issues: [{ message: 'the schema holds more than 100,000 values' }] });
     let deepSchema: Record<string, unknown> = { type: 'object' };
     for (let i = 0; i < 500; i++) deepSchema = { properties: { a: deepSchema } };
-    expect(refusal(deepSchema)).toMatchObject({ code: 'E_MANIFEST', issues: [{ message: 'is nested more than 128 levels deep' }] });
+    expect(await refusal(deepSchema)).toMatchObject({ code: 'E_MANIFEST', issues: [{ message: 'is nested more than 128 levels deep' }] });
 
     let deepConfig: Record<string, unknown> = {};
     for (let i = 0; i < 20_000; i++) deepConfig = { a: deepConfig };
-    const deep = refusal({ type: 'object', additionalProperties: { $ref: '#' } }, deepConfig);
+    const deep = await refusal({ type: 'object', additionalProperties: { $ref: '#' } }, deepConfig);
     expect(deep).toBeInstanceOf(ConfigError);
     expect(deep).toMatchObject({ code: 'E_CONFIG', pluginId: 'p', issues: [{ message: 'is nested more than 256 levels deep' }] });
-    expect(refusal({ properties: { a: { type: 'string' } } }, { a: undefined })).toMatchObject({ code: 'E_CONFIG', pluginId: 'p' });
+    expect(await refusal({ properties: { a: { type: 'string' } } }, { a: undefined })).toMatchObject({ code: 'E_CONFIG', pluginId: 'p' });
   });
 
-  it('refuses in-place cycles through dependentSchemas and $recursiveRef too, and answers huge bounds and tiny multipleOf directly', () => {
-    expect(refusal({ dependentSchemas: { a: { $ref: '#' } } }, { a: 1 })).toMatchObject({
+  it('refuses in-place cycles through dependentSchemas and $recursiveRef too, and answers huge bounds and tiny multipleOf directly', async () => {
+    expect(await refusal({ dependentSchemas: { a: { $ref: '#' } } }, { a: 1 })).toMatchObject({
       code: 'E_MANIFEST',
       issues: [{ path: 'config_schema', message: expect.stringContaining('# → #/dependentSchemas/a → #') }],
     });
-    expect(refusal({ $recursiveRef: '#' })).toMatchObject({ code: 'E_MANIFEST', issues: [{ message: expect.stringContaining('refers to itself') }] });
+    expect(await refusal({ $recursiveRef: '#' })).toMatchObject({ code: 'E_MANIFEST', issues: [{ message: expect.stringContaining('refers to itself') }] });
     // A recursion that descends with the data is fine.
-    expect(validateConfig({ $recursiveAnchor: true, properties: { kids: { items: { $recursiveRef: '#' } } } }, { kids: [{ kids: [] }] }, 'p')).toEqual({ kids: [{ kids: [] }] });
+    expect(await validateConfig({ $recursiveAnchor: true, properties: { kids: { items: { $recursiveRef: '#' } } } }, { kids: [{ kids: [] }] }, 'p')).toEqual({ kids: [{ kids: [] }] });
     const bounds = { properties: { big: { multipleOf: 1e-300 }, text: { minLength: 1e9 }, list: { maxItems: 1e308, minItems: 0 } } };
-    expect(validateConfig(bounds, { big: 1e308, list: [1, 2] }, 'p')).toEqual({ big: 1e308, list: [1, 2] });
-    expect(refusal(bounds, { text: 'abc' }).issues.map((i) => i.path)).toEqual(['text']);
+    expect(await validateConfig(bounds, { big: 1e308, list: [1, 2] }, 'p')).toEqual({ big: 1e308, list: [1, 2] });
+    expect((await refusal(bounds, { text: 'abc' })).issues.map((i) => i.path)).toEqual(['text']);
   });
 
-  it('bounds a $ref-free schema whose branches multiply over a large config too', () => {
+  it('bounds a $ref-free schema whose branches multiply over a large config too', async () => {
     const schema = { properties: { list: { items: { anyOf: Array.from({ length: 300 }, (_, i) => ({ const: `k${i}` })) } } } };
-    expect(validateConfig(schema, { list: Array.from({ length: 100 }, () => 'k299') }, 'p')).toBeDefined();
-    expect(refusal(schema, { list: Array.from({ length: 1_000 }, () => 'k299') })).toMatchObject({
+    expect(await validateConfig(schema, { list: Array.from({ length: 100 }, () => 'k299') }, 'p')).toBeDefined();
+    expect(await refusal(schema, { list: Array.from({ length: 1_000 }, () => 'k299') })).toMatchObject({
       code: 'E_MANIFEST',
       issues: [{ message: expect.stringContaining('more than 250,000 schema evaluations') }],
     });
   });
 
-  it('weighs a huge enum by its size, so it cannot multiply work unseen, and cuts its quoted message', () => {
+  it('weighs a huge enum by its size, so it cannot multiply work unseen, and cuts its quoted message', async () => {
     const values = Array.from({ length: 99_000 }, (_, i) => `v${i}`);
-    const error = refusal({ properties: { list: { items: { enum: values } } } }, { list: Array.from({ length: 10_000 }, () => 'nope') });
+    const error = await refusal({ properties: { list: { items: { enum: values } } } }, { list: Array.from({ length: 10_000 }, () => 'nope') });
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.issues).toHaveLength(1);
     expect(error.issues[0]?.path).toBe('list[0]');
     expect(error.issues[0]?.message.length).toBe(301);
   });
 
-  it('lists a huge number of bad values without overflowing (the first error stands)', () => {
-    const error = refusal({ properties: { list: { items: { type: 'string' } } } }, { list: Array.from({ length: 200_000 }, (_, i) => i) });
+  it('lists a huge number of bad values without overflowing (the first error stands)', async () => {
+    const error = await refusal({ properties: { list: { items: { type: 'string' } } } }, { list: Array.from({ length: 200_000 }, (_, i) => i) });
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.issues[0]).toEqual({ path: 'list[0]', message: 'Instance type "number" is invalid. Expected "string".' });
     // Fewer errors are listed in full by the validator: the issues are capped at 100 (reading them is quadratic).
-    const many = refusal({ properties: { list: { items: { type: 'string' } } } }, { list: Array.from({ length: 30_000 }, (_, i) => i) });
+    const many = await refusal({ properties: { list: { items: { type: 'string' } } } }, { list: Array.from({ length: 30_000 }, (_, i) => i) });
     expect(many.issues).toHaveLength(101);
     expect(many.issues[100]?.message).toMatch(/only the first 100 are listed/);
   });

@@ -1,6 +1,7 @@
 /**
  * The guest HTTP cases under JSPI, in Deno (the `deno` npm package's binary): the plugin stays
- * inline and Extism's HttpContext serves `http_request` through our policy-enforcing fetch.
+ * inline and the host's own `http_request` serves it under our network policy, the guest
+ * suspended while the request runs.
  * Skipped when the binary is missing.
  */
 import { spawn } from 'node:child_process';

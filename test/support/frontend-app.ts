@@ -37,6 +37,8 @@ export interface BundleFile {
   code: string;
   /** The source modules bundled into it (absolute ids; none for an emitted asset). */
   modules: string[];
+  /** Its rendered (minified, before gzip) bytes per part, as {@link FrontendBundle.parts}. */
+  parts: Record<string, number>;
 }
 
 /** What a build emitted. */
@@ -136,13 +138,17 @@ export async function buildFrontendApp(variant: FrontendVariant, options: { pack
     },
   });
   const parts: Record<string, number> = {};
-  const chunks = new Map<string, { modules: string[]; imports: string[] }>();
+  const chunks = new Map<string, { modules: string[]; imports: string[]; parts: Record<string, number> }>();
   for (const out of Array.isArray(output) ? output : [output]) {
     if (!('output' in out)) continue;
     for (const chunk of out.output) {
       if (chunk.type !== 'chunk') continue;
-      chunks.set(chunk.fileName, { modules: Object.keys(chunk.modules), imports: chunk.imports });
-      for (const [id, info] of Object.entries(chunk.modules)) parts[partOf(id)] = (parts[partOf(id)] ?? 0) + info.renderedLength;
+      const own: Record<string, number> = {};
+      for (const [id, info] of Object.entries(chunk.modules)) {
+        parts[partOf(id)] = (parts[partOf(id)] ?? 0) + info.renderedLength;
+        own[partOf(id)] = (own[partOf(id)] ?? 0) + info.renderedLength;
+      }
+      chunks.set(chunk.fileName, { modules: Object.keys(chunk.modules), imports: chunk.imports, parts: own });
     }
   }
   const initial = new Set<string>();
@@ -156,7 +162,7 @@ export async function buildFrontendApp(variant: FrontendVariant, options: { pack
   const files: BundleFile[] = [];
   for (const name of names) {
     const code = await readFile(join(dist, name), 'utf8');
-    files.push({ name, code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).byteLength, modules: chunks.get(name)?.modules ?? [] });
+    files.push({ name, code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).byteLength, modules: chunks.get(name)?.modules ?? [], parts: chunks.get(name)?.parts ?? {} });
   }
   await writeFile(join(dist, 'index.html'), '<!doctype html><meta charset="utf-8"><title>app</title><script type="module" src="/main.js"></script>\n');
   await writeFile(join(dist, 'plugin.wasm'), wasm);

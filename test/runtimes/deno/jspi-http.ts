@@ -1,6 +1,6 @@
 /**
- * Guest HTTP under JSPI (Deno: `WebAssembly.Suspending`, so the plugin stays inline and
- * Extism's HttpContext serves `http_request` through our policy fetch). Run by
+ * Guest HTTP under JSPI (Deno: `WebAssembly.Suspending`, so the plugin stays inline and the
+ * host's own `http_request` serves it under our network policy). Run by
  * test/runtimes/jspi-http.test.ts with the test server's origin; prints one JSON line.
  *
  * @example
