@@ -108,6 +108,14 @@ async function precompiled(input: SuiteInput, id: string): Promise<WebAssembly.M
   return input.pkg.precompile(wasm, LIMITS, input.pkg.parseManifest(manifest).limits);
 }
 
+/** A fetch that answers every URL 200 "hello from the host" and records each URL it is asked for in `asked`. */
+function answeringFetch(asked: string[]): typeof fetch {
+  return (async (request: RequestInfo | URL) => {
+    asked.push(typeof request === 'string' ? request : request instanceof URL ? request.href : request.url);
+    return new Response('hello from the host', { status: 200 });
+  }) as typeof fetch;
+}
+
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The wall-clock limit of the worker cases: short, as their endless loop waits it out. */
@@ -423,10 +431,7 @@ export const CASES: readonly SuiteCase[] = [
     name: 'WASI plugins built from C, Go and Rust: HTTP under the network policy where JSPI (inline) or their own worker can serve it, else E_UNSUPPORTED',
     async run(input) {
       const asked: string[] = [];
-      const fakeFetch = (async (request: RequestInfo | URL) => {
-        asked.push(typeof request === 'string' ? request : request instanceof URL ? request.href : request.url);
-        return new Response('hello from the host', { status: 200 });
-      }) as typeof fetch;
+      const fakeFetch = answeringFetch(asked);
       for (const { id } of WASI_SUITE_PLUGINS) {
         if (input.plugins[id] === undefined) continue;
         asked.length = 0;
@@ -455,10 +460,7 @@ export const CASES: readonly SuiteCase[] = [
     async run(input) {
       const caps = input.pkg.runtimeCapabilities();
       const asked: string[] = [];
-      const fakeFetch = (async (request: RequestInfo | URL) => {
-        asked.push(typeof request === 'string' ? request : request instanceof URL ? request.href : request.url);
-        return new Response('hello from the host', { status: 200 });
-      }) as typeof fetch;
+      const fakeFetch = answeringFetch(asked);
       for (const { id } of WASI_SUITE_PLUGINS) {
         if (input.plugins[id] === undefined) {
           console.warn(`conformance: ${id} was not built here (clang, Go or cargo missing: see the test setup's output); its worker checks are skipped`);
