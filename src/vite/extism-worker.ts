@@ -4,9 +4,9 @@
  * starts a worker. In a production build the Vite plugin moves that script into a file of its
  * own, so the browser downloads it only when a worker starts (main-thread pages never do).
  * Development servers and workerd builds (no workers there, and no `import.meta.url` to resolve
- * a file against) keep Extism as it is. A WASI plugin's own worker (src/engine/worker-web-entry.ts)
- * is a bundle of its own, built with Vite's `worker.plugins`: {@link extismWorkerSplit} does the
- * same there.
+ * a file against) keep Extism as it is. A worker of the app that runs a manager itself (the
+ * playground's runner) is a bundle of its own, built with Vite's `worker.plugins`:
+ * {@link extismWorkerSplit} does the same there.
  */
 
 import type { Plugin } from 'vite';

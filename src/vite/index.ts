@@ -96,8 +96,8 @@ export function reedPlugins(options: ReedPluginsOptions = {}): Plugin {
   return {
     name: 'reed-plugins',
     config() {
-      // A WASI plugin's own worker is bundled with the worker plugins only: Extism's inline
-      // worker script leaves that bundle too.
+      // Workers are bundled with the worker plugins only: a worker that hosts a manager itself
+      // (a page's runner worker) gets Extism's inline worker script moved out too.
       return { worker: { plugins: () => [extismWorkerSplit()] } };
     },
     configResolved(config) {
