@@ -1,0 +1,98 @@
+/**
+ * A hostile plugin against the host's own Extism kernel (inline isolation), through the manager:
+ * whatever it does with block addresses, output lengths, the input block or its error text, the
+ * call fails as a typed PluginError naming it (or succeeds harmlessly), the host's own bytes are
+ * untouched, the plugin's next call works, and the neighbour is unaffected.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PluginManager } from '@reedcms/plugins';
+import { expectNeighbourHealthy, loadNeighbour } from '../support/neighbour.ts';
+import { buildWatPlugin, manifestToml } from '../support/wat-plugins.ts';
+
+const env = (name: string, params: string, result = '') => `(import "extism:host/env" "${name}" (func $${name} ${params} ${result}))`;
+
+/** `echo` copies the input to the output (the health check); the other exports misbehave. */
+const KERNEL_ABUSE = `(module
+  ${env('input_length', '', '(result i64)')}
+  ${env('input_offset', '', '(result i64)')}
+  ${env('input_load_u8', '(param i64)', '(result i32)')}
+  ${env('alloc', '(param i64)', '(result i64)')}
+  ${env('store_u8', '(param i64 i32)')}
+  ${env('store_u64', '(param i64 i64)')}
+  ${env('output_set', '(param i64 i64)')}
+  ${env('error_set', '(param i64)')}
+  (memory (export "memory") 1)
+  (func (export "echo") (result i32)
+    (local $len i64) (local $i i64) (local $out i64)
+    (local.set $len (call $input_length))
+    (local.set $out (call $alloc (local.get $len)))
+    (block $done
+      (loop $copy
+        (br_if $done (i64.ge_u (local.get $i) (local.get $len)))
+        (call $store_u8 (i64.add (local.get $out) (local.get $i)) (call $input_load_u8 (local.get $i)))
+        (local.set $i (i64.add (local.get $i) (i64.const 1)))
+        (br $copy)))
+    (call $output_set (local.get $out) (local.get $len))
+    (i32.const 0))
+  ;; output_set with a negative length
+  (func (export "negative_output") (result i32) (local $out i64)
+    (local.set $out (call $alloc (i64.const 4)))
+    (call $output_set (local.get $out) (i64.const -1))
+    (i32.const 0))
+  ;; overwrites the input block in place (its first 8 bytes, then one more), and outputs it
+  (func (export "scribble_input") (result i32)
+    (call $store_u64 (call $input_offset) (i64.const 0x5858585858585858))
+    (call $store_u8 (i64.add (call $input_offset) (i64.const 8)) (i32.const 88))
+    (call $output_set (call $input_offset) (call $input_length))
+    (i32.const 0))
+  ;; sets the whole input (however large) as the call's error text
+  (func (export "huge_error") (result i32)
+    (call $error_set (call $input_offset))
+    (i32.const 0)))`;
+
+describe('a hostile plugin against the host kernel (inline)', () => {
+  let manager: PluginManager;
+
+  beforeAll(async () => {
+    manager = new PluginManager({ isolation: 'inline' });
+    await loadNeighbour(manager);
+    const exports = ['echo', 'negative_output', 'scribble_input', 'huge_error'].map((name) => `Export = "${name}"`);
+    await manager.load({ manifest: manifestToml('abuser', exports), wasm: await buildWatPlugin(KERNEL_ABUSE) });
+  });
+
+  afterAll(async () => {
+    await manager.shutdown();
+  });
+
+  const expectStillWorks = async () => {
+    await expect(manager.call('abuser', 'echo', 'fine', { as: 'text' })).resolves.toBe('fine');
+    await expectNeighbourHealthy(manager);
+  };
+
+  it('output_set with a negative length fails the call as E_TRAP naming the plugin; the next call works', async () => {
+    await expect(manager.call('abuser', 'negative_output')).rejects.toMatchObject({ name: 'GuestError', code: 'E_TRAP', pluginId: 'abuser' });
+    await expectStillWorks();
+  });
+
+  it("cannot write into the host's input bytes through the input block; it reads back what it wrote", async () => {
+    const input = new TextEncoder().encode('host-owned bytes');
+    const original = input.slice();
+    // A view into a larger host buffer, as well as a whole one.
+    const backing = new Uint8Array(64).fill(7);
+    const view = backing.subarray(16, 32);
+    const output = (await manager.call('abuser', 'scribble_input', input)) as Uint8Array;
+    expect(new TextDecoder().decode(output)).toBe('XXXXXXXXXd bytes');
+    expect(input).toStrictEqual(original);
+    await manager.call('abuser', 'scribble_input', view);
+    expect(backing).toStrictEqual(new Uint8Array(64).fill(7));
+    await expectStillWorks();
+  });
+
+  it('an error text of a megabyte reaches the host clipped, as an E_GUEST naming the plugin', async () => {
+    const huge = 'e'.repeat(1024 * 1024);
+    const error = (await manager.call('abuser', 'huge_error', huge).catch((err: unknown) => err)) as Error;
+    expect(error).toMatchObject({ name: 'GuestError', code: 'E_GUEST', pluginId: 'abuser' });
+    expect(error.message.length).toBeLessThan(16 * 1024);
+    await expectStillWorks();
+  });
+});
