@@ -123,8 +123,24 @@ export async function createInlineGuest(module: WebAssembly.Module, options: Gue
     return wrapped();
   };
 
-  /** What the call produced, read once the export returned or failed; resets the call's state. */
+  /**
+   * What the call produced, as an outcome whatever happens while reading it: under JSPI a throw
+   * here would reject the call's promise past its `onError`, and the plugin layer, which
+   * releases the plugin's call queue there, would wait for ever.
+   */
   const settle = (exportName: string, failure: unknown, failed: boolean): Outcome => {
+    try {
+      return results(exportName, failure, failed);
+    } catch (err) {
+      kernel.end();
+      io.output = undefined;
+      io.input = EMPTY;
+      return { error: classifyCallError(err, options.pluginId, exportName) };
+    }
+  };
+
+  /** What the call produced, read once the export returned or failed; resets the call's state. */
+  const results = (exportName: string, failure: unknown, failed: boolean): Outcome => {
     wasi?.flush();
     // Output handed over with reed_output_write wins over output_set's (docs/abi.md).
     const output = io.output ?? kernel.output();

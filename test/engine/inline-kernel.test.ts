@@ -189,4 +189,25 @@ describe('the host kernel (inline)', () => {
     expect(error).toMatchObject({ code: 'E_GUEST', pluginId: 'p', message: expect.stringContaining('1000000 characters in all') });
     expect(error.message.length).toBeLessThan(5_000);
   });
+  it('reed_block_write past the block cap answers 0 (refused, reported once), not a trap', async () => {
+    const wat = `(module
+      ${env('alloc', '(param i64)', '(result i64)')}
+      (import "extism:host/user" "reed_block_write" (func $block_write (param i32 i32) (result i64)))
+      (import "extism:host/user" "reed_output_write" (func $output_write (param i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "run") (result i32) (local $i i32)
+        (loop $more
+          (drop (call $alloc (i64.const 1)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $more (i32.lt_u (local.get $i) (i32.const ${MAX_BLOCKS}))))
+        ;; the answer, as 8 bytes of output at address 16
+        (i64.store (i32.const 16) (call $block_write (i32.const 0) (i32.const 4)))
+        (drop (call $output_write (i32.const 16) (i32.const 8)))
+        (i32.const 0)))`;
+    let refusals = 0;
+    const guest = await guestOf(wat, { onHostMemoryRefused: () => refusals++ });
+    expect(await guest.call('run', new Uint8Array(0))).toStrictEqual(new Uint8Array(8));
+    expect(refusals).toBe(1);
+    await guest.close();
+  });
 });
