@@ -10,6 +10,7 @@
  */
 import type { CallContext } from '@extism/extism';
 import type { GuestLogSink, LogLevel } from './extism-guest.ts';
+import { utf8Length } from '../util/json-codec.ts';
 import { configGet, variableSetter } from './budgeted-kernel.ts';
 
 /** Where a block's index starts in its address. */
@@ -105,6 +106,10 @@ export function inlineKernel(options: KernelOptions): InlineKernel {
   let errorIndex = 0;
   let blocksRefused = false;
   const vars = new Map<string, Uint8Array>();
+  /**
+   * The variables' keys and values in bytes. Extism counts the values only, so a guest could
+   * keep megabytes per call, for ever, under long keys with empty values.
+   */
   let varBytes = 0;
 
   const blockAt = (address: bigint): DataView<ArrayBuffer> | null | undefined => blocks[Number(address >> INDEX_SHIFT)];
@@ -177,7 +182,8 @@ export function inlineKernel(options: KernelOptions): InlineKernel {
       },
       setVariable(name: string, value: string | Uint8Array): void {
         const bytes = typeof value === 'string' ? encoder.encode(value) : value;
-        const total = varBytes + bytes.byteLength - (vars.get(name)?.byteLength ?? 0);
+        const old = vars.get(name);
+        const total = varBytes + bytes.byteLength - (old === undefined ? -utf8Length(name) : old.byteLength);
         if (total > maxVarBytes) throw new Error(`var memory limit exceeded: ${total} bytes requested, ${maxVarBytes} allowed`);
         varBytes = total;
         vars.set(name, bytes);
@@ -186,7 +192,7 @@ export function inlineKernel(options: KernelOptions): InlineKernel {
         const value = vars.get(name);
         if (value === undefined) return;
         vars.delete(name);
-        varBytes -= value.byteLength;
+        varBytes -= utf8Length(name) + value.byteLength;
       },
       setError(err: string | Error | null = null): void {
         if (err === null) {

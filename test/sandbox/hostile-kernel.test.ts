@@ -21,6 +21,7 @@ const KERNEL_ABUSE = `(module
   ${env('store_u64', '(param i64 i64)')}
   ${env('output_set', '(param i64 i64)')}
   ${env('error_set', '(param i64)')}
+  ${env('var_set', '(param i64 i64)')}
   (memory (export "memory") 1)
   (func (export "echo") (result i32)
     (local $len i64) (local $i i64) (local $out i64)
@@ -45,18 +46,24 @@ const KERNEL_ABUSE = `(module
     (call $store_u8 (i64.add (call $input_offset) (i64.const 8)) (i32.const 88))
     (call $output_set (call $input_offset) (call $input_length))
     (i32.const 0))
+  ;; keeps a variable named by the whole input, with an empty value
+  (func (export "hoard_keys") (result i32)
+    (call $var_set (call $input_offset) (call $alloc (i64.const 0)))
+    (i32.const 0))
   ;; sets the whole input (however large) as the call's error text
   (func (export "huge_error") (result i32)
     (call $error_set (call $input_offset))
     (i32.const 0)))`;
 
+const VAR_BYTES = 64 * 1024;
+
 describe('a hostile plugin against the host kernel (inline)', () => {
   let manager: PluginManager;
 
   beforeAll(async () => {
-    manager = new PluginManager({ isolation: 'inline' });
+    manager = new PluginManager({ isolation: 'inline', limits: { maxVarBytes: VAR_BYTES } });
     await loadNeighbour(manager);
-    const exports = ['echo', 'negative_output', 'scribble_input', 'huge_error'].map((name) => `Export = "${name}"`);
+    const exports = ['echo', 'negative_output', 'scribble_input', 'huge_error', 'hoard_keys'].map((name) => `Export = "${name}"`);
     await manager.load({ manifest: manifestToml('abuser', exports), wasm: await buildWatPlugin(KERNEL_ABUSE) });
   });
 
@@ -93,6 +100,17 @@ describe('a hostile plugin against the host kernel (inline)', () => {
     const error = (await manager.call('abuser', 'huge_error', huge).catch((err: unknown) => err)) as Error;
     expect(error).toMatchObject({ name: 'GuestError', code: 'E_GUEST', pluginId: 'abuser' });
     expect(error.message.length).toBeLessThan(16 * 1024);
+    await expectStillWorks();
+  });
+  it('variable keys count towards maxVarBytes: long keys with empty values end with E_LIMIT', async () => {
+    // Three 16 KiB keys fit in 64 KiB; a fourth one byte longer passes it (values: 0 bytes).
+    const key = (n: number) => `${n}`.padEnd(16 * 1024, '.');
+    for (let n = 1; n <= 3; n++) await expect(manager.call('abuser', 'hoard_keys', key(n))).resolves.toStrictEqual(new Uint8Array(0));
+    await expect(manager.call('abuser', 'hoard_keys', `${key(4)}+`)).rejects.toMatchObject({
+      code: 'E_LIMIT',
+      pluginId: 'abuser',
+      limit: { name: 'maxVarBytes', value: VAR_BYTES },
+    });
     await expectStillWorks();
   });
 });
