@@ -543,6 +543,29 @@ describe('hostile plugins hoarding plugin variables between calls', () => {
   }
 });
 
+describe('hostile plugins hoarding plugin variables under long keys', () => {
+  for (const isolation of ['inline', 'worker'] as const) {
+    it(`keys count towards maxVarBytes: the call that passes it ends with E_LIMIT (${isolation}); the neighbour still answers`, async () => {
+      const maxVarBytes = 256 * 1024;
+      const manager = new PluginManager({ isolation, limits: { ...LIMITS, maxVarBytes }, logger: captureLogger() });
+      try {
+        await manager.load({ manifest: manifestToml('hoard', ['Hook = "after_render"']), wasm: await hostileWat('var-key-hoard') });
+        await loadNeighbour(manager);
+        // Four 64 KiB keys (with empty values) fit; the fifth would hold 320 KiB.
+        for (let call = 1; call <= 4; call++) expect(await manager.hooks.execute(Hooks.AFTER_RENDER, { call }, { errorPolicy: 'fail' })).toEqual({ call });
+        await expect(manager.hooks.execute(Hooks.AFTER_RENDER, { call: 5 }, { errorPolicy: 'fail' })).rejects.toMatchObject({
+          code: 'E_LIMIT',
+          pluginId: 'hoard',
+          limit: { name: 'maxVarBytes', value: maxVarBytes },
+        });
+        await expectHealthy(manager);
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  }
+});
+
 describe('hostile plugins flooding the event bus', () => {
   for (const isolation of ['inline', 'worker'] as const) {
     it(`publications past maxEventsPerCall are refused to the guest, once reported, and reset per call (${isolation})`, async () => {
