@@ -19,9 +19,12 @@ const KERNEL_ABUSE = `(module
   ${env('alloc', '(param i64)', '(result i64)')}
   ${env('store_u8', '(param i64 i32)')}
   ${env('store_u64', '(param i64 i64)')}
+  ${env('load_u64', '(param i64)', '(result i64)')}
   ${env('output_set', '(param i64 i64)')}
   ${env('error_set', '(param i64)')}
   ${env('var_set', '(param i64 i64)')}
+  ${env('length', '(param i64)', '(result i64)')}
+  ${env('free', '(param i64)')}
   (memory (export "memory") 1)
   (func (export "echo") (result i32)
     (local $len i64) (local $i i64) (local $out i64)
@@ -46,6 +49,27 @@ const KERNEL_ABUSE = `(module
     (call $store_u8 (i64.add (call $input_offset) (i64.const 8)) (i32.const 88))
     (call $output_set (call $input_offset) (call $input_length))
     (i32.const 0))
+  ;; odd sizes and addresses: one output byte per probe, 1 when the kernel answered as expected
+  (func (export "probe") (result i32) (local $out i64)
+    (local.set $out (call $alloc (i64.const 6)))
+    (call $store_u8 (local.get $out) (i64.eqz (call $alloc (i64.const 0x10000000000))))
+    (call $store_u8 (i64.add (local.get $out) (i64.const 1)) (i64.eqz (call $alloc (i64.const -1))))
+    (call $store_u8 (i64.add (local.get $out) (i64.const 2)) (i64.eqz (call $length (call $alloc (i64.const 0)))))
+    (call $store_u8 (i64.add (local.get $out) (i64.const 3)) (i64.eqz (call $length (i64.const -1))))
+    (call $store_u8 (i64.add (local.get $out) (i64.const 4)) (i64.eqz (call $length (i64.const 0x7fff000000000000))))
+    ;; the null page is one byte, as in Extism
+    (call $store_u8 (i64.add (local.get $out) (i64.const 5)) (i64.eq (call $length (i64.const 0)) (i64.const 1)))
+    (call $output_set (local.get $out) (i64.const 6))
+    (i32.const 0))
+  ;; frees the input block, then sets it as the output
+  (func (export "freed_output") (result i32)
+    (call $free (call $input_offset))
+    (call $output_set (call $input_offset) (call $input_length))
+    (i32.const 0))
+  ;; reads 8 bytes straddling the end of a 4-byte block
+  (func (export "straddle") (result i32)
+    (drop (call $load_u64 (i64.add (call $alloc (i64.const 4)) (i64.const 1))))
+    (i32.const 0))
   ;; keeps a variable named by the whole input, with an empty value
   (func (export "hoard_keys") (result i32)
     (call $var_set (call $input_offset) (call $alloc (i64.const 0)))
@@ -63,7 +87,7 @@ describe('a hostile plugin against the host kernel (inline)', () => {
   beforeAll(async () => {
     manager = new PluginManager({ isolation: 'inline', limits: { maxVarBytes: VAR_BYTES } });
     await loadNeighbour(manager);
-    const exports = ['echo', 'negative_output', 'scribble_input', 'huge_error', 'hoard_keys'].map((name) => `Export = "${name}"`);
+    const exports = ['echo', 'negative_output', 'scribble_input', 'huge_error', 'hoard_keys', 'probe', 'freed_output', 'straddle'].map((name) => `Export = "${name}"`);
     await manager.load({ manifest: manifestToml('abuser', exports), wasm: await buildWatPlugin(KERNEL_ABUSE) });
   });
 
@@ -111,6 +135,16 @@ describe('a hostile plugin against the host kernel (inline)', () => {
       pluginId: 'abuser',
       limit: { name: 'maxVarBytes', value: VAR_BYTES },
     });
+    await expectStillWorks();
+  });
+  it('odd sizes and addresses: alloc of 2^40 or -1 answers 0, empty blocks and bad addresses have length 0', async () => {
+    await expect(manager.call('abuser', 'probe')).resolves.toStrictEqual(new Uint8Array([1, 1, 1, 1, 1, 1]));
+    await expectStillWorks();
+  });
+
+  it('output_set on a freed block and a load straddling a block end are E_TRAP naming the plugin', async () => {
+    await expect(manager.call('abuser', 'freed_output', 'x')).rejects.toMatchObject({ name: 'GuestError', code: 'E_TRAP', pluginId: 'abuser', message: expect.stringContaining('cannot assign to this block') });
+    await expect(manager.call('abuser', 'straddle')).rejects.toMatchObject({ name: 'GuestError', code: 'E_TRAP', pluginId: 'abuser' });
     await expectStillWorks();
   });
 });
