@@ -143,7 +143,12 @@ describe('a hostile plugin against the host kernel (inline)', () => {
   });
 
   it('output_set on a freed block and a load straddling a block end are E_TRAP naming the plugin', async () => {
-    await expect(manager.call('abuser', 'freed_output', 'x')).rejects.toMatchObject({ name: 'GuestError', code: 'E_TRAP', pluginId: 'abuser', message: expect.stringContaining('cannot assign to this block') });
+    await expect(manager.call('abuser', 'freed_output', 'x')).rejects.toMatchObject({
+      name: 'GuestError',
+      code: 'E_TRAP',
+      pluginId: 'abuser',
+      message: expect.stringContaining('cannot assign to this block'),
+    });
     await expect(manager.call('abuser', 'straddle')).rejects.toMatchObject({ name: 'GuestError', code: 'E_TRAP', pluginId: 'abuser' });
     await expectStillWorks();
   });
