@@ -6,6 +6,7 @@
  */
 import type { CallContext } from '@extism/extism';
 import { describeError } from '../errors.ts';
+import { utf8Length } from '../util/json-codec.ts';
 import type { GuestLogSink, HostFunction } from './extism-guest.ts';
 
 /**
@@ -29,8 +30,15 @@ export function configGet(config: Record<string, string>): HostFunction {
 /**
  * Extism's `var_set`, with its refusal (over `maxVarBytes`) reported through `onRefused` as
  * well as logged and set as the call's error, as Extism does.
+ *
+ * `maxKeyBytes` caps the keys' bytes, for a context that counts only the values (Extism's own):
+ * without it a guest could keep megabytes per call, for ever, under long keys with empty values.
+ * The keys counted are those this setter added and has not deleted (a key a host function
+ * deleted stays counted: stricter, never looser). The host's own kernel counts keys itself.
  */
-export function variableSetter(onLog: GuestLogSink, onRefused: (() => void) | undefined): HostFunction {
+export function variableSetter(onLog: GuestLogSink, onRefused: (() => void) | undefined, maxKeyBytes = Number.POSITIVE_INFINITY): HostFunction {
+  const keys = new Set<string>();
+  let keyBytes = 0;
   return (context: CallContext, keyAddress: bigint, valueAddress: bigint): void => {
     const key = context.read(keyAddress)?.text();
     if (key === undefined) {
@@ -39,6 +47,7 @@ export function variableSetter(onLog: GuestLogSink, onRefused: (() => void) | un
     }
     if (valueAddress === 0n) {
       context.deleteVariable(key);
+      if (keys.delete(key)) keyBytes -= utf8Length(key);
       return;
     }
     const value = context.read(valueAddress);
@@ -47,8 +56,14 @@ export function variableSetter(onLog: GuestLogSink, onRefused: (() => void) | un
       return;
     }
     try {
+      const added = Number.isFinite(maxKeyBytes) && !keys.has(key) ? utf8Length(key) : 0;
+      if (keyBytes + added > maxKeyBytes) throw new Error(`var memory limit exceeded: ${keyBytes + added} bytes of keys requested, ${maxKeyBytes} allowed`);
       // A copy: variables outlive the call's blocks.
       context.setVariable(key, value.bytes().slice());
+      if (added > 0) {
+        keys.add(key);
+        keyBytes += added;
+      }
     } catch (err) {
       onRefused?.();
       onLog('error', describeError(err));

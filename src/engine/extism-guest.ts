@@ -201,7 +201,8 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   checkImports(module, userFunctions, namespaces, {}, options.pluginId);
   // Extism's own context: variables live in it (setVariable). Ours (it runs on this thread, as
   // Extism's would), so a refusal is learnt directly, never from a log line a guest could forge.
-  const envFunctions: Record<string, HostFunction> = { var_set: variableSetter(options.onLog, options.onVarsRefused), ...options.envFunctions };
+  // Extism's maxVarBytes counts values only: the keys are held to the same cap here.
+  const envFunctions: Record<string, HostFunction> = { var_set: variableSetter(options.onLog, options.onVarsRefused, options.maxVarBytes), ...options.envFunctions };
   // A module whose start code is deferred (it exports __reed_start) runs none of its code while
   // instantiated: it is tried here first, and Extism's instantiation timer (which would count a
   // worker's start-up on a busy machine against the plugin's per-call timeoutMs) is not needed.

@@ -150,7 +150,13 @@ export function bulkCopyFunctions(memoryOf: () => WebAssembly.Memory | undefined
       // Extism's own context (already charged above): it copies a view that is not a whole
       // buffer into a new block, which must own its bytes (guest memory changes and may grow).
       // A worker never gets here (no memory).
-      return context.store(new Uint8Array(memory.buffer, at, count));
+      try {
+        return context.store(new Uint8Array(memory.buffer, at, count));
+      } catch {
+        // Past the call's block cap (the kernel has logged and reported that refusal): 0, as
+        // documented, not a trap.
+        return 0n;
+      }
     },
   };
 }

@@ -121,9 +121,20 @@ export async function serveWasi(options: GuestOptions, memory: () => WebAssembly
 /** How Extism words an error the guest set with `error_set` (our kernel words it the same way). */
 const GUEST_ERROR_PREFIX = 'Plugin-originated error: ';
 
-/** The message of a call that failed with the guest's own error text. */
+/**
+ * The most of a guest's error text the host keeps. The text is a block the guest sets, bounded
+ * only by the call's host-buffer budget (megabytes), and it lands in the error's message, the
+ * plugin's stats and the host's logs: no log limit applies there.
+ */
+const MAX_GUEST_ERROR_CHARS = 4096;
+
+/** The message of a call that failed with the guest's own error text (clipped). */
 export function guestErrorMessage(text: string): string {
-  return GUEST_ERROR_PREFIX + text;
+  return GUEST_ERROR_PREFIX + clipGuestText(text);
+}
+
+function clipGuestText(text: string): string {
+  return text.length > MAX_GUEST_ERROR_CHARS ? `${text.slice(0, MAX_GUEST_ERROR_CHARS)}… (${text.length} characters in all)` : text;
 }
 
 /** Turns what a call threw (our kernel or Extism) into a typed GuestError. */
@@ -133,7 +144,8 @@ export function classifyCallError(err: unknown, pluginId: string, exportName: st
   const operation = exportName;
   if (message.startsWith(GUEST_ERROR_PREFIX)) {
     // The guest's own words (error_set): never raw into the host's logs.
-    return new GuestError(ErrorCodes.GUEST, `${exportName}: ${printable(message.slice(GUEST_ERROR_PREFIX.length))}`, { pluginId, cause: err, operation });
+    // Clipped here too: Extism's worker words the error itself.
+    return new GuestError(ErrorCodes.GUEST, `${exportName}: ${printable(clipGuestText(message.slice(GUEST_ERROR_PREFIX.length)))}`, { pluginId, cause: err, operation });
   }
   if (/call canceled due to timeout|timed out/i.test(message)) {
     return timeoutError(pluginId, operation, err);

@@ -12,7 +12,7 @@ import { allocationBudget } from './budgeted-kernel.ts';
 import type { Guest, GuestOptions, HostFunction } from './extism-guest.ts';
 import { callByThen, checkImports, classifyCallError, frameVersion, guestErrorMessage, instantiationError, serveWasi } from './guest-support.ts';
 import { bulkCopyFunctions, callBuffers, directIoFunctions, fuelCharger } from './guest-io-functions.ts';
-import { inlineKernel } from './inline-kernel.ts';
+import { inlineKernel, type InlineKernel } from './inline-kernel.ts';
 
 const EXTISM_ENV = 'extism:host/env';
 const EXTISM_USER = 'extism:host/user';
@@ -101,7 +101,7 @@ export async function createInlineGuest(module: WebAssembly.Module, options: Gue
     // every call it makes).
     const counter = instance.exports[INSTRUMENT_EXPORTS.fuel];
     fuel = options.meterFuel === true && counter instanceof WebAssembly.Global ? counter : undefined;
-    runStartExports(instance, kernel.begin);
+    runStartExports(instance, kernel);
   } catch (err) {
     throw instantiationError(err, options);
   }
@@ -123,12 +123,29 @@ export async function createInlineGuest(module: WebAssembly.Module, options: Gue
     return wrapped();
   };
 
-  /** What the call produced, read once the export returned or failed; resets the call's state. */
+  /**
+   * What the call produced, as an outcome whatever happens while reading it: under JSPI a throw
+   * here would reject the call's promise past its `onError`, and the plugin layer, which
+   * releases the plugin's call queue there, would wait for ever.
+   */
   const settle = (exportName: string, failure: unknown, failed: boolean): Outcome => {
+    try {
+      return results(exportName, failure, failed);
+    } catch (err) {
+      kernel.end();
+      io.output = undefined;
+      io.input = EMPTY;
+      return { error: classifyCallError(err, options.pluginId, exportName) };
+    }
+  };
+
+  /** What the call produced, read once the export returned or failed; resets the call's state. */
+  const results = (exportName: string, failure: unknown, failed: boolean): Outcome => {
     wasi?.flush();
     // Output handed over with reed_output_write wins over output_set's (docs/abi.md).
     const output = io.output ?? kernel.output();
     const guestError = kernel.error();
+    kernel.end();
     io.output = undefined;
     io.input = EMPTY;
     if (failed) {
@@ -182,13 +199,14 @@ export async function createInlineGuest(module: WebAssembly.Module, options: Gue
  * `hs_init`, a reactor's `_initialize`, a command's `_start`), in a call frame of its own.
  * A module prepared here has them renamed or deferred (`__reed_start`) and runs none.
  */
-function runStartExports(instance: WebAssembly.Instance, begin: (input: Uint8Array) => void): void {
+function runStartExports(instance: WebAssembly.Instance, kernel: Pick<InlineKernel, 'begin' | 'end'>): void {
   const exports = instance.exports as Record<string, unknown>;
   const run = (name: string) => {
     const fn = exports[name];
     if (typeof fn !== 'function') return;
-    begin(EMPTY);
+    kernel.begin(EMPTY);
     (fn as Callable)();
+    kernel.end();
   };
   // Extism's order: a Haskell module's init, else a reactor's, else a command's start.
   if (typeof exports['hs_init'] === 'function') run('hs_init');

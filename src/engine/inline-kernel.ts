@@ -10,6 +10,7 @@
  */
 import type { CallContext } from '@extism/extism';
 import type { GuestLogSink, LogLevel } from './extism-guest.ts';
+import { utf8Length } from '../util/json-codec.ts';
 import { configGet, variableSetter } from './budgeted-kernel.ts';
 
 /** Where a block's index starts in its address. */
@@ -78,6 +79,11 @@ export interface InlineKernel {
   readonly uncharged: CallContext;
   /** Starts a call: an empty block table holding `input` as the input block. */
   begin(input: Uint8Array): void;
+  /**
+   * Ends a call, once its output and error are read: drops its blocks (the output stays valid,
+   * a view of its own buffer).
+   */
+  end(): void;
   /** The output the guest set (a view of its block), or undefined when none. */
   output(): Uint8Array | undefined;
   /** The text of the error the guest set with `error_set` or the context's `setError`, if any. */
@@ -93,17 +99,40 @@ export function inlineKernel(options: KernelOptions): InlineKernel {
   let blocks: Array<DataView<ArrayBuffer> | null> = [nullPage];
   let input = new DataView(EMPTY.buffer as ArrayBuffer);
   let inputIndex = 0;
+  /** The input block is still the caller's own bytes (adopted, not copied). */
+  let inputBorrowed = false;
   let outputIndex = 0;
   let outputLength = 0;
   let errorIndex = 0;
   let blocksRefused = false;
   const vars = new Map<string, Uint8Array>();
+  /**
+   * The variables' keys and values in bytes. Extism counts the values only, so a guest could
+   * keep megabytes per call, for ever, under long keys with empty values.
+   */
   let varBytes = 0;
 
   const blockAt = (address: bigint): DataView<ArrayBuffer> | null | undefined => blocks[Number(address >> INDEX_SHIFT)];
   const offsetOf = (address: bigint): number => Number(address & OFFSET_MASK);
   const addressOf = (index: number): bigint => BigInt(index) << INDEX_SHIFT;
   const badAddress = (operation: string, address: bigint): Error => new Error(`${operation}: no block at address 0x${BigInt.asUintN(64, address).toString(16).padStart(16, '0')}`);
+  /**
+   * The block a store writes to. The input block is adopted from the caller without a copy, so
+   * the first store into it copies it first (the copy is the input's size, once per call):
+   * otherwise a guest could rewrite the host's own bytes, e.g. a buffer it calls other plugins
+   * with next.
+   */
+  const writableAt = (operation: string, address: bigint): DataView<ArrayBuffer> => {
+    const index = Number(address >> INDEX_SHIFT);
+    const block = blocks[index];
+    if (block === undefined || block === null) throw badAddress(operation, address);
+    if (index !== inputIndex || !inputBorrowed) return block;
+    inputBorrowed = false;
+    const copy = new Uint8Array(block.buffer, block.byteOffset, block.byteLength).slice();
+    input = new DataView(copy.buffer);
+    blocks[index] = input;
+    return input;
+  };
 
   /** Adds a block; 0 (refused, once logged per call) past MAX_BLOCKS. */
   const push = (view: DataView<ArrayBuffer>): bigint => {
@@ -153,7 +182,8 @@ export function inlineKernel(options: KernelOptions): InlineKernel {
       },
       setVariable(name: string, value: string | Uint8Array): void {
         const bytes = typeof value === 'string' ? encoder.encode(value) : value;
-        const total = varBytes + bytes.byteLength - (vars.get(name)?.byteLength ?? 0);
+        const old = vars.get(name);
+        const total = varBytes + bytes.byteLength - (old === undefined ? -utf8Length(name) : old.byteLength);
         if (total > maxVarBytes) throw new Error(`var memory limit exceeded: ${total} bytes requested, ${maxVarBytes} allowed`);
         varBytes = total;
         vars.set(name, bytes);
@@ -162,7 +192,7 @@ export function inlineKernel(options: KernelOptions): InlineKernel {
         const value = vars.get(name);
         if (value === undefined) return;
         vars.delete(name);
-        varBytes -= value.byteLength;
+        varBytes -= utf8Length(name) + value.byteLength;
       },
       setError(err: string | Error | null = null): void {
         if (err === null) {
@@ -219,14 +249,10 @@ export function inlineKernel(options: KernelOptions): InlineKernel {
       return block.getBigUint64(offsetOf(address), true);
     },
     store_u8(address: bigint, value: number): void {
-      const block = blockAt(address);
-      if (block === undefined || block === null) throw badAddress('store_u8', address);
-      block.setUint8(offsetOf(address), value);
+      writableAt('store_u8', address).setUint8(offsetOf(address), value);
     },
     store_u64(address: bigint, value: bigint): void {
-      const block = blockAt(address);
-      if (block === undefined || block === null) throw badAddress('store_u64', address);
-      block.setBigUint64(offsetOf(address), value, true);
+      writableAt('store_u64', address).setBigUint64(offsetOf(address), value, true);
     },
     input_offset: (): bigint => addressOf(inputIndex),
     input_length: (): bigint => BigInt(input.byteLength),
@@ -236,6 +262,9 @@ export function inlineKernel(options: KernelOptions): InlineKernel {
       const block = blockAt(address);
       if (block === undefined || block === null) throw new Error(`cannot assign to this block (addr=${BigInt.asUintN(64, address).toString(16).padStart(16, '0')}; length=${length})`);
       if (length > BigInt(block.byteLength)) throw new Error('length longer than target block');
+      // Extism ignores the length; we honour it, so a negative one (a view of -1 bytes) must
+      // fail here, in the guest's call, not when the host reads the output.
+      if (length < 0n) throw new Error(`negative output length (${length})`);
       outputIndex = Number(address >> INDEX_SHIFT);
       outputLength = Number(length);
     },
@@ -287,10 +316,22 @@ export function inlineKernel(options: KernelOptions): InlineKernel {
       // The input is adopted as block 1, not copied (as Extism adopts an exact-size buffer).
       blocks = [nullPage, input];
       inputIndex = 1;
+      inputBorrowed = true;
       outputIndex = 0;
       outputLength = 0;
       errorIndex = 0;
       blocksRefused = false;
+    },
+    end() {
+      // The plugin layer gives the call's host buffers back to the manager-wide budget when the
+      // call ends: held until the next call, an idle instance would keep up to its whole
+      // host-buffer budget alive uncounted (and the caller's input with it).
+      blocks = [nullPage];
+      input = new DataView(EMPTY.buffer as ArrayBuffer);
+      inputIndex = 0;
+      inputBorrowed = false;
+      outputIndex = 0;
+      errorIndex = 0;
     },
     output() {
       const block = outputIndex === 0 ? null : blocks[outputIndex];

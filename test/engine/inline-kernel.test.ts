@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallContext } from '@extism/extism';
 import { compileModule, createGuest, type GuestOptions, type HostFunction } from '../../src/engine/extism-guest.ts';
+import { classifyCallError } from '../../src/engine/guest-support.ts';
 import { MAX_BLOCKS } from '../../src/engine/inline-kernel.ts';
 import { DEFAULT_LIMITS } from '../../src/plugin/limits.ts';
 import { compileWat } from '../support/wat.ts';
@@ -156,5 +157,57 @@ describe('the host kernel (inline)', () => {
     await expect(bad.call('run', new Uint8Array(0))).rejects.toMatchObject({ code: 'E_TRAP' });
     await bad.close();
     await expect(guestOf(`(module ${env('made_up', '')} (memory (export "memory") 1))`)).rejects.toMatchObject({ code: 'E_LINK', message: expect.stringContaining('made_up') });
+  });
+  it("drops the call's blocks when it ends: a context kept past the call reads nothing, the output stays whole", async () => {
+    const wat = `(module
+      ${env('input_offset', '', '(result i64)')}
+      ${env('output_set', '(param i64 i64)')}
+      ${env('length', '(param i64)', '(result i64)')}
+      (import "extism:host/user" "keep" (func $keep (param i64) (result i64)))
+      (memory (export "memory") 1)
+      (func (export "run") (result i32) (local $out i64)
+        (local.set $out (call $keep (call $input_offset)))
+        (call $output_set (local.get $out) (call $length (local.get $out)))
+        (i32.const 0)))`;
+    let kept: { context: CallContext; input: bigint; output: bigint } | undefined;
+    const keep: HostFunction = (context: CallContext, address: bigint) => {
+      const output = context.store(`${context.read(address)?.text() ?? '?'}!`);
+      kept = { context, input: address, output };
+      return output;
+    };
+    const guest = await guestOf(wat, { hostFunctions: { keep } });
+    const output = await guest.call('run', bytes('kept'));
+    expect(kept?.context.read(kept.input)).toBeNull();
+    expect(kept?.context.read(kept.output)).toBeNull();
+    expect(text(output)).toBe('kept!');
+    await guest.close();
+  });
+
+  it("clips a guest's error text (either engine's wording) to a few kilobytes", () => {
+    const long = 'x'.repeat(1_000_000);
+    const error = classifyCallError(new Error(`Plugin-originated error: ${long}`), 'p', 'run');
+    expect(error).toMatchObject({ code: 'E_GUEST', pluginId: 'p', message: expect.stringContaining('1000000 characters in all') });
+    expect(error.message.length).toBeLessThan(5_000);
+  });
+  it('reed_block_write past the block cap answers 0 (refused, reported once), not a trap', async () => {
+    const wat = `(module
+      ${env('alloc', '(param i64)', '(result i64)')}
+      (import "extism:host/user" "reed_block_write" (func $block_write (param i32 i32) (result i64)))
+      (import "extism:host/user" "reed_output_write" (func $output_write (param i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "run") (result i32) (local $i i32)
+        (loop $more
+          (drop (call $alloc (i64.const 1)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $more (i32.lt_u (local.get $i) (i32.const ${MAX_BLOCKS}))))
+        ;; the answer, as 8 bytes of output at address 16
+        (i64.store (i32.const 16) (call $block_write (i32.const 0) (i32.const 4)))
+        (drop (call $output_write (i32.const 16) (i32.const 8)))
+        (i32.const 0)))`;
+    let refusals = 0;
+    const guest = await guestOf(wat, { onHostMemoryRefused: () => refusals++ });
+    expect(await guest.call('run', new Uint8Array(0))).toStrictEqual(new Uint8Array(8));
+    expect(refusals).toBe(1);
+    await guest.close();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The guest HTTP cases under JSPI, in Deno (the `deno` npm package's binary): the plugin stays
  * inline and the host's own `http_request` serves it under our network policy, the guest
- * suspended while the request runs.
+ * suspended while the request runs; and a hostile call on that path still ends typed, leaving
+ * the plugin usable.
  * Skipped when the binary is missing.
  */
 import { spawn } from 'node:child_process';
@@ -10,7 +11,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { denoSourceImportMap } from '../../scripts/lib/runtime-aliases.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { fixturePath } from '../support/fixtures.ts';
+import { compileWat } from '../support/wat.ts';
+import { ECHO_BODY } from '../support/wat-plugins.ts';
 import { startTestServer, type TestServer } from '../http/http-server.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -61,5 +66,37 @@ describe.skipIf(!existsSync(DENO))('guest HTTP under JSPI (Deno)', () => {
       [200, null],
     ]);
     expect(denied.map((d) => d.limit ?? d.kind)).toEqual(['denied', 'denied', 'maxHttpRequests', 'httpTimeoutMs', 'maxHttpResponseBytes']);
+  });
+
+  it('a call failing while its results are read ends as E_TRAP, and the plugin goes on (not a queue left waiting)', async () => {
+    const env = (name: string, params: string, result = '') => `(import "extism:host/env" "${name}" (func $${name} ${params} ${result}))`;
+    // Importing http_request puts every call of the module on the JSPI path.
+    const wat = `(module
+      ${env('http_request', '(param i64 i64)', '(result i64)')}
+      ${env('input_length', '', '(result i64)')}
+      ${env('input_load_u8', '(param i64)', '(result i32)')}
+      ${env('alloc', '(param i64)', '(result i64)')}
+      ${env('store_u8', '(param i64 i32)')}
+      ${env('output_set', '(param i64 i64)')}
+      (memory (export "memory") 1)
+      (func (export "echo") (result i32) ${ECHO_BODY})
+      (func (export "negative_output") (result i32)
+        (call $output_set (call $alloc (i64.const 4)) (i64.const -1))
+        (i32.const 0)))`;
+    const dir = await mkdtemp(join(tmpdir(), 'jspi-hostile-'));
+    try {
+      const wasm = join(dir, 'hostile.wasm');
+      await writeFile(wasm, await compileWat(wat, 'jspi-hostile.wat'));
+      const out = await runDeno(['test/runtimes/deno/jspi-hostile.ts', server.origin, wasm]);
+      const line = out.split('\n').find((l) => l.startsWith('{"jspi"'));
+      expect(line, out).toBeDefined();
+      expect(JSON.parse(line as string)).toEqual({
+        jspi: true,
+        failed: { error: { name: 'GuestError', code: 'E_TRAP', pluginId: 'h' } },
+        next: { value: 'still here' },
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -522,7 +522,9 @@ describe('hostile plugins making the host copy for them', () => {
 describe('hostile plugins hoarding plugin variables between calls', () => {
   for (const isolation of ['inline', 'worker'] as const) {
     it(`the call that passes maxVarBytes ends with E_LIMIT (${isolation}); the neighbour still answers`, async () => {
-      const manager = new PluginManager({ isolation, limits: { ...LIMITS, maxVarBytes: 2 * 1024 * 1024 }, logger: captureLogger() });
+      // Room for two 1 MiB values and their 8-byte keys (the inline kernel counts keys too).
+      const maxVarBytes = 2 * 1024 * 1024 + 1024;
+      const manager = new PluginManager({ isolation, limits: { ...LIMITS, maxVarBytes }, logger: captureLogger() });
       try {
         await manager.load({ manifest: manifestToml('hoard', ['Hook = "after_render"']), wasm: await hostileWat('var-hoard') });
         await manager.load({ manifest: manifestToml('good', ['Hook = "transform_data"']), wasm: await readFixture('echo') });
@@ -531,9 +533,32 @@ describe('hostile plugins hoarding plugin variables between calls', () => {
         await expect(manager.hooks.execute(Hooks.AFTER_RENDER, { call: 3 }, { errorPolicy: 'fail' })).rejects.toMatchObject({
           code: 'E_LIMIT',
           pluginId: 'hoard',
-          limit: { name: 'maxVarBytes', value: 2 * 1024 * 1024 },
+          limit: { name: 'maxVarBytes', value: maxVarBytes },
         });
         expect(await manager.hooks.execute(Hooks.TRANSFORM_DATA, { ok: 1 })).toEqual({ ok: 1 });
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  }
+});
+
+describe('hostile plugins hoarding plugin variables under long keys', () => {
+  for (const isolation of ['inline', 'worker'] as const) {
+    it(`keys count towards maxVarBytes: the call that passes it ends with E_LIMIT (${isolation}); the neighbour still answers`, async () => {
+      const maxVarBytes = 256 * 1024;
+      const manager = new PluginManager({ isolation, limits: { ...LIMITS, maxVarBytes }, logger: captureLogger() });
+      try {
+        await manager.load({ manifest: manifestToml('hoard', ['Hook = "after_render"']), wasm: await hostileWat('var-key-hoard') });
+        await loadNeighbour(manager);
+        // Four 64 KiB keys (with empty values) fit; the fifth would hold 320 KiB.
+        for (let call = 1; call <= 4; call++) expect(await manager.hooks.execute(Hooks.AFTER_RENDER, { call }, { errorPolicy: 'fail' })).toEqual({ call });
+        await expect(manager.hooks.execute(Hooks.AFTER_RENDER, { call: 5 }, { errorPolicy: 'fail' })).rejects.toMatchObject({
+          code: 'E_LIMIT',
+          pluginId: 'hoard',
+          limit: { name: 'maxVarBytes', value: maxVarBytes },
+        });
+        await expectHealthy(manager);
       } finally {
         await manager.shutdown();
       }

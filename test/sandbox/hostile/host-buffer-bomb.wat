@@ -4,8 +4,9 @@
 ;; - hook_transform_data: one alloc of 4,000,000,000 bytes.
 ;; - hook_before_render: 4 MiB blocks, up to 1,000 of them (4 GB), kept.
 ;; - hook_after_render: alloc with a length of 2^64 - 1 (i64 -1: a "negative" size).
-;; - hook_route_match: one 1 MiB variable, then var_get of it up to 10,000 times: every var_get
-;;   makes the host store a fresh 1 MiB copy (10 GB).
+;; - hook_route_match: one 1 MiB variable (less its one-byte key, which counts towards
+;;   maxVarBytes too), then var_get of it up to 10,000 times: every var_get makes the host store
+;;   a fresh 1 MiB copy (10 GB).
 ;; Expected in both isolation modes: E_LIMIT (the host-buffer limit), the host's memory untouched.
 (module
   (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
@@ -37,7 +38,7 @@
     (local.get $k))
   (func (export "hook_route_match") (result i32)
     (local $i i32)
-    (call $var_set (call $key) (call $must (call $alloc (i64.const 1048576))))
+    (call $var_set (call $key) (call $must (call $alloc (i64.const 1048575))))
     (loop $more
       (drop (call $must (call $var_get (call $key))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
