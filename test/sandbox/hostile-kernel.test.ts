@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PluginManager } from '@reedcms/plugins';
 import { expectNeighbourHealthy, loadNeighbour } from '../support/neighbour.ts';
-import { buildWatPlugin, manifestToml } from '../support/wat-plugins.ts';
+import { ECHO_BODY, buildWatPlugin, manifestToml } from '../support/wat-plugins.ts';
 
 const env = (name: string, params: string, result = '') => `(import "extism:host/env" "${name}" (func $${name} ${params} ${result}))`;
 
@@ -26,18 +26,7 @@ const KERNEL_ABUSE = `(module
   ${env('length', '(param i64)', '(result i64)')}
   ${env('free', '(param i64)')}
   (memory (export "memory") 1)
-  (func (export "echo") (result i32)
-    (local $len i64) (local $i i64) (local $out i64)
-    (local.set $len (call $input_length))
-    (local.set $out (call $alloc (local.get $len)))
-    (block $done
-      (loop $copy
-        (br_if $done (i64.ge_u (local.get $i) (local.get $len)))
-        (call $store_u8 (i64.add (local.get $out) (local.get $i)) (call $input_load_u8 (local.get $i)))
-        (local.set $i (i64.add (local.get $i) (i64.const 1)))
-        (br $copy)))
-    (call $output_set (local.get $out) (local.get $len))
-    (i32.const 0))
+  (func (export "echo") (result i32)${ECHO_BODY})
   ;; output_set with a negative length
   (func (export "negative_output") (result i32) (local $out i64)
     (local.set $out (call $alloc (i64.const 4)))
