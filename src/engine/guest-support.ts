@@ -118,7 +118,7 @@ export async function serveWasi(options: GuestOptions, memory: () => WebAssembly
   });
 }
 
-/** How Extism words an error the guest set with `error_set` (our kernel words it the same way). */
+/** How Extism words an error the guest set with `error_set`. */
 const GUEST_ERROR_PREFIX = 'Plugin-originated error: ';
 
 /**
@@ -128,13 +128,15 @@ const GUEST_ERROR_PREFIX = 'Plugin-originated error: ';
  */
 const MAX_GUEST_ERROR_CHARS = 4096;
 
-/** The message of a call that failed with the guest's own error text (clipped). */
-export function guestErrorMessage(text: string): string {
-  return GUEST_ERROR_PREFIX + clipGuestText(text);
-}
-
-function clipGuestText(text: string): string {
-  return text.length > MAX_GUEST_ERROR_CHARS ? `${text.slice(0, MAX_GUEST_ERROR_CHARS)}… (${text.length} characters in all)` : text;
+/**
+ * The error of a call that failed with the guest's own text (`error_set`), clipped once: the
+ * message names how long the whole text was. `cause` defaults to an Error holding the clipped
+ * text in Extism's wording.
+ */
+export function guestTextError(text: string, pluginId: string, exportName: string, cause?: unknown): GuestError {
+  const clipped = text.length > MAX_GUEST_ERROR_CHARS ? `${text.slice(0, MAX_GUEST_ERROR_CHARS)}… (${text.length} characters in all)` : text;
+  // The guest's own words: never raw into the host's logs.
+  return new GuestError(ErrorCodes.GUEST, `${exportName}: ${printable(clipped)}`, { pluginId, cause: cause ?? new Error(GUEST_ERROR_PREFIX + clipped), operation: exportName });
 }
 
 /** Turns what a call threw (our kernel or Extism) into a typed GuestError. */
@@ -142,11 +144,8 @@ export function classifyCallError(err: unknown, pluginId: string, exportName: st
   if (err instanceof PluginError) return err;
   const { message, errorName } = workerError(err);
   const operation = exportName;
-  if (message.startsWith(GUEST_ERROR_PREFIX)) {
-    // The guest's own words (error_set): never raw into the host's logs.
-    // Clipped here too: Extism's worker words the error itself.
-    return new GuestError(ErrorCodes.GUEST, `${exportName}: ${printable(clipGuestText(message.slice(GUEST_ERROR_PREFIX.length)))}`, { pluginId, cause: err, operation });
-  }
+  // Extism's worker words the guest's own error this way.
+  if (message.startsWith(GUEST_ERROR_PREFIX)) return guestTextError(message.slice(GUEST_ERROR_PREFIX.length), pluginId, exportName, err);
   if (/call canceled due to timeout|timed out/i.test(message)) {
     return timeoutError(pluginId, operation, err);
   }

@@ -10,7 +10,7 @@ import { WasiExit } from '../wasi/wasi-exit.ts';
 import { HOST_WASI_MODULE, importsWasi } from '../wasi/wasi-link.ts';
 import { allocationBudget } from './budgeted-kernel.ts';
 import type { Guest, GuestOptions, HostFunction } from './extism-guest.ts';
-import { callByThen, checkImports, classifyCallError, frameVersion, guestErrorMessage, instantiationError, serveWasi } from './guest-support.ts';
+import { callByThen, checkImports, classifyCallError, frameVersion, guestTextError, instantiationError, serveWasi } from './guest-support.ts';
 import { bulkCopyFunctions, callBuffers, directIoFunctions, fuelCharger } from './guest-io-functions.ts';
 import { inlineKernel, type InlineKernel } from './inline-kernel.ts';
 
@@ -156,7 +156,7 @@ export async function createInlineGuest(module: WebAssembly.Module, options: Gue
       }
       return { error: classifyCallError(failure, options.pluginId, exportName) };
     }
-    if (guestError !== undefined) return { error: classifyCallError(new Error(guestErrorMessage(guestError)), options.pluginId, exportName) };
+    if (guestError !== undefined) return { error: guestTextError(guestError, options.pluginId, exportName) };
     return { output: output ?? EMPTY };
   };
 

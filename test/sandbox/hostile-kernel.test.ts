@@ -113,6 +113,8 @@ describe('a hostile plugin against the host kernel (inline)', () => {
     const error = (await manager.call('abuser', 'huge_error', huge).catch((err: unknown) => err)) as Error;
     expect(error).toMatchObject({ name: 'GuestError', code: 'E_GUEST', pluginId: 'abuser' });
     expect(error.message.length).toBeLessThan(16 * 1024);
+    // Clipped once: the message names the whole text's length.
+    expect(error.message).toContain(`(${huge.length} characters in all)`);
     await expectStillWorks();
   });
   it('variable keys count towards maxVarBytes: long keys with empty values end with E_LIMIT', async () => {
