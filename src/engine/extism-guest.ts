@@ -172,6 +172,14 @@ export function hasHostCallGuards(module: WebAssembly.Module): boolean {
 }
 
 /**
+ * Whether a module's start code is deferred (instrumented with `deferStart`: it exports
+ * `__reed_start`), so instantiating it runs none of its code.
+ */
+export function defersStart(module: WebAssembly.Module): boolean {
+  return WebAssembly.Module.exports(module).some((e) => e.name === INSTRUMENT_EXPORTS.start);
+}
+
+/**
  * Whether a module reads frames (hook data with long strings as raw UTF-8, docs/abi.md): it
  * imports `reed_frame_version`, as the AssemblyScript SDK's `Input.json` and `Output.json` do.
  */
@@ -206,7 +214,7 @@ export async function createGuest(module: WebAssembly.Module, options: GuestOpti
   // A module whose start code is deferred (it exports __reed_start) runs none of its code while
   // instantiated: it is tried here first, and Extism's instantiation timer (which would count a
   // worker's start-up on a busy machine against the plugin's per-call timeoutMs) is not needed.
-  const deferred = WebAssembly.Module.exports(module).some((e) => e.name === INSTRUMENT_EXPORTS.start);
+  const deferred = defersStart(module);
   if (deferred) await trialInstantiation(module, options.pluginId);
   if (options.loadExtism === undefined) throw new PluginError(ErrorCodes.INTERNAL, 'worker isolation needs Extism, and no loader was given', { pluginId: options.pluginId, operation: 'instantiate' });
   const loadExtism = options.loadExtism;

@@ -9,8 +9,7 @@
  */
 import { ErrorCodes, GuestError, PluginError, describeError, type ErrorCode } from '../errors.ts';
 import type { Mount } from '../wasi/wasi-mounts.ts';
-import { INSTRUMENT_EXPORTS } from '../instrument/constants.ts';
-import { callByThen, callTimeoutMs, timeoutError, type Guest, type GuestOptions, type HostFunction } from './extism-guest.ts';
+import { callByThen, callTimeoutMs, defersStart, timeoutError, type Guest, type GuestOptions, type HostFunction } from './extism-guest.ts';
 import { HOST_ENV, HOST_USER, channelBuffer, sendReply, type FromWorker, type WireError, type WireGuestOptions } from './worker-channel.ts';
 import type { HostReply } from './worker-serve.ts';
 
@@ -241,7 +240,7 @@ export async function createWorkerGuest(module: WebAssembly.Module, options: Gue
     remote: Object.fromEntries(Object.entries(functions).map(([namespace, fns]) => [namespace, Object.keys(fns)])),
   };
   // A module whose start code is deferred runs nothing while instantiated (see WORKER_START_MS).
-  const deferred = WebAssembly.Module.exports(module).some((e) => e.name === INSTRUMENT_EXPORTS.start);
+  const deferred = defersStart(module);
   const callMs = callTimeoutMs(options);
   const startMs = deferred && callMs !== undefined ? Math.max(WORKER_START_MS, callMs) : callMs;
   const started = await exchange(() => port.postMessage({ type: 'init', module, buffer, options: wire }), 'instantiate', startMs).catch((err: unknown) => {
