@@ -9,20 +9,14 @@
  */
 import { loadExtism } from '#runtime';
 import type createPluginFunction from '@extism/extism';
+import { cachedImport } from '../util/cached-import.ts';
 
 /** Extism's `createPlugin`. */
 export type CreatePlugin = typeof createPluginFunction;
 
-let loaded: Promise<CreatePlugin> | undefined;
+const extism = cachedImport(loadExtism);
 
 /** Extism's `createPlugin`, loading it on the first call. A failed load is retried next time. */
 export function extismCreatePlugin(): Promise<CreatePlugin> {
-  if (loaded === undefined) {
-    const pending = loadExtism();
-    loaded = pending;
-    pending.catch(() => {
-      if (loaded === pending) loaded = undefined;
-    });
-  }
-  return loaded;
+  return extism.get();
 }

@@ -4,28 +4,10 @@
  * Vite plugin (manifests checked at build time, handed over as metadata) and declare no
  * dependencies downloads neither.
  */
+import { cachedImport } from '../util/cached-import.ts';
+
 type ManifestModule = typeof import('./parse-manifest.ts');
 type Satisfies = (version: string, range: string, options: { includePrerelease: boolean }) => boolean;
-
-/** One dynamic import, cached once it succeeds (a failed load is retried next time). */
-function cachedImport<T>(load: () => Promise<T>): { get(): Promise<T>; loaded(): T | undefined } {
-  let value: T | undefined;
-  let pending: Promise<T> | undefined;
-  return {
-    get() {
-      if (value !== undefined) return Promise.resolve(value);
-      if (pending === undefined) {
-        const loading = load().then((loadedValue) => (value = loadedValue));
-        pending = loading;
-        loading.catch(() => {
-          if (pending === loading) pending = undefined;
-        });
-      }
-      return pending;
-    },
-    loaded: () => value,
-  };
-}
 
 const manifestModule = cachedImport<ManifestModule>(() => import('./parse-manifest.ts'));
 const semverSatisfies = cachedImport<Satisfies>(async () => (await import('semver/functions/satisfies.js')).default as Satisfies);

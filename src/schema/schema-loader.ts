@@ -3,22 +3,15 @@
  * only a plugin that declares a schema (`config_schema`, a content type's schema) needs it, so a
  * frontend bundle whose plugins declare none never downloads it.
  */
+import { cachedImport } from '../util/cached-import.ts';
+
 type SchemaModule = typeof import('./bounded-schema.ts');
 
-let loaded: SchemaModule | undefined;
-let pending: Promise<SchemaModule> | undefined;
+const validator = cachedImport<SchemaModule>(() => import('./bounded-schema.ts'));
 
 /** The validator, loading it on the first call (cached after that; a failed load is retried). */
 export function loadBoundedSchema(): Promise<SchemaModule> {
-  if (loaded !== undefined) return Promise.resolve(loaded);
-  if (pending === undefined) {
-    const loading = import('./bounded-schema.ts').then((module) => (loaded = module));
-    pending = loading;
-    loading.catch(() => {
-      if (pending === loading) pending = undefined;
-    });
-  }
-  return pending;
+  return validator.get();
 }
 
 /**
@@ -28,6 +21,7 @@ export function loadBoundedSchema(): Promise<SchemaModule> {
  * @throws Error when nothing loaded it first (a bug in the caller, never the plugin's doing).
  */
 export function loadedBoundedSchema(): SchemaModule {
+  const loaded = validator.loaded();
   if (loaded === undefined) throw new Error('the JSON Schema validator is used before it was loaded');
   return loaded;
 }
