@@ -12,15 +12,13 @@ import type { CallContext } from '@extism/extism';
 import type { GuestLogSink, LogLevel } from './extism-guest.ts';
 import { utf8Length } from '../util/json-codec.ts';
 import { configGet, variableSetter } from './budgeted-kernel.ts';
+import { LOG_PRIORITY } from './log-levels.ts';
 
 /** Where a block's index starts in its address. */
 const INDEX_SHIFT = 48n;
 const OFFSET_MASK = (1n << INDEX_SHIFT) - 1n;
 /** The most blocks one call may hold: an index of 32,768 would set the address's sign bit. */
 export const MAX_BLOCKS = 32_767;
-
-/** Extism's log level priorities (`get_log_level`, and what a line must reach to be kept). */
-const LOG_PRIORITY: Readonly<Record<LogLevel, number>> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, silent: 0x7fff_ffff };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

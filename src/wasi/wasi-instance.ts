@@ -4,6 +4,7 @@
  * module that imports WASI: a plugin that does not pays nothing.
  */
 import type { GuestLogSink, HostFunction, LogLevel } from '../engine/extism-guest.ts';
+import { LOG_PRIORITY } from '../engine/log-levels.ts';
 import type { HostCharges } from '../engine/guest-io-functions.ts';
 import { deterministicEntropy, hostEntropy } from './wasi-clock.ts';
 import { wasiFunctions } from './wasi-functions.ts';
@@ -33,12 +34,10 @@ export interface WasiInstance {
   flush(): void;
 }
 
-const LEVEL_RANK: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, silent: 5 };
-
 /** Builds the WASI layer of one instance. */
 export function wasiInstance(options: WasiInstanceOptions): WasiInstance {
   // Filtered here as Extism filters log_*: the sink expects lines at or above the level.
-  const sink = (level: 'info' | 'warn') => (LEVEL_RANK[level] >= LEVEL_RANK[options.logLevel] ? (line: string) => options.onLog(level, line) : () => {});
+  const sink = (level: 'info' | 'warn') => (LOG_PRIORITY[level] >= LOG_PRIORITY[options.logLevel] ? (line: string) => options.onLog(level, line) : () => {});
   const stdout = lineStream(sink('info'), options.maxLineBytes);
   const stderr = lineStream(sink('warn'), options.maxLineBytes);
   const entropy = options.settings.deterministic ? deterministicEntropy(options.seed) : hostEntropy();
