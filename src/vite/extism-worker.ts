@@ -23,15 +23,15 @@ interface EmitContext {
 }
 
 /**
- * Extism's module code with the inline worker replaced by a URL of an emitted file, or
- * `undefined` for any other module (or an Extism build without the inline worker).
+ * A transform's result: Extism's module code with the inline worker replaced by a URL of an
+ * emitted file, or null for any other module (or an Extism build without the inline worker).
  */
-export function splitExtismWorker(context: EmitContext, code: string, id: string): string | undefined {
-  if (!EXTISM_BROWSER_BUILD.test(id)) return undefined;
+export function splitExtismWorker(context: EmitContext, code: string, id: string): { code: string; map: null } | null {
+  if (!EXTISM_BROWSER_BUILD.test(id)) return null;
   const match = INLINE_WORKER.exec(code);
-  if (match?.[1] === undefined) return undefined;
+  if (match?.[1] === undefined) return null;
   const reference = context.emitFile({ type: 'asset', name: 'extism-worker.js', source: Uint8Array.from(atob(match[1]), (c) => c.charCodeAt(0)) });
-  return code.slice(0, match.index) + `new URL(import.meta.ROLLUP_FILE_URL_${reference}, import.meta.url)` + code.slice(match.index + match[0].length);
+  return { code: code.slice(0, match.index) + `new URL(import.meta.ROLLUP_FILE_URL_${reference}, import.meta.url)` + code.slice(match.index + match[0].length), map: null };
 }
 
 /**
@@ -46,9 +46,7 @@ export function extismWorkerSplit(): Plugin {
       command = config.command;
     },
     transform(code, id) {
-      if (command !== 'build') return null;
-      const split = splitExtismWorker(this, code, id);
-      return split === undefined ? null : { code: split, map: null };
+      return command === 'build' ? splitExtismWorker(this, code, id) : null;
     },
   };
 }

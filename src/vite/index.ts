@@ -128,9 +128,7 @@ export function reedPlugins(options: ReedPluginsOptions = {}): Plugin {
       });
     },
     transform(code, id) {
-      if (command !== 'build' || buildsForWorkerd(this)) return null;
-      const split = splitExtismWorker(this, code, id);
-      return split === undefined ? null : { code: split, map: null };
+      return command === 'build' && !buildsForWorkerd(this) ? splitExtismWorker(this, code, id) : null;
     },
   };
 }
