@@ -10,6 +10,7 @@ import { classifyCallError } from '../../src/engine/guest-support.ts';
 import { MAX_BLOCKS } from '../../src/engine/inline-kernel.ts';
 import { DEFAULT_LIMITS } from '../../src/plugin/limits.ts';
 import { compileWat } from '../support/wat.ts';
+import { envImport as env } from '../support/wat-plugins.ts';
 
 const options = (overrides: Partial<GuestOptions> = {}): GuestOptions => ({
   pluginId: 'k',
@@ -21,7 +22,6 @@ const options = (overrides: Partial<GuestOptions> = {}): GuestOptions => ({
   ...overrides,
 });
 
-const env = (name: string, params: string, result = '') => `(import "extism:host/env" "${name}" (func $${name} ${params} ${result}))`;
 const guestOf = async (wat: string, overrides: Partial<GuestOptions> = {}) => createGuest(await compileModule(await compileWat(wat, 'kernel.wat')), options(overrides));
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (data: Uint8Array) => new TextDecoder().decode(data);

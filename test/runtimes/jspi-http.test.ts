@@ -15,7 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fixturePath } from '../support/fixtures.ts';
 import { compileWat } from '../support/wat.ts';
-import { ECHO_BODY } from '../support/wat-plugins.ts';
+import { ECHO_BODY, envImport as env } from '../support/wat-plugins.ts';
 import { startTestServer, type TestServer } from '../http/http-server.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -69,7 +69,6 @@ describe.skipIf(!existsSync(DENO))('guest HTTP under JSPI (Deno)', () => {
   });
 
   it('a call failing while its results are read ends as E_TRAP, and the plugin goes on (not a queue left waiting)', async () => {
-    const env = (name: string, params: string, result = '') => `(import "extism:host/env" "${name}" (func $${name} ${params} ${result}))`;
     // Importing http_request puts every call of the module on the JSPI path.
     const wat = `(module
       ${env('http_request', '(param i64 i64)', '(result i64)')}

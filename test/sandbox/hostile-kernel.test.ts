@@ -7,9 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PluginManager } from '@reedcms/plugins';
 import { expectNeighbourHealthy, loadNeighbour } from '../support/neighbour.ts';
-import { ECHO_BODY, buildWatPlugin, manifestToml } from '../support/wat-plugins.ts';
-
-const env = (name: string, params: string, result = '') => `(import "extism:host/env" "${name}" (func $${name} ${params} ${result}))`;
+import { ECHO_BODY, buildWatPlugin, envImport as env, manifestToml } from '../support/wat-plugins.ts';
 
 /** `echo` copies the input to the output (the health check); the other exports misbehave. */
 const KERNEL_ABUSE = `(module

@@ -19,6 +19,9 @@ const KERNEL_IMPORTS = `
   (import "extism:host/env" "error_set" (func $error_set (param i64)))
 `;
 
+/** An import of Extism's kernel function `name` as `$name`, e.g. `envImport('alloc', '(param i64)', '(result i64)')`. */
+export const envImport = (name: string, params: string, result = ''): string => `(import "extism:host/env" "${name}" (func $${name} ${params} ${result}))`;
+
 /** A `(result i32)` function body: copies the input block to a new block and sets it as output. */
 export const ECHO_BODY = `
     (local $len i64) (local $i i64) (local $out i64)
