@@ -44,14 +44,15 @@ function onEvent(event: PluginEvent): void {
  * the raw module, which the manager instruments under the limits chosen (loading the rewriter
  * then). Limits outside the key (sizes, logs, events, time) are the host's at every call.
  */
-async function moduleFor(source: ModuleSource, manifest: string, settings: RunnerSettings): Promise<{ wasm: Uint8Array | URL | WebAssembly.Module; instrumented: LoadInfo['instrumented'] }> {
+async function moduleFor(source: ModuleSource, metadata: PluginMetadata, settings: RunnerSettings): Promise<{ wasm: Uint8Array | URL | WebAssembly.Module; instrumented: LoadInfo['instrumented'] }> {
   if ('bytes' in source) return { wasm: new Uint8Array(source.bytes), instrumented: 'in the tab' };
-  if (instrumentationKey(resolveLimits(settings.limits, parseManifest(manifest).limits)) !== source.prepared.key) return { wasm: new URL(source.url), instrumented: 'in the tab' };
+  if (instrumentationKey(resolveLimits(settings.limits, metadata.limits)) !== source.prepared.key) return { wasm: new URL(source.url), instrumented: 'in the tab' };
   return { wasm: await WebAssembly.compileStreaming(fetch(source.prepared.url)), instrumented: 'prebuilt' };
 }
 
 async function load(manifest: string, source: ModuleSource, settings: RunnerSettings): Promise<LoadInfo | undefined> {
   await manager?.shutdown().catch(() => {});
+  const metadata = parseManifest(manifest);
   const log = (level: string) => (message: string) => void current.logs.push({ level: `host ${level}`, message });
   const fetch = mockedFetch(settings.mocks, (line) => void current.requests.push(line));
   manager = new PluginManager({
@@ -62,10 +63,10 @@ async function load(manifest: string, source: ModuleSource, settings: RunnerSett
     logLevel: 'debug',
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     failOnError: true,
-    plugins: { [parseManifest(manifest).id]: settings.config },
+    plugins: { [metadata.id]: settings.config },
   });
   manager.events.subscribe(onEvent);
-  const { wasm, instrumented } = await moduleFor(source, manifest, settings);
+  const { wasm, instrumented } = await moduleFor(source, metadata, settings);
   pluginId = await manager.load({ manifest, wasm });
   const caps = declared(manager.plugins().find((p) => p.id === pluginId)?.metadata);
   const names = [...new Set([...Object.values(Hooks), ...caps.hooks])];
